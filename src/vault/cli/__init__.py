@@ -1,0 +1,78 @@
+"""The `vault` command line. Commands live one per module and are imported only when run,
+so `vault --help` and every command pay only for what they use."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from vault import __version__
+from vault.errors import VaultError
+
+# Command name -> module defining `command`. Add new commands here.
+COMMANDS = {
+    "new": "vault.cli.new",
+    "show": "vault.cli.show",
+    "list": "vault.cli.list_notes",
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command is needed, and turns
+    library errors into one-line messages."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module = COMMANDS.get(name)
+        if module is None:
+            return None
+        return importlib.import_module(module).command
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except VaultError as exc:
+            raise click.ClickException(" ".join(str(exc).split())) from exc
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--vault",
+    "vault_dir",
+    envvar="VAULT_DIR",
+    metavar="DIR",
+    help="Vault root folder (default: $VAULT_DIR, else the nearest folder above with memory/).",
+)
+@click.version_option(__version__, prog_name="vault")
+@click.pass_context
+def cli(ctx: click.Context, vault_dir: str | None) -> None:
+    """Manage a research-notes memory vault: Markdown notes in git, with search and a graph.
+
+    \b
+    Examples:
+      vault list
+      vault show "Skin-Tech Trends 2026"
+      vault new --parent memory/research/2026-02-14-skin-tech-trends.md \\
+                --title "Exosome stability" --type "Technical Supplement"
+    """
+    from vault.cli.common import AppState
+
+    ctx.obj = AppState(vault_dir)
+
+
+def main() -> None:
+    try:
+        cli(prog_name="vault")
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, like other Unix tools.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)

@@ -1,0 +1,27 @@
+import click
+
+from vault import render
+from vault.cli.common import AppState, json_option, pass_state
+
+
+@click.command("show")
+@click.argument("ref")
+@json_option
+@pass_state
+def command(state: AppState, ref: str, as_json: bool) -> None:
+    """Show one note: title, date, type, parent, children, metadata, then the body.
+
+    REF is an id, a path, a file name or stem, a [[wikilink]] or a title.
+
+    \b
+    Examples:
+      vault show memory/research/2026-02-14-exosomes-deep-dive.md
+      vault show exosomes-deep-dive --json
+    """
+    catalog = state.catalog()
+    note = catalog.read(catalog.resolver.find(ref, state.cwd_prefix()))
+    render.note_warnings((note.record.id, w) for w in note.record.warnings)
+    if as_json:
+        render.emit_json(render.note_dict(note, catalog))
+    else:
+        click.echo(render.show_text(note, catalog))

@@ -1,0 +1,54 @@
+"""Errors a user can act on. Library code raises these; only the CLI turns them into messages."""
+
+
+class VaultError(Exception):
+    """Base class: the message is shown to the user as one line."""
+
+
+class VaultNotFound(VaultError):
+    """No vault root could be found or the given one does not exist."""
+
+
+class NoteNotFound(VaultError):
+    """A reference matched no note."""
+
+    def __init__(self, ref: str, suggestions: list[str] | tuple[str, ...] = ()):
+        self.ref = ref
+        self.suggestions = tuple(suggestions)
+        msg = f"no note matches {ref!r}"
+        if self.suggestions:
+            msg += "; did you mean: " + ", ".join(self.suggestions)
+        super().__init__(msg)
+
+
+class AmbiguousRef(VaultError):
+    """A reference matched several notes."""
+
+    def __init__(self, ref: str, candidates: list[str] | tuple[str, ...]):
+        self.ref = ref
+        self.candidates = tuple(candidates)
+        super().__init__(
+            f"{ref!r} matches {len(self.candidates)} notes: "
+            + ", ".join(self.candidates)
+            + "; give the full id"
+        )
+
+
+class InvalidInput(VaultError):
+    """A bad argument: a malformed date, an empty title, an unreadable body file, ..."""
+
+
+class OutsideVault(VaultError):
+    """A path that would land outside the vault."""
+
+
+class NotAGitRepo(VaultError):
+    """A command that needs git was run on a vault that is not in a git work tree."""
+
+
+class GitError(VaultError):
+    """A git operation failed."""
+
+
+class IndexBusy(VaultError):
+    """The search index stayed locked by another process past the timeout."""

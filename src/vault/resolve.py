@@ -1,0 +1,228 @@
+"""Resolve references to note ids: Parent headers, body links, and what users type."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from vault.errors import AmbiguousRef, NoteNotFound
+from vault.model import Link, NoteRecord, Resolution
+
+_MD_LINK_TEXT = re.compile(r"^\[[^\]]*\]\(\s*<?([^)>]+?)>?\s*\)$")
+_WIKI_TEXT = re.compile(r"^!?\[\[([^\[\]]+)\]\]$")
+
+
+def _strip_md(note_id: str) -> str:
+    return note_id[:-3] if note_id.lower().endswith(".md") else note_id
+
+
+def _stem(note_id: str) -> str:
+    return _strip_md(note_id.rsplit("/", 1)[-1])
+
+
+@dataclass
+class Resolver:
+    """Lookup tables over a set of notes. Build once per command with `Resolver.build`."""
+
+    # Every note id.
+    ids: set[str]
+    # Id prefix of the notes folder ("memory/" or ""), for site-rooted and short paths.
+    notes_prefix: str
+    # Lower-cased id without ".md" -> ids (several only when ids differ in case).
+    by_path: dict[str, list[str]] = field(default_factory=dict)
+    # Lower-cased file stem -> ids.
+    by_stem: dict[str, list[str]] = field(default_factory=dict)
+    # Lower-cased, whitespace-collapsed title -> ids.
+    by_title: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, records: Iterable[NoteRecord], notes_prefix: str = "") -> Resolver:
+        r = cls(ids=set(), notes_prefix=notes_prefix)
+        for rec in records:
+            r.ids.add(rec.id)
+            r.by_path.setdefault(_strip_md(rec.id).lower(), []).append(rec.id)
+            r.by_stem.setdefault(_stem(rec.id).lower(), []).append(rec.id)
+            r.by_title.setdefault(" ".join(rec.title.lower().split()), []).append(rec.id)
+        for table in (r.by_path, r.by_stem, r.by_title):
+            for ids in table.values():
+                ids.sort()
+        return r
+
+    # --- paths ---------------------------------------------------------------------------
+
+    def _by_exact_path(self, path: str) -> Resolution | None:
+        path = posixpath.normpath(path) if path else path
+        if not path or path == "." or path.startswith("../") or path == "..":
+            return None
+        if path in self.ids:
+            return Resolution(path)
+        if path + ".md" in self.ids:
+            return Resolution(path + ".md")
+        hits = self.by_path.get(_strip_md(path).lower())
+        if hits:
+            return Resolution(hits[0]) if len(hits) == 1 else Resolution(None, tuple(hits))
+        return None
+
+    def _first_path(self, candidates: Iterable[str]) -> Resolution | None:
+        for candidate in candidates:
+            hit = self._by_exact_path(candidate)
+            if hit is not None:
+                return hit
+        return None
+
+    def _by_stem(self, stem: str, from_id: str | None) -> Resolution | None:
+        hits = self.by_stem.get(_stem(stem).lower())
+        if not hits:
+            return None
+        if len(hits) == 1:
+            return Resolution(hits[0])
+        if from_id is not None:
+            # Several notes share the name: the one in the linking note's own folder wins.
+            here = posixpath.dirname(from_id)
+            near = [h for h in hits if posixpath.dirname(h) == here]
+            if len(near) == 1:
+                return Resolution(near[0])
+        return Resolution(None, tuple(hits))
+
+    def _by_suffix(self, path: str) -> Resolution | None:
+        tail = "/" + _strip_md(path.strip("/")).lower()
+        hits = sorted(i for i in self.ids if ("/" + _strip_md(i).lower()).endswith(tail))
+        if not hits:
+            return None
+        return Resolution(hits[0]) if len(hits) == 1 else Resolution(None, tuple(hits))
+
+    # --- the three kinds of reference written in notes -------------------------------------
+
+    def resolve_markdown(self, target: str, from_id: str) -> Resolution:
+        """A Markdown link target: relative to the note, root-relative, or site-rooted (/x)."""
+        here = posixpath.dirname(from_id)
+        if target.startswith("/"):
+            rel = target.lstrip("/")
+            hit = self._first_path([rel, self.notes_prefix + rel])
+        else:
+            hit = self._first_path(
+                [posixpath.join(here, target), target, self.notes_prefix + target]
+            )
+        return hit or Resolution(None)
+
+    def resolve_wikilink(self, target: str, from_id: str | None) -> Resolution:
+        """A [[wikilink]] target: a path (when it has a /) or a file stem."""
+        target = target.strip()
+        if "/" in target:
+            here = posixpath.dirname(from_id) if from_id else ""
+            hit = self._first_path(
+                [target.lstrip("/"), self.notes_prefix + target.lstrip("/")]
+                + ([posixpath.join(here, target)] if from_id else [])
+            ) or self._by_suffix(target)
+            if hit is not None:
+                return hit
+        return self._by_stem(target, from_id) or Resolution(None)
+
+    def resolve_link(self, link: Link, from_id: str) -> Resolution:
+        if link.syntax == "markdown":
+            return self.resolve_markdown(link.target, from_id)
+        res = self.resolve_wikilink(link.target, from_id)
+        if res.id is None and not res.candidates and link.alias:
+            # Dendron writes [[label|target]]: try the other side before calling it dangling.
+            alt = self.resolve_wikilink(link.alias, from_id)
+            if alt.id is not None or alt.candidates:
+                return alt
+        return res
+
+    def resolve_parent(self, ref: str, from_id: str) -> Resolution:
+        """A Parent header: an id, a path relative to the note, a [[wikilink]], a Markdown
+        link, or a file stem."""
+        ref = ref.strip().strip("'\"")
+        m = _WIKI_TEXT.match(ref)
+        if m:
+            return self.resolve_wikilink(_clean_wikilink(m.group(1)), from_id)
+        m = _MD_LINK_TEXT.match(ref)
+        if m:
+            return self.resolve_markdown(m.group(1).split("#", 1)[0].strip(), from_id)
+        here = posixpath.dirname(from_id)
+        if ref.startswith("/"):
+            hit = self._first_path([ref.lstrip("/"), self.notes_prefix + ref.lstrip("/")])
+        else:
+            hit = self._first_path([ref, posixpath.join(here, ref), self.notes_prefix + ref])
+        if hit is None and "/" not in ref:
+            hit = self._by_stem(ref, from_id)
+        if hit is None and "/" in ref:
+            hit = self._by_suffix(ref)
+        return hit or Resolution(None)
+
+    def link_target_label(self, link: Link) -> str:
+        """The raw text to report for a dangling link (Dendron's label-first form aware)."""
+        if link.syntax == "wikilink" and " " in link.target and link.alias:
+            return link.alias if " " not in link.alias else link.target
+        return link.target
+
+    # --- what users type on the command line -------------------------------------------------
+
+    def find(self, ref: str, cwd_id_prefix: str | None = None, titles: bool = True) -> str:
+        """The one note a user means by `ref`; NoteNotFound or AmbiguousRef otherwise.
+
+        Tried in order, the first kind that matches wins: an id; a path relative to the
+        working directory (`cwd_id_prefix` is the working directory's id prefix, when it is
+        inside the vault); a path relative to the root or the notes folder, with or without
+        ".md"; a [[wikilink]]; a file name or stem; a title; the tail of a path.
+        """
+        raw = ref
+        ref = ref.strip()
+        if not ref:
+            raise NoteNotFound(raw)
+        m = _WIKI_TEXT.match(ref)
+        if m:
+            return self._one(raw, self.resolve_wikilink(_clean_wikilink(m.group(1)), None))
+        if ref in self.ids:
+            return ref
+        paths = []
+        if cwd_id_prefix is not None and not ref.startswith("/"):
+            paths.append(posixpath.join(cwd_id_prefix, ref) if cwd_id_prefix else ref)
+        paths += [ref.lstrip("/"), self.notes_prefix + ref.lstrip("/")]
+        hit = self._first_path(paths)
+        if hit is None and "/" not in ref:
+            hit = self._by_stem(ref, None)
+        if hit is None and titles:
+            ids = self.by_title.get(" ".join(ref.lower().split()))
+            if ids:
+                hit = Resolution(ids[0]) if len(ids) == 1 else Resolution(None, tuple(ids))
+        if hit is None and "/" in ref:
+            hit = self._by_suffix(ref)
+        if hit is None:
+            raise NoteNotFound(raw, self.suggest(ref))
+        return self._one(raw, hit)
+
+    def _one(self, ref: str, res: Resolution) -> str:
+        if res.id is not None:
+            return res.id
+        if res.candidates:
+            raise AmbiguousRef(ref, res.candidates)
+        raise NoteNotFound(ref, self.suggest(ref))
+
+    def suggest(self, ref: str, limit: int = 3) -> list[str]:
+        """Ids of the notes whose id, stem or title is closest to `ref`."""
+        key = _strip_md(ref.strip().strip("[]")).lower()
+        keys: dict[str, str] = {}
+        for table in (self.by_stem, self.by_title, self.by_path):
+            for k, ids in table.items():
+                keys.setdefault(k, ids[0])
+        close = difflib.get_close_matches(key, list(keys), n=limit * 2, cutoff=0.6)
+        out: list[str] = []
+        for k in close:
+            if keys[k] not in out:
+                out.append(keys[k])
+        if len(out) < limit and len(key) >= 3:
+            for k in sorted(keys):
+                if key in k and keys[k] not in out:
+                    out.append(keys[k])
+                if len(out) >= limit:
+                    break
+        return out[:limit]
+
+
+def _clean_wikilink(inner: str) -> str:
+    target = inner.replace("\\|", "|").split("|", 1)[0]
+    return target.split("#", 1)[0].strip()

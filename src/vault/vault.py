@@ -1,0 +1,112 @@
+"""The vault: find its root, walk its notes, and name them (ids, state folder)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from vault.errors import OutsideVault, VaultNotFound
+
+NOTES_FOLDER = "memory"
+STATE_FOLDER = ".vault"
+
+
+@dataclass(frozen=True, slots=True)
+class Vault:
+    """Where a vault lives on disk."""
+
+    # Absolute, resolved root folder; note ids are relative to it.
+    root: Path
+    # Where the notes are: ROOT/memory when it exists, else ROOT itself.
+    notes_dir: Path
+
+    @property
+    def state_dir(self) -> Path:
+        """ROOT/.vault: derived data (index, caches, locks), never committed."""
+        return self.root / STATE_FOLDER
+
+    def ensure_state_dir(self) -> Path:
+        state = self.state_dir
+        if not state.is_dir():
+            state.mkdir(parents=True, exist_ok=True)
+        ignore = state / ".gitignore"
+        if not ignore.exists():
+            try:
+                ignore.write_text("*\n", encoding="utf-8")
+            except OSError:
+                pass
+        return state
+
+    def note_id(self, path: Path) -> str:
+        """The id of a path inside the vault; OutsideVault otherwise."""
+        rel = os.path.relpath(os.path.abspath(path), self.root)
+        if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
+            raise OutsideVault(f"{path} is outside the vault at {self.root}")
+        return Path(rel).as_posix()
+
+    def path_of(self, note_id: str) -> Path:
+        return self.root / note_id
+
+    @property
+    def notes_prefix(self) -> str:
+        """The id prefix every note has: "memory/" or ""."""
+        return "" if self.notes_dir == self.root else self.notes_dir.name + "/"
+
+
+def open_vault(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Vault:
+    """The vault at `explicit` (--vault or VAULT_DIR), else the nearest ancestor with memory/."""
+    if explicit:
+        root = Path(explicit).expanduser()
+        if not root.is_dir():
+            raise VaultNotFound(f"vault folder {str(root)!r} does not exist")
+        return _vault_at(root.resolve())
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / NOTES_FOLDER).is_dir():
+            return _vault_at(folder)
+    raise VaultNotFound(
+        f"no vault here: no folder above {start} has a {NOTES_FOLDER}/ folder; "
+        "pass --vault DIR or set VAULT_DIR"
+    )
+
+
+def _vault_at(root: Path) -> Vault:
+    notes = root / NOTES_FOLDER
+    return Vault(root=root, notes_dir=notes if notes.is_dir() else root)
+
+
+def walk_notes(vault: Vault) -> Iterator[tuple[str, str, os.stat_result]]:
+    """(id, absolute path, stat) of every *.md note, skipping hidden files and folders.
+
+    Symbolic links are followed only when they point inside the vault, so a link cannot
+    pull files from elsewhere into it; folder links are never followed (no cycles).
+    """
+    root = str(vault.root)
+    prefix_len = len(root) + 1
+    stack = [str(vault.notes_dir)]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    continue
+                if not name.lower().endswith(".md"):
+                    continue
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if not target.startswith(root + os.sep) or not os.path.isfile(target):
+                        continue
+                st = entry.stat()
+            except OSError:
+                continue
+            yield entry.path[prefix_len:].replace(os.sep, "/"), entry.path, st

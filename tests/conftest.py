@@ -1,0 +1,117 @@
+"""Shared fixtures: copies of the example vault in tmp_path, real git repos, the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vault.cli import cli
+
+PROJECT = Path(__file__).resolve().parents[1]
+EXAMPLE = PROJECT / "memory"
+SEEDS = PROJECT.parent / "shared" / "seeds"
+CORPORA = PROJECT.parent / "shared" / "corpora"
+
+# Every test runs git with a fixed identity and no user or system config.
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.com",
+    "GIT_COMMITTER_NAME": "Test Author",
+    "GIT_COMMITTER_EMAIL": "author@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    """No test sees the developer's VAULT_DIR, git config or editor."""
+    monkeypatch.delenv("VAULT_DIR", raising=False)
+    monkeypatch.setenv("EDITOR", "true")
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in `cwd` and return its stdout (raises on failure)."""
+    out = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **GIT_ENV},
+    )
+    return out.stdout
+
+
+def init_repo(path: Path, commit: bool = True) -> Path:
+    git(path, "init", "-q", "-b", "main")
+    if commit:
+        git(path, "add", "-A")
+        git(path, "commit", "-q", "-m", "initial")
+    return path
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def vault_copy(tmp_path) -> Path:
+    """A copy of the example vault (memory/ under a root folder), not in git."""
+    root = tmp_path / "vault"
+    shutil.copytree(EXAMPLE, root / "memory")
+    return root
+
+
+@pytest.fixture
+def git_vault(vault_copy) -> Path:
+    """A copy of the example vault in a fresh git repo with one commit."""
+    return init_repo(vault_copy)
+
+
+@pytest.fixture
+def run():
+    """run(root, *args, input=None) -> Result: the CLI in-process, against vault `root`."""
+
+    def _run(root: Path | None, *args: str, input: str | bytes | None = None, cwd=None):
+        runner = CliRunner()
+        argv = (["--vault", str(root)] if root is not None else []) + list(args)
+        old = os.getcwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            res = runner.invoke(cli, argv, input=input, catch_exceptions=False)
+        finally:
+            os.chdir(old)
+        return Result(res.exit_code, res.stdout, res.stderr)
+
+    return _run
+
+
+def run_process(root: Path | None, *args: str, input: str | None = None, cwd=None, env=None):
+    """The CLI as a separate process (python -m vault), as an agent would call it."""
+    argv = [sys.executable, "-m", "vault"]
+    argv += (["--vault", str(root)] if root is not None else []) + list(args)
+    proc = subprocess.run(
+        argv,
+        input=input,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **GIT_ENV, **(env or {})},
+        timeout=120,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
