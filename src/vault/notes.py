@@ -19,11 +19,12 @@ MAX_NOTE_BYTES = 4 * 1024 * 1024
 
 # Extensions of files that are attachments, not notes: links to them are not graph edges.
 ASSET_EXTS = frozenset(
-    (
-        "png jpg jpeg gif svg webp bmp ico tif tiff avif heic pdf mp3 mp4 m4a wav ogg webm mov"
-    ).split()
-    + ("zip gz tar csv tsv json xml html htm css js txt docx xlsx pptx").split()
-)
+    {
+        "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "avif",
+        "heic", "pdf", "mp3", "mp4", "m4a", "wav", "ogg", "webm", "mov", "zip", "gz", "tar",
+        "csv", "tsv", "json", "xml", "html", "htm", "css", "js", "txt", "docx", "xlsx", "pptx",
+    }
+)  # fmt: skip
 
 
 _KEY_ALIASES = {
