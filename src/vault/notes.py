@@ -299,7 +299,7 @@ def _tags(value: object) -> tuple[str, ...]:
     items = value if isinstance(value, list) else re.split(r"[,\s]+", str(value))
     out: list[str] = []
     for item in items:
-        tag = str(item).strip().lstrip("#").strip()
+        tag = str(item).strip().strip("'\"").lstrip("#").strip()
         if tag and tag not in out:
             out.append(tag)
     return tuple(out)

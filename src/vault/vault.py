@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,4 +110,6 @@ def walk_notes(vault: Vault) -> Iterator[tuple[str, str, os.stat_result]]:
                 st = entry.stat()
             except OSError:
                 continue
+            if not stat.S_ISREG(st.st_mode):
+                continue  # a FIFO or device named *.md would hang or flood a reader
             yield entry.path[prefix_len:].replace(os.sep, "/"), entry.path, st

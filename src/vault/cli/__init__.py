@@ -33,11 +33,30 @@ class LazyGroup(click.Group):
             return None
         return importlib.import_module(module).command
 
-    def invoke(self, ctx: click.Context):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Run the CLI; every failure is one `Error: ...` line on stderr and a non-zero exit:
+        1 for errors, 2 for usage mistakes, 130 when interrupted."""
         try:
-            return super().invoke(ctx)
+            rv = super().main(args, prog_name or "vault", complete_var, False, **extra)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            _fail(exc.format_message() + hint, exc.exit_code)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
         except VaultError as exc:
-            raise click.ClickException(" ".join(str(exc).split())) from exc
+            _fail(str(exc), 1)
+        except click.Abort:
+            _fail("aborted", 1)
+        except (KeyboardInterrupt, EOFError):
+            _fail("interrupted", 130)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo("Error: " + " ".join(message.split()), err=True)
+    sys.exit(code)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,9 +87,6 @@ def cli(ctx: click.Context, vault_dir: str | None) -> None:
 def main() -> None:
     try:
         cli(prog_name="vault")
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        sys.exit(130)
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, like other Unix tools.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -53,13 +53,10 @@ class IsoDate(click.ParamType):
     name = "YYYY-MM-DD"
 
     def convert(self, value, param, ctx):
-        from vault.errors import InvalidInput
         from vault.supplement import parse_iso_date
 
-        try:
-            return parse_iso_date(value, what=f"{param.opts[0] if param else 'date'} date")
-        except InvalidInput as exc:
-            self.fail(str(exc), param, ctx)
+        # A bad date is bad input (exit 1, like every other error), not a usage mistake.
+        return parse_iso_date(value, what=f"{param.opts[0] if param else 'date'} date")
 
 
 ISO_DATE = IsoDate()

@@ -89,12 +89,11 @@ def _read_body(body_file: str | None) -> str:
     from vault.errors import InvalidInput
 
     if body_file is None:
-        stream = click.get_binary_stream("stdin")
-        if stream is None or sys.stdin is None or sys.stdin.isatty():
+        if sys.stdin is None or sys.stdin.isatty():
             return ""
-        data = stream.read()
+        data = sys.stdin.buffer.read()
     elif body_file == "-":
-        data = click.get_binary_stream("stdin").read()
+        data = sys.stdin.buffer.read()
     else:
         try:
             with open(body_file, "rb") as fh:

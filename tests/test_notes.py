@@ -1,0 +1,191 @@
+"""Reading notes: the exact fields of each seed note, and the header-style edge cases."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vault.notes import extract_links, parse_note
+
+DEEP_DIVE = "memory/research/2026-02-14-exosomes-deep-dive.md"
+POST = "memory/posts/2026-01-11-exosomes-in-k-beauty.md"
+ARTICLE = "memory/articles/the-rising-trend-of-exosomes-in-skincare.md"
+HUB = "memory/research/2026-02-14-skin-tech-trends.md"
+
+
+def show(run, root, ref):
+    res = run(root, "show", ref, "--json")
+    assert res.exit_code == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def test_seed_000_yaml_front_matter(run, vault_copy):
+    note = show(run, vault_copy, POST)
+    assert note["title"] == "Exosomes in K-Beauty: The Next Big Anti-Aging Revolution?"
+    assert note["date"] == "2026-01-11"
+    assert note["type"] == "Skincare Science"  # from `category`
+    assert note["parent"] is None and note["parent_ref"] is None
+    assert note["meta"] == {
+        "excerpt": "Move over PDRN, Exosomes are here. Discover the cutting-edge Korean skincare "
+        "ingredient that promises cellular regeneration and glass skin.",
+        "coverImage": "/images/posts/exosomes.jpg",
+    }
+    assert note["body"].startswith("If you thought [PDRN](/posts/pdrn-salmon-dna) was")
+    assert note["warnings"] == []
+
+
+def test_seed_001_no_metadata(run, vault_copy):
+    note = show(run, vault_copy, ARTICLE)
+    assert note["title"] == "The Rising Trend of Exosomes in Skincare"
+    assert note["type"] is None and note["parent"] is None and note["tags"] == []
+    assert note["meta"] == {}
+    # Not in git and no date in the name: the file's modification time gives the date.
+    import datetime as dt
+    import os
+
+    mtime = os.stat(vault_copy / ARTICLE).st_mtime
+    assert note["date"] == dt.datetime.fromtimestamp(mtime).date().isoformat()
+    assert note["body"].startswith("The Rising Trend of Exosomes in Skincare\n\nexosomes in")
+
+
+def test_seed_001_date_from_first_git_commit(run, vault_copy):
+    from conftest import git, init_repo
+
+    init_repo(vault_copy, commit=False)
+    git(vault_copy, "add", "-A")
+    env_date = "2025-03-04T10:00:00+00:00"
+    import os
+    import subprocess
+
+    subprocess.run(
+        ["git", "commit", "-q", "-m", "first"],
+        cwd=vault_copy,
+        check=True,
+        env={**os.environ, "GIT_AUTHOR_DATE": env_date, "GIT_COMMITTER_DATE": env_date},
+    )
+    assert show(run, vault_copy, ARTICLE)["date"] == "2025-03-04"
+
+
+def test_seed_004_header_lines(run, vault_copy):
+    note = show(run, vault_copy, DEEP_DIVE)
+    assert note["title"] == "Deep Dive: Exosomes in Regenerative Skincare (2026 Perspective)"
+    assert note["date"] == "2026-02-14"
+    assert note["type"] == "Technical Supplement"
+    assert note["parent_ref"] == HUB
+    assert note["parent"] == HUB
+    assert note["meta"] == {}
+    assert note["body"].startswith("## 1. Mechanism of Action\n")
+    assert "TGF-β" in note["body"]
+
+
+def test_hub_lists_its_child(run, vault_copy):
+    hub = show(run, vault_copy, HUB)
+    assert hub["children"] == [DEEP_DIVE]
+    assert hub["tags"] == ["skincare", "k-beauty", "regenerative"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # blank lines between the title and the block are allowed
+        ("# T\n\n\nDate: 2026-01-02\nType: X\n\nbody", ("2026-01-02", "X", None)),
+        # the block is right under the title, no blank line
+        ("# T\nDate: 2026-01-02\nParent: a.md\n\nbody", ("2026-01-02", None, "a.md")),
+        # any other line ends the block: Type further down is body text
+        ("# T\n\nDate: 2026-01-02\nSome prose.\nType: X\n", ("2026-01-02", None, None)),
+        # keys are case-insensitive, aliases work
+        ("# T\n\nDATE: 2026-01-02\ncategory: Y\nUp: [[hub]]\n", ("2026-01-02", "Y", "[[hub]]")),
+        # a Key: line that is not directly under the title is body text
+        ("# T\n\nIntro paragraph.\n\nDate: 2026-01-02\n", (None, None, None)),
+        # bold keys, as assistants often write them
+        ("# T\n\n**Date:** 2026-01-02\n**Type:** Z\n\nbody", ("2026-01-02", "Z", None)),
+    ],
+)
+def test_header_block_edge_cases(text, expected):
+    rec = parse_note(text, "memory/t.md").record
+    assert (rec.date, rec.type, rec.parent_ref) == expected
+    assert rec.title == "T"
+
+
+def test_header_block_only_is_metadata_and_body_keeps_later_key_lines():
+    text = "# T\n\nDate: 2026-01-02\nType: X\n\nNote: this is body text\nParent: not metadata\n"
+    note = parse_note(text, "memory/t.md")
+    assert note.record.parent_ref is None
+    assert note.record.meta == {}
+    assert note.body == "Note: this is body text\nParent: not metadata\n"
+
+
+def test_unknown_header_keys_are_kept_as_meta():
+    rec = parse_note("# T\n\nDate: 2026-01-02\nSource URL: https://x.org\n", "m/t.md").record
+    assert rec.meta == {"Source URL": "https://x.org"}
+
+
+def test_urls_do_not_look_like_header_keys():
+    rec = parse_note("# T\nhttps://example.org\n", "m/t.md").record
+    assert rec.style == "plain" and rec.meta == {}
+
+
+def test_yaml_keys_case_insensitive_and_aliases():
+    text = "---\nTitle: A\nCreated: 2026-05-06\nCategory: C\nUP: '[[hub]]'\nTags: x, '#y'\n---\nb"
+    rec = parse_note(text, "m/a.md").record
+    assert (rec.title, rec.date, rec.type, rec.parent_ref, rec.tags) == (
+        "A",
+        "2026-05-06",
+        "C",
+        "[[hub]]",
+        ("x", "y"),
+    )
+
+
+def test_unquoted_yaml_wikilink_parent_is_understood():
+    rec = parse_note("---\nup: [[hub]]\n---\n", "m/a.md").record
+    assert rec.parent_ref == "[[hub]]"
+
+
+def test_epoch_millisecond_dates_as_dendron_writes_them():
+    rec = parse_note("---\ncreated: 1595003088839\n---\n", "m/a.md").record
+    assert rec.date == "2020-07-17"
+
+
+def test_no_metadata_title_rules():
+    assert parse_note("intro\n\n# Heading\n", "m/a.md").record.title == "Heading"
+    assert parse_note("\n\n  First line  \nsecond", "m/a.md").record.title == "First line"
+    assert parse_note("", "m/2026-01-01-empty.md").record.title == "2026-01-01-empty"
+    rec = parse_note("", "m/2026-01-01-empty.md").record
+    assert (rec.date, rec.date_source) == ("2026-01-01", "filename")
+
+
+def test_link_extraction_all_syntaxes():
+    body = "\n".join(
+        [
+            "[a](a.md) [b](../b.md#part) [c](/posts/c) [d](<d e.md> 'title')",
+            "[[w1]] [[w2|Alias]] [[w3#Heading]] ![[w4]] ![[pic.png]] ![img](x.png)",
+            "[ext](https://example.org) [anchor](#here) [mail](mailto:a@b.c)",
+            "`[[in code]]`",
+            "```",
+            "[[in fence]]",
+            "```",
+            "[ref]: notes/ref.md 'Ref title'",
+            "[pct](my%20note.md)",
+        ]
+    )
+    links = extract_links(body)
+    assert [(ln.syntax, ln.target, ln.alias, ln.line) for ln in links] == [
+        ("markdown", "a.md", "", 1),
+        ("markdown", "../b.md", "", 1),
+        ("markdown", "/posts/c", "", 1),
+        ("markdown", "d e.md", "", 1),
+        ("wikilink", "w1", "", 2),
+        ("wikilink", "w2", "Alias", 2),
+        ("wikilink", "w3", "", 2),
+        ("wikilink", "w4", "", 2),
+        ("markdown", "notes/ref.md", "", 8),
+        ("markdown", "my note.md", "", 9),
+    ]
+
+
+def test_link_lines_count_from_the_file_start():
+    text = "---\ntitle: x\n---\n\nline five [[t]]\n"
+    (link,) = parse_note(text, "m/a.md").record.links
+    assert link.line == 5
