@@ -199,7 +199,7 @@ def test_cache_is_derived_and_disposable(run, vault_copy):
     assert run(vault_copy, "list", "--json").stdout == first
     # Edits are seen without any reindex step.
     deep = vault_copy / DEEP
-    deep.write_text(deep.read_text(encoding="utf-8").replace("Date: 2026-02-14", "Date: 2026-02-20"),
-                    encoding="utf-8")  # fmt: skip
+    text = deep.read_text(encoding="utf-8")
+    deep.write_text(text.replace("Date: 2026-02-14", "Date: 2026-02-20"), encoding="utf-8")
     out = json.loads(run(vault_copy, "show", DEEP, "--json").stdout)
     assert out["date"] == "2026-02-20"
