@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# A short tour of vault on the example vault in memory/. Read-only on memory/ itself:
+# the part that writes a new note works on a copy in a temporary folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+vault=".venv/bin/vault"
+out="build/demo"
+mkdir -p "$out"
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+
+step "$vault" --vault . list
+step "$vault" --vault . show memory/research/2026-02-14-exosomes-deep-dive.md
+if "$vault" --help | grep -q '^  search'; then
+  step "$vault" --vault . search exosome
+fi
+if "$vault" --help | grep -q '^  graph'; then
+  step "$vault" --vault . graph --stats
+  step "$vault" --vault . graph --format mermaid
+  step "$vault" --vault . graph --format html -o "$out/graph.html"
+  echo "open $out/graph.html in a browser for the interactive view"
+fi
+if "$vault" --help | grep -q '^  tree'; then
+  step "$vault" --vault . tree
+fi
+if "$vault" --help | grep -q '^  check'; then
+  step "$vault" --vault . check || true   # reports the dangling /posts/pdrn-salmon-dna link
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp -r memory "$tmp/memory"
+git -C "$tmp" init -q
+git -C "$tmp" -c user.name=demo -c user.email=demo@example.com add -A
+git -C "$tmp" -c user.name=demo -c user.email=demo@example.com commit -qm "example vault"
+printf '\n\033[1m# and a new technical supplement, in a scratch copy at %s\033[0m\n' "$tmp"
+echo "Room-temperature stability needs trehalose or liposomal wrapping." |
+  GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.com \
+  GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.com \
+  step "$vault" --vault "$tmp" new --parent memory/research/2026-02-14-skin-tech-trends.md \
+    --title "Exosome Stability at Room Temperature" --date 2026-03-01 --json
+step git -C "$tmp" log --oneline
