@@ -74,8 +74,8 @@ def test_help_imports_no_heavy_library():
         "import sys\n"
         "from vault.cli import cli\n"
         "try:\n    cli.main(['--help'], prog_name='vault')\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in %r)\n"
-        "print('HEAVY', heavy)\n" % (HEAVY,)
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+        "print('HEAVY', heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in out.stdout, out.stdout
