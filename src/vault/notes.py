@@ -393,9 +393,7 @@ def extract_links(body: str, first_line: int = 1) -> tuple[Link, ...]:
     for m in _WIKILINK.finditer(text):
         inner = m.group(2).replace("\\|", "|")
         target, _, alias = inner.partition("|")
-        target, alias = _strip_anchor(target.strip()), _strip_anchor(alias.strip())
-        if target.startswith("dendron://"):
-            target = target[len("dendron://") :].partition("/")[2]
+        target, alias = _strip_vault_prefix(target), _strip_vault_prefix(alias)
         if not target or _is_asset(target) or _SCHEME.match(target):
             continue
         found.append((m.start(), Link("wikilink", target, alias, line_of(m.start()))))
@@ -411,6 +409,14 @@ def extract_links(body: str, first_line: int = 1) -> tuple[Link, ...]:
             found.append((m.start(), Link("markdown", target, "", line_of(m.start()))))
     found.sort(key=lambda pair: pair[0])
     return tuple(link for _, link in found)
+
+
+def _strip_vault_prefix(text: str) -> str:
+    """Drop #heading / ^block anchors and Dendron's cross-vault `dendron://vault/` prefix."""
+    text = _strip_anchor(text.strip())
+    if text.startswith("dendron://"):
+        text = text[len("dendron://") :].partition("/")[2]
+    return text
 
 
 def _strip_anchor(target: str) -> str:
