@@ -17,6 +17,11 @@ COMMANDS = {
     "new": "vault.cli.new",
     "show": "vault.cli.show",
     "list": "vault.cli.list_notes",
+    "graph": "vault.cli.graph",
+    "tree": "vault.cli.tree",
+    "backlinks": "vault.cli.backlinks",
+    "path": "vault.cli.path",
+    "check": "vault.cli.check",
 }
 
 

@@ -1,0 +1,44 @@
+import click
+
+from vault import render
+from vault.cli.common import AppState, json_option, pass_state
+
+
+@click.command("backlinks")
+@click.argument("ref")
+@json_option
+@pass_state
+def command(state: AppState, ref: str, as_json: bool) -> None:
+    """List every note that links to REF or names it as its Parent.
+
+    One line per reference: the note and line ("id:line", like grep), the kind (parent or
+    link), the title and the reference as written. A note linking twice is listed twice.
+
+    --json prints [{"id", "title", "date", "type", "kind", "line", "raw"}], where "line" is
+    the body line of a link and null for a Parent header; [] when nothing refers to REF.
+
+    \b
+    Examples:
+      vault backlinks 2026-02-14-skin-tech-trends
+      vault backlinks memory/posts/2026-01-11-exosomes-in-k-beauty.md --json
+    """
+    from vault.graph import backlinks
+
+    catalog = state.catalog()
+    target = catalog.resolver.find(ref, state.cwd_prefix())
+    found = backlinks(catalog, target)
+    if as_json:
+        render.emit_json(found)
+    elif found:
+        width = max(len(_where(b)) for b in found)
+        for b in found:
+            click.echo(
+                f"{_where(b):<{width}}  {b['kind']:<6}  {render.styled(b['title'], bold=True)}"
+                f"  {render.styled(b['raw'], dim=True)}"
+            )
+    else:
+        render.info(f"No note links to {target} or names it as Parent.")
+
+
+def _where(b: dict) -> str:
+    return f"{b['id']}:{b['line']}" if b["line"] is not None else b["id"]
