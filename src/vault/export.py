@@ -42,7 +42,21 @@ def graph_dict(graph: LinkGraph) -> dict:
 
 
 def to_json(graph: LinkGraph) -> str:
-    return json.dumps(graph_dict(graph), indent=2, ensure_ascii=False) + "\n"
+    """The JSON shape with one node or edge per line: easy to diff, and several times faster
+    than json.dumps(indent=...), which falls back to the pure-Python encoder."""
+    data = graph_dict(graph)
+
+    def block(items: list[dict]) -> str:
+        if not items:
+            return "[]"
+        rows = ",\n".join("    " + json.dumps(i, ensure_ascii=False) for i in items)
+        return "[\n" + rows + "\n  ]"
+
+    return (
+        '{\n  "directed": true,\n'
+        f'  "nodes": {block(data["nodes"])},\n'
+        f'  "edges": {block(data["edges"])}\n}}\n'
+    )
 
 
 def to_graphml(graph: LinkGraph) -> str:

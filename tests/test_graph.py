@@ -1,0 +1,325 @@
+"""The link graph: which references become edges, subgraphs, stats, and real vaults."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import CORPORA
+from graph_helpers import edge_set, pinned_example, write_vault
+
+from vault.catalog import load_catalog
+from vault.graph import build_graph, components, pagerank, select, stats, to_networkx
+from vault.vault import open_vault
+
+HUB = "memory/hub.md"
+A, B, C = "memory/notes/a.md", "memory/notes/b.md", "memory/notes/c.md"
+D, E, F, G = "memory/notes/d.md", "memory/notes/e.md", "memory/notes/f.md", "memory/notes/g.md"
+H, K = "memory/notes/h.md", "memory/notes/k.md"
+X, Y, Z = "memory/cycle/x.md", "memory/cycle/y.md", "memory/cycle/z.md"
+SAME1, SAME2 = "memory/one/same.md", "memory/two/same.md"
+
+HUB_TEXT = """---
+title: Hub
+date: 2026-01-01
+type: Hub
+tags: [alpha, beta]
+---
+Relative: [a](notes/a.md) and again [a twice](notes/a.md).
+Root-relative: [b](memory/notes/b.md). Notes-folder-relative: [k](notes/k).
+Site-rooted: [c](/notes/c) and an anchor on it [c at part](/notes/c#part).
+Wikilinks: [[d]], [[e|Alias for E]], [[f#Heading]], an embed ![[g]], again [[d]].
+Images are not edges: ![pic](pic.png) ![[diagram.png]] [scan](scan.pdf).
+External and anchors are not edges: [web](https://example.com/notes/a.md) [top](#top)
+<mailto:x@example.com> [mail](mailto:x@example.com) [proto](//cdn.example.com/x).
+Missing: [[nowhere]] and [gone](notes/gone.md).
+Self: [me](hub.md) [[hub]].
+Ambiguous: [[same]].
+Code is not a link: `[[d-in-code]]`
+
+```
+[[in-fence]] [x](notes/in-fence.md)
+```
+
+[ref]: notes/h.md "A reference definition"
+"""
+
+
+def note(title: str, *headers: str, body: str = "") -> str:
+    lines = [f"# {title}", "", *headers]
+    return "\n".join(lines) + "\n\n" + (body or "Text.") + "\n"
+
+
+FILES = {
+    HUB: HUB_TEXT,
+    A: note("A", "Date: 2026-01-02", "Parent: memory/hub.md", body="Back to [hub](../hub.md)."),
+    B: note("B", "Date: 2026-01-03", "Parent: [[hub]]"),
+    C: note("C", "Date: 2026-01-04", "Parent: ../hub.md", body="Up: [x](/hub)"),
+    D: note("D", "Date: 2026-01-05", "Type: Leaf", body="Root-relative: [hub](memory/hub.md)"),
+    E: note("E", "Date: 2026-01-06", "Type: Leaf"),
+    F: note("F", "Date: 2026-01-07", "Type: leaf"),
+    G: note("G", "Date: 2026-01-08"),
+    H: note("H", "Date: 2026-01-09", "Parent: nowhere-at-all"),
+    K: note("K", "Date: 2026-01-10"),
+    X: note("X", "Date: 2026-01-11", "Parent: y"),
+    Y: note("Y", "Date: 2026-01-12", "Parent: [[x]]"),
+    Z: note("Z", "Date: 2026-01-13", "Parent: z"),
+    SAME1: note("Same one", "Date: 2026-01-14"),
+    SAME2: note("Same two", "Date: 2026-01-15"),
+}
+
+EXPECTED = {
+    (HUB, A, "link"),
+    (HUB, B, "link"),
+    (HUB, K, "link"),
+    (HUB, C, "link"),
+    (HUB, D, "link"),
+    (HUB, E, "link"),
+    (HUB, F, "link"),
+    (HUB, G, "link"),
+    (HUB, H, "link"),
+    (HUB, "nowhere", "link"),
+    (HUB, "notes/gone.md", "link"),
+    (A, HUB, "parent"),
+    (A, HUB, "link"),
+    (B, HUB, "parent"),
+    (C, HUB, "parent"),
+    (C, HUB, "link"),
+    (D, HUB, "link"),
+    (H, "nowhere-at-all", "parent"),
+    (X, Y, "parent"),
+    (Y, X, "parent"),
+}
+
+
+@pytest.fixture
+def known(tmp_path):
+    return write_vault(tmp_path / "v", FILES)
+
+
+def graph_of(root):
+    return build_graph(load_catalog(open_vault(root)))
+
+
+def test_every_link_syntax_gives_exactly_the_known_edges(known, run):
+    res = run(known, "graph")
+    assert res.exit_code == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["directed"] is True
+    assert edge_set(data) == EXPECTED
+    # One edge object per (source, target, kind), in sorted order.
+    keys = [(e["source"], e["target"], e["kind"]) for e in data["edges"]]
+    assert keys == sorted(set(keys))
+
+
+def test_nodes_are_every_note_plus_missing_targets(known, run):
+    data = json.loads(run(known, "graph").stdout)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert set(nodes) == set(FILES) | {"nowhere", "notes/gone.md", "nowhere-at-all"}
+    assert [n["id"] for n in data["nodes"]] == sorted(nodes)
+    assert nodes[HUB] == {
+        "id": HUB,
+        "title": "Hub",
+        "date": "2026-01-01",
+        "type": "Hub",
+        "tags": ["alpha", "beta"],
+        "missing": False,
+    }
+    assert nodes["nowhere"] == {
+        "id": "nowhere",
+        "title": "nowhere",
+        "date": None,
+        "type": None,
+        "tags": [],
+        "missing": True,
+    }
+    assert {i for i, n in nodes.items() if n["missing"]} == {
+        "nowhere",
+        "notes/gone.md",
+        "nowhere-at-all",
+    }
+
+
+def test_dendron_label_first_wikilinks_and_cross_folder_stems(tmp_path):
+    root = write_vault(
+        tmp_path / "v",
+        {
+            "memory/a.md": "# A\n\nSee [[The B note|b]] and [[c]] and [[sub/d]] and [[memory/sub/d]].\n",
+            "memory/b.md": "# B\n",
+            "memory/deep/c.md": "# C\n",
+            "memory/sub/d.md": "# D\n",
+        },
+    )
+    assert {(e.source, e.target) for e in graph_of(root).edges} == {
+        ("memory/a.md", "memory/b.md"),
+        ("memory/a.md", "memory/deep/c.md"),
+        ("memory/a.md", "memory/sub/d.md"),
+    }
+
+
+def test_a_dangling_parent_is_a_parent_edge_to_a_missing_node(tmp_path):
+    root = write_vault(tmp_path / "v", {"memory/a.md": "# A\n\nParent: memory/b.md\n"})
+    graph = graph_of(root)
+    assert graph.nodes["memory/b.md"].missing
+    assert [(e.source, e.target, e.kind) for e in graph.edges] == [
+        ("memory/a.md", "memory/b.md", "parent")
+    ]
+
+
+def test_unchanged_notes_come_from_the_cache(known):
+    vault = open_vault(known)
+    first = build_graph(load_catalog(vault))
+    catalog = load_catalog(vault)
+    assert not catalog.changes
+    assert build_graph(catalog).edges == first.edges
+    (known / D).write_text(note("D", "Date: 2026-01-05", "Type: Leaf"), encoding="utf-8")
+    catalog = load_catalog(vault)
+    assert catalog.changes.updated == [D]
+    assert (D, HUB, "link") not in {
+        (e.source, e.target, e.kind) for e in build_graph(catalog).edges
+    }
+
+
+# --- subgraphs -------------------------------------------------------------------------------
+
+
+def test_kind_filter_drops_missing_targets_left_without_edges(known, run):
+    data = json.loads(run(known, "graph", "--kind", "parent").stdout)
+    assert edge_set(data) == {t for t in EXPECTED if t[2] == "parent"}
+    ids = {n["id"] for n in data["nodes"]}
+    assert "nowhere-at-all" in ids and "nowhere" not in ids and "notes/gone.md" not in ids
+    assert set(FILES) <= ids
+    links = json.loads(run(known, "graph", "--kind", "link").stdout)
+    assert edge_set(links) == {t for t in EXPECTED if t[2] == "link"}
+
+
+def test_type_filter_keeps_notes_of_that_type_and_edges_between_them(known, run):
+    data = json.loads(run(known, "graph", "--type", "LEAF").stdout)
+    assert {n["id"] for n in data["nodes"]} == {D, E, F}
+    assert data["edges"] == []
+
+
+def test_root_and_depth_take_a_neighbourhood_in_both_directions(known, run):
+    one = json.loads(run(known, "graph", "--root", "d").stdout)
+    assert {n["id"] for n in one["nodes"]} == {D, HUB}
+    assert edge_set(one) == {(HUB, D, "link"), (D, HUB, "link")}
+    two = json.loads(run(known, "graph", "--root", "d", "--depth", "2").stdout)
+    hub_side = {t for (s, t, _) in EXPECTED if s == HUB} | {s for (s, t, _) in EXPECTED if t == HUB}
+    assert {n["id"] for n in two["nodes"]} == hub_side | {HUB}
+    zero = json.loads(run(known, "graph", "--root", "memory/notes/d.md", "--depth", "0").stdout)
+    assert [n["id"] for n in zero["nodes"]] == [D] and zero["edges"] == []
+
+
+def test_root_errors_are_one_line(known, run):
+    res = run(known, "graph", "--root", "no-such-note")
+    assert res.exit_code == 1 and res.stderr.startswith("Error: no note matches 'no-such-note'")
+    res = run(known, "graph", "--depth", "2")
+    assert res.exit_code == 2 and "--depth needs --root" in res.stderr
+    res = run(known, "graph", "--root", "same")
+    assert res.exit_code == 1 and "matches 2 notes" in res.stderr
+    res = run(known, "graph", "--root", "e", "--type", "hub")
+    assert res.exit_code == 1 and "not in the graph" in res.stderr
+
+
+def test_select_on_an_empty_vault(tmp_path):
+    (tmp_path / "v" / "memory").mkdir(parents=True)
+    graph = graph_of(tmp_path / "v")
+    assert graph.nodes == {} and graph.edges == []
+    assert select(graph, kind="link").nodes == {}
+    assert stats(graph)["components"] == 0
+
+
+# --- stats -----------------------------------------------------------------------------------
+
+
+def test_stats_counts_roots_orphans_and_hubs(known, run):
+    res = run(known, "graph", "--stats", "--json")
+    assert res.exit_code == 0, res.stderr
+    s = json.loads(res.stdout)
+    assert s["notes"] == len(FILES) and s["missing"] == 3
+    assert s["nodes"] == len(FILES) + 3 and s["edges"] == len(EXPECTED)
+    assert s["edge_kinds"] == {"parent": 6, "link": 14}
+    assert s["roots"] == [HUB]
+    assert s["orphans"] == [Z, SAME1, SAME2]
+    # The hub's 10 notes and 3 missing targets, then {x, y}, and singletons z, same1, same2.
+    assert s["components"] == 5 and s["largest_component"] == 13
+    assert s["top_degree"][0] == {"id": HUB, "title": "Hub", "degree": 17}
+    # The x <-> y Parent cycle keeps its rank circulating, so it outranks the hub.
+    ranks = s["top_pagerank"]
+    assert [r["id"] for r in ranks[:3]] == [X, Y, HUB]
+    assert [r["pagerank"] for r in ranks] == sorted((r["pagerank"] for r in ranks), reverse=True)
+    text = run(known, "graph", "--stats")
+    assert text.exit_code == 0
+    assert "edges       20  (parent 6, link 14)" in text.stdout
+    assert "Top hubs by PageRank:" in text.stdout
+
+
+def test_stats_agree_with_networkx(tmp_path):
+    import networkx as nx
+    from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
+
+    shutil.copytree(CORPORA / "foam" / "docs", tmp_path / "foam")
+    graph = graph_of(tmp_path / "foam")
+    g = to_networkx(graph)
+    assert len(components(graph)) == nx.number_weakly_connected_components(g)
+    assert [len(c) for c in components(graph)] == sorted(
+        (len(c) for c in nx.weakly_connected_components(g)), reverse=True
+    )
+    expected = _pagerank_python(nx.DiGraph(g))
+    ours = pagerank(graph)
+    assert ours.keys() == expected.keys()
+    assert max(abs(ours[k] - expected[k]) for k in ours) < 1e-6
+    degrees = dict(g.degree())
+    assert graph.degrees() == degrees
+
+
+def test_stats_text_on_the_example_vault(tmp_path, run):
+    root = pinned_example(tmp_path / "v")
+    res = run(root, "graph", "--stats")
+    assert res.exit_code == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[:6] == [
+        "notes       4",
+        "missing     1  (targets linked to that do not exist)",
+        "edges       5  (parent 1, link 4)",
+        "components  1  (largest: 5 nodes)",
+        "roots       1  (notes with children and no Parent)",
+        "orphans     0  (notes with no parent, links or backlinks)",
+    ]
+
+
+# --- real vaults -----------------------------------------------------------------------------
+
+
+def test_foam_builds_and_most_wikilinks_resolve_to_edges(tmp_path, run):
+    shutil.copytree(CORPORA / "foam" / "docs", tmp_path / "foam")
+    res = run(tmp_path / "foam", "graph")
+    assert res.exit_code == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert len([n for n in data["nodes"] if not n["missing"]]) >= 80
+    edges = edge_set(data)
+    catalog = load_catalog(open_vault(tmp_path / "foam"))
+    wiki = resolved = 0
+    for rec in catalog.records.values():
+        for link in rec.links:
+            if link.syntax != "wikilink":
+                continue
+            wiki += 1
+            target = catalog.resolver.resolve_link(link, rec.id).id
+            if target is not None and target != rec.id:
+                resolved += 1
+                assert (rec.id, target, "link") in edges
+    # The corpus README counts 97.5% of foam's wikilinks as resolving.
+    assert wiki > 100 and resolved / wiki >= 0.95
+
+
+def test_dendron_builds_a_graph_and_stats_without_error(tmp_path, run):
+    shutil.copytree(CORPORA / "dendron-site", tmp_path / "dendron")
+    res = run(tmp_path / "dendron", "graph", "--stats", "--json")
+    assert res.exit_code == 0, res.stderr
+    s = json.loads(res.stdout)
+    assert s["notes"] >= 1000 and s["edges"] > 1000 and s["missing"] > 0
+    for fmt in ("graphml", "gexf", "dot", "mermaid"):
+        res = run(tmp_path / "dendron", "graph", "--format", fmt)
+        assert res.exit_code == 0, (fmt, res.stderr)
