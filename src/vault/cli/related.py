@@ -1,0 +1,37 @@
+import click
+
+from vault import render
+from vault.cli.common import AppState, json_option, pass_state
+from vault.cli.search import IndexProgress, emit_hits
+
+
+@click.command("related")
+@click.argument("ref")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Most notes to show."
+)
+@click.option("--paths", is_flag=True, help="Print only the ids, one a line.")
+@json_option
+@pass_state
+def command(state: AppState, ref: str, limit: int, paths: bool, as_json: bool) -> None:
+    """Notes most like REF, by the words that characterise it (Whoosh more-like-this).
+
+    Useful before writing a new supplement, to find what the vault already says. REF is an
+    id, a path, a file name or stem, a [[wikilink]] or a title. --json prints the same
+    shape as `vault search --json`: [{"id", "title", "date", "type", "parent", "score",
+    "snippet"}, ...], [] when nothing is alike.
+
+    \b
+    Examples:
+      vault related exosomes-deep-dive
+      vault related "Skin-Tech Trends 2026" --limit 5 --json
+    """
+    from vault.search import related
+
+    catalog = state.catalog()
+    note_id = catalog.resolver.find(ref, state.cwd_prefix())
+    with IndexProgress() as progress:
+        hits = related(catalog, note_id, limit=limit, progress=progress)
+    emit_hits(hits, as_json=as_json, paths=paths)
+    if not hits:
+        render.info(f"No note is like {note_id}.")

@@ -1,0 +1,403 @@
+"""The Whoosh full-text index under ROOT/.vault/index, kept fresh against the notes.
+
+The index is derived data. Next to the Whoosh files it keeps a small manifest
+(manifest.pickle: id -> (mtime_ns, size, resolved parent), plus the schema version), written
+right after each successful commit. Bringing the index up to date compares the catalog (which
+already walked the vault) with that manifest and writes only the notes that differ, so with
+nothing changed no Whoosh file is even opened. If a process dies between a commit and the
+manifest write, the next run simply writes those notes again (updates are idempotent).
+
+A missing, damaged or old-format index is rebuilt in a fresh folder and swapped in, with a
+one-line note on stderr. Writers are serialised by a file lock (.vault/locks/index.lock) and
+then by Whoosh's own write lock; both are waited on for VAULT_INDEX_TIMEOUT seconds (default
+60) before IndexBusy is raised. Readers take no lock.
+
+whoosh is imported inside the functions that use it, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from vault.catalog import Catalog
+from vault.errors import IndexBusy
+
+# Bump when the schema or what goes into a field changes: older indexes are then rebuilt.
+SCHEMA_VERSION = 1
+INDEX_FOLDER = "index"
+MANIFEST = "manifest.pickle"
+# Commit without merging until this many segments pile up; then let Whoosh merge small ones.
+MAX_SEGMENTS = 8
+# Pool memory for the Whoosh writer during a full build (MB).
+WRITER_LIMIT_MB = 256
+DEFAULT_TIMEOUT = 60.0
+
+# Searchable fields, for error messages and the query parser.
+TEXT_FIELDS = ("title", "body", "tags")
+QUERY_FIELDS = ("title", "body", "tags", "type", "parent", "date", "id")
+
+_WORD = re.compile(r"\w+")
+
+Progress = Callable[[int, int], None]
+Notify = Callable[[str], None]
+
+
+@dataclass
+class IndexReport:
+    """What bringing the index up to date did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    # True when the whole index was built from scratch (first use, damage, --rebuild).
+    rebuilt: bool = False
+    # Why it was rebuilt ("" when it was not).
+    reason: str = ""
+    # Notes in the index afterwards.
+    notes: int = 0
+
+
+def index_dir(catalog_or_root) -> Path:
+    root = catalog_or_root.vault.state_dir if hasattr(catalog_or_root, "vault") else catalog_or_root
+    return Path(root) / INDEX_FOLDER
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for another process's index lock (env VAULT_INDEX_TIMEOUT)."""
+    raw = os.environ.get("VAULT_INDEX_TIMEOUT", "")
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+def stderr_note(message: str) -> None:
+    print(f"vault: {message}", file=sys.stderr)
+
+
+# --- schema --------------------------------------------------------------------------------
+
+
+def make_schema():
+    from whoosh import fields, formats
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+
+    stemmed = StemmingAnalyzer()
+    plain = RegexTokenizer() | LowercaseFilter()
+    # Unstemmed words for spelling suggestions: a fuzzy term on a stemmed field with
+    # spelling=True would look in the unstemmed word list and then find no postings.
+    words = fields.TEXT(analyzer=plain, phrase=False)
+    words.format = formats.Existence()
+    words.scorable = False
+    return fields.Schema(
+        id=fields.ID(unique=True, stored=True),
+        title=fields.TEXT(analyzer=stemmed, field_boost=2.0, stored=True),
+        body=fields.TEXT(analyzer=stemmed),
+        tags=fields.KEYWORD(lowercase=True, commas=True, scorable=True, stored=True),
+        # `type:supplement` and `type:"technical supplement"` in queries...
+        type=fields.TEXT(analyzer=plain, stored=True),
+        # ...and the exact, case- and space-normalised type for --type.
+        kind=fields.ID(),
+        parent=fields.ID(stored=True),
+        date=fields.DATETIME(stored=True),
+        words=words,
+    )
+
+
+def normalize_type(note_type: str | None) -> str:
+    return " ".join((note_type or "").lower().split())
+
+
+def _document(note, parent: str | None) -> dict:
+    import datetime as dt
+
+    rec = note.record
+    doc = {
+        "id": rec.id,
+        "title": rec.title,
+        "body": note.body,
+        "words": " ".join(set(_WORD.findall(f"{rec.title}\n{note.body}".lower()))),
+    }
+    if rec.tags:
+        doc["tags"] = ",".join(rec.tags)
+    if rec.type:
+        doc["type"] = rec.type
+        doc["kind"] = normalize_type(rec.type)
+    if parent:
+        doc["parent"] = parent
+    if rec.date:
+        try:
+            doc["date"] = dt.datetime.fromisoformat(rec.date)
+        except ValueError:
+            pass
+    return doc
+
+
+# --- manifest ------------------------------------------------------------------------------
+
+
+def _load_manifest(folder: Path) -> dict[str, tuple] | None:
+    """id -> (mtime_ns, size, parent id), or None when missing, damaged or of another schema."""
+    try:
+        with open(folder / MANIFEST, "rb") as fh:
+            data = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception:
+        return None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
+        return None
+    files = data.get("files")
+    return files if isinstance(files, dict) else None
+
+
+def _save_manifest(folder: Path, files: dict[str, tuple]) -> None:
+    tmp = folder / f"{MANIFEST}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as fh:
+        pickle.dump({"schema": SCHEMA_VERSION, "files": files}, fh, pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, folder / MANIFEST)
+
+
+def _stale(catalog: Catalog, manifest: dict[str, tuple]) -> tuple[list[str], list[str]]:
+    """(ids to write, ids to delete): notes whose file differs from what was indexed."""
+    records = catalog.records
+    write = []
+    for note_id, rec in records.items():
+        seen = manifest.get(note_id)
+        if seen is None or seen[0] != rec.mtime_ns or seen[1] != rec.size:
+            write.append(note_id)
+    delete = [note_id for note_id in manifest if note_id not in records]
+    return write, delete
+
+
+# --- locking -------------------------------------------------------------------------------
+
+
+@contextmanager
+def _writing(catalog: Catalog, timeout: float):
+    """Hold the vault's index lock (serialises vault processes that write the index)."""
+    from vault.locks import LockTimeout, file_lock
+
+    lock = catalog.vault.ensure_state_dir() / "locks" / "index.lock"
+    try:
+        with file_lock(lock, timeout=timeout):
+            yield
+    except LockTimeout:
+        raise _busy(timeout) from None
+
+
+def _busy(timeout: float) -> IndexBusy:
+    return IndexBusy(
+        f"the search index is locked by another process (waited {timeout:g}s); "
+        "try again when it has finished, or set VAULT_INDEX_TIMEOUT to wait longer"
+    )
+
+
+def _whoosh_writer(ix, deadline: float, **kwargs):
+    from whoosh.index import LockError
+
+    try:
+        return ix.writer(timeout=max(0.0, deadline - time.monotonic()), delay=0.05, **kwargs)
+    except LockError:
+        raise _busy(lock_timeout()) from None
+
+
+# --- opening -------------------------------------------------------------------------------
+
+
+def open_index(folder: Path):
+    """The Whoosh index in `folder`; raises when it is missing or unreadable."""
+    from whoosh.index import open_dir
+
+    return open_dir(str(folder), schema=None)
+
+
+def check_index(folder: Path) -> str:
+    """ "" when the index in `folder` looks usable, else why not (for the rebuild note)."""
+    if not (folder / MANIFEST).exists():
+        return "no index yet" if not folder.exists() else "the index has no manifest"
+    if _load_manifest(folder) is None:
+        return "the index was made by another version"
+    try:
+        ix = open_index(folder)
+        fields = set(ix.schema.names())
+        if fields != set(make_schema().names()):
+            return "the index was made by another version"
+        with ix.searcher() as s:
+            s.doc_count()
+    except Exception as exc:  # any failure to read it means: rebuild, it is derived data
+        return f"the index is damaged ({type(exc).__name__})"
+    return ""
+
+
+# --- updating ------------------------------------------------------------------------------
+
+
+def update_index(
+    catalog: Catalog,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    notify: Notify | None = stderr_note,
+) -> IndexReport:
+    """Bring the index up to date with `catalog`, writing only what changed.
+
+    With `rebuild`, build it from scratch. A missing, damaged or old-format index is rebuilt
+    too; `notify` (stderr by default) gets a one-line note saying why, unless it is simply
+    the first use. Raises IndexBusy when another process holds the lock past the timeout.
+    """
+    start = time.perf_counter()
+    folder = index_dir(catalog)
+    if not rebuild:
+        manifest = _load_manifest(folder)
+        if manifest is not None:
+            write, delete = _stale(catalog, manifest)
+            if not write and not delete:
+                return IndexReport(seconds=time.perf_counter() - start, notes=len(manifest))
+    report = _locked_update(catalog, "rebuild" if rebuild else "", progress, notify)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def repair_index(
+    catalog: Catalog,
+    problem: str,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    notify: Notify | None = stderr_note,
+) -> IndexReport:
+    """After reading the index failed with `problem`: rebuild it if it still looks damaged
+    (another process may have repaired or replaced it meanwhile), or in any case with force."""
+    start = time.perf_counter()
+    report = _locked_update(catalog, problem if force else "", progress, notify)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _locked_update(catalog: Catalog, forced: str, progress, notify) -> IndexReport:
+    """Under the lock: rebuild when `forced` (the reason) or the index is unusable, else apply
+    the changes. Another process may have done the work while this one waited."""
+    folder = index_dir(catalog)
+    timeout = lock_timeout()
+    deadline = time.monotonic() + timeout
+    with _writing(catalog, timeout):
+        problem = forced or check_index(folder)
+        if not problem:
+            return _apply(catalog, folder, deadline, progress)
+        first_use = problem == "no index yet"
+        if notify and not first_use and forced != "rebuild":
+            notify(f"{problem}; rebuilding the search index")
+        report = _rebuild(catalog, folder, progress)
+        report.reason = "" if first_use else problem
+        return report
+
+
+def _parents(catalog: Catalog) -> dict[str, str | None]:
+    return {i: r.id for i, r in catalog.parents.items()}
+
+
+def _apply(catalog: Catalog, folder: Path, deadline: float, progress) -> IndexReport:
+    manifest = _load_manifest(folder) or {}
+    write, delete = _stale(catalog, manifest)
+    # A Parent resolves against the whole vault: adding or removing a note can change the
+    # parent of others, whose documents are then rewritten too.
+    parents = _parents(catalog) if write or delete else {}
+    changed = set(write)
+    if write or delete:
+        for note_id, seen in manifest.items():
+            if (
+                note_id in catalog.records
+                and note_id not in changed
+                and seen[2] != parents.get(note_id)
+            ):
+                write.append(note_id)
+    report = IndexReport(notes=len(manifest))
+    if not write and not delete:
+        return report
+    ix = open_index(folder)
+    writer = _whoosh_writer(ix, deadline)
+    files = dict(manifest)
+    try:
+        for note_id in delete:
+            if not catalog.vault.path_of(note_id).exists():
+                writer.delete_by_term("id", note_id)
+                files.pop(note_id, None)
+                report.removed += 1
+        for n, note_id in enumerate(write, 1):
+            try:
+                note = catalog.read(note_id)
+            except OSError:  # deleted since the walk: the next run removes it
+                continue
+            parent = parents.get(note_id)
+            writer.update_document(**_document(note, parent))
+            rec = note.record
+            files[note_id] = (rec.mtime_ns, rec.size, parent)
+            if note_id in manifest:
+                report.updated += 1
+            else:
+                report.added += 1
+            if progress:
+                progress(n, len(write))
+        merge = len(ix._segments()) >= MAX_SEGMENTS
+        writer.commit(merge=merge)
+    except BaseException:
+        writer.cancel()
+        raise
+    _save_manifest(folder, files)
+    report.notes = len(files)
+    return report
+
+
+def _rebuild(catalog: Catalog, folder: Path, progress) -> IndexReport:
+    """Build a new index in a sibling folder, then swap it in (readers never see half)."""
+    from whoosh.index import create_in
+
+    parent_dir = folder.parent
+    parent_dir.mkdir(parents=True, exist_ok=True)
+    for old in parent_dir.glob(f"{INDEX_FOLDER}.*"):  # left by killed processes (we hold the lock)
+        shutil.rmtree(old, ignore_errors=True)
+    fresh = parent_dir / f"{INDEX_FOLDER}.new-{os.getpid()}"
+    fresh.mkdir()
+    try:
+        ix = create_in(str(fresh), make_schema())
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        parents = _parents(catalog)
+        files: dict[str, tuple] = {}
+        ids = sorted(catalog.records)
+        try:
+            for n, note_id in enumerate(ids, 1):
+                try:
+                    note = catalog.read(note_id)
+                except OSError:
+                    continue
+                parent = parents.get(note_id)
+                writer.add_document(**_document(note, parent))
+                files[note_id] = (note.record.mtime_ns, note.record.size, parent)
+                if progress:
+                    progress(n, len(ids))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        _save_manifest(fresh, files)
+        ix.close()
+        retired = parent_dir / f"{INDEX_FOLDER}.old-{os.getpid()}"
+        if folder.exists():
+            os.replace(folder, retired)
+        os.replace(fresh, folder)
+        shutil.rmtree(retired, ignore_errors=True)
+    finally:
+        if fresh.exists():
+            shutil.rmtree(fresh, ignore_errors=True)
+    return IndexReport(added=len(files), rebuilt=True, notes=len(files))
