@@ -28,45 +28,11 @@ from pathlib import Path
 FOLDERS = ("research", "posts", "articles", "topics/skin", "topics/lab")
 TYPES = ("Note", "Research", "Technical Supplement", "Article", "Post")
 STYLES = ("yaml", "headers", "plain")
-SYLLABLES = tuple(
-    [
-        "ka",
-        "lo",
-        "mi",
-        "ne",
-        "ru",
-        "ta",
-        "vi",
-        "so",
-        "pe",
-        "da",
-        "gu",
-        "li",
-        "fa",
-        "zo",
-        "be",
-        "ni",
-        "ko",
-        "ra",
-        "ve",
-        "su",
-        "mar",
-        "tel",
-        "pon",
-        "quin",
-        "dar",
-        "vel",
-        "bri",
-        "ston",
-        "gal",
-        "fen",
-        "tor",
-        "lum",
-        "cas",
-        "dri",
-        "pel",
-    ]
-)
+SYLLABLES = (
+    "ka", "lo", "mi", "ne", "ru", "ta", "vi", "so", "pe", "da", "gu", "li", "fa", "zo", "be",
+    "ni", "ko", "ra", "ve", "su", "mar", "tel", "pon", "quin", "dar", "vel", "bri", "ston",
+    "gal", "fen", "tor", "lum", "cas", "dri", "pel",
+)  # fmt: skip
 PLANTED = ("exosome", "exosomes", "niacinamide", "barrier", "repair", "bakuchiol")
 
 
