@@ -22,6 +22,9 @@ COMMANDS = {
     "backlinks": "vault.cli.backlinks",
     "path": "vault.cli.path",
     "check": "vault.cli.check",
+    "search": "vault.cli.search",
+    "related": "vault.cli.related",
+    "index": "vault.cli.index_cmd",
 }
 
 
