@@ -83,7 +83,7 @@ def command(state: AppState, fmt, output, root, depth, note_type, kind, stats, a
         return
     if as_json:
         fmt = "json"
-    title = f"{state.vault.root.name} · vault graph"
+    title = f"{state.vault.root.name} · link graph"
     text = export.export(graph, fmt, title)
     if output:
         export.write_file(output, text)
