@@ -1,0 +1,205 @@
+"""`vault check`: every problem kind, levels, exit codes and the JSON shape."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import CORPORA, init_repo, run_process
+from graph_helpers import UNDATED, pinned_example, write_vault
+
+from vault.checks import KINDS
+
+K_BEAUTY = "memory/posts/2026-01-11-exosomes-in-k-beauty.md"
+
+
+def dated(title: str, *headers: str, body: str = "Text.") -> str:
+    return "\n".join([f"# {title}", "", "Date: 2026-04-01", *headers]) + f"\n\n{body}\n"
+
+
+# One vault with every kind of problem, and a hub that keeps the other notes from being orphans.
+PROBLEMS = {
+    "memory/hub.md": dated(
+        "Hub",
+        body="[[dangling]] [[broken]] [[c1]] [[c2]] [[c3]] [[self]] [[yaml-bad]] [[yaml-list]] "
+        "[[latin1]] [[undated]] [[title-a]] [[title-b]] [[x/dup]] [[y/dup]] [[amb]]",
+    ),
+    "memory/dangling.md": dated("Dangling", "Parent: no-such-parent"),
+    "memory/broken.md": dated(
+        "Broken", body="First [gone](gone.md).\nAgain [gone](gone.md) and [[also gone]]."
+    ),
+    "memory/c1.md": dated("C1", "Parent: c2"),
+    "memory/c2.md": dated("C2", "Parent: c3"),
+    "memory/c3.md": dated("C3", "Parent: [[c1]]"),
+    "memory/self.md": dated("Self", "Parent: self"),
+    "memory/x/dup.md": dated("Dup X"),
+    "memory/y/dup.md": dated("Dup Y"),
+    "memory/amb.md": dated("Amb", "Parent: dup", body="See [[dup]]."),
+    "memory/yaml-bad.md": "---\ntitle: [unclosed\ndate: 2026-04-01\n---\nBody.\n",
+    "memory/yaml-list.md": "---\n- a\n- b\n---\n# Yaml list\n\nDate: 2026-04-01\n",
+    "memory/latin1.md": "# Latin\n\nDate: 2026-04-01\n\nCaf\xe9 cr\xe8me.\n".encode("latin-1"),
+    "memory/undated.md": "# Undated\n\nNo date anywhere.\n",
+    "memory/title-a.md": dated("Same  Title"),
+    "memory/title-b.md": dated("same title"),
+    "memory/lonely.md": dated("Lonely", body="Links only to itself: [[lonely]]."),
+}
+
+
+@pytest.fixture
+def problems_vault(tmp_path):
+    return init_repo(write_vault(tmp_path / "v", PROBLEMS))
+
+
+def test_every_kind_is_found_once_with_note_and_raw_reference(problems_vault, run):
+    res = run(problems_vault, "check", "--json")
+    assert res.exit_code == 1
+    report = json.loads(res.stdout)
+    got = [(p["kind"], p["note"], p["line"], p["target"]) for p in report["problems"]]
+    assert got == [
+        ("dangling_parent", "memory/dangling.md", None, "no-such-parent"),
+        ("broken_link", "memory/broken.md", 5, "gone.md"),
+        ("broken_link", "memory/broken.md", 6, "also gone"),
+        ("parent_cycle", "memory/c1.md", None, "c2"),
+        ("parent_cycle", "memory/self.md", None, "self"),
+        ("ambiguous_ref", "memory/amb.md", None, "dup"),
+        ("ambiguous_ref", "memory/amb.md", 6, "dup"),
+        ("bad_front_matter", "memory/latin1.md", None, ""),
+        ("bad_front_matter", "memory/yaml-bad.md", None, ""),
+        ("bad_front_matter", "memory/yaml-list.md", None, ""),
+        ("missing_date", "memory/undated.md", None, ""),
+        # Front matter that is not a mapping is ignored, and with it the date below it.
+        ("missing_date", "memory/yaml-list.md", None, ""),
+        ("duplicate_title", "memory/title-a.md", None, "Same  Title"),
+        ("duplicate_title", "memory/title-b.md", None, "same title"),
+        ("orphan", "memory/lonely.md", None, ""),
+    ]
+    assert report["counts"] == {
+        "dangling_parent": 1,
+        "broken_link": 2,
+        "parent_cycle": 2,
+        "ambiguous_ref": 2,
+        "bad_front_matter": 3,
+        "missing_date": 2,
+        "duplicate_title": 2,
+        "orphan": 1,
+    }
+    assert report["errors"] == 7 and report["warnings"] == 8
+    assert list(report["counts"]) == list(KINDS)
+    levels = {p["kind"]: p["level"] for p in report["problems"]}
+    assert {k for k, v in levels.items() if v == "error"} == {
+        "dangling_parent",
+        "broken_link",
+        "parent_cycle",
+        "ambiguous_ref",
+    }
+    messages = {(p["kind"], p["note"], p["line"]): p["message"] for p in report["problems"]}
+    cycle = "memory/c1.md -> memory/c2.md -> memory/c3.md -> memory/c1.md"
+    assert messages[("parent_cycle", "memory/c1.md", None)] == f"Parent chain loops: {cycle}"
+    assert messages[("ambiguous_ref", "memory/amb.md", 6)] == (
+        "link 'dup' matches 2 notes: memory/x/dup.md, memory/y/dup.md; write the full path"
+    )
+    assert "malformed YAML" in messages[("bad_front_matter", "memory/yaml-bad.md", None)]
+    assert "not a mapping" in messages[("bad_front_matter", "memory/yaml-list.md", None)]
+    assert "not valid UTF-8" in messages[("bad_front_matter", "memory/latin1.md", None)]
+    assert messages[("missing_date", "memory/undated.md", None)].endswith(
+        "using its first commit (" + report_date(report, "memory/undated.md") + ")"
+    )
+    assert (
+        "shared with memory/title-b.md" in messages[("duplicate_title", "memory/title-a.md", None)]
+    )
+
+
+def report_date(report: dict, note: str) -> str:
+    msg = next(p["message"] for p in report["problems"] if p["note"] == note)
+    return msg.rsplit("(", 1)[1].rstrip(")")
+
+
+def test_text_output_is_one_line_per_problem_with_a_summary(problems_vault, run):
+    res = run(problems_vault, "check")
+    assert res.exit_code == 1
+    lines = res.stdout.splitlines()
+    assert len(lines) == 15
+    assert (
+        lines[0]
+        == "memory/dangling.md: error dangling_parent: Parent 'no-such-parent' matches no note"
+    )
+    assert lines[1] == "memory/broken.md:5: error broken_link: link to 'gone.md' matches no note"
+    assert lines[-1] == "memory/lonely.md: warning orphan: no Parent, no links and no backlinks"
+    assert res.stderr == "15 problems: 7 errors, 8 warnings.\n"
+
+
+def test_the_example_vault_reports_its_dangling_link_and_undated_note(tmp_path, run):
+    root = pinned_example(tmp_path / "vault")
+    res = run(root, "check")
+    assert res.exit_code == 1
+    assert res.stdout == (
+        f"{K_BEAUTY}:9: error broken_link: link to '/posts/pdrn-salmon-dna' matches no note\n"
+        f"{UNDATED}: warning missing_date: no date in its metadata or file name; "
+        "using the file's modification time (2026-01-05)\n"
+    )
+    assert res.stderr == "2 problems: 1 error, 1 warning.\n"
+    report = json.loads(run(root, "check", "--json").stdout)
+    assert report["problems"][0] == {
+        "kind": "broken_link",
+        "level": "error",
+        "note": K_BEAUTY,
+        "line": 9,
+        "target": "/posts/pdrn-salmon-dna",
+        "message": "link to '/posts/pdrn-salmon-dna' matches no note",
+    }
+
+
+def test_warnings_alone_exit_0_and_a_clean_vault_says_so(tmp_path, run):
+    root = write_vault(tmp_path / "v", {"memory/a.md": dated("A"), "memory/b.md": dated("A")})
+    res = run(root, "check")
+    assert res.exit_code == 0
+    assert [ln.split(": ")[1] for ln in res.stdout.splitlines()] == [
+        "warning duplicate_title",
+        "warning duplicate_title",
+        "warning orphan",
+        "warning orphan",
+    ]
+    clean = write_vault(
+        tmp_path / "c",
+        {"memory/a.md": dated("A", body="[[b]]"), "memory/b.md": dated("B", "Parent: a")},
+    )
+    res = run(clean, "check")
+    assert (res.exit_code, res.stdout, res.stderr) == (0, "", "No problems found.\n")
+    res = run(clean, "check", "--json")
+    assert json.loads(res.stdout) == {
+        "problems": [],
+        "counts": dict.fromkeys(KINDS, 0),
+        "errors": 0,
+        "warnings": 0,
+    }
+
+
+def test_fixing_the_problem_clears_it(tmp_path, run):
+    root = pinned_example(tmp_path / "vault")
+    assert run(root, "check").exit_code == 1
+    (root / "memory/posts/pdrn-salmon-dna.md").write_text(
+        "# PDRN\n\nDate: 2026-01-01\n", encoding="utf-8"
+    )
+    res = run(root, "check", "--json")
+    assert res.exit_code == 0, res.stdout
+    assert [p["kind"] for p in json.loads(res.stdout)["problems"]] == ["missing_date"]
+
+
+def test_check_as_a_process_for_ci(tmp_path):
+    root = pinned_example(tmp_path / "vault")
+    res = run_process(root, "check", "--json")
+    assert res.exit_code == 1 and json.loads(res.stdout)["errors"] == 1
+
+
+@pytest.mark.parametrize("corpus", ["foam/docs", "dendron-site"])
+def test_real_vaults_are_checked_without_crashing(tmp_path, run, corpus):
+    shutil.copytree(CORPORA / corpus, tmp_path / "c")
+    res = run(tmp_path / "c", "check", "--json")
+    assert res.exit_code in (0, 1), res.stderr
+    report = json.loads(res.stdout)
+    assert sum(report["counts"].values()) == len(report["problems"])
+    if corpus == "dendron-site":
+        # The corpus README counts 161 dangling targets and 91 groups sharing a title.
+        assert report["counts"]["broken_link"] > 50
+        assert report["counts"]["duplicate_title"] > 100
