@@ -1,4 +1,4 @@
-"""Git, through GitPython: find the repository, commit notes, dates from history.
+"""Git, through GitPython: find the repository, commit notes, dates, log, move, sync.
 
 GitPython is imported inside the functions: importing it costs ~110 ms, which commands that
 never touch git (search, list on a warm cache, --help) should not pay.
@@ -6,13 +6,18 @@ never touch git (search, list on a warm cache, --help) should not pay.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
+import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vault.errors import GitError, NotAGitRepo
+from vault.errors import GitError, InvalidInput, NotAGitRepo
 from vault.locks import LockTimeout, file_lock
+from vault.vault import Vault
 
 if TYPE_CHECKING:
     from git import Repo
@@ -118,3 +123,624 @@ def first_commit_dates(repo: Repo, root: Path, ids: list[str]) -> dict[str, str]
             # git log runs newest first: the last date seen is the first commit.
             found[wanted[chunk]] = date
     return found
+
+
+# --- where things are ------------------------------------------------------------------------
+
+
+def _top(repo: Repo) -> Path:
+    return Path(repo.working_tree_dir).resolve()
+
+
+def _repo_path(repo: Repo, root: Path, note_id: str) -> str:
+    """A vault id as a path relative to the repository's top (what git prints)."""
+    return os.path.relpath(root / note_id, _top(repo)).replace(os.sep, "/")
+
+
+def _pathspec(repo: Repo, folder: Path) -> str:
+    rel = os.path.relpath(folder, _top(repo)).replace(os.sep, "/")
+    return "." if rel == "." else rel
+
+
+def _lock_dir(vault: Vault) -> Path:
+    return vault.ensure_state_dir() / "locks"
+
+
+def _has_commits(repo: Repo) -> bool:
+    try:
+        repo.head.commit  # noqa: B018
+    except ValueError:
+        return False
+    return True
+
+
+# --- log ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One commit, as `vault log` shows it."""
+
+    # Full hex sha.
+    commit: str
+    author: str
+    email: str
+    # Author date, ISO 8601 with the author's UTC offset.
+    date: str
+    # The whole commit message, trailing newlines removed.
+    message: str
+    # Ids of the notes the commit touched, named by where they are now when they were
+    # renamed later (a deleted note keeps its last name).
+    notes: tuple[str, ...]
+
+
+_RELATIVE = re.compile(r"^(\d+)\s*(second|minute|hour|day|week|month|year)s?\s+ago$", re.I)
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?$")
+
+
+def since_args(repo: Repo, since: str, what: str = "--since") -> list[str]:
+    """git log arguments for "changed since": a date (YYYY-MM-DD[THH:MM]), a phrase like
+    "3 days ago", "yesterday" or "today", else a commit (sha, tag, branch, HEAD~3), which
+    selects the commits after it."""
+    import git
+
+    text = since.strip()
+    if _ISO.match(text):
+        try:
+            day = dt.datetime.fromisoformat(text.replace(" ", "T"))
+        except ValueError:
+            raise InvalidInput(f"{what}: {text!r} is not a real date") from None
+        return [f"--since={day.isoformat()}"]
+    if _RELATIVE.match(text):
+        return [f"--since={text}"]
+    if text.lower() in ("today", "yesterday"):
+        day = dt.date.today() - dt.timedelta(days=1 if text.lower() == "yesterday" else 0)
+        return [f"--since={day.isoformat()}T00:00:00"]
+    try:
+        sha = repo.git.rev_parse("--verify", "--quiet", f"{text}^{{commit}}")
+    except git.GitCommandError:
+        sha = ""
+    if not sha or text.startswith("-"):
+        raise InvalidInput(
+            f"{what}: {text!r} is not a date (YYYY-MM-DD), 'N days ago', or a commit in this "
+            "repository"
+        )
+    return [f"{sha}..HEAD"]
+
+
+def log_entries(
+    vault: Vault,
+    note_id: str | None = None,
+    *,
+    since: str | None = None,
+    author: str | None = None,
+    limit: int | None = None,
+) -> list[LogEntry]:
+    """Commits touching the notes folder, newest first; with `note_id`, that note's history
+    through its renames (git log --follow). NotAGitRepo outside git."""
+    import git
+
+    repo = require_repo(vault.root)
+    if not _has_commits(repo):
+        return []
+    args = ["--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f", "--name-status", "-z", "-M"]
+    if since:
+        args += since_args(repo, since)
+    if author:
+        # Fixed string, any case: `--author claude` finds "Claude <claude@...>".
+        args += [f"--author={author}", "--fixed-strings", "--regexp-ignore-case"]
+    if limit is not None:
+        args.append(f"--max-count={max(0, limit)}")
+    if note_id is not None:
+        args += ["--follow", "--", _repo_path(repo, vault.root, note_id)]
+    else:
+        args += ["--", _pathspec(repo, vault.notes_dir)]
+    try:
+        out = repo.git.log(*args)
+    except git.GitCommandError as exc:
+        raise GitError(_git_message(exc)) from exc
+    return _parse_log(out, repo, vault)
+
+
+def _parse_log(out: str, repo: Repo, vault: Vault) -> list[LogEntry]:
+    top = _top(repo)
+    prefix = vault.notes_prefix
+
+    def as_id(path: str) -> str | None:
+        rel = os.path.relpath(top / path, vault.root).replace(os.sep, "/")
+        if rel.startswith("../") or not rel.lower().endswith(".md") or not rel.startswith(prefix):
+            return None
+        return rel
+
+    entries: list[LogEntry] = []
+    # Walking newest first: where each older name lives now.
+    current: dict[str, str] = {}
+    for chunk in out.split("\x1e")[1:]:
+        sha, name, email, date, message, files = chunk.split("\x1f", 5)
+        tokens = [t.strip("\n") for t in files.split("\0")]
+        tokens = [t for t in tokens if t]
+        touched: list[str] = []
+        renames: list[tuple[str, str]] = []
+        i = 0
+        while i < len(tokens):
+            status = tokens[i]
+            if status[:1] in ("R", "C") and i + 2 < len(tokens):
+                old, new = tokens[i + 1], tokens[i + 2]
+                touched.append(new)
+                if status[0] == "R":
+                    renames.append((old, new))
+                i += 3
+            else:
+                if i + 1 < len(tokens):
+                    touched.append(tokens[i + 1])
+                i += 2
+        ids: list[str] = []
+        for path in touched:
+            note = as_id(current.get(path, path))
+            if note is not None and note not in ids:
+                ids.append(note)
+        for old, new in renames:
+            current[old] = current.get(new, new)
+        entries.append(LogEntry(sha, name, email, date, message.strip("\n"), tuple(sorted(ids))))
+    return entries
+
+
+def changed_note_ids(
+    vault: Vault, since: str | None = None, author: str | None = None, what: str = ""
+) -> set[str]:
+    """Ids (current names) of the notes that commits since `since` and/or by `author`
+    touched. The caller keeps those that still exist."""
+    try:
+        entries = log_entries(vault, since=since, author=author)
+    except InvalidInput as exc:
+        if what:
+            raise InvalidInput(str(exc).replace("--since", what, 1)) from None
+        raise
+    return {note for entry in entries for note in entry.notes}
+
+
+# --- mv ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class MoveResult:
+    """What `vault mv` did (or, for a dry run, would do)."""
+
+    # Old id -> new id of every moved note.
+    moves: dict[str, str]
+    # Ids (after the move) of the notes whose text was rewritten.
+    rewritten: list[str]
+    # The commit's sha, or None (dry run, --no-commit, nothing tracked).
+    commit: str | None
+    # References that could not be kept valid, and other things the user should know.
+    warnings: list[str]
+    # The planned changes as a unified diff, for dry runs; None otherwise.
+    diff: str | None = None
+
+
+WRITE_LOCK_WAIT = 120.0
+
+
+class _Locked:
+    """Held by mv and sync for their whole run: both rewrite notes that another process may
+    be planning edits to."""
+
+    def __init__(self, vault: Vault):
+        self.cm = file_lock(_lock_dir(vault) / "write.lock", timeout=WRITE_LOCK_WAIT)
+
+    def __enter__(self):
+        try:
+            return self.cm.__enter__()
+        except LockTimeout:
+            raise GitError(
+                f"another vault mv or sync kept the vault busy for {WRITE_LOCK_WAIT:.0f} s; "
+                "try again"
+            ) from None
+
+    def __exit__(self, *exc):
+        return self.cm.__exit__(*exc)
+
+
+def move(
+    vault: Vault,
+    ref: str,
+    new_path: str,
+    cwd: Path,
+    *,
+    dry_run: bool = False,
+    commit: bool = True,
+) -> MoveResult:
+    """Move a note (or a folder of notes) and rewrite every reference to it, as one commit.
+
+    All files are rewritten first, then moved, then committed; if anything fails before the
+    commit, every file, the index entries and new folders are put back as they were.
+    Outside git, only a dry run or --no-commit (plain file moves) is possible.
+    """
+    from vault.catalog import load_catalog
+    from vault.move import plan_diff, plan_move
+
+    repo = find_repo(vault.root)
+    if repo is None and commit and not dry_run:
+        raise NotAGitRepo(
+            f"{vault.root} is not inside a git work tree, so the move cannot be committed; "
+            "run `git init` there, or pass --no-commit to just move the files"
+        )
+    with _Locked(vault):
+        catalog = load_catalog(vault)
+        plan = plan_move(catalog, ref, new_path, cwd)
+        result = MoveResult(plan.moves, plan.rewritten_ids(), None, list(plan.warnings))
+        if dry_run:
+            result.diff = plan_diff(plan)
+            return result
+        result.commit = _apply_move(repo, vault, plan, commit, result.warnings)
+    return result
+
+
+def _apply_move(repo, vault: Vault, plan, commit: bool, warnings: list[str]) -> str | None:
+    from vault.notes import atomic_replace
+
+    lock_dir = _lock_dir(vault)
+    rel = (lambda i: _repo_path(repo, vault.root, i)) if repo is not None else (lambda i: i)
+    touched = sorted(set(plan.moves) | set(plan.edits))
+    tracked = _tracked(repo, [rel(i) for i in touched]) if repo is not None else set()
+    # The index entries of every touched path, to put back exactly on failure.
+    saved_index = repo.git.ls_files("-s", "-z", "--", *tracked) if tracked else ""
+    git_moves = [(o, n) for o, n in plan.moves.items() if rel(o) in tracked]
+    written: list[str] = []
+    moved: list[tuple[str, str]] = []
+    made_dirs: list[Path] = []
+    indexed = False
+    try:
+        for old_id, (_before, after) in sorted(plan.edits.items()):
+            atomic_replace(vault.path_of(old_id), after)
+            written.append(old_id)
+        for old_id, new_id in plan.moves.items():
+            made_dirs += _make_folders(vault.path_of(new_id).parent)
+            _rename_new(vault.path_of(old_id), vault.path_of(new_id))
+            moved.append((old_id, new_id))
+        if git_moves:
+            # Same index result as `git mv` for each note, in two git calls for any number.
+            indexed = True
+            run_git(
+                repo, lock_dir, "rm", "--cached", "--quiet", "--", *[rel(o) for o, _ in git_moves]
+            )
+            run_git(repo, lock_dir, "add", "--", *[rel(n) for _, n in git_moves])
+        edited = [rel(i) for i in plan.edits if i not in plan.moves and rel(i) in tracked]
+        paths = [rel(o) for o, _ in git_moves] + [rel(n) for _, n in git_moves] + edited
+        untracked = [
+            plan.moves.get(i, i) for i in touched if repo is not None and rel(i) not in tracked
+        ]
+        if untracked:
+            warnings.append(
+                "not tracked by git, so changed on disk only: " + ", ".join(sorted(untracked))
+            )
+        sha = None
+        if repo is not None and paths and commit:
+            message = _move_message(plan)
+            run_git(repo, lock_dir, "commit", "--quiet", "--only", "-m", message, "--", *paths)
+            sha = repo.git.rev_parse("HEAD")
+        elif repo is not None and edited:
+            indexed = True
+            run_git(repo, lock_dir, "add", "--", *edited)
+    except BaseException:
+        _undo_move(repo, vault, plan, written, moved, made_dirs, saved_index if indexed else None)
+        raise
+    _prune_empty_folders(vault, plan.moves)
+    return sha
+
+
+def _prune_empty_folders(vault: Vault, moves: dict[str, str]) -> None:
+    """Remove the folders the move emptied (never the notes folder itself)."""
+    folders = {vault.path_of(old).parent for old in moves}
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        while folder != vault.notes_dir and vault.notes_dir in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+
+
+def _tracked(repo, paths: list[str]) -> set[str]:
+    if not paths:
+        return set()
+    out = repo.git.ls_files("-z", "--", *paths)
+    return {p for p in out.split("\0") if p}
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create `folder` and missing parents; the ones created, outermost first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for f in reversed(missing):
+        f.mkdir()
+    return list(reversed(missing))
+
+
+def _rename_new(src: Path, dst: Path) -> None:
+    """Rename without ever replacing a file that appeared at `dst` meanwhile."""
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        raise GitError(f"{dst} appeared while moving; nothing was moved") from None
+    except OSError:
+        if os.path.lexists(dst):
+            raise GitError(f"{dst} appeared while moving; nothing was moved") from None
+        os.rename(src, dst)
+        return
+    os.unlink(src)
+
+
+def _undo_move(repo, vault, plan, written, moved, made_dirs, saved_index) -> None:
+    """Put every file and index entry back as it was before the move began."""
+    from vault.notes import atomic_replace
+
+    for old_id, new_id in reversed(moved):
+        try:
+            os.replace(vault.path_of(new_id), vault.path_of(old_id))
+        except OSError:
+            pass
+    for old_id in written:
+        try:
+            atomic_replace(vault.path_of(old_id), plan.edits[old_id][0])
+        except OSError:
+            pass
+    for folder in reversed(made_dirs):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+    if repo is not None and saved_index is not None:
+        news = [_repo_path(repo, vault.root, n) for _, n in moved]
+        try:
+            if news:
+                repo.git.rm("--cached", "--quiet", "--ignore-unmatch", "--", *news)
+            if saved_index.strip("\0"):
+                subprocess.run(
+                    ["git", "update-index", "-z", "--index-info"],
+                    input=saved_index.encode("utf-8"),
+                    cwd=repo.working_tree_dir,
+                    check=True,
+                    capture_output=True,
+                )
+        except Exception:  # best effort: the files themselves are already back
+            pass
+
+
+def _move_message(plan) -> str:
+    items = list(plan.moves.items())
+    if len(items) == 1:
+        subject = f"vault: move {items[0][0]} -> {items[0][1]}"
+    else:
+        src = os.path.commonpath([o for o, _ in items])
+        dst = os.path.commonpath([n for _, n in items])
+        subject = f"vault: move {src}/ -> {dst}/ ({len(items)} notes)"
+    others = [i for i in plan.rewritten_ids() if i not in plan.moves.values()]
+    if not others:
+        return subject
+    return subject + "\n\nReferences rewritten in:\n" + "".join(f"- {i}\n" for i in others)
+
+
+# --- sync --------------------------------------------------------------------------------------
+
+
+@dataclass
+class SyncResult:
+    """What `vault sync` did."""
+
+    # The commit holding the pending changes under the notes folder, or None (none pending).
+    committed: str | None
+    # Ids of the notes the pull changed (added, edited, renamed to, or deleted), sorted.
+    pulled: list[str]
+    # True when the remote branch was updated.
+    pushed: bool
+    # What bringing the search index up to date did (IndexReport as a dict), or None when
+    # the vault has no search index yet.
+    index: dict | None
+    remote: str = ""
+    branch: str = ""
+
+
+# How many times to fetch, rebase and push again when someone else pushed in between.
+PUSH_ATTEMPTS = 3
+
+
+def sync(vault: Vault, remote: str | None = None) -> SyncResult:
+    """Commit pending changes under the notes folder, pull with rebase, push, and refresh the
+    search index for what the pull changed.
+
+    A conflict aborts the rebase, so the repository is as it was before the pull with the
+    local commit intact, and raises GitError naming the conflicting notes.
+    """
+    repo = require_repo(vault.root)
+    # Never wait for a password prompt: an unreachable remote is an error, not a hang.
+    repo.git.update_environment(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="", SSH_ASKPASS="")
+    lock_dir = _lock_dir(vault)
+    with _Locked(vault):
+        _check_ready(repo)
+        branch = repo.active_branch.name
+        remote, remote_branch = _remote_for(repo, branch, remote)
+        committed = _commit_pending(repo, vault, lock_dir)
+        pulled: set[str] = set()
+        pushed = False
+        for attempt in range(PUSH_ATTEMPTS):
+            fetched = _fetch(repo, lock_dir, remote, remote_branch)
+            if fetched is not None:
+                pulled |= _pull(repo, vault, lock_dir, remote, remote_branch, fetched)
+            head = repo.git.rev_parse("HEAD")
+            if head == fetched:
+                break
+            try:
+                run_git(
+                    repo, lock_dir, "push", "--quiet", remote, f"HEAD:refs/heads/{remote_branch}"
+                )
+            except GitError as exc:
+                text = f"{exc} {getattr(exc.__cause__, 'stderr', '')}"
+                rejected = "rejected" in text or "fetch first" in text or "non-fast" in text
+                if rejected and attempt + 1 < PUSH_ATTEMPTS:
+                    continue  # someone pushed in between: pull their work and try again
+                raise _remote_error(repo, remote, "push", exc) from None
+            pushed = True
+            break
+    index = _refresh_index(vault) if pulled or committed else None
+    return SyncResult(committed, sorted(pulled), pushed, index, remote, remote_branch)
+
+
+def _check_ready(repo) -> None:
+    git_dir = Path(repo.git_dir)
+    if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
+        raise GitError(
+            "a rebase is in progress; finish it (`git rebase --continue`) or abort it "
+            "(`git rebase --abort`), then sync again"
+        )
+    if (git_dir / "MERGE_HEAD").exists():
+        raise GitError("a merge is in progress; finish or abort it, then sync again")
+    if repo.head.is_detached:
+        raise GitError("HEAD is detached; check out a branch (`git switch main`) to sync")
+
+
+def _remote_for(repo, branch: str, remote: str | None) -> tuple[str, str]:
+    """(remote, branch on the remote): --remote, else the branch's upstream, else origin."""
+    reader = repo.config_reader()
+    section = f'branch "{branch}"'
+    upstream_remote = reader.get_value(section, "remote", "") if reader.has_section(section) else ""
+    merge = reader.get_value(section, "merge", "") if reader.has_section(section) else ""
+    name = remote or upstream_remote or "origin"
+    names = [r.name for r in repo.remotes]
+    if name not in names:
+        known = f" (this repository has: {', '.join(names)})" if names else ""
+        raise GitError(
+            f"no git remote named {name!r}{known}; add one with `git remote add {name} URL` "
+            "or pass --remote NAME"
+        )
+    remote_branch = branch
+    if name == upstream_remote and str(merge).startswith("refs/heads/"):
+        remote_branch = str(merge)[len("refs/heads/") :]
+    return name, remote_branch
+
+
+def _commit_pending(repo, vault: Vault, lock_dir: Path) -> str | None:
+    """Commit every change under the notes folder (and nothing outside it)."""
+    spec = _pathspec(repo, vault.notes_dir)
+    status = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", spec)
+    paths: list[str] = []
+    tokens = status.split("\0")
+    i = 0
+    while i < len(tokens):
+        entry = tokens[i]
+        if len(entry) > 3:
+            paths.append(entry[3:])
+            if entry[0] in "RC":
+                i += 1  # the next token is the old name
+        i += 1
+    if not paths:
+        return None
+    top = _top(repo)
+    ids = sorted({os.path.relpath(top / p, vault.root).replace(os.sep, "/") for p in paths})
+    notes = [i for i in ids if i.lower().endswith(".md")]
+    n = len(notes)
+    subject = f"vault: sync {n} note{'s' if n != 1 else ''}"
+    if len(ids) != n:
+        subject += f" ({len(ids) - n} other file{'s' if len(ids) - n != 1 else ''})"
+    message = subject + "\n\n" + "".join(f"- {i}\n" for i in ids)
+    run_git(repo, lock_dir, "add", "--all", "--", spec)
+    run_git(repo, lock_dir, "commit", "--quiet", "--only", "-m", message, "--", spec)
+    return repo.git.rev_parse("HEAD")
+
+
+def _fetch(repo, lock_dir: Path, remote: str, branch: str) -> str | None:
+    """Fetch the remote branch; its sha, or None when the remote does not have it yet."""
+    try:
+        heads = run_git(repo, lock_dir, "ls-remote", "--heads", remote, f"refs/heads/{branch}")
+        if not heads.strip():
+            return None
+        run_git(
+            repo,
+            lock_dir,
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            remote,
+            f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}",
+        )
+    except GitError as exc:
+        raise _remote_error(repo, remote, "fetch from", exc) from None
+    return repo.git.rev_parse(f"refs/remotes/{remote}/{branch}")
+
+
+def _remote_error(repo, remote: str, verb: str, exc: GitError) -> GitError:
+    try:
+        url = repo.remote(remote).url
+    except ValueError:
+        url = "?"
+    stderr = str(getattr(exc.__cause__, "stderr", "") or "")
+    fatal = [
+        ln.split(word, 1)[1].strip(" '")
+        for ln in stderr.splitlines()
+        for word in ("fatal:", "error:")
+        if word in ln
+    ]
+    detail = fatal[0] if fatal else str(exc).split(": ", 1)[-1]
+    return GitError(f"could not {verb} remote {remote!r} ({url}): {detail}")
+
+
+def _pull(repo, vault: Vault, lock_dir: Path, remote: str, branch: str, fetched: str) -> set[str]:
+    """Rebase local commits onto `fetched`; the ids of the notes that brought in."""
+    import git
+
+    head = repo.git.rev_parse("HEAD")
+    try:
+        base = repo.git.merge_base(head, fetched)
+    except git.GitCommandError:
+        raise GitError(
+            f"the local branch and {remote}/{branch} share no history; "
+            "sync cannot combine them (pull and merge by hand once)"
+        ) from None
+    if base == fetched:
+        return set()  # nothing new on the remote
+    spec = _pathspec(repo, vault.notes_dir)
+    changed = repo.git.diff("--name-status", "-z", "--no-renames", base, fetched, "--", spec)
+    top = _top(repo)
+    pulled = set()
+    tokens = [t for t in changed.split("\0") if t]
+    for path in tokens[1::2]:
+        note = os.path.relpath(top / path, vault.root).replace(os.sep, "/")
+        if note.lower().endswith(".md"):
+            pulled.add(note)
+    try:
+        run_git(repo, lock_dir, "rebase", "--quiet", "--autostash", fetched)
+    except GitError:
+        conflicts = repo.git.diff("--name-only", "--diff-filter=U", "-z").split("\0")
+        try:
+            repo.git.rebase("--abort")
+        except git.GitCommandError:
+            pass
+        ids = sorted(
+            os.path.relpath(top / p, vault.root).replace(os.sep, "/") for p in conflicts if p
+        )
+        raise GitError(
+            f"sync stopped: {', '.join(ids) or 'some files'} changed both here and on "
+            f"{remote}; the rebase was aborted and your commits are kept locally. Resolve it: "
+            f"`git pull --rebase {remote} {branch}`, fix the conflicts, `git add` them, "
+            "`git rebase --continue`, then `vault sync` again"
+        ) from None
+    return pulled
+
+
+def _refresh_index(vault: Vault) -> dict | None:
+    """Bring the search index up to date (an incremental refresh touches only the notes whose
+    files changed); None when the vault has no index yet, so sync never builds one."""
+    from dataclasses import asdict
+
+    from vault.catalog import load_catalog
+
+    try:
+        from vault.index import index_dir, update_index
+    except ImportError:  # a build without search
+        return None
+    catalog = load_catalog(vault)
+    if not index_dir(catalog).exists():
+        return None
+    return asdict(update_index(catalog, notify=None))

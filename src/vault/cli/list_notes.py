@@ -8,21 +8,33 @@ from vault.cli.common import ISO_DATE, AppState, json_option, pass_state
 @click.option("--type", "note_type", metavar="T", help="Only notes of this type (any case).")
 @click.option("--since", type=ISO_DATE, help="Only notes dated on or after this day.")
 @click.option("--until", type=ISO_DATE, help="Only notes dated on or before this day.")
+@click.option(
+    "--changed-since",
+    metavar="D",
+    help="Only notes changed in git since D: a date, 'N days ago', or a commit.",
+)
+@click.option("--author", metavar="A", help="Only notes changed in git by author A.")
 @json_option
 @pass_state
-def command(state: AppState, note_type, since, until, as_json: bool) -> None:
+def command(state: AppState, note_type, since, until, changed_since, author, as_json: bool) -> None:
     """List notes, newest first: date, type, title and id.
 
     \b
     Examples:
       vault list
       vault list --type "Technical Supplement" --since 2026-01-01 --json
+      vault list --changed-since "7 days ago" --author claude
     """
     from vault.query import filter_records
 
     catalog = state.catalog()
     render.note_warnings(catalog.warnings())
     records = filter_records(catalog.sorted_newest_first(), note_type, since, until)
+    if changed_since or author:
+        from vault.history import changed_note_ids
+
+        changed = changed_note_ids(state.vault, changed_since, author, what="--changed-since")
+        records = [r for r in records if r.id in changed]
     if as_json:
         render.emit_json([render.summary(r, catalog) for r in records])
     elif records:

@@ -1,0 +1,84 @@
+import os
+from pathlib import Path
+
+import click
+
+from vault import render
+from vault.cli.common import AppState, json_option, pass_state
+
+
+@click.command("mv")
+@click.argument("ref")
+@click.argument("new_path")
+@click.option("--dry-run", is_flag=True, help="Print the planned changes as a diff; write nothing.")
+@click.option(
+    "--no-commit", is_flag=True, help="Move, rewrite and stage everything, but do not commit."
+)
+@json_option
+@pass_state
+def command(state: AppState, ref, new_path, dry_run, no_commit, as_json) -> None:
+    """Move or rename a note (or a folder of notes) and rewrite every reference to it.
+
+    REF is a note (id, path, stem, title, [[wikilink]]) or a folder of notes. NEW_PATH is
+    relative to the working directory when that is inside the vault, else to the vault
+    root; ending it in "/" (or naming an existing folder) keeps the note's file name. The
+    target must be inside the notes folder and must not exist.
+
+    Parent headers, Markdown links and wikilinks that point at the moved notes are rewritten
+    in their own form (relative stays relative, `.md`, #anchors and aliases are kept), and
+    so are the moved notes' own relative links; nothing else in any file changes. The move
+    and the rewrites become one commit that git shows as a rename. If anything fails before
+    the commit, every file is put back. With --no-commit the changes are left staged for you
+    to review (`git diff --cached`) and commit; outside git --no-commit just moves files.
+
+    JSON: {"moved": [{"from", "to"}], "rewritten": [ids], "commit": sha or null,
+    "warnings": [...]}, plus "diff" with --dry-run.
+
+    \b
+    Examples:
+      vault mv memory/research/2026-02-14-skin-tech-trends.md memory/hubs/skin-tech-2026.md
+      vault mv skin-tech-trends memory/hubs/ --dry-run
+      vault mv memory/research memory/studies --json
+    """
+    from vault.history import move
+
+    result = move(
+        state.vault,
+        ref,
+        new_path,
+        Path(os.getcwd()),
+        dry_run=dry_run,
+        commit=not no_commit,
+    )
+    for problem in result.warnings:
+        render.warn(problem)
+    if as_json:
+        data = {
+            "moved": [{"from": a, "to": b} for a, b in result.moves.items()],
+            "rewritten": result.rewritten,
+            "commit": result.commit,
+            "warnings": result.warnings,
+        }
+        if dry_run:
+            data["diff"] = result.diff
+        render.emit_json(data)
+        return
+    if dry_run:
+        click.echo(result.diff, nl=False)
+        render.info(_summary(result, "would move", "would rewrite"))
+        return
+    for old, new in result.moves.items():
+        click.echo(f"{old} -> {new}")
+    render.info(_summary(result, "moved", "rewrote"))
+    if result.commit:
+        render.info(f"committed {result.commit[:10]}")
+    elif no_commit:
+        render.info("staged, not committed: review with `git diff --cached`, then `git commit`")
+
+
+def _summary(result, moved: str, rewrote: str) -> str:
+    n, m = len(result.moves), len(result.rewritten)
+    return (
+        f"{moved} {n} note{'s' if n != 1 else ''}; "
+        f"{rewrote} references in {m} note{'s' if m != 1 else ''}"
+    )

@@ -1,0 +1,54 @@
+import click
+
+from vault import render
+from vault.cli.common import AppState, json_option, pass_state
+
+
+@click.command("sync")
+@click.option(
+    "--remote",
+    metavar="R",
+    help="The git remote to sync with (default: the branch's upstream, else origin).",
+)
+@json_option
+@pass_state
+def command(state: AppState, remote, as_json) -> None:
+    """Share the vault through a git remote: commit, pull --rebase, push, refresh the index.
+
+    Commits every pending change under the notes folder (nothing outside it) with a message
+    listing the notes, rebases onto what the remote has, pushes, and brings the search
+    index up to date for the notes the pull changed. On a conflict the rebase is aborted:
+    the repository is left as before the pull, your commit is kept locally, and the
+    conflicting notes are named with the steps to resolve them (exit 1).
+
+    JSON: {"committed": sha or null, "pulled": [ids changed by the pull], "pushed": bool,
+    "index": {"added", "updated", "removed", ...} or null when there is no index yet}.
+
+    \b
+    Examples:
+      vault sync
+      vault sync --remote backup --json
+    """
+    from vault.history import sync
+
+    result = sync(state.vault, remote)
+    if as_json:
+        render.emit_json(
+            {
+                "committed": result.committed,
+                "pulled": result.pulled,
+                "pushed": result.pushed,
+                "index": result.index,
+            }
+        )
+        return
+    where = f"{result.remote}/{result.branch}"
+    if result.committed:
+        render.info(f"committed local changes as {result.committed[:10]}")
+    if result.pulled:
+        click.echo("\n".join(result.pulled))
+        n = len(result.pulled)
+        render.info(f"pulled {n} changed note{'s' if n != 1 else ''} from {where}")
+    else:
+        render.info(f"nothing new on {where}")
+    render.info(f"pushed to {where}" if result.pushed else f"{where} already has everything")
