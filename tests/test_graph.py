@@ -219,6 +219,10 @@ def test_root_errors_are_one_line(known, run):
     assert res.exit_code == 1 and "matches 2 notes" in res.stderr
     res = run(known, "graph", "--root", "e", "--type", "hub")
     assert res.exit_code == 1 and "not in the graph" in res.stderr
+    res = run(known, "graph", "--json", "--format", "dot")
+    assert res.exit_code == 2 and "--json and --format dot disagree" in res.stderr
+    res = run(known, "graph", "--stats", "--format", "graphml")
+    assert res.exit_code == 2 and "--stats prints text" in res.stderr
 
 
 def test_select_on_an_empty_vault(tmp_path):
@@ -243,7 +247,7 @@ def test_stats_counts_roots_orphans_and_hubs(known, run):
     assert s["orphans"] == [Z, SAME1, SAME2]
     # The hub's 10 notes and 3 missing targets, then {x, y}, and singletons z, same1, same2.
     assert s["components"] == 5 and s["largest_component"] == 13
-    assert s["top_degree"][0] == {"id": HUB, "title": "Hub", "degree": 17}
+    assert s["top_degree"][0] == {"id": HUB, "title": "Hub", "missing": False, "degree": 17}
     # The x <-> y Parent cycle keeps its rank circulating, so it outranks the hub.
     ranks = s["top_pagerank"]
     assert [r["id"] for r in ranks[:3]] == [X, Y, HUB]

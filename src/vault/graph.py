@@ -278,7 +278,9 @@ def stats(graph: LinkGraph, top: int = 10) -> dict:
     """Counts, components, hierarchy roots, orphans and the top hubs.
 
     roots: notes with children but no Parent edge (the tops of hierarchies);
-    orphans: notes with no edge at all.
+    orphans: notes with no edge at all; top_degree and top_pagerank: up to `top`
+    {"id", "title", "missing", "degree" or "pagerank"}, missing targets included (a target
+    many notes link to but nobody wrote is worth knowing about).
     """
     kinds = {k: 0 for k in KINDS}
     has_parent: set[str] = set()
@@ -294,7 +296,8 @@ def stats(graph: LinkGraph, top: int = 10) -> dict:
     rank = pagerank(graph)
 
     def hub(node_id: str, **value) -> dict:
-        return {"id": node_id, "title": graph.nodes[node_id].title, **value}
+        node = graph.nodes[node_id]
+        return {"id": node_id, "title": node.title, "missing": node.missing, **value}
 
     by_degree = sorted((i for i in graph.nodes if deg[i]), key=lambda i: (-deg[i], i))[:top]
     by_rank = sorted(graph.nodes, key=lambda i: (-rank[i], i))[:top] if graph.edges else []

@@ -10,9 +10,8 @@ from vault.export import FORMATS
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
-    default="json",
-    show_default=True,
-    help="Output format.",
+    default=None,
+    help="Output format (default: json).",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout."
@@ -64,6 +63,10 @@ def command(state: AppState, fmt, output, root, depth, note_type, kind, stats, a
 
     if depth is not None and root is None:
         raise click.UsageError("--depth needs --root")
+    if as_json and fmt not in (None, "json"):
+        raise click.UsageError(f"--json and --format {fmt} disagree; give one of them")
+    if stats and (output or fmt not in (None, "json")):
+        raise click.UsageError("--stats prints text, or JSON with --json; use > to save it")
     catalog = state.catalog()
     render.note_warnings(catalog.warnings())
     root_id = catalog.resolver.find(root, state.cwd_prefix()) if root is not None else None
@@ -81,8 +84,7 @@ def command(state: AppState, fmt, output, root, depth, note_type, kind, stats, a
         else:
             click.echo("\n".join(_stats_lines(data)))
         return
-    if as_json:
-        fmt = "json"
+    fmt = fmt or "json"
     title = f"{state.vault.root.name} · link graph"
     text = export.export(graph, fmt, title)
     if output:
@@ -112,7 +114,8 @@ def _stats_lines(s: dict) -> list[str]:
             lines += ["", label]
             lines += [
                 f"  {fmt.format(**h)}  {render.styled(h['title'], bold=True)}  "
-                f"{render.styled(h['id'], dim=True)}"
+                + (render.styled("(missing)", dim=True) if h["missing"] else "")
+                + (render.styled(h["id"], dim=True) if not h["missing"] else "")
                 for h in s[key]
             ]
     return lines
