@@ -677,7 +677,7 @@ def _remote_error(repo, remote: str, verb: str, exc: GitError) -> GitError:
         url = "?"
     stderr = str(getattr(exc.__cause__, "stderr", "") or "")
     fatal = [
-        ln.split(word, 1)[1].strip(" '")
+        ln.split(word, 1)[1].strip().rstrip("'")
         for ln in stderr.splitlines()
         for word in ("fatal:", "error:")
         if word in ln

@@ -232,7 +232,9 @@ def _rewrite_md_target(raw: str, from_id: str, ctx: _Ctx, image: bool) -> str | 
         new_path = posixpath.relpath(old_file, posixpath.dirname(new_from) or ".")
     else:
         return None
-    if new_path is None or new_path == path:
+    if path.startswith("./") and not new_path.startswith("."):
+        new_path = "./" + new_path  # keep the writer's explicit "./"
+    if new_path == path:
         return None
     if wrapped:
         return f"<{new_path}{suffix}>"
@@ -240,7 +242,7 @@ def _rewrite_md_target(raw: str, from_id: str, ctx: _Ctx, image: bool) -> str | 
     return (quote(new_path, safe=_URL_SAFE) if needs_escape else new_path) + suffix
 
 
-def _new_markdown_path(path: str, from_id: str, target: str, ctx: _Ctx) -> str | None:
+def _new_markdown_path(path: str, from_id: str, target: str, ctx: _Ctx) -> str:
     new_from, new_target = ctx.moves.get(from_id, from_id), ctx.moves.get(target, target)
     here = posixpath.dirname(from_id)
     if path.startswith("/"):
@@ -535,7 +537,9 @@ def plan_move(catalog: Catalog, ref: str, new_path: str, cwd: Path) -> MovePlan:
     to the working directory when that is inside the vault, else to the vault root (an
     absolute path works too); a NEW_PATH ending in "/" or naming an existing folder receives
     the note under its own name. The target must be inside the notes folder and must not
-    exist; a note's new name must end in .md.
+    exist; a note's new name must end in .md. Only notes move (the .md files): attachments
+    stay where they are and the moved notes' links to them are rewritten, so a folder's
+    notes may also move into an existing folder as long as no name is taken there.
     """
     vault = catalog.vault
     source, folder = _source(catalog, ref, cwd)
@@ -605,8 +609,8 @@ def _target(vault: Vault, new_path: str, cwd: Path, source: str, folder: bool) -
     if folder:
         if target.startswith(source + "/"):
             raise InvalidInput(f"cannot move {source} into itself")
-        if os.path.lexists(path):
-            raise InvalidInput(f"{target} already exists; choose a new folder name")
+        if os.path.lexists(path) and not path.is_dir():
+            raise InvalidInput(f"{target} already exists and is not a folder")
     else:
         if not target.lower().endswith(".md"):
             raise InvalidInput(f"the new name must end in .md, e.g. {target}.md")
