@@ -223,23 +223,27 @@ def log_entries(
     repo = require_repo(vault.root)
     if not _has_commits(repo):
         return []
-    args = ["--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f", "--name-status", "-z", "-M"]
-    if since:
-        args += since_args(repo, since)
-    if author:
-        # Fixed string, any case: `--author claude` finds "Claude <claude@...>".
-        args += [f"--author={author}", "--fixed-strings", "--regexp-ignore-case"]
-    if limit is not None:
-        args.append(f"--max-count={max(0, limit)}")
+    scope = since_args(repo, since) if since else []
     if note_id is not None:
-        args += ["--follow", "--", _repo_path(repo, vault.root, note_id)]
+        paths = ["--follow", "--", _repo_path(repo, vault.root, note_id)]
     else:
-        args += ["--", _pathspec(repo, vault.notes_dir)]
+        paths = ["--", _pathspec(repo, vault.notes_dir)]
+    count = [f"--max-count={max(0, limit)}"] if limit is not None else []
+    fmt = "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f"
     try:
-        out = repo.git.log(*args)
+        if not author:
+            out = repo.git.log(fmt, "--name-status", "-z", "-M", *scope, *count, *paths)
+            return _parse_log(out, repo, vault)
+        # Fixed string, any case: `--author claude` finds "Claude <claude@...>". The commits
+        # of other authors are still read, for the renames that give notes their names now.
+        who = [f"--author={author}", "--fixed-strings", "--regexp-ignore-case"]
+        wanted = set(repo.git.log("--format=%H", *who, *scope, *count, *paths).split())
+        if not wanted:
+            return []
+        out = repo.git.log(fmt, "--name-status", "-z", "-M", *scope, *paths)
     except git.GitCommandError as exc:
         raise GitError(_git_message(exc)) from exc
-    return _parse_log(out, repo, vault)
+    return [e for e in _parse_log(out, repo, vault) if e.commit in wanted]
 
 
 def _parse_log(out: str, repo: Repo, vault: Vault) -> list[LogEntry]:

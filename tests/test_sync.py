@@ -1,0 +1,166 @@
+"""`vault sync`: two clones of one bare remote stand in for two machines."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, git
+from history_helpers import status
+
+HUB = "memory/research/2026-02-14-skin-tech-trends.md"
+
+
+@pytest.fixture
+def machines(tmp_path, run) -> tuple[Path, Path, Path]:
+    """(remote, machine a, machine b): a seeded the remote with the example vault via sync."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    a, b = tmp_path / "a", tmp_path / "b"
+    git(tmp_path, "clone", "-q", str(remote), str(a))
+    shutil.copytree(EXAMPLE, a / "memory")
+    res = run(a, "sync", "--json")
+    assert res.exit_code == 0, res.stderr
+    first = json.loads(res.stdout)
+    assert first["pushed"] is True and first["pulled"] == [] and first["committed"]
+    git(tmp_path, "clone", "-q", str(remote), str(b))
+    return remote, a, b
+
+
+def sync_json(run, root, *args):
+    res = run(root, "sync", "--json", *args)
+    assert res.exit_code == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def new_note(run, root, title, parent=HUB):
+    res = run(root, "new", "--parent", parent, "--title", title, "--date", "2026-03-01", input="")
+    assert res.exit_code == 0, res.stderr
+    return res.stdout.strip()
+
+
+def test_two_machines_exchange_notes(run, machines):
+    remote, a, b = machines
+    from_a = new_note(run, a, "Exosome stability")
+    from_b = new_note(run, b, "Plant exosomes")
+    out_b = sync_json(run, b)
+    assert out_b == {"committed": None, "pulled": [], "pushed": True, "index": None}
+    out_a = sync_json(run, a)
+    assert out_a["pulled"] == [from_b] and out_a["pushed"] is True
+    out_b = sync_json(run, b)
+    assert out_b["pulled"] == [from_a] and out_b["pushed"] is False
+    assert (a / from_b).read_bytes() == (b / from_b).read_bytes()
+    assert git(a, "rev-parse", "HEAD") == git(b, "rev-parse", "HEAD")
+    assert git(a, "rev-parse", "HEAD") == git(remote, "rev-parse", "main")
+    # Linear history: the rebase kept each machine's commit as it was written.
+    assert git(a, "log", "--format=%s").splitlines()[:2] == [
+        f"vault: add {from_a}",
+        f"vault: add {from_b}",
+    ]
+    assert status(a) == status(b) == ""
+
+
+def test_sync_commits_pending_notes_only_with_a_message_listing_them(run, machines):
+    _, a, _ = machines
+    (a / HUB).write_text((a / HUB).read_text() + "\nAn edit.\n")
+    (a / "memory/posts/new-idea.md").write_text("# New idea\n")
+    (a / "README.txt").write_text("not a note, outside memory/\n")
+    (a / "staged.txt").write_text("staged outside memory/\n")
+    git(a, "add", "staged.txt")
+    out = sync_json(run, a)
+    assert out["committed"] == git(a, "rev-parse", "HEAD").strip()
+    message = git(a, "log", "-1", "--format=%B").strip()
+    assert message == f"vault: sync 2 notes\n\n- memory/posts/new-idea.md\n- {HUB}"
+    committed = git(a, "show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(committed) == sorted([HUB, "memory/posts/new-idea.md"])
+    assert sorted(status(a).splitlines()) == ["?? README.txt", "A  staged.txt"]
+    assert out["pushed"] is True
+
+
+def test_a_conflict_aborts_the_rebase_and_keeps_the_local_commit(run, machines):
+    _, a, b = machines
+    for root, word in ((a, "Alpha"), (b, "Beta")):
+        path = root / HUB
+        path.write_text(path.read_text().replace("Type: Research Hub", f"Type: Hub {word}"))
+    sync_json(run, a)
+    before_pull = git(b, "rev-parse", "HEAD").strip()
+    res = run(b, "sync")
+    assert res.exit_code == 1
+    assert res.stderr.startswith(f"Error: sync stopped: {HUB} changed both here and on origin;")
+    assert "git pull --rebase origin main" in res.stderr
+    assert res.stderr.count("\n") == 1
+    # Clean: no rebase in progress, nothing staged or modified, and b's edit is committed.
+    assert not (b / ".git/rebase-merge").exists() and not (b / ".git/rebase-apply").exists()
+    assert status(b) == ""
+    head = git(b, "rev-parse", "HEAD").strip()
+    assert head != before_pull  # the pending edit became a local commit
+    assert git(b, "rev-parse", "HEAD~1").strip() == before_pull
+    assert "Type: Hub Beta" in (b / HUB).read_text()
+    assert git(b, "log", "-1", "--format=%s").strip() == "vault: sync 1 note"
+    # Syncing again meets the same conflict and changes nothing.
+    assert run(b, "sync").exit_code == 1
+    assert git(b, "rev-parse", "HEAD").strip() == head
+
+
+def test_a_dirty_file_outside_the_notes_survives_a_rebasing_sync(run, machines):
+    _, a, b = machines
+    (b / "tracked.txt").write_text("v1\n")
+    git(b, "add", "tracked.txt")
+    git(b, "commit", "-q", "-m", "tracked file")
+    (b / "tracked.txt").write_text("v2, not committed\n")
+    new_note(run, a, "From a")
+    sync_json(run, a)
+    new_note(run, b, "From b")
+    out = sync_json(run, b)
+    assert len(out["pulled"]) == 1 and out["pushed"] is True
+    assert (b / "tracked.txt").read_text() == "v2, not committed\n"
+    assert status(b) == " M tracked.txt\n"
+
+
+def test_missing_and_unreachable_remotes_are_one_line_errors(run, machines, tmp_path):
+    _, a, _ = machines
+    res = run(a, "sync", "--remote", "backup")
+    assert res.exit_code == 1
+    assert res.stderr == (
+        "Error: no git remote named 'backup' (this repository has: origin); add one with "
+        "`git remote add backup URL` or pass --remote NAME\n"
+    )
+    gone = tmp_path / "gone.git"
+    git(a, "remote", "add", "offline", str(gone))
+    res = run(a, "sync", "--remote", "offline")
+    assert res.exit_code == 1
+    assert res.stderr.startswith(f"Error: could not fetch from remote 'offline' ({gone}): ")
+    assert "does not appear to be a git repository" in res.stderr
+    assert res.stderr.count("\n") == 1
+
+
+def test_a_repository_without_a_remote_says_how_to_add_one(run, git_vault):
+    res = run(git_vault, "sync")
+    assert res.exit_code == 1
+    assert res.stderr == (
+        "Error: no git remote named 'origin'; add one with `git remote add origin URL` or "
+        "pass --remote NAME\n"
+    )
+
+
+def test_sync_outside_git_is_a_clear_error(run, vault_copy):
+    res = run(vault_copy, "sync")
+    assert res.exit_code == 1 and "is not inside a git work tree" in res.stderr
+
+
+def test_sync_refreshes_the_search_index_for_what_the_pull_changed(run, machines):
+    pytest.importorskip("vault.index")
+    _, a, b = machines
+    res = run(b, "search", "exosomes")
+    if res.exit_code != 0 or not (b / ".vault/index").exists():
+        pytest.skip("vault search is not available yet")
+    from_a = new_note(run, a, "Zebrafish regeneration")
+    sync_json(run, a)
+    out = sync_json(run, b)
+    assert out["pulled"] == [from_a]
+    assert out["index"]["added"] == 1 and out["index"]["updated"] == 0
+    assert out["index"]["rebuilt"] is False
+    res = run(b, "search", "zebrafish", "--json")
+    assert from_a in res.stdout
