@@ -163,3 +163,18 @@ def test_outside_git_log_fails_clearly_and_list_still_works(run, vault_copy):
 def test_log_in_a_repository_without_commits_is_empty(run, vault_copy):
     git(vault_copy, "init", "-q")
     assert log_json(run, vault_copy) == []
+
+
+def test_search_changed_since_and_author(run, history):
+    def ids(*args):
+        res = run(history, "search", "exosomes", *args, "--json")
+        assert res.exit_code == 0, res.stderr
+        return sorted(hit["id"] for hit in json.loads(res.stdout))
+
+    everything = ids()
+    assert set(everything) >= {HUB, DEEP, POST, ARTICLE}
+    assert ids("--author", "claude") == sorted([DEEP, POST])
+    assert ids("--changed-since", "HEAD~1") == [ARTICLE]
+    assert ids("--changed-since", "2026-03-10") == []
+    res = run(history, "search", "exosomes", "--changed-since", "nope")
+    assert res.exit_code == 1 and res.stderr.startswith("Error: --changed-since: 'nope'")

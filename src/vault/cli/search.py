@@ -16,12 +16,30 @@ PROGRESS_MIN_NOTES = 200
 @click.option("--since", type=ISO_DATE, help="Only notes dated on or after this day.")
 @click.option("--until", type=ISO_DATE, help="Only notes dated on or before this day.")
 @click.option(
+    "--changed-since",
+    metavar="D",
+    help="Only notes changed in git since D: a date, 'N days ago', or a commit.",
+)
+@click.option("--author", metavar="A", help="Only notes changed in git by author A.")
+@click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most hits to show."
 )
 @click.option("--paths", is_flag=True, help="Print only the ids of the hits, one a line.")
 @json_option
 @pass_state
-def command(state: AppState, query, note_type, under, since, until, limit, paths, as_json):
+def command(
+    state: AppState,
+    query,
+    note_type,
+    under,
+    since,
+    until,
+    changed_since,
+    author,
+    limit,
+    paths,
+    as_json,
+):
     """Search the notes' titles, bodies and tags; best matches first.
 
     Words are joined with AND and matched by stem (exosome finds "Exosomes"). The query
@@ -38,12 +56,18 @@ def command(state: AppState, query, note_type, under, since, until, limit, paths
       vault search '"barrier repair"' OR ceramide --type "Technical Supplement"
       vault search 'title:exosome date:[2026-01-01 to 2026-03-31]' --json
       vault search stability --under memory/research/2026-02-14-skin-tech-trends.md --paths
+      vault search exosomes --changed-since "7 days ago" --author claude
     """
     from vault.search import search, suggest
 
     text = " ".join(query)
     catalog = state.catalog()
     under_id = catalog.resolver.find(under, state.cwd_prefix()) if under else None
+    changed = None
+    if changed_since or author:
+        from vault.history import changed_note_ids
+
+        changed = changed_note_ids(state.vault, changed_since, author, what="--changed-since")
     with IndexProgress() as progress:
         hits = search(
             catalog,
@@ -53,6 +77,7 @@ def command(state: AppState, query, note_type, under, since, until, limit, paths
             since=since,
             until=until,
             limit=limit,
+            restrict_to=changed,
             snippets=not paths,
             progress=progress,
         )
