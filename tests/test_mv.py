@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GIT_ENV, git, init_repo
+from conftest import CORPORA, GIT_ENV, git, init_repo
 from history_helpers import FORMS_VAULT, status, tree, write_forms_vault
 
 from vault.catalog import load_catalog
@@ -288,6 +288,22 @@ def test_a_failing_commit_puts_every_file_and_the_index_back(run, git_vault):
     assert not (git_vault / "memory/hubs").exists()
 
 
+def test_a_failure_midway_through_the_git_steps_puts_everything_back(run, git_vault):
+    # git refuses to add a file in an ignored folder: the note is already renamed and its
+    # old index entry removed by then, so all of that must be undone.
+    (git_vault / ".gitignore").write_text("memory/hubs/\n")
+    git(git_vault, "add", ".gitignore")
+    git(git_vault, "commit", "-q", "-m", "ignore hubs")
+    before, index_before = tree(git_vault), git(git_vault, "ls-files", "-s")
+    res = run(git_vault, "mv", HUB, HUB_NEW)
+    assert res.exit_code == 1
+    assert res.stderr.startswith("Error: git add failed") and "ignored" in res.stderr
+    assert tree(git_vault) == before
+    assert git(git_vault, "ls-files", "-s") == index_before
+    assert status(git_vault) == ""
+    assert not (git_vault / "memory/hubs").exists()
+
+
 @pytest.mark.parametrize(
     "ref, new_path, message",
     [
@@ -376,3 +392,43 @@ def test_planner_reports_a_parent_it_cannot_edit_instead_of_guessing():
     plan = plan_for(texts, {"memory/a/y.md": "memory/b/y.md"})
     assert "memory/a/x.md" not in plan.edits
     assert plan.warnings and "Parent header" in plan.warnings[0]
+
+
+# --- a real vault ---------------------------------------------------------------------------------
+
+
+def resolutions(root: Path) -> dict[tuple[str, object], str | None]:
+    """(note, link index or "P") -> resolved id, for every link and Parent in a vault."""
+    catalog = load_catalog(open_vault(root), use_cache=False)
+    out: dict[tuple[str, object], str | None] = {}
+    for rec in catalog.records.values():
+        for i, link in enumerate(rec.links):
+            out[(rec.id, i)] = catalog.resolver.resolve_link(link, rec.id).id
+        if rec.parent_ref:
+            out[(rec.id, "P")] = catalog.parent_id(rec.id)
+    return out
+
+
+@pytest.mark.skipif(not (CORPORA / "foam/docs").is_dir(), reason="corpus not available")
+def test_moving_foams_most_linked_note_keeps_every_link_meaning_the_same(run, tmp_path):
+    root = tmp_path / "foam"
+    shutil.copytree(CORPORA / "foam/docs", root)
+    init_repo(root)
+    before, files = resolutions(root), tree(root)
+    src, dst = "user/features/tags.md", "user/tagging/tags-feature.md"
+    assert sum(1 for t in before.values() if t == src) >= 20
+    res = run(root, "mv", src, dst, "--json")
+    assert res.exit_code == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["warnings"] == []
+    after = resolutions(root)
+    for (note, i), target in before.items():
+        key = (dst if note == src else note, i)
+        assert after[key] == (dst if target == src else target), key
+    # Exactly the notes reported as rewritten changed; all the others are byte-identical.
+    rewritten = set(data["rewritten"])
+    for rel, data_before in files.items():
+        if rel != src and rel not in rewritten:
+            assert (root / rel).read_bytes() == data_before, rel
+    assert run(root, "mv", dst, src).exit_code == 0
+    assert tree(root) == files

@@ -72,8 +72,10 @@ def run_git(repo: Repo, lock_dir: Path, *args: str) -> str:
 
 def _git_message(exc: Exception) -> str:
     stderr = str(getattr(exc, "stderr", "") or "").strip()
-    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
-    detail = "; ".join(ln.removeprefix("stderr:").strip(" '") for ln in lines[-2:]) or str(exc)
+    lines = [ln.strip().removeprefix("stderr:").strip(" '") for ln in stderr.splitlines()]
+    # git's "hint:" lines say how to silence the hint, not what went wrong.
+    lines = [ln for ln in lines if ln and not ln.startswith("hint:")]
+    detail = "; ".join(lines[-2:]) or str(exc)
     cmd = getattr(exc, "command", None)
     verb = cmd[1] if isinstance(cmd, list | tuple) and len(cmd) > 1 else "git"
     return f"git {verb} failed: {detail}"
@@ -567,6 +569,8 @@ def sync(vault: Vault, remote: str | None = None) -> SyncResult:
         branch = repo.active_branch.name
         remote, remote_branch = _remote_for(repo, branch, remote)
         committed = _commit_pending(repo, vault, lock_dir)
+        if not _has_commits(repo):
+            raise GitError("nothing to sync yet: the repository has no commits and no notes")
         pulled: set[str] = set()
         pushed = False
         for attempt in range(PUSH_ATTEMPTS):
@@ -715,7 +719,7 @@ def _pull(repo, vault: Vault, lock_dir: Path, remote: str, branch: str, fetched:
             pulled.add(note)
     try:
         run_git(repo, lock_dir, "rebase", "--quiet", "--autostash", fetched)
-    except GitError:
+    except GitError as exc:
         conflicts = repo.git.diff("--name-only", "--diff-filter=U", "-z").split("\0")
         try:
             repo.git.rebase("--abort")
@@ -724,8 +728,10 @@ def _pull(repo, vault: Vault, lock_dir: Path, remote: str, branch: str, fetched:
         ids = sorted(
             os.path.relpath(top / p, vault.root).replace(os.sep, "/") for p in conflicts if p
         )
+        if not ids:
+            raise GitError(f"{exc} (the rebase was aborted; nothing was pushed)") from None
         raise GitError(
-            f"sync stopped: {', '.join(ids) or 'some files'} changed both here and on "
+            f"sync stopped: {', '.join(ids)} changed both here and on "
             f"{remote}; the rebase was aborted and your commits are kept locally. Resolve it: "
             f"`git pull --rebase {remote} {branch}`, fix the conflicts, `git add` them, "
             "`git rebase --continue`, then `vault sync` again"

@@ -22,13 +22,15 @@ def command(state: AppState, ref, new_path, dry_run, no_commit, as_json) -> None
     REF is a note (id, path, stem, title, [[wikilink]]) or a folder of notes. NEW_PATH is
     relative to the working directory when that is inside the vault, else to the vault
     root; ending it in "/" (or naming an existing folder) keeps the note's file name. The
-    target must be inside the notes folder and must not exist.
+    target must be inside the notes folder and must not exist. Only notes (.md files) move:
+    attachments stay, and the moved notes' relative links to them are rewritten.
 
     Parent headers, Markdown links and wikilinks that point at the moved notes are rewritten
     in their own form (relative stays relative, `.md`, #anchors and aliases are kept), and
     so are the moved notes' own relative links; nothing else in any file changes. The move
-    and the rewrites become one commit that git shows as a rename. If anything fails before
-    the commit, every file is put back. With --no-commit the changes are left staged for you
+    and the rewrites (the files as they are on disk) become one commit that git shows as a
+    rename; nothing else is staged or committed. If anything fails before the commit, every
+    file is put back. With --no-commit the changes are left staged for you
     to review (`git diff --cached`) and commit; outside git --no-commit just moves files.
 
     JSON: {"moved": [{"from", "to"}], "rewritten": [ids], "commit": sha or null,
@@ -73,7 +75,7 @@ def command(state: AppState, ref, new_path, dry_run, no_commit, as_json) -> None
     if result.commit:
         render.info(f"committed {result.commit[:10]}")
     elif no_commit:
-        render.info("staged, not committed: review with `git diff --cached`, then `git commit`")
+        render.info("not committed (--no-commit); in git, review with `git diff --cached`")
 
 
 def _summary(result, moved: str, rewrote: str) -> str:
