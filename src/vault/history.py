@@ -1,4 +1,4 @@
-"""Git, through GitPython: find the repository, commit notes, dates, log, move, sync.
+"""Git, through GitPython: find the repository, commit notes, dates, log, and apply moves.
 
 GitPython is imported inside the functions: importing it costs ~110 ms, which commands that
 never touch git (search, list on a warm cache, --help) should not pay.
@@ -130,25 +130,25 @@ def first_commit_dates(repo: Repo, root: Path, ids: list[str]) -> dict[str, str]
 # --- where things are ------------------------------------------------------------------------
 
 
-def _top(repo: Repo) -> Path:
+def repo_top(repo: Repo) -> Path:
     return Path(repo.working_tree_dir).resolve()
 
 
 def _repo_path(repo: Repo, root: Path, note_id: str) -> str:
     """A vault id as a path relative to the repository's top (what git prints)."""
-    return os.path.relpath(root / note_id, _top(repo)).replace(os.sep, "/")
+    return os.path.relpath(root / note_id, repo_top(repo)).replace(os.sep, "/")
 
 
-def _pathspec(repo: Repo, folder: Path) -> str:
-    rel = os.path.relpath(folder, _top(repo)).replace(os.sep, "/")
+def pathspec(repo: Repo, folder: Path) -> str:
+    rel = os.path.relpath(folder, repo_top(repo)).replace(os.sep, "/")
     return "." if rel == "." else rel
 
 
-def _lock_dir(vault: Vault) -> Path:
+def locks_dir(vault: Vault) -> Path:
     return vault.ensure_state_dir() / "locks"
 
 
-def _has_commits(repo: Repo) -> bool:
+def has_commits(repo: Repo) -> bool:
     try:
         repo.head.commit  # noqa: B018
     except ValueError:
@@ -223,13 +223,13 @@ def log_entries(
     import git
 
     repo = require_repo(vault.root)
-    if not _has_commits(repo):
+    if not has_commits(repo):
         return []
     scope = since_args(repo, since) if since else []
     if note_id is not None:
         paths = ["--follow", "--", _repo_path(repo, vault.root, note_id)]
     else:
-        paths = ["--", _pathspec(repo, vault.notes_dir)]
+        paths = ["--", pathspec(repo, vault.notes_dir)]
     count = [f"--max-count={max(0, limit)}"] if limit is not None else []
     fmt = "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f"
     try:
@@ -249,7 +249,7 @@ def log_entries(
 
 
 def _parse_log(out: str, repo: Repo, vault: Vault) -> list[LogEntry]:
-    top = _top(repo)
+    top = repo_top(repo)
     prefix = vault.notes_prefix
 
     def as_id(path: str) -> str | None:
@@ -327,12 +327,12 @@ class MoveResult:
 WRITE_LOCK_WAIT = 120.0
 
 
-class _Locked:
+class WriteLock:
     """Held by mv and sync for their whole run: both rewrite notes that another process may
     be planning edits to."""
 
     def __init__(self, vault: Vault):
-        self.cm = file_lock(_lock_dir(vault) / "write.lock", timeout=WRITE_LOCK_WAIT)
+        self.cm = file_lock(locks_dir(vault) / "write.lock", timeout=WRITE_LOCK_WAIT)
 
     def __enter__(self):
         try:
@@ -371,7 +371,7 @@ def move(
             f"{vault.root} is not inside a git work tree, so the move cannot be committed; "
             "run `git init` there, or pass --no-commit to just move the files"
         )
-    with _Locked(vault):
+    with WriteLock(vault):
         catalog = load_catalog(vault)
         plan = plan_move(catalog, ref, new_path, cwd)
         result = MoveResult(plan.moves, plan.rewritten_ids(), None, list(plan.warnings))
@@ -385,7 +385,7 @@ def move(
 def _apply_move(repo, vault: Vault, plan, commit: bool, warnings: list[str]) -> str | None:
     from vault.notes import atomic_replace
 
-    lock_dir = _lock_dir(vault)
+    lock_dir = locks_dir(vault)
     rel = (lambda i: _repo_path(repo, vault.root, i)) if repo is not None else (lambda i: i)
     touched = sorted(set(plan.moves) | set(plan.edits))
     tracked = _tracked(repo, [rel(i) for i in touched]) if repo is not None else set()
@@ -527,230 +527,3 @@ def _move_message(plan) -> str:
     if not others:
         return subject
     return subject + "\n\nReferences rewritten in:\n" + "".join(f"- {i}\n" for i in others)
-
-
-# --- sync --------------------------------------------------------------------------------------
-
-
-@dataclass
-class SyncResult:
-    """What `vault sync` did."""
-
-    # The commit holding the pending changes under the notes folder, or None (none pending).
-    committed: str | None
-    # Ids of the notes the pull changed (added, edited, renamed to, or deleted), sorted.
-    pulled: list[str]
-    # True when the remote branch was updated.
-    pushed: bool
-    # What bringing the search index up to date did (IndexReport as a dict), or None when
-    # the vault has no search index yet.
-    index: dict | None
-    remote: str = ""
-    branch: str = ""
-
-
-# How many times to fetch, rebase and push again when someone else pushed in between.
-PUSH_ATTEMPTS = 3
-
-
-def sync(vault: Vault, remote: str | None = None) -> SyncResult:
-    """Commit pending changes under the notes folder, pull with rebase, push, and refresh the
-    search index for what the pull changed.
-
-    A conflict aborts the rebase, so the repository is as it was before the pull with the
-    local commit intact, and raises GitError naming the conflicting notes.
-    """
-    repo = require_repo(vault.root)
-    # Never wait for a password prompt: an unreachable remote is an error, not a hang.
-    repo.git.update_environment(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="", SSH_ASKPASS="")
-    lock_dir = _lock_dir(vault)
-    with _Locked(vault):
-        _check_ready(repo)
-        branch = repo.active_branch.name
-        remote, remote_branch = _remote_for(repo, branch, remote)
-        committed = _commit_pending(repo, vault, lock_dir)
-        if not _has_commits(repo):
-            raise GitError("nothing to sync yet: the repository has no commits and no notes")
-        pulled: set[str] = set()
-        pushed = False
-        for attempt in range(PUSH_ATTEMPTS):
-            fetched = _fetch(repo, lock_dir, remote, remote_branch)
-            if fetched is not None:
-                pulled |= _pull(repo, vault, lock_dir, remote, remote_branch, fetched)
-            head = repo.git.rev_parse("HEAD")
-            if head == fetched:
-                break
-            try:
-                run_git(
-                    repo, lock_dir, "push", "--quiet", remote, f"HEAD:refs/heads/{remote_branch}"
-                )
-            except GitError as exc:
-                text = f"{exc} {getattr(exc.__cause__, 'stderr', '')}"
-                rejected = "rejected" in text or "fetch first" in text or "non-fast" in text
-                if rejected and attempt + 1 < PUSH_ATTEMPTS:
-                    continue  # someone pushed in between: pull their work and try again
-                raise _remote_error(repo, remote, "push", exc) from None
-            pushed = True
-            break
-    index = _refresh_index(vault) if pulled or committed else None
-    return SyncResult(committed, sorted(pulled), pushed, index, remote, remote_branch)
-
-
-def _check_ready(repo) -> None:
-    git_dir = Path(repo.git_dir)
-    if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
-        raise GitError(
-            "a rebase is in progress; finish it (`git rebase --continue`) or abort it "
-            "(`git rebase --abort`), then sync again"
-        )
-    if (git_dir / "MERGE_HEAD").exists():
-        raise GitError("a merge is in progress; finish or abort it, then sync again")
-    if repo.head.is_detached:
-        raise GitError("HEAD is detached; check out a branch (`git switch main`) to sync")
-
-
-def _remote_for(repo, branch: str, remote: str | None) -> tuple[str, str]:
-    """(remote, branch on the remote): --remote, else the branch's upstream, else origin."""
-    reader = repo.config_reader()
-    section = f'branch "{branch}"'
-    upstream_remote = reader.get_value(section, "remote", "") if reader.has_section(section) else ""
-    merge = reader.get_value(section, "merge", "") if reader.has_section(section) else ""
-    name = remote or upstream_remote or "origin"
-    names = [r.name for r in repo.remotes]
-    if name not in names:
-        known = f" (this repository has: {', '.join(names)})" if names else ""
-        raise GitError(
-            f"no git remote named {name!r}{known}; add one with `git remote add {name} URL` "
-            "or pass --remote NAME"
-        )
-    remote_branch = branch
-    if name == upstream_remote and str(merge).startswith("refs/heads/"):
-        remote_branch = str(merge)[len("refs/heads/") :]
-    return name, remote_branch
-
-
-def _commit_pending(repo, vault: Vault, lock_dir: Path) -> str | None:
-    """Commit every change under the notes folder (and nothing outside it)."""
-    spec = _pathspec(repo, vault.notes_dir)
-    status = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", spec)
-    paths: list[str] = []
-    tokens = status.split("\0")
-    i = 0
-    while i < len(tokens):
-        entry = tokens[i]
-        if len(entry) > 3:
-            paths.append(entry[3:])
-            if entry[0] in "RC":
-                i += 1  # the next token is the old name
-        i += 1
-    if not paths:
-        return None
-    top = _top(repo)
-    ids = sorted({os.path.relpath(top / p, vault.root).replace(os.sep, "/") for p in paths})
-    notes = [i for i in ids if i.lower().endswith(".md")]
-    n = len(notes)
-    subject = f"vault: sync {n} note{'s' if n != 1 else ''}"
-    if len(ids) != n:
-        subject += f" ({len(ids) - n} other file{'s' if len(ids) - n != 1 else ''})"
-    message = subject + "\n\n" + "".join(f"- {i}\n" for i in ids)
-    run_git(repo, lock_dir, "add", "--all", "--", spec)
-    run_git(repo, lock_dir, "commit", "--quiet", "--only", "-m", message, "--", spec)
-    return repo.git.rev_parse("HEAD")
-
-
-def _fetch(repo, lock_dir: Path, remote: str, branch: str) -> str | None:
-    """Fetch the remote branch; its sha, or None when the remote does not have it yet."""
-    try:
-        heads = run_git(repo, lock_dir, "ls-remote", "--heads", remote, f"refs/heads/{branch}")
-        if not heads.strip():
-            return None
-        run_git(
-            repo,
-            lock_dir,
-            "fetch",
-            "--quiet",
-            "--no-tags",
-            remote,
-            f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}",
-        )
-    except GitError as exc:
-        raise _remote_error(repo, remote, "fetch from", exc) from None
-    return repo.git.rev_parse(f"refs/remotes/{remote}/{branch}")
-
-
-def _remote_error(repo, remote: str, verb: str, exc: GitError) -> GitError:
-    try:
-        url = repo.remote(remote).url
-    except ValueError:
-        url = "?"
-    stderr = str(getattr(exc.__cause__, "stderr", "") or "")
-    fatal = [
-        ln.split(word, 1)[1].strip().rstrip("'")
-        for ln in stderr.splitlines()
-        for word in ("fatal:", "error:")
-        if word in ln
-    ]
-    detail = fatal[0] if fatal else str(exc).split(": ", 1)[-1]
-    return GitError(f"could not {verb} remote {remote!r} ({url}): {detail}")
-
-
-def _pull(repo, vault: Vault, lock_dir: Path, remote: str, branch: str, fetched: str) -> set[str]:
-    """Rebase local commits onto `fetched`; the ids of the notes that brought in."""
-    import git
-
-    head = repo.git.rev_parse("HEAD")
-    try:
-        base = repo.git.merge_base(head, fetched)
-    except git.GitCommandError:
-        raise GitError(
-            f"the local branch and {remote}/{branch} share no history; "
-            "sync cannot combine them (pull and merge by hand once)"
-        ) from None
-    if base == fetched:
-        return set()  # nothing new on the remote
-    spec = _pathspec(repo, vault.notes_dir)
-    changed = repo.git.diff("--name-status", "-z", "--no-renames", base, fetched, "--", spec)
-    top = _top(repo)
-    pulled = set()
-    tokens = [t for t in changed.split("\0") if t]
-    for path in tokens[1::2]:
-        note = os.path.relpath(top / path, vault.root).replace(os.sep, "/")
-        if note.lower().endswith(".md"):
-            pulled.add(note)
-    try:
-        run_git(repo, lock_dir, "rebase", "--quiet", "--autostash", fetched)
-    except GitError as exc:
-        conflicts = repo.git.diff("--name-only", "--diff-filter=U", "-z").split("\0")
-        try:
-            repo.git.rebase("--abort")
-        except git.GitCommandError:
-            pass
-        ids = sorted(
-            os.path.relpath(top / p, vault.root).replace(os.sep, "/") for p in conflicts if p
-        )
-        if not ids:
-            raise GitError(f"{exc} (the rebase was aborted; nothing was pushed)") from None
-        raise GitError(
-            f"sync stopped: {', '.join(ids)} changed both here and on "
-            f"{remote}; the rebase was aborted and your commits are kept locally. Resolve it: "
-            f"`git pull --rebase {remote} {branch}`, fix the conflicts, `git add` them, "
-            "`git rebase --continue`, then `vault sync` again"
-        ) from None
-    return pulled
-
-
-def _refresh_index(vault: Vault) -> dict | None:
-    """Bring the search index up to date (an incremental refresh touches only the notes whose
-    files changed); None when the vault has no index yet, so sync never builds one."""
-    from dataclasses import asdict
-
-    from vault.catalog import load_catalog
-
-    try:
-        from vault.index import index_dir, update_index
-    except ImportError:  # a build without search
-        return None
-    catalog = load_catalog(vault)
-    if not index_dir(catalog).exists():
-        return None
-    return asdict(update_index(catalog, notify=None))

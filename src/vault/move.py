@@ -1,7 +1,8 @@
 """Plan `vault mv`: where notes go, and the exact text edits that keep every reference valid.
 
 Everything here is a pure function over ids and texts (files are read through a callback), so
-the planner is tested without git. history.py applies a plan: writes, `git mv`, one commit.
+the planner is tested without git. history.py applies a plan: writes, moves (staged as
+`git mv` would), one commit.
 
 A reference is rewritten only when it RESOLVED to a moved note (or sits in a moved note and
 its base folder changed); each keeps its own form: a relative Markdown link stays relative,

@@ -29,7 +29,7 @@ def command(state: AppState, remote, as_json) -> None:
       vault sync
       vault sync --remote backup --json
     """
-    from vault.history import sync
+    from vault.sync import sync
 
     result = sync(state.vault, remote)
     if as_json:

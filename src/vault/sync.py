@@ -1,0 +1,248 @@
+"""`vault sync`: share a vault through an ordinary git remote.
+
+Commit what is pending under the notes folder, rebase onto the remote, push, and bring the
+search index up to date for what the pull brought in. Every git command goes through
+history.run_git (serialised with other vault processes, patient with index.lock).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from vault.errors import GitError
+from vault.history import (
+    WriteLock,
+    has_commits,
+    locks_dir,
+    pathspec,
+    repo_top,
+    require_repo,
+    run_git,
+)
+from vault.vault import Vault
+
+
+@dataclass
+class SyncResult:
+    """What `vault sync` did."""
+
+    # The commit holding the pending changes under the notes folder, or None (none pending).
+    committed: str | None
+    # Ids of the notes the pull changed (added, edited, renamed to, or deleted), sorted.
+    pulled: list[str]
+    # True when the remote branch was updated.
+    pushed: bool
+    # What bringing the search index up to date did (IndexReport as a dict), or None when
+    # the vault has no search index yet.
+    index: dict | None
+    remote: str = ""
+    branch: str = ""
+
+
+# How many times to fetch, rebase and push again when someone else pushed in between.
+PUSH_ATTEMPTS = 3
+
+
+def sync(vault: Vault, remote: str | None = None) -> SyncResult:
+    """Commit pending changes under the notes folder, pull with rebase, push, and refresh the
+    search index for what the pull changed.
+
+    A conflict aborts the rebase, so the repository is as it was before the pull with the
+    local commit intact, and raises GitError naming the conflicting notes.
+    """
+    repo = require_repo(vault.root)
+    # Never wait for a password prompt: an unreachable remote is an error, not a hang.
+    repo.git.update_environment(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="", SSH_ASKPASS="")
+    lock_dir = locks_dir(vault)
+    with WriteLock(vault):
+        _check_ready(repo)
+        branch = repo.active_branch.name
+        remote, remote_branch = _remote_for(repo, branch, remote)
+        committed = _commit_pending(repo, vault, lock_dir)
+        if not has_commits(repo):
+            raise GitError("nothing to sync yet: the repository has no commits and no notes")
+        pulled: set[str] = set()
+        pushed = False
+        for attempt in range(PUSH_ATTEMPTS):
+            fetched = _fetch(repo, lock_dir, remote, remote_branch)
+            if fetched is not None:
+                pulled |= _pull(repo, vault, lock_dir, remote, remote_branch, fetched)
+            head = repo.git.rev_parse("HEAD")
+            if head == fetched:
+                break
+            try:
+                run_git(
+                    repo, lock_dir, "push", "--quiet", remote, f"HEAD:refs/heads/{remote_branch}"
+                )
+            except GitError as exc:
+                text = f"{exc} {getattr(exc.__cause__, 'stderr', '')}"
+                rejected = "rejected" in text or "fetch first" in text or "non-fast" in text
+                if rejected and attempt + 1 < PUSH_ATTEMPTS:
+                    continue  # someone pushed in between: pull their work and try again
+                raise _remote_error(repo, remote, "push", exc) from None
+            pushed = True
+            break
+    index = _refresh_index(vault) if pulled or committed else None
+    return SyncResult(committed, sorted(pulled), pushed, index, remote, remote_branch)
+
+
+def _check_ready(repo) -> None:
+    git_dir = Path(repo.git_dir)
+    if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
+        raise GitError(
+            "a rebase is in progress; finish it (`git rebase --continue`) or abort it "
+            "(`git rebase --abort`), then sync again"
+        )
+    if (git_dir / "MERGE_HEAD").exists():
+        raise GitError("a merge is in progress; finish or abort it, then sync again")
+    if repo.head.is_detached:
+        raise GitError("HEAD is detached; check out a branch (`git switch main`) to sync")
+
+
+def _remote_for(repo, branch: str, remote: str | None) -> tuple[str, str]:
+    """(remote, branch on the remote): --remote, else the branch's upstream, else origin."""
+    reader = repo.config_reader()
+    section = f'branch "{branch}"'
+    upstream_remote = reader.get_value(section, "remote", "") if reader.has_section(section) else ""
+    merge = reader.get_value(section, "merge", "") if reader.has_section(section) else ""
+    name = remote or upstream_remote or "origin"
+    names = [r.name for r in repo.remotes]
+    if name not in names:
+        known = f" (this repository has: {', '.join(names)})" if names else ""
+        raise GitError(
+            f"no git remote named {name!r}{known}; add one with `git remote add {name} URL` "
+            "or pass --remote NAME"
+        )
+    remote_branch = branch
+    if name == upstream_remote and str(merge).startswith("refs/heads/"):
+        remote_branch = str(merge)[len("refs/heads/") :]
+    return name, remote_branch
+
+
+def _commit_pending(repo, vault: Vault, lock_dir: Path) -> str | None:
+    """Commit every change under the notes folder (and nothing outside it)."""
+    spec = pathspec(repo, vault.notes_dir)
+    status = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", spec)
+    paths: list[str] = []
+    tokens = status.split("\0")
+    i = 0
+    while i < len(tokens):
+        entry = tokens[i]
+        if len(entry) > 3:
+            paths.append(entry[3:])
+            if entry[0] in "RC":
+                i += 1  # the next token is the old name
+        i += 1
+    if not paths:
+        return None
+    top = repo_top(repo)
+    ids = sorted({os.path.relpath(top / p, vault.root).replace(os.sep, "/") for p in paths})
+    notes = [i for i in ids if i.lower().endswith(".md")]
+    n = len(notes)
+    subject = f"vault: sync {n} note{'s' if n != 1 else ''}"
+    if len(ids) != n:
+        subject += f" ({len(ids) - n} other file{'s' if len(ids) - n != 1 else ''})"
+    message = subject + "\n\n" + "".join(f"- {i}\n" for i in ids)
+    run_git(repo, lock_dir, "add", "--all", "--", spec)
+    run_git(repo, lock_dir, "commit", "--quiet", "--only", "-m", message, "--", spec)
+    return repo.git.rev_parse("HEAD")
+
+
+def _fetch(repo, lock_dir: Path, remote: str, branch: str) -> str | None:
+    """Fetch the remote branch; its sha, or None when the remote does not have it yet."""
+    try:
+        heads = run_git(repo, lock_dir, "ls-remote", "--heads", remote, f"refs/heads/{branch}")
+        if not heads.strip():
+            return None
+        run_git(
+            repo,
+            lock_dir,
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            remote,
+            f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}",
+        )
+    except GitError as exc:
+        raise _remote_error(repo, remote, "fetch from", exc) from None
+    return repo.git.rev_parse(f"refs/remotes/{remote}/{branch}")
+
+
+def _remote_error(repo, remote: str, verb: str, exc: GitError) -> GitError:
+    try:
+        url = repo.remote(remote).url
+    except ValueError:
+        url = "?"
+    stderr = str(getattr(exc.__cause__, "stderr", "") or "")
+    fatal = [
+        ln.split(word, 1)[1].strip().rstrip("'")
+        for ln in stderr.splitlines()
+        for word in ("fatal:", "error:")
+        if word in ln
+    ]
+    detail = fatal[0] if fatal else str(exc).split(": ", 1)[-1]
+    return GitError(f"could not {verb} remote {remote!r} ({url}): {detail}")
+
+
+def _pull(repo, vault: Vault, lock_dir: Path, remote: str, branch: str, fetched: str) -> set[str]:
+    """Rebase local commits onto `fetched`; the ids of the notes that brought in."""
+    import git
+
+    head = repo.git.rev_parse("HEAD")
+    try:
+        base = repo.git.merge_base(head, fetched)
+    except git.GitCommandError:
+        raise GitError(
+            f"the local branch and {remote}/{branch} share no history; "
+            "sync cannot combine them (pull and merge by hand once)"
+        ) from None
+    if base == fetched:
+        return set()  # nothing new on the remote
+    spec = pathspec(repo, vault.notes_dir)
+    changed = repo.git.diff("--name-status", "-z", "--no-renames", base, fetched, "--", spec)
+    top = repo_top(repo)
+    pulled = set()
+    tokens = [t for t in changed.split("\0") if t]
+    for path in tokens[1::2]:
+        note = os.path.relpath(top / path, vault.root).replace(os.sep, "/")
+        if note.lower().endswith(".md"):
+            pulled.add(note)
+    try:
+        run_git(repo, lock_dir, "rebase", "--quiet", "--autostash", fetched)
+    except GitError as exc:
+        conflicts = repo.git.diff("--name-only", "--diff-filter=U", "-z").split("\0")
+        try:
+            repo.git.rebase("--abort")
+        except git.GitCommandError:
+            pass
+        ids = sorted(
+            os.path.relpath(top / p, vault.root).replace(os.sep, "/") for p in conflicts if p
+        )
+        if not ids:
+            raise GitError(f"{exc} (the rebase was aborted; nothing was pushed)") from None
+        raise GitError(
+            f"sync stopped: {', '.join(ids)} changed both here and on "
+            f"{remote}; the rebase was aborted and your commits are kept locally. Resolve it: "
+            f"`git pull --rebase {remote} {branch}`, fix the conflicts, `git add` them, "
+            "`git rebase --continue`, then `vault sync` again"
+        ) from None
+    return pulled
+
+
+def _refresh_index(vault: Vault) -> dict | None:
+    """Bring the search index up to date (an incremental refresh touches only the notes whose
+    files changed); None when the vault has no index yet, so sync never builds one."""
+    from dataclasses import asdict
+
+    from vault.catalog import load_catalog
+
+    try:
+        from vault.index import index_dir, update_index
+    except ImportError:  # a build without search
+        return None
+    catalog = load_catalog(vault)
+    if not index_dir(catalog).exists():
+        return None
+    return asdict(update_index(catalog, notify=None))
