@@ -432,3 +432,16 @@ def test_moving_foams_most_linked_note_keeps_every_link_meaning_the_same(run, tm
             assert (root / rel).read_bytes() == data_before, rel
     assert run(root, "mv", dst, src).exit_code == 0
     assert tree(root) == files
+
+
+def test_planner_escapes_only_what_would_break_a_link():
+    texts = {
+        "memory/a/x.md": "# X\n\n[a](y.md) [b](caf%C3%A9.md)\n",
+        "memory/a/y.md": "# Y\n",
+        "memory/a/café.md": "# Café\n",
+    }
+    moves = {"memory/a/y.md": "memory/a/summer été (1).md", "memory/a/café.md": "memory/b/café.md"}
+    plan = plan_for(texts, moves)
+    assert plan.edits["memory/a/x.md"][1] == (
+        "# X\n\n[a](summer%20été%20%281%29.md) [b](../b/caf%C3%A9.md)\n"
+    )

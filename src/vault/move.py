@@ -35,6 +35,7 @@ _PARENT_KEYS = ("parent", "up")
 _KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_ -]*?)[ \t]*:")
 _DENDRON = re.compile(r"^(\s*dendron://[^/]*/)")
 _URL_SAFE = "/-._~!$&'*+,;=:@"
+_LINK_BREAKERS = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
 
 
 @dataclass
@@ -239,8 +240,10 @@ def _rewrite_md_target(raw: str, from_id: str, ctx: _Ctx, image: bool) -> str | 
         return None
     if wrapped:
         return f"<{new_path}{suffix}>"
-    needs_escape = any(c in new_path for c in " ()<>") or "%" in written
-    return (quote(new_path, safe=_URL_SAFE) if needs_escape else new_path) + suffix
+    if "%" in written:  # the writer escaped the path: escape the new one the same way
+        return quote(new_path, safe=_URL_SAFE) + suffix
+    # Otherwise escape only what would end the link early; other characters stay readable.
+    return new_path.translate(_LINK_BREAKERS) + suffix
 
 
 def _new_markdown_path(path: str, from_id: str, target: str, ctx: _Ctx) -> str:
@@ -614,7 +617,10 @@ def _target(vault: Vault, new_path: str, cwd: Path, source: str, folder: bool) -
             raise InvalidInput(f"{target} already exists and is not a folder")
     else:
         if not target.lower().endswith(".md"):
-            raise InvalidInput(f"the new name must end in .md, e.g. {target}.md")
+            raise InvalidInput(
+                f"the new name must end in .md, e.g. {target}.md (or end it with / to move "
+                "the note into that folder under its own name)"
+            )
         if os.path.lexists(path):
             raise InvalidInput(f"{target} already exists; choose another name")
     return target
