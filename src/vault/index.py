@@ -23,6 +23,8 @@ import re
 import shutil
 import sys
 import time
+import uuid
+from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,11 +34,15 @@ from vault.catalog import Catalog
 from vault.errors import IndexBusy
 
 # Bump when the schema or what goes into a field changes: older indexes are then rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_FOLDER = "index"
 MANIFEST = "manifest.pickle"
-# Commit without merging until this many segments pile up; then let Whoosh merge small ones.
+# Commit without merging until this many small segments pile up; then Whoosh merges them.
 MAX_SEGMENTS = 8
+# A full build commits a segment every this many notes: each segment's postings are then
+# sorted in memory, where one big segment would spill sorted runs to disk and merge them,
+# which took longer than the indexing itself (measured at 10,000 notes).
+REBUILD_CHUNK = int(os.environ.get("VAULT_INDEX_CHUNK", "1500"))
 # Pool memory for the Whoosh writer during a full build (MB).
 WRITER_LIMIT_MB = 256
 DEFAULT_TIMEOUT = 60.0
@@ -45,7 +51,10 @@ DEFAULT_TIMEOUT = 60.0
 TEXT_FIELDS = ("title", "body", "tags")
 QUERY_FIELDS = ("title", "body", "tags", "type", "parent", "date", "id")
 
-_WORD = re.compile(r"\w+")
+# Words offered as spelling suggestions: letters only, two or more.
+_WORD = re.compile(r"[^\W\d_]{2,}")
+# The id prefix and kind of vocabulary documents (never shown as hits).
+VOCAB = "~vocab"
 
 Progress = Callable[[int, int], None]
 Notify = Callable[[str], None]
@@ -89,16 +98,22 @@ def stderr_note(message: str) -> None:
 
 
 def make_schema():
-    from whoosh import fields, formats
-    from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+    from whoosh import fields
+    from whoosh.analysis import (
+        DelimitedAttributeFilter,
+        LowercaseFilter,
+        RegexTokenizer,
+        SpaceSeparatedTokenizer,
+        StemmingAnalyzer,
+    )
 
     stemmed = StemmingAnalyzer()
     plain = RegexTokenizer() | LowercaseFilter()
-    # Unstemmed words for spelling suggestions: a fuzzy term on a stemmed field with
-    # spelling=True would look in the unstemmed word list and then find no postings.
-    words = fields.TEXT(analyzer=plain, phrase=False)
-    words.format = formats.Existence()
-    words.scorable = False
+    # Spelling suggestions need the words as written: a fuzzy term on a stemmed field with
+    # spelling=True looks in the unstemmed word list and then finds no postings. So unstemmed
+    # words live in their own field, and only in vocabulary documents (see vocabulary_doc):
+    # a copy of every note's words would double the postings and the indexing time.
+    counted = SpaceSeparatedTokenizer() | DelimitedAttributeFilter("^", "boost", 1.0, float)
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
         title=fields.TEXT(analyzer=stemmed, field_boost=2.0, stored=True),
@@ -110,8 +125,23 @@ def make_schema():
         kind=fields.ID(),
         parent=fields.ID(stored=True),
         date=fields.DATETIME(stored=True),
-        words=words,
+        # TEXT is scorable, so it has a length column: without one, Whoosh stats a file for
+        # every posting it writes.
+        words=fields.TEXT(analyzer=counted, phrase=False),
     )
+
+
+def vocabulary_doc(counts: Counter) -> dict:
+    """A vocabulary document: each word once, weighted by the number of notes that have it
+    (so Whoosh's corrector, which ranks by frequency, prefers common words). Written once per
+    build chunk and once per update; words of deleted notes linger until the next rebuild,
+    which is why a suggestion is only made when it finds something."""
+    text = " ".join(f"{word}^{n}" for word, n in counts.items())
+    return {"id": f"{VOCAB}/{uuid.uuid4().hex}", "kind": VOCAB, "words": text}
+
+
+def note_words(note) -> set[str]:
+    return set(_WORD.findall(f"{note.record.title}\n{note.body}".lower()))
 
 
 def normalize_type(note_type: str | None) -> str:
@@ -126,7 +156,6 @@ def _document(note, parent: str | None) -> dict:
         "id": rec.id,
         "title": rec.title,
         "body": note.body,
-        "words": " ".join(set(_WORD.findall(f"{rec.title}\n{note.body}".lower()))),
     }
     if rec.tags:
         doc["tags"] = ",".join(rec.tags)
@@ -328,6 +357,7 @@ def _apply(catalog: Catalog, folder: Path, deadline: float, progress) -> IndexRe
     ix = open_index(folder)
     writer = _whoosh_writer(ix, deadline)
     files = dict(manifest)
+    words: Counter = Counter()
     try:
         for note_id in delete:
             if not catalog.vault.path_of(note_id).exists():
@@ -341,6 +371,7 @@ def _apply(catalog: Catalog, folder: Path, deadline: float, progress) -> IndexRe
                 continue
             parent = parents.get(note_id)
             writer.update_document(**_document(note, parent))
+            words.update(note_words(note))
             rec = note.record
             files[note_id] = (rec.mtime_ns, rec.size, parent)
             if note_id in manifest:
@@ -349,8 +380,12 @@ def _apply(catalog: Catalog, folder: Path, deadline: float, progress) -> IndexRe
                 report.added += 1
             if progress:
                 progress(n, len(write))
-        merge = len(ix._segments()) >= MAX_SEGMENTS
-        writer.commit(merge=merge)
+        if words:
+            writer.add_document(**vocabulary_doc(words))
+        # Small segments from earlier updates pile up; merging them costs little, but doing
+        # it on every update would cost every update. The rebuild's big ones stay as they are.
+        small = [seg for seg in ix._segments() if seg.doc_count_all() < REBUILD_CHUNK // 2]
+        writer.commit(merge=len(small) >= MAX_SEGMENTS)
     except BaseException:
         writer.cancel()
         raise
@@ -371,25 +406,30 @@ def _rebuild(catalog: Catalog, folder: Path, progress) -> IndexReport:
     fresh.mkdir()
     try:
         ix = create_in(str(fresh), make_schema())
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
         parents = _parents(catalog)
         files: dict[str, tuple] = {}
         ids = sorted(catalog.records)
-        try:
-            for n, note_id in enumerate(ids, 1):
-                try:
-                    note = catalog.read(note_id)
-                except OSError:
-                    continue
-                parent = parents.get(note_id)
-                writer.add_document(**_document(note, parent))
-                files[note_id] = (note.record.mtime_ns, note.record.size, parent)
-                if progress:
-                    progress(n, len(ids))
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+        for first in range(0, len(ids), REBUILD_CHUNK):
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            words: Counter = Counter()
+            try:
+                for n, note_id in enumerate(ids[first : first + REBUILD_CHUNK], first + 1):
+                    try:
+                        note = catalog.read(note_id)
+                    except OSError:
+                        continue
+                    parent = parents.get(note_id)
+                    writer.add_document(**_document(note, parent))
+                    words.update(note_words(note))
+                    files[note_id] = (note.record.mtime_ns, note.record.size, parent)
+                    if progress:
+                        progress(n, len(ids))
+                if words:
+                    writer.add_document(**vocabulary_doc(words))
+                writer.commit(merge=False)
+            except BaseException:
+                writer.cancel()
+                raise
         _save_manifest(fresh, files)
         ix.close()
         retired = parent_dir / f"{INDEX_FOLDER}.old-{os.getpid()}"

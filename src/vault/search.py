@@ -94,7 +94,7 @@ def search(
         flt = _filter(searcher, note_type, since, until, allowed)
         if flt is not None and not flt:
             return []
-        results = searcher.search(q, limit=limit, filter=flt, terms=True)
+        results = searcher.search(q, limit=limit, filter=flt, mask=_vocabulary(), terms=True)
         return _hits(catalog, results, snippets)
 
     return with_searcher(catalog, run, progress=progress, notify=notify)
@@ -108,30 +108,36 @@ def suggest(catalog: Catalog, query: str) -> str | None:
     def run(searcher) -> str | None:
         reader = searcher.reader()
         corrector = searcher.corrector("words")
+
+        def finds(words: str) -> bool:
+            try:
+                q = parse_query(searcher.schema, words)
+            except InvalidInput:
+                return False
+            return len(searcher.search(q, limit=1, mask=_vocabulary())) > 0
+
         out, changed, last = [], False, 0
         for m in _QUERY_WORD.finditer(text):
             word = m.group(1)
-            before = text[: m.start()]
-            field = re.search(r"(\w+):\"?$", before)
+            field = re.search(r"(\w+):\"?$", text[: m.start()])
             if word in _OPERATORS or (field and field.group(1) not in TEXT_FIELDS):
                 continue
             if ("words", word.lower()) in reader:
                 continue
-            # Whoosh ranks suggestions by frequency alone: prefer the closest spelling first.
-            found = corrector.suggest(word.lower(), limit=1, maxdist=1) or corrector.suggest(
-                word.lower(), limit=1, maxdist=2
-            )
-            if found:
-                out.append(text[last : m.start()] + found[0])
-                last, changed = m.end(), True
+            # Whoosh ranks suggestions by frequency alone: try the closest spellings first.
+            # The vocabulary may hold words of deleted notes: keep only words still found.
+            for maxdist in (1, 2):
+                found = [
+                    w for w in corrector.suggest(word.lower(), limit=5, maxdist=maxdist) if finds(w)
+                ]
+                if found:
+                    out.append(text[last : m.start()] + found[0])
+                    last, changed = m.end(), True
+                    break
         if not changed:
             return None
         fixed = "".join(out) + text[last:]
-        try:
-            hit = searcher.search(parse_query(searcher.schema, fixed), limit=1)
-        except InvalidInput:
-            return None
-        return fixed if len(hit) else None
+        return fixed if finds(fixed) else None
 
     return with_searcher(catalog, run, notify=None)
 
@@ -255,6 +261,15 @@ def _has_error(q) -> bool:
     return any(_has_error(c) for c in q.children()) if isinstance(q, Query) else False
 
 
+def _vocabulary():
+    """The query matching vocabulary documents, which are never hits."""
+    from whoosh import query
+
+    from vault.index import VOCAB
+
+    return query.Term("kind", VOCAB)
+
+
 def _filter(searcher, note_type, since, until, allowed: Iterable[str] | None):
     """None (no filter) or the set of document numbers the hits must come from."""
     from whoosh import query
@@ -285,8 +300,13 @@ def _filter(searcher, note_type, since, until, allowed: Iterable[str] | None):
 def _hits(catalog: Catalog, results, snippets: bool) -> list[Hit]:
     from whoosh import highlight
 
-    results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-    results.formatter = _MarkFormatter()
+    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+    formatter = _MarkFormatter()
+    analyzer = results.searcher.schema["body"].analyzer
+    try:
+        query_terms = _words(results.q.iter_all_terms())
+    except Exception:
+        query_terms = set()
     hits = []
     for hit in results:
         note_id = hit["id"]
@@ -295,7 +315,11 @@ def _hits(catalog: Catalog, results, snippets: bool) -> list[Hit]:
             continue
         snippet, marks = "", ()
         if snippets:
-            snippet, marks = _snippet(catalog, hit, note_id)
+            try:
+                terms = _words(hit.matched_terms())
+            except Exception:  # results made without terms=True (more-like-this)
+                terms = query_terms
+            snippet, marks = _snippet(catalog, note_id, terms, analyzer, fragmenter, formatter)
         hits.append(
             Hit(
                 id=note_id,
@@ -311,15 +335,46 @@ def _hits(catalog: Catalog, results, snippets: bool) -> list[Hit]:
     return hits
 
 
-def _snippet(catalog: Catalog, hit, note_id: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _words(pairs) -> set[str]:
+    """The texts of title and body terms: both fields share one analyzer, so a word matched
+    in the title (title:exosome) is highlighted in the body too."""
+    out = set()
+    for field, text in pairs:
+        if field in ("title", "body"):
+            out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return out
+
+
+def _snippet(catalog, note_id, terms, analyzer, fragmenter, formatter):
+    from whoosh import highlight
+
     try:
         body = catalog.read(note_id).body
     except OSError:
         return "", ()
-    marked = hit.highlights("body", text=body, top=1) if body else ""
+    marked = ""
+    if body and terms:
+        marked = highlight.highlight(body, terms, analyzer, fragmenter, formatter, top=1)
     if not marked:
-        return _one_line(body)[:SNIPPET_CHARS], ()
-    return _spans(_one_line(marked))
+        return _clip(_one_line(body), ())
+    return _clip(*_spans(_one_line(marked)))
+
+
+def _clip(text: str, marks: tuple) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """At most SNIPPET_CHARS, starting a little before the first matched word."""
+    if len(text) <= SNIPPET_CHARS:
+        return text, marks
+    start = max(0, min(marks[0][0] - 40, len(text) - SNIPPET_CHARS)) if marks else 0
+    if start:
+        start = text.find(" ", start) + 1 or start  # not in the middle of a word
+    end = start + SNIPPET_CHARS
+    cut = text.rfind(" ", start, end)
+    end = cut if cut > start + SNIPPET_CHARS // 2 else end
+    lead = "…" if start else ""
+    trail = "…" if end < len(text) else ""
+    shift = len(lead) - start
+    kept = tuple((a + shift, b + shift) for a, b in marks if a >= start and b <= end)
+    return lead + text[start:end] + trail, kept
 
 
 def _one_line(text: str) -> str:

@@ -1,0 +1,412 @@
+"""`vault search` and `vault related`: exact hit sets on generated vaults with planted words,
+every option, the query language, suggestions, malformed queries, output forms, corpora."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import CORPORA, GIT_ENV
+from search_helpers import ids_of, json_ids, make_vault, with_term
+
+from vault.catalog import load_catalog
+from vault.index import update_index
+from vault.vault import open_vault
+
+N = 150
+ALL = "date:[2000-01-01 to 2099-12-31]"  # every note has a date (from metadata, name or mtime)
+
+
+@pytest.fixture(scope="module")
+def gen(tmp_path_factory):
+    """A generated vault of N notes, indexed once; tests here only read it."""
+    root = tmp_path_factory.mktemp("search") / "vault"
+    facts = make_vault(root, N)
+    update_index(load_catalog(open_vault(root)))
+    return root, facts
+
+
+def by_i(facts, *numbers):
+    return {note_id for note_id, f in facts.items() if f["i"] in numbers}
+
+
+def paths(run, root, *args):
+    res = run(root, "search", *args, "--paths", "--limit", "1000")
+    assert res.exit_code == 0, res.stderr
+    return ids_of(res.stdout)
+
+
+# --- hit sets ----------------------------------------------------------------------------------
+
+
+def test_planted_word_gives_exact_hit_set(run, gen):
+    root, facts = gen
+    expected = with_term(facts, "exosome")
+    assert len(expected) == 3
+    assert paths(run, root, "exosome") == expected
+
+
+@pytest.mark.parametrize("query", ["Exosomes", "exosomes", "EXOSOME", "exosome"])
+def test_stemming_and_case(run, gen, query):
+    root, facts = gen
+    assert paths(run, root, query) == with_term(facts, "exosome")
+
+
+def test_title_match_ranks_first(run, gen):
+    root, facts = gen
+    res = run(root, "search", "exosome", "--paths")
+    first = res.stdout.splitlines()[0]
+    assert facts[first]["title"].startswith("Exosomes")
+
+
+def test_phrase_versus_words(run, gen):
+    root, facts = gen
+    phrase = with_term(facts, "barrier_repair_phrase")
+    apart = with_term(facts, "barrier_repair_apart")
+    assert phrase and apart
+    assert paths(run, root, '"barrier repair"') == phrase
+    assert paths(run, root, "barrier", "repair") == phrase | apart
+    assert paths(run, root, 'barrier AND NOT "barrier repair"') == apart
+
+
+def test_boolean_or_and_not(run, gen):
+    root, facts = gen
+    exo, nia = with_term(facts, "exosome"), with_term(facts, "niacinamide")
+    assert paths(run, root, "niacinamide", "OR", "exosome") == exo | nia
+    assert paths(run, root, "exosome NOT niacinamide") == exo - nia
+    assert paths(run, root, "exosome", "niacinamide") == exo & nia == set()
+
+
+def test_field_queries(run, gen):
+    root, facts = gen
+    assert paths(run, root, "title:exosomes") == by_i(facts, 7)
+    # Tags: plain notes carry none, so only the YAML and header-line ones are tagged.
+    tagged = {
+        i for i, f in facts.items() if "bakuchiol_tag" in f["terms"] and f["style"] != "plain"
+    }
+    assert tagged
+    assert paths(run, root, "tags:bakuchiol") == tagged
+    supplements = {i for i, f in facts.items() if f["type"] == "Technical Supplement"}
+    nia = with_term(facts, "niacinamide")
+    assert paths(run, root, "type:supplement niacinamide") == nia & supplements
+    assert paths(run, root, 'type:"technical supplement" niacinamide') == nia & supplements
+    parent = next(f["parent"] for f in facts.values() if f["parent"])
+    children = {i for i, f in facts.items() if f["parent"] == parent}
+    assert paths(run, root, f"parent:{parent}") == children
+    some = sorted(facts)[5]
+    assert paths(run, root, f"id:{some}") == {some}
+
+
+def test_date_field_query(run, gen):
+    root, facts = gen
+    expected = {
+        i for i, f in facts.items() if f["date"] and "2024-01-01" <= f["date"] <= "2024-06-30"
+    }
+    assert expected
+    assert paths(run, root, "date:[2024-01-01 to 2024-06-30]") == expected
+    assert paths(run, root, "date:[20240101 to 20240630]") == expected
+
+
+def test_wildcards(run, gen):
+    root, facts = gen
+    assert paths(run, root, "niacin*") == with_term(facts, "niacinamide")
+    barrier = with_term(facts, "barrier_repair_phrase") | with_term(facts, "barrier_repair_apart")
+    assert paths(run, root, "barr?er") == barrier
+
+
+def test_fuzzy_terms(run, gen):
+    root, facts = gen
+    assert paths(run, root, "exosme~") == with_term(facts, "exosome")
+    assert paths(run, root, "niacinamde~") == with_term(facts, "niacinamide")
+
+
+# --- options -----------------------------------------------------------------------------------
+
+
+def test_type_option(run, gen):
+    root, facts = gen
+    expected = {i for i, f in facts.items() if f["type"] == "Technical Supplement"}
+    assert paths(run, root, ALL, "--type", "technical  SUPPLEMENT") == expected
+    assert paths(run, root, ALL, "--type", "no such type") == set()
+
+
+def test_under_option_is_subtree(run, gen):
+    root, facts = gen
+    children: dict[str, set[str]] = {}
+    for note_id, f in facts.items():
+        if f["parent"]:
+            children.setdefault(f["parent"], set()).add(note_id)
+
+    def subtree(note_id):
+        out, stack = {note_id}, [note_id]
+        while stack:
+            for c in children.get(stack.pop(), ()):
+                out.add(c)
+                stack.append(c)
+        return out
+
+    top = max(children, key=lambda i: len(subtree(i)))
+    expected = subtree(top)
+    assert len(expected) > len(children[top])  # grandchildren too
+    assert paths(run, root, ALL, "--under", top) == expected
+    # The reference may be anything `show` accepts, e.g. a file stem.
+    stem = top.rsplit("/", 1)[1][:-3]
+    assert paths(run, root, ALL, "--under", stem) == expected
+    exo = with_term(facts, "exosome")
+    assert paths(run, root, "exosome", "--under", top) == exo & expected
+
+
+def test_under_unknown_ref_is_an_error(run, gen):
+    root, _ = gen
+    res = run(root, "search", "exosome", "--under", "no-such-note-anywhere")
+    assert res.exit_code == 1
+    assert "Error: no note matches 'no-such-note-anywhere'" in res.stderr
+
+
+def test_since_until(run, gen):
+    root, facts = gen
+    expected = {
+        i for i, f in facts.items() if f["date"] and "2024-06-01" <= f["date"] <= "2024-12-31"
+    }
+    assert paths(run, root, ALL, "--since", "2024-06-01", "--until", "2024-12-31") == expected
+    later = {i for i, f in facts.items() if f["date"] and f["date"] >= "2025-06-01"}
+    undated = {i for i, f in facts.items() if not f["date"]}  # dated by mtime: today
+    assert paths(run, root, ALL, "--since", "2025-06-01") == later | undated
+    res = run(root, "search", "exosome", "--since", "2024-13-01")
+    assert res.exit_code != 0 and "YYYY-MM-DD" in res.stderr
+
+
+def test_limit(run, gen):
+    root, facts = gen
+    res = run(root, "search", "niacinamide", "--paths", "--limit", "2")
+    assert len(res.stdout.splitlines()) == 2
+    assert set(res.stdout.splitlines()) <= with_term(facts, "niacinamide")
+    res = run(root, "search", ALL, "--paths")
+    assert len(res.stdout.splitlines()) == 20  # the default
+    assert run(root, "search", "exosome", "--limit", "0").exit_code == 2
+
+
+def test_json_shape(run, gen):
+    root, facts = gen
+    res = run(root, "search", "exosome", "--json")
+    assert res.exit_code == 0
+    hits = json.loads(res.stdout)
+    assert {h["id"] for h in hits} == with_term(facts, "exosome")
+    for hit in hits:
+        assert list(hit) == ["id", "title", "date", "type", "parent", "score", "snippet"]
+        f = facts[hit["id"]]
+        assert hit["title"] == f["title"]
+        assert hit["type"] == f["type"]
+        assert hit["parent"] == f["parent"]
+        if f["date"]:
+            assert hit["date"] == f["date"]
+        assert isinstance(hit["score"], float) and hit["score"] > 0
+        assert "exosome" in hit["snippet"].lower()
+        assert "\n" not in hit["snippet"] and "\x02" not in hit["snippet"]
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_no_match_json_is_empty_array(run, gen):
+    root, _ = gen
+    res = run(root, "search", "zzqqxxy", "--json")
+    assert res.exit_code == 0
+    assert json.loads(res.stdout) == []
+    assert "No notes match." in res.stderr
+
+
+def test_human_output_plain_when_piped(run, gen):
+    root, facts = gen
+    res = run(root, "search", "title:exosomes")
+    assert res.exit_code == 0
+    (note_id,) = by_i(facts, 7)
+    lines = res.stdout.splitlines()
+    assert lines[0] == f"1. {facts[note_id]['title']}"
+    assert lines[1].split() == [note_id, facts[note_id]["date"], *facts[note_id]["type"].split()]
+    assert "exosome" in lines[2].lower()
+    assert "\x1b[" not in res.stdout
+
+
+def test_matched_words_bold_on_a_terminal(gen):
+    """On a terminal (a real pty), the matched words in the snippet are bold."""
+    root, _ = gen
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vault", "--vault", str(root), "search", "niacinamide"],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **GIT_ENV, "TERM": "xterm"},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(leader)
+    out = b"".join(chunks).decode()
+    assert proc.returncode == 0
+    assert re.search(r"\x1b\[1mniacinamide\x1b\[0m", out, re.IGNORECASE)
+
+
+# --- no match, suggestions, malformed queries --------------------------------------------------
+
+
+def test_misspelling_suggests_a_correction(run, gen):
+    root, _ = gen
+    res = run(root, "search", "exosme")
+    assert res.exit_code == 0
+    assert res.stdout == ""
+    assert "No notes match." in res.stderr
+    # The bodies have "exosome", "exosomes" or "Exosomes": either spelling is closest.
+    assert re.search(r'Did you mean "exosomes?"\?', res.stderr)
+
+
+def test_suggestion_keeps_the_rest_of_the_query(run, gen):
+    root, _ = gen
+    res = run(root, "search", "title:exosomes", "niacinamde")
+    assert res.exit_code == 0
+    assert 'Did you mean "title:exosomes niacinamide"?' not in res.stderr  # finds nothing
+    res = run(root, "search", "niacinamde", "type:article")
+    assert 'Did you mean "niacinamide type:article"?' in res.stderr
+
+
+def test_no_suggestion_when_the_correction_finds_nothing(run, gen):
+    root, _ = gen
+    res = run(root, "search", "exosme", "niacinamde")  # the two never meet in one note
+    assert res.exit_code == 0
+    assert "No notes match." in res.stderr
+    assert "Did you mean" not in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('title:"unclosed', "a double quote is not closed"),
+        ("(exosome OR niacinamide", "unbalanced ()"),
+        ("exosome AND", "AND, OR and NOT need a term"),
+        ("colour:red", "unknown field 'colour'"),
+        ("date:2024-13-45", "cannot read the date"),
+    ],
+)
+def test_malformed_query_is_a_clear_error(run, gen, query, message):
+    root, _ = gen
+    res = run(root, "search", query)
+    assert res.exit_code == 1
+    assert res.stdout == ""
+    assert res.stderr.startswith("Error: malformed query")
+    assert message in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_malformed_query_in_a_process_has_no_traceback(gen):
+    from conftest import run_process
+
+    root, _ = gen
+    res = run_process(root, "search", 'title:"unclosed')
+    assert res.exit_code == 1
+    assert res.stderr.strip().splitlines() == [
+        "Error: malformed query 'title:\"unclosed': a double quote is not closed"
+    ]
+
+
+def test_quoted_colon_is_searched_literally(run, gen):
+    root, _ = gen
+    res = run(root, "search", '"colour:red"')
+    assert res.exit_code == 0
+
+
+# --- related -----------------------------------------------------------------------------------
+
+
+DEEP_DIVE = "memory/research/2026-02-14-exosomes-deep-dive.md"
+
+
+def test_related_on_the_example_vault(run, vault_copy):
+    res = run(vault_copy, "related", DEEP_DIVE, "--json")
+    assert res.exit_code == 0, res.stderr
+    hits = json.loads(res.stdout)
+    ids = [h["id"] for h in hits]
+    assert DEEP_DIVE not in ids
+    assert set(ids) == {
+        "memory/research/2026-02-14-skin-tech-trends.md",
+        "memory/posts/2026-01-11-exosomes-in-k-beauty.md",
+        "memory/articles/the-rising-trend-of-exosomes-in-skincare.md",
+    }
+    assert all(
+        list(h) == ["id", "title", "date", "type", "parent", "score", "snippet"] for h in hits
+    )
+    res = run(vault_copy, "related", DEEP_DIVE, "--paths", "--limit", "1")
+    assert len(res.stdout.splitlines()) == 1
+    res = run(vault_copy, "related", DEEP_DIVE)
+    assert res.stdout.startswith("1. ")
+
+
+def test_related_of_a_generated_note_shares_its_words(run, gen):
+    root, facts = gen
+    (note_id,) = by_i(facts, 7)
+    hits = json_ids(run(root, "related", note_id, "--json", "--limit", "5").stdout)
+    assert len(hits) == 5 and note_id not in hits
+
+
+def test_related_unknown_note(run, gen):
+    root, _ = gen
+    res = run(root, "related", "no-such-note-anywhere")
+    assert res.exit_code == 1 and "Error: no note matches" in res.stderr
+
+
+# --- example vault, corpora, help --------------------------------------------------------------
+
+
+def test_example_vault(run, vault_copy):
+    res = run(vault_copy, "search", "exosome", "--paths")
+    assert ids_of(res.stdout) == {
+        "memory/research/2026-02-14-exosomes-deep-dive.md",
+        "memory/research/2026-02-14-skin-tech-trends.md",
+        "memory/posts/2026-01-11-exosomes-in-k-beauty.md",
+        "memory/articles/the-rising-trend-of-exosomes-in-skincare.md",
+    }
+    res = run(vault_copy, "search", "exosome", "--under", "2026-02-14-skin-tech-trends", "--paths")
+    assert ids_of(res.stdout) == {
+        "memory/research/2026-02-14-skin-tech-trends.md",
+        "memory/research/2026-02-14-exosomes-deep-dive.md",
+    }
+
+
+@pytest.mark.parametrize(("corpus", "query"), [("dendron-site", "schema"), ("foam", "wikilinks")])
+def test_corpora_index_and_search(run, tmp_path, corpus, query):
+    src = CORPORA / corpus if corpus != "foam" else CORPORA / "foam" / "docs"
+    if not src.is_dir():
+        pytest.skip(f"corpus {corpus} not available")
+    root = tmp_path / corpus
+    shutil.copytree(src, root)
+    res = run(root, "index", "--json")
+    assert res.exit_code == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert report["rebuilt"] and report["notes"] == report["added"] > 50
+    res = run(root, "search", query, "--json", "--limit", "50")
+    assert res.exit_code == 0, res.stderr
+    hits = json.loads(res.stdout)
+    assert hits and all(h["id"].endswith(".md") for h in hits)
+    res = run(root, "search", "title:" + query)
+    assert res.exit_code == 0
+    first = json_ids(run(root, "search", query, "--json").stdout)[0]
+    assert run(root, "related", first, "--json").exit_code == 0
+
+
+def test_help_has_examples(run):
+    for name in ("search", "related", "index"):
+        res = run(None, name, "--help")
+        assert res.exit_code == 0
+        assert "Examples:" in res.stdout and f"vault {name}" in res.stdout
