@@ -164,3 +164,30 @@ def test_sync_refreshes_the_search_index_for_what_the_pull_changed(run, machines
     assert out["index"]["rebuilt"] is False
     res = run(b, "search", "zebrafish", "--json")
     assert from_a in res.stdout
+
+
+def test_a_push_race_is_retried_after_pulling_the_other_push(run, machines, tmp_path):
+    _, a, b = machines
+    # b's pre-push hook lets machine a push first, once: b's push is then rejected as
+    # non-fast-forward, and sync must fetch, rebase and push again.
+    marker = tmp_path / "raced"
+    hook = b / ".git/hooks/pre-push"
+    hook.write_text(
+        "#!/bin/sh\n"
+        "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\n"
+        f"if [ ! -e '{marker}' ]; then\n"
+        f"  touch '{marker}'\n"
+        f"  cd '{a}' && echo 'raced in' > memory/raced.md && git add memory/raced.md\n"
+        "  git commit -q -m 'from a, mid-push' && git push -q origin HEAD:main\n"
+        "fi\n"
+    )
+    hook.chmod(0o755)
+    from_b = new_note(run, b, "Pushed second")
+    out = sync_json(run, b)
+    assert marker.exists()
+    assert out["pulled"] == ["memory/raced.md"] and out["pushed"] is True
+    assert git(b, "log", "--format=%s", "-2").splitlines() == [
+        f"vault: add {from_b}",
+        "from a, mid-push",
+    ]
+    assert git(b, "rev-parse", "HEAD") == git(b, "rev-parse", "origin/main")
