@@ -299,3 +299,28 @@ def test_new_as_a_process_reads_stdin(git_vault):
     assert res.exit_code == 0, res.stderr
     text = (git_vault / res.stdout.strip()).read_text(encoding="utf-8")
     assert text.endswith("\n\npiped body\n")
+
+
+def test_new_racing_a_move_of_its_parent_never_leaves_a_dangling_parent(git_vault):
+    """`new` resolves the parent under the vault's write lock that `mv` holds."""
+    env = {**os.environ, **GIT_ENV}
+    base = [sys.executable, "-m", "vault", "--vault", str(git_vault)]
+    mv = subprocess.Popen(
+        [*base, "mv", HUB, "memory/hubs/skin-tech.md"], env=env, stderr=subprocess.PIPE
+    )
+    new = subprocess.Popen(
+        [*base, "new", "--parent", "Skin-Tech Trends 2026: Research Hub", "--title", "Racer"]
+        + ["--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    new_out, new_err = new.communicate(timeout=120)
+    mv.communicate(timeout=120)
+    assert mv.returncode == 0
+    assert new.returncode == 0, new_err  # the title names the hub wherever it lives
+    created = json.loads(new_out)
+    res = run_process(git_vault, "show", created["id"], "--json")
+    assert json.loads(res.stdout)["parent"] == "memory/hubs/skin-tech.md"
+    assert git(git_vault, "status", "--porcelain").strip() == ""

@@ -6,12 +6,14 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from vault.catalog import Catalog
+from vault.catalog import Catalog, load_catalog
 from vault.errors import GitError, InvalidInput, OutsideVault
 from vault.model import Created
 from vault.notes import atomic_create, format_note, slugify
+from vault.vault import Vault
 
 DEFAULT_SUPPLEMENT_TYPE = "Technical Supplement"
 DEFAULT_ROOT_TYPE = "Note"
@@ -50,6 +52,33 @@ def plan_folder(catalog: Catalog, parent_id: str | None) -> Path:
     return folder
 
 
+def new_note(
+    vault: Vault,
+    *,
+    commit: bool = True,
+    edit: Callable[[Path], None] | None = None,
+    **fields,
+) -> Created:
+    """Create a note (see `create_note` for the fields) and commit it when in git.
+
+    The parent is resolved and the file written under the vault's write lock, on a catalog
+    read inside it, so a concurrent `vault mv` of the parent cannot leave the new note pointing
+    at the parent's old path. The editor (--edit) runs after the lock is released: a person may
+    take minutes there.
+    """
+    from vault.history import WriteLock
+
+    with WriteLock(vault):
+        created = create_note(load_catalog(vault), **fields)
+    path = Path(created.path)
+    if edit is not None:
+        edit(path)
+    if commit:
+        sha, why = _commit(vault, path, f"vault: add {created.id}")
+        created = replace(created, commit=sha, commit_note=why)
+    return created
+
+
 def create_note(
     catalog: Catalog,
     *,
@@ -60,11 +89,9 @@ def create_note(
     date: str | None = None,
     tags: tuple[str, ...] = (),
     yaml_front_matter: bool = False,
-    commit: bool = True,
     cwd_prefix: str | None = None,
-    edit: Callable[[Path], None] | None = None,
 ) -> Created:
-    """Write a new note under its parent and commit exactly that file when in git.
+    """Write a new note under its parent (not committed: `new_note` does that).
 
     Everything is checked before anything is written, so an error leaves the vault as it was.
     The name is `<date>-<slug>.md`, with -2, -3, ... when taken: the file is created
@@ -90,22 +117,14 @@ def create_note(
         yaml_front_matter=yaml_front_matter,
     )
     path = _create_unique(folder, f"{date}-{slugify(title)}", text)
-    vault = catalog.vault
-    note_id = vault.note_id(path)
-    if edit is not None:
-        edit(path)
-    sha, why = None, ""
-    if commit:
-        sha, why = _commit(catalog, path, f"vault: add {note_id}")
     return Created(
-        id=note_id,
+        id=catalog.vault.note_id(path),
         path=str(path),
         title=title,
         date=date,
         type=note_type,
         parent=parent_id,
-        commit=sha,
-        commit_note=why,
+        commit=None,
     )
 
 
@@ -121,14 +140,14 @@ def _create_unique(folder: Path, base: str, text: str) -> Path:
     raise InvalidInput(f"{MAX_SUFFIX} notes named {base}*.md already exist in {folder}")
 
 
-def _commit(catalog: Catalog, path: Path, message: str) -> tuple[str | None, str]:
+def _commit(vault: Vault, path: Path, message: str) -> tuple[str | None, str]:
     """Commit the new note when the vault is in git; (sha, "") or (None, why not)."""
     from vault.history import commit_files, find_repo
 
-    repo = find_repo(catalog.vault.root)
+    repo = find_repo(vault.root)
     if repo is None:
         return None, ""
     try:
-        return commit_files(repo, catalog.vault.ensure_state_dir() / "locks", [path], message), ""
+        return commit_files(repo, vault.ensure_state_dir() / "locks", [path], message), ""
     except GitError as exc:
         return None, str(exc)

@@ -58,14 +58,14 @@ def command(
       echo "Findings..." | vault new --parent skin-tech-trends --title "Notes" --json
     """
     from vault.notes import supplement_template
-    from vault.supplement import DEFAULT_ROOT_TYPE, DEFAULT_SUPPLEMENT_TYPE, create_note
+    from vault.supplement import DEFAULT_ROOT_TYPE, DEFAULT_SUPPLEMENT_TYPE, new_note
 
     body = _read_body(body_file)
     if not body.strip():
         kind = note_type or (DEFAULT_SUPPLEMENT_TYPE if parent_ref else DEFAULT_ROOT_TYPE)
         body = supplement_template(kind)
-    created = create_note(
-        state.catalog(),
+    created = new_note(
+        state.vault,
         title=title,
         body=body,
         parent_ref=parent_ref,
