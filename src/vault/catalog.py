@@ -54,16 +54,20 @@ class Catalog:
 
     @cached_property
     def resolver(self) -> Resolver:
-        return Resolver.build(self.records.values(), self.vault.notes_prefix)
+        # Resolver.build reads only .id and .title: give it those without building records.
+        return Resolver.build(
+            (_IdTitle(i, title) for i, title in _column(self.records, "title")),
+            self.vault.notes_prefix,
+        )
 
     @cached_property
     def parents(self) -> dict[str, Resolution]:
         """id -> resolution of its Parent header, for notes that have one."""
         r = self.resolver
         return {
-            rec.id: r.resolve_parent(rec.parent_ref, rec.id)
-            for rec in self.records.values()
-            if rec.parent_ref
+            note_id: r.resolve_parent(ref, note_id)
+            for note_id, ref in _column(self.records, "parent_ref")
+            if ref
         }
 
     @cached_property
@@ -100,6 +104,21 @@ class Catalog:
 
     def warnings(self) -> list[tuple[str, str]]:
         return [(rec.id, w) for rec in self.records.values() for w in rec.warnings]
+
+
+class _IdTitle:
+    __slots__ = ("id", "title")
+
+    def __init__(self, note_id: str, title: str):
+        self.id = note_id
+        self.title = title
+
+
+def _column(records: Mapping[str, NoteRecord], name: str) -> Iterator[tuple[str, object]]:
+    """(id, record.<name>) for every note, without building records that are not built."""
+    if isinstance(records, Records):
+        return records.column(name)
+    return ((i, getattr(r, name)) for i, r in records.items())
 
 
 class Records(Mapping):
@@ -153,6 +172,14 @@ class Records(Mapping):
             self._blob = None
         return self._rows
 
+    def column(self, name: str) -> Iterator[tuple[str, object]]:
+        at = _ROW_FIELDS.index(name)
+        rows = self.rows()
+        built = self._built
+        for note_id in self._ids:
+            rec = built.get(note_id)
+            yield note_id, (getattr(rec, name) if rec is not None else rows[note_id][at])
+
     def file_stats(self) -> dict[str, tuple[int, int]]:
         out = {}
         for note_id in self._ids:
@@ -168,6 +195,23 @@ class Records(Mapping):
             rec = self._built.get(note_id)
             out[note_id] = _to_row(rec) if rec is not None else rows[note_id]
         return out
+
+
+# The NoteRecord fields after id, in the order of a cache row.
+_ROW_FIELDS = (
+    "title",
+    "date",
+    "date_source",
+    "type",
+    "parent_ref",
+    "tags",
+    "meta",
+    "links",
+    "style",
+    "warnings",
+    "mtime_ns",
+    "size",
+)
 
 
 def _to_row(rec: NoteRecord) -> tuple:

@@ -26,6 +26,7 @@ from vault.index import (
     stderr_note,
     update_index,
 )
+from vault.notes import MAX_NOTE_BYTES
 
 # Snippets: one line of about this many characters around the best-matching passage.
 SNIPPET_CHARS = 160
@@ -233,7 +234,6 @@ def check_syntax(text: str) -> None:
 def parse_query(schema, text: str):
     """The Whoosh query for `text`; InvalidInput when a part of it cannot be understood."""
     from whoosh import qparser
-    from whoosh.qparser.dateparse import DateParserPlugin
 
     # Whoosh's date parser misreads ISO dates with dashes inside ranges: write them compactly.
     compact = _DATE_CLAUSE.sub(lambda m: _ISO_DAY.sub(r"\1\2\3", m.group(0)), text)
@@ -241,7 +241,10 @@ def parse_query(schema, text: str):
     parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.GtLtPlugin())
-    parser.add_plugin(DateParserPlugin(free=False, callback=lambda e: problems.append(str(e))))
+    if "date:" in text:  # the date parser is costly to set up
+        from whoosh.qparser.dateparse import DateParserPlugin
+
+        parser.add_plugin(DateParserPlugin(free=False, callback=lambda e: problems.append(str(e))))
     try:
         q = parser.parse(compact)
     except Exception as exc:  # the parser's own errors have no common base class
@@ -310,8 +313,7 @@ def _hits(catalog: Catalog, results, snippets: bool) -> list[Hit]:
     hits = []
     for hit in results:
         note_id = hit["id"]
-        rec = catalog.records.get(note_id)
-        if rec is None:  # deleted since the walk
+        if note_id not in catalog.records:  # deleted since the walk
             continue
         snippet, marks = "", ()
         if snippets:
@@ -321,11 +323,12 @@ def _hits(catalog: Catalog, results, snippets: bool) -> list[Hit]:
                 terms = query_terms
             snippet, marks = _snippet(catalog, note_id, terms, analyzer, fragmenter, formatter)
         hits.append(
+            # The index is fresh and stores what the record says: no need to build records.
             Hit(
                 id=note_id,
-                title=rec.title,
-                date=rec.date,
-                type=rec.type,
+                title=hit.get("title", ""),
+                date=_iso(hit.get("date")),
+                type=hit.get("type"),
                 parent=hit.get("parent"),
                 score=round(float(hit.score or 0.0), 4),
                 snippet=snippet,
@@ -333,6 +336,10 @@ def _hits(catalog: Catalog, results, snippets: bool) -> list[Hit]:
             )
         )
     return hits
+
+
+def _iso(value) -> str | None:
+    return value.date().isoformat() if isinstance(value, dt.datetime) else None
 
 
 def _words(pairs) -> set[str]:
@@ -348,16 +355,33 @@ def _words(pairs) -> set[str]:
 def _snippet(catalog, note_id, terms, analyzer, fragmenter, formatter):
     from whoosh import highlight
 
-    try:
-        body = catalog.read(note_id).body
-    except OSError:
-        return "", ()
+    body = _body_text(catalog.vault.path_of(note_id))
     marked = ""
     if body and terms:
-        marked = highlight.highlight(body, terms, analyzer, fragmenter, formatter, top=1)
+        # Analysing a whole note for its best passage is slow; the passage is nearly always
+        # around the first place where a matched stem starts a word, so look there first.
+        found = [m.start() for t in terms if (m := re.search(rf"(?i)\b{re.escape(t)}", body))]
+        window = body[max(0, min(found) - 400) : min(found) + 400] if found else body
+        marked = highlight.highlight(window, terms, analyzer, fragmenter, formatter, top=1)
+        if not marked and window is not body:
+            marked = highlight.highlight(body, terms, analyzer, fragmenter, formatter, top=1)
     if not marked:
         return _clip(_one_line(body), ())
     return _clip(*_spans(_one_line(marked)))
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?^(?:---|\.\.\.)[ \t]*$\n?", re.DOTALL | re.MULTILINE)
+
+
+def _body_text(path) -> str:
+    """The note's text without YAML front matter, for snippets (no full parse needed)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_NOTE_BYTES)
+    except OSError:
+        return ""
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    return _FRONT_MATTER.sub("", text, count=1) if text.startswith("---") else text
 
 
 def _clip(text: str, marks: tuple) -> tuple[str, tuple[tuple[int, int], ...]]:
