@@ -327,6 +327,27 @@ def test_quoted_colon_is_searched_literally(run, gen):
     assert res.exit_code == 0
 
 
+def test_restrict_to_keeps_only_those_ids(gen):
+    """The library filter `vault sync`/--changed-since style options build on."""
+    from vault.search import search
+
+    root, facts = gen
+    catalog = load_catalog(open_vault(root))
+    exo = sorted(with_term(facts, "exosome"))
+    hits = search(catalog, "exosome", restrict_to={exo[0], "memory/not-a-note.md"})
+    assert [h.id for h in hits] == [exo[0]]
+    assert search(catalog, "exosome", restrict_to=set()) == []
+    assert {h.id for h in search(catalog, "exosome", restrict_to=set(facts))} == set(exo)
+
+
+def test_empty_vault(run, tmp_path):
+    (tmp_path / "memory").mkdir()
+    res = run(tmp_path, "search", "anything", "--json")
+    assert res.exit_code == 0 and json.loads(res.stdout) == []
+    assert "The vault has no notes yet." in res.stderr
+    assert json.loads(run(tmp_path, "index", "--json").stdout)["notes"] == 0
+
+
 # --- related -----------------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ whoosh is imported inside the functions that use it, so importing this module is
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import re
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vault.catalog import Catalog
-from vault.errors import IndexBusy
+from vault.errors import IndexBusy, VaultError
 
 # Bump when the schema or what goes into a field changes: older indexes are then rebuilt.
 SCHEMA_VERSION = 2
@@ -300,6 +301,16 @@ def update_index(
     return report
 
 
+_CANNOT_WRITE = {errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EROFS, errno.EDQUOT}
+
+
+def _unwritable(folder: Path, exc: OSError) -> VaultError:
+    return VaultError(
+        f"cannot write the search index in {folder}: {exc.strerror or exc}; "
+        "check that the vault folder is writable and the disk is not full"
+    )
+
+
 def repair_index(
     catalog: Catalog,
     problem: str,
@@ -320,6 +331,13 @@ def _locked_update(catalog: Catalog, forced: str, progress, notify) -> IndexRepo
     """Under the lock: rebuild when `forced` (the reason) or the index is unusable, else apply
     the changes. Another process may have done the work while this one waited."""
     folder = index_dir(catalog)
+    try:
+        return _locked_update_in(catalog, folder, forced, progress, notify)
+    except OSError as exc:
+        raise _unwritable(folder, exc) from None
+
+
+def _locked_update_in(catalog: Catalog, folder: Path, forced: str, progress, notify):
     timeout = lock_timeout()
     deadline = time.monotonic() + timeout
     with _writing(catalog, timeout):
@@ -334,6 +352,8 @@ def _locked_update(catalog: Catalog, forced: str, progress, notify) -> IndexRepo
                 except IndexBusy:
                     raise
                 except Exception as exc:  # unreadable: rebuild, it is derived data
+                    if isinstance(exc, OSError) and exc.errno in _CANNOT_WRITE:
+                        raise
                     problem = f"the index is damaged ({type(exc).__name__})"
         first_use = problem == "no index yet"
         if notify and not first_use and forced != "rebuild":
