@@ -81,6 +81,9 @@ def test_boolean_or_and_not(run, gen):
     assert paths(run, root, "niacinamide", "OR", "exosome") == exo | nia
     assert paths(run, root, "exosome NOT niacinamide") == exo - nia
     assert paths(run, root, "exosome", "niacinamide") == exo & nia == set()
+    # A query of negations alone means every note without those words.
+    assert paths(run, root, "NOT exosome") == set(facts) - exo
+    assert paths(run, root, "NOT exosome NOT niacinamide") == set(facts) - exo - nia
 
 
 def test_field_queries(run, gen):
@@ -298,6 +301,7 @@ def test_no_suggestion_when_the_correction_finds_nothing(run, gen):
         ("exosome AND", "AND, OR and NOT need a term"),
         ("colour:red", "unknown field 'colour'"),
         ("date:2024-13-45", "cannot read the date"),
+        ("title: exosome", "title: needs a value"),
     ],
 )
 def test_malformed_query_is_a_clear_error(run, gen, query, message):

@@ -222,6 +222,11 @@ def check_syntax(text: str) -> None:
         raise InvalidInput(
             f"malformed query {text!r}: AND, OR and NOT need a term on each side they join"
         )
+    empty = re.search(r"(?<![\w\\])([A-Za-z_]\w*):(?=\s|$|\))", outside)
+    if empty:
+        raise InvalidInput(
+            f"malformed query {text!r}: {empty.group(1)}: needs a value, e.g. {empty.group(1)}:word"
+        )
     for m in _FIELD_PREFIX.finditer(outside):
         if m.group(1) not in QUERY_FIELDS:
             raise InvalidInput(
@@ -253,6 +258,21 @@ def parse_query(schema, text: str):
         raise InvalidInput(f"malformed query {text!r}: cannot read the date in it")
     if _has_error(q):
         raise InvalidInput(f"malformed query {text!r}: Whoosh could not read part of it")
+    return _positive(q)
+
+
+def _positive(q):
+    """`NOT x` alone means every note without x (Whoosh would match nothing)."""
+    from whoosh import query
+
+    if isinstance(q, query.Not):
+        return query.AndNot(query.Every(), q.query)
+    if (
+        isinstance(q, query.And)
+        and q.subqueries
+        and all(isinstance(c, query.Not) for c in q.subqueries)
+    ):
+        return query.AndNot(query.Every(), query.Or([c.query for c in q.subqueries]))
     return q
 
 
@@ -370,6 +390,7 @@ def _snippet(catalog, note_id, terms, analyzer, fragmenter, formatter):
     return _clip(*_spans(_one_line(marked)))
 
 
+_HEADER = re.compile(r"^\**[A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z0-9_-]+){0,3}:\**(?:[ \t]|$)")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?^(?:---|\.\.\.)[ \t]*$\n?", re.DOTALL | re.MULTILINE)
 
 
@@ -380,8 +401,19 @@ def _body_text(path) -> str:
             data = fh.read(MAX_NOTE_BYTES)
     except OSError:
         return ""
-    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
-    return _FRONT_MATTER.sub("", text, count=1) if text.startswith("---") else text
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff").replace("\r\n", "\n")
+    if text.startswith("---"):
+        text = _FRONT_MATTER.sub("", text, count=1)
+    # The title heading and a `Key: value` block under it are shown apart from the snippet.
+    lines = text.lstrip("\n").split("\n")
+    start = 0
+    if lines and lines[0].startswith("# "):
+        start = 1
+        while start < len(lines) and not lines[start].strip():
+            start += 1
+        while start < len(lines) and _HEADER.match(lines[start]):
+            start += 1
+    return "\n".join(lines[start:])
 
 
 def _clip(text: str, marks: tuple) -> tuple[str, tuple[tuple[int, int], ...]]:
