@@ -44,10 +44,11 @@ MAX_SEGMENTS = 8
 # sorted in memory, where one big segment would spill sorted runs to disk and merge them,
 # which took longer than the indexing itself (measured at 10,000 notes).
 REBUILD_CHUNK = int(os.environ.get("VAULT_INDEX_CHUNK", "1500"))
-# Segments are written as separate files, not one compound file: Whoosh copies each file of
-# a compound segment into memory when opening a reader (45 ms of a 10,000-note search).
 # Pool memory for the Whoosh writer during a full build (MB).
 WRITER_LIMIT_MB = 256
+# Segments are written as separate files, not one compound file: Whoosh copies each file of
+# a compound segment into memory when opening a reader (45 ms of a 10,000-note search).
+COMPOUND = False
 DEFAULT_TIMEOUT = 60.0
 
 # Searchable fields, for error messages and the query parser.
@@ -79,9 +80,8 @@ class IndexReport:
     notes: int = 0
 
 
-def index_dir(catalog_or_root) -> Path:
-    root = catalog_or_root.vault.state_dir if hasattr(catalog_or_root, "vault") else catalog_or_root
-    return Path(root) / INDEX_FOLDER
+def index_dir(catalog: Catalog) -> Path:
+    return catalog.vault.state_dir / INDEX_FOLDER
 
 
 def lock_timeout() -> float:
@@ -322,31 +322,35 @@ def repair_index(
     """After reading the index failed with `problem`: rebuild it if it still looks damaged
     (another process may have repaired or replaced it meanwhile), or in any case with force."""
     start = time.perf_counter()
-    report = _locked_update(catalog, problem if force else "", progress, notify)
+    report = _locked_update(catalog, problem if force else "", progress, notify, verify=True)
     report.seconds = time.perf_counter() - start
     return report
 
 
-def _locked_update(catalog: Catalog, forced: str, progress, notify) -> IndexReport:
+def _locked_update(
+    catalog: Catalog, forced: str, progress, notify, verify: bool = False
+) -> IndexReport:
     """Under the lock: rebuild when `forced` (the reason) or the index is unusable, else apply
     the changes. Another process may have done the work while this one waited."""
     folder = index_dir(catalog)
     try:
-        return _locked_update_in(catalog, folder, forced, progress, notify)
+        return _locked_update_in(catalog, folder, forced, progress, notify, verify)
     except OSError as exc:
         raise _unwritable(folder, exc) from None
 
 
-def _locked_update_in(catalog: Catalog, folder: Path, forced: str, progress, notify):
+def _locked_update_in(catalog: Catalog, folder: Path, forced: str, progress, notify, verify):
     timeout = lock_timeout()
     deadline = time.monotonic() + timeout
     with _writing(catalog, timeout):
         problem = forced
         if not problem:
             manifest = _load_manifest(folder)
-            if manifest is None:
+            # Opening every segment costs time: only when the manifest is missing or reading
+            # the index has just failed.
+            if manifest is None or verify:
                 problem = check_index(folder)
-            else:
+            if not problem:
                 try:
                     return _apply(catalog, folder, manifest, deadline, progress)
                 except IndexBusy:
@@ -398,7 +402,7 @@ def _apply(catalog: Catalog, folder: Path, manifest: dict, deadline: float, prog
     if not write and not delete:
         return report
     ix = open_index(folder)
-    writer = _whoosh_writer(ix, deadline, compound=False)
+    writer = _whoosh_writer(ix, deadline, compound=COMPOUND)
     files = dict(manifest)
     words: Counter = Counter()
     try:
@@ -453,7 +457,7 @@ def _rebuild(catalog: Catalog, folder: Path, progress) -> IndexReport:
         files: dict[str, tuple] = {}
         ids = sorted(catalog.records)
         for first in range(0, len(ids), REBUILD_CHUNK):
-            writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=False)
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=COMPOUND)
             words: Counter = Counter()
             try:
                 for n, note_id in enumerate(ids[first : first + REBUILD_CHUNK], first + 1):
