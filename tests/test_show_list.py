@@ -132,6 +132,7 @@ def test_show_dangling_parent(run, vault_copy):
         "memory/research/2026-02-14-exosomes-deep-dive",  # without .md
         "2026-02-14-exosomes-deep-dive.md",  # a file name
         "2026-02-14-exosomes-deep-dive",  # a stem
+        "exosomes-deep-dive",  # a stem without its date
         "[[2026-02-14-exosomes-deep-dive]]",  # a wikilink
         "deep dive: exosomes in regenerative skincare (2026 perspective)",  # a title, any case
         "  Deep Dive: Exosomes in Regenerative Skincare (2026 Perspective) ",

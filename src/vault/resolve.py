@@ -13,6 +13,7 @@ from vault.model import Link, NoteRecord, Resolution
 
 _MD_LINK_TEXT = re.compile(r"^\[[^\]]*\]\(\s*<?([^)>]+?)>?\s*\)$")
 _WIKI_TEXT = re.compile(r"^!?\[\[([^\[\]]+)\]\]$")
+_DATED = re.compile(r"^\d{4}-\d{2}-\d{2}[-_ ]")
 
 
 def _strip_md(note_id: str) -> str:
@@ -37,6 +38,8 @@ class Resolver:
     by_stem: dict[str, list[str]] = field(default_factory=dict)
     # Lower-cased, whitespace-collapsed title -> ids.
     by_title: dict[str, list[str]] = field(default_factory=dict)
+    # Lower-cased stem without its leading YYYY-MM-DD- -> ids ("exosomes-deep-dive").
+    by_slug: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, records: Iterable[NoteRecord], notes_prefix: str = "") -> Resolver:
@@ -46,7 +49,10 @@ class Resolver:
             r.by_path.setdefault(_strip_md(rec.id).lower(), []).append(rec.id)
             r.by_stem.setdefault(_stem(rec.id).lower(), []).append(rec.id)
             r.by_title.setdefault(" ".join(rec.title.lower().split()), []).append(rec.id)
-        for table in (r.by_path, r.by_stem, r.by_title):
+            slug = _DATED.sub("", _stem(rec.id).lower())
+            if slug != _stem(rec.id).lower():
+                r.by_slug.setdefault(slug, []).append(rec.id)
+        for table in (r.by_path, r.by_stem, r.by_title, r.by_slug):
             for ids in table.values():
                 ids.sort()
         return r
@@ -167,7 +173,8 @@ class Resolver:
         Tried in order, the first kind that matches wins: an id; a path relative to the
         working directory (`cwd_id_prefix` is the working directory's id prefix, when it is
         inside the vault); a path relative to the root or the notes folder, with or without
-        ".md"; a [[wikilink]]; a file name or stem; a title; the tail of a path.
+        ".md"; a [[wikilink]]; a file name or stem; a title; a stem without its leading
+        date (`exosomes-deep-dive` for `2026-02-14-exosomes-deep-dive.md`); the tail of a path.
         """
         raw = ref
         ref = ref.strip()
@@ -187,6 +194,10 @@ class Resolver:
             hit = self._by_stem(ref, None)
         if hit is None and titles:
             ids = self.by_title.get(" ".join(ref.lower().split()))
+            if ids:
+                hit = Resolution(ids[0]) if len(ids) == 1 else Resolution(None, tuple(ids))
+        if hit is None and "/" not in ref:
+            ids = self.by_slug.get(_strip_md(ref).lower())
             if ids:
                 hit = Resolution(ids[0]) if len(ids) == 1 else Resolution(None, tuple(ids))
         if hit is None and "/" in ref:

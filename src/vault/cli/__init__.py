@@ -86,7 +86,7 @@ def cli(ctx: click.Context, vault_dir: str | None) -> None:
     \b
     Examples:
       vault list
-      vault show "Skin-Tech Trends 2026"
+      vault show "Skin-Tech Trends 2026: Research Hub"
       vault new --parent memory/research/2026-02-14-skin-tech-trends.md \\
                 --title "Exosome stability" --type "Technical Supplement"
     """
