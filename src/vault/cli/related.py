@@ -24,7 +24,7 @@ def command(state: AppState, ref: str, limit: int, paths: bool, as_json: bool) -
     \b
     Examples:
       vault related exosomes-deep-dive
-      vault related "Skin-Tech Trends 2026" --limit 5 --json
+      vault related "Skin-Tech Trends 2026: Research Hub" --limit 5 --json
     """
     from vault.search import related
 
