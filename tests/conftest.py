@@ -19,6 +19,19 @@ EXAMPLE = PROJECT / "memory"
 SEEDS = PROJECT.parent / "shared" / "seeds"
 CORPORA = PROJECT.parent / "shared" / "corpora"
 
+# Debian's Chromium: `playwright install` cannot download a browser on our machines.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+
 # Every test runs git with a fixed identity and no user or system config.
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test Author",
@@ -38,6 +51,41 @@ def _isolated_env(monkeypatch, tmp_path):
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Chromium driven by Playwright. Missing: skip locally, fail under CI."""
+    reason = ""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    else:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            reason = "playwright is not installed (pip install -e '.[test]')"
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under root (except .git and .vault) with its bytes: "nothing was written"."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in (".git", ".vault")]
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            with open(path, "rb") as fh:
+                out[os.path.relpath(path, root).replace(os.sep, "/")] = fh.read()
+    return out
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -3,22 +3,10 @@ form."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from conftest import git, init_repo
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under root (except .git and .vault) with its bytes."""
-    out = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in (".git", ".vault")]
-        for name in filenames:
-            path = os.path.join(dirpath, name)
-            with open(path, "rb") as fh:
-                out[os.path.relpath(path, root).replace(os.sep, "/")] = fh.read()
-    return out
+from conftest import snapshot as tree  # noqa: F401  (re-exported for the mv tests)
 
 
 def status(root: Path) -> str:

@@ -20,17 +20,6 @@ from graph_helpers import edge_set, pinned_example, write_vault
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 FORMATS = {"json": "json", "graphml": "graphml", "gexf": "gexf", "dot": "dot", "mermaid": "mmd"}
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 WEIRD_TITLE = 'Say "hi" <b>#1</b> [x] {y} (z) | a & b `c` ; end \\n'
 WEIRD = {
@@ -215,16 +204,7 @@ def test_output_errors_are_one_line(example, run, tmp_path):
 # --- the HTML page in a browser --------------------------------------------------------------
 
 
-def _chromium_or_skip():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; CI must install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    return pytest.importorskip("playwright.sync_api")
-
-
-def test_html_page_in_headless_chromium(example, run, tmp_path):
-    sync_api = _chromium_or_skip()
+def test_html_page_in_headless_chromium(example, run, tmp_path, browser):
     page_file = tmp_path / "graph.html"
     res = run(example, "graph", "--format", "html", "-o", str(page_file))
     assert res.exit_code == 0, res.stderr
@@ -233,43 +213,38 @@ def test_html_page_in_headless_chromium(example, run, tmp_path):
 
     requests: list[str] = []
     errors: list[str] = []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 800})
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(url)
-            page.wait_for_function("window.vaultGraph && window.vaultGraph.ready")
-            assert page.evaluate("window.vaultGraph.nodeCount") == len(data["nodes"])
-            assert page.evaluate("window.vaultGraph.edgeCount") == len(data["edges"])
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_function("window.vaultGraph && window.vaultGraph.ready")
+    assert page.evaluate("window.vaultGraph.nodeCount") == len(data["nodes"])
+    assert page.evaluate("window.vaultGraph.edgeCount") == len(data["edges"])
 
-            page.fill("#search", "k-beauty")
-            expected = sorted(
-                n["id"]
-                for n in data["nodes"]
-                if "k-beauty" in (n["title"] + "\n" + n["id"] + "\n" + "\n".join(n["tags"])).lower()
-            )
-            assert expected == [
-                "memory/posts/2026-01-11-exosomes-in-k-beauty.md",
-                "memory/research/2026-02-14-skin-tech-trends.md",
-            ]
-            page.wait_for_function(
-                "expected => JSON.stringify(window.vaultGraph.highlighted()) === "
-                "JSON.stringify(expected)",
-                arg=expected,
-            )
-            page.fill("#search", "pdrn")
-            page.wait_for_function(
-                "JSON.stringify(window.vaultGraph.highlighted()) === '[\"/posts/pdrn-salmon-dna\"]'"
-            )
-            page.fill("#search", "")
-            page.wait_for_function("window.vaultGraph.highlighted().length === 0")
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(tmp_path / "graph.png"))
-        finally:
-            browser.close()
+    page.fill("#search", "k-beauty")
+    expected = sorted(
+        n["id"]
+        for n in data["nodes"]
+        if "k-beauty" in (n["title"] + "\n" + n["id"] + "\n" + "\n".join(n["tags"])).lower()
+    )
+    assert expected == [
+        "memory/posts/2026-01-11-exosomes-in-k-beauty.md",
+        "memory/research/2026-02-14-skin-tech-trends.md",
+    ]
+    page.wait_for_function(
+        "expected => JSON.stringify(window.vaultGraph.highlighted()) === JSON.stringify(expected)",
+        arg=expected,
+    )
+    page.fill("#search", "pdrn")
+    page.wait_for_function(
+        "JSON.stringify(window.vaultGraph.highlighted()) === '[\"/posts/pdrn-salmon-dna\"]'"
+    )
+    page.fill("#search", "")
+    page.wait_for_function("window.vaultGraph.highlighted().length === 0")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(tmp_path / "graph.png"))
+    page.close()
     assert requests == [url]
     assert errors == []
     assert (tmp_path / "graph.png").stat().st_size > 10_000

@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 from pathlib import Path
 
-import pytest
-
 from vault.graph_html import render_html
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 READY_TIMEOUT_MS = 30_000
 
 EVIL_ID = 'memory/</script><script>alert(1)</script>"it\'s" <b>&amp;\u2028\u2029 é.md'
@@ -130,22 +116,6 @@ def test_placeholders_in_user_text_are_left_alone() -> None:
 
 
 # --------------------------------------------------------------------------- browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 class GraphPage:

@@ -9,21 +9,10 @@ import sys
 
 import pytest
 from conftest import GIT_ENV, git, run_process
+from conftest import snapshot as tree
 
 HUB = "memory/research/2026-02-14-skin-tech-trends.md"
 TEMPLATE = "## Summary\n\n\n## Details\n\n\n## Evidence and sources\n\n\n## Open questions\n"
-
-
-def tree(root):
-    """Every file under root (except .git and .vault) with its bytes."""
-    out = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in (".git", ".vault")]
-        for name in filenames:
-            path = os.path.join(dirpath, name)
-            with open(path, "rb") as fh:
-                out[os.path.relpath(path, root)] = fh.read()
-    return out
 
 
 def test_new_supplement_in_git_commits_exactly_that_file(run, git_vault):

@@ -60,3 +60,21 @@ class IsoDate(click.ParamType):
 
 
 ISO_DATE = IsoDate()
+
+
+def note_filter_options(command):
+    """--since/--until (the note's own date) and --changed-since/--author (git): shared by
+    list and search so both take them the same way."""
+    options = [
+        click.option("--since", type=ISO_DATE, help="Only notes dated on or after this day."),
+        click.option("--until", type=ISO_DATE, help="Only notes dated on or before this day."),
+        click.option(
+            "--changed-since",
+            metavar="D",
+            help="Only notes changed in git since D: a date, 'N days ago', or a commit.",
+        ),
+        click.option("--author", metavar="A", help="Only notes changed in git by author A."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command

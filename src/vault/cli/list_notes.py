@@ -1,19 +1,12 @@
 import click
 
 from vault import render
-from vault.cli.common import ISO_DATE, AppState, json_option, pass_state
+from vault.cli.common import AppState, json_option, note_filter_options, pass_state
 
 
 @click.command("list")
 @click.option("--type", "note_type", metavar="T", help="Only notes of this type (any case).")
-@click.option("--since", type=ISO_DATE, help="Only notes dated on or after this day.")
-@click.option("--until", type=ISO_DATE, help="Only notes dated on or before this day.")
-@click.option(
-    "--changed-since",
-    metavar="D",
-    help="Only notes changed in git since D: a date, 'N days ago', or a commit.",
-)
-@click.option("--author", metavar="A", help="Only notes changed in git by author A.")
+@note_filter_options
 @json_option
 @pass_state
 def command(state: AppState, note_type, since, until, changed_since, author, as_json: bool) -> None:

@@ -3,7 +3,7 @@ import sys
 import click
 
 from vault import render
-from vault.cli.common import ISO_DATE, AppState, json_option, pass_state
+from vault.cli.common import AppState, json_option, note_filter_options, pass_state
 
 # Below this many notes to write, indexing is quick enough to go without a progress bar.
 PROGRESS_MIN_NOTES = 200
@@ -13,14 +13,7 @@ PROGRESS_MIN_NOTES = 200
 @click.argument("query", nargs=-1, required=True)
 @click.option("--type", "note_type", metavar="T", help="Only notes of this type (any case).")
 @click.option("--under", metavar="REF", help="Only this note and its descendants (by Parent).")
-@click.option("--since", type=ISO_DATE, help="Only notes dated on or after this day.")
-@click.option("--until", type=ISO_DATE, help="Only notes dated on or before this day.")
-@click.option(
-    "--changed-since",
-    metavar="D",
-    help="Only notes changed in git since D: a date, 'N days ago', or a commit.",
-)
-@click.option("--author", metavar="A", help="Only notes changed in git by author A.")
+@note_filter_options
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most hits to show."
 )
