@@ -10,21 +10,15 @@ step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 
 step "$vault" --vault . list
 step "$vault" --vault . show memory/research/2026-02-14-exosomes-deep-dive.md
-if "$vault" --help | grep -q '^  search'; then
-  step "$vault" --vault . search exosome
-fi
-if "$vault" --help | grep -q '^  graph'; then
-  step "$vault" --vault . graph --stats
-  step "$vault" --vault . graph --format mermaid
-  step "$vault" --vault . graph --format html -o "$out/graph.html"
-  echo "open $out/graph.html in a browser for the interactive view"
-fi
-if "$vault" --help | grep -q '^  tree'; then
-  step "$vault" --vault . tree
-fi
-if "$vault" --help | grep -q '^  check'; then
-  step "$vault" --vault . check || true   # reports the dangling /posts/pdrn-salmon-dna link
-fi
+step "$vault" --vault . search exosome
+step "$vault" --vault . search exosme          # a typo: no hit, and a suggestion
+step "$vault" --vault . related exosomes-deep-dive --limit 2
+step "$vault" --vault . tree
+step "$vault" --vault . graph --stats
+step "$vault" --vault . graph --format mermaid
+step "$vault" --vault . graph --format html -o "$out/graph.html"
+echo "open $out/graph.html in a browser for the interactive view"
+step "$vault" --vault . check || true   # exits 1: seed 000's /posts/pdrn-salmon-dna link is dangling
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
