@@ -51,3 +51,36 @@ def write_note(root: Path, note_id: str, title: str, body: str, **headers: str) 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n\n" + body + "\n", encoding="utf-8")
     return path
+
+
+def run_on_terminal(root: Path, *args: str, stream: str) -> tuple[int, str, str]:
+    """Run `python -m vault --vault root ARGS` with `stream` ("stdout" or "stderr") on a real
+    pseudo-terminal and the other piped; returns (exit code, terminal text, piped text)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from conftest import GIT_ENV
+
+    leader, follower = pty.openpty()
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, stream: follower}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vault", "--vault", str(root), *args],
+        **pipes,
+        env={**os.environ, **GIT_ENV, "TERM": "xterm"},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # EIO once the child has closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    piped = (proc.stderr if stream == "stdout" else proc.stdout).read()
+    proc.wait(timeout=120)
+    os.close(leader)
+    return proc.returncode, b"".join(chunks).decode(), piped.decode()

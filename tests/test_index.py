@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 from conftest import GIT_ENV, run_process
-from search_helpers import copy_vault, ids_of, make_vault, with_term, write_note
+from search_helpers import (
+    copy_vault,
+    ids_of,
+    make_vault,
+    run_on_terminal,
+    with_term,
+    write_note,
+)
 
 from vault.index import MANIFEST
 
@@ -432,32 +439,11 @@ def test_search_help_does_not_import_whoosh():
 
 def test_progress_bar_only_on_a_terminal(tmp_path):
     """Long indexing draws a bar on stderr when stderr is a terminal, and nothing otherwise."""
-    import pty
-
     root = tmp_path / "vault"
     make_vault(root, 250)
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vault", "--vault", str(root), "index", "--json"],
-        stdout=subprocess.PIPE,
-        stderr=follower,
-        env={**os.environ, **GIT_ENV, "TERM": "xterm"},
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    out = proc.stdout.read()
-    proc.wait(timeout=120)
-    os.close(leader)
-    assert proc.returncode == 0
-    assert "Indexing notes" in b"".join(chunks).decode()
+    code, terminal, out = run_on_terminal(root, "index", "--json", stream="stderr")
+    assert code == 0
+    assert "Indexing notes" in terminal
     assert json.loads(out)["added"] == 250  # stdout stays clean JSON
     res = run_process(root, "index", "--rebuild", "--json")
     assert res.stderr == ""

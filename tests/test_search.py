@@ -4,16 +4,12 @@ every option, the query language, suggestions, malformed queries, output forms, 
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
-from conftest import CORPORA, GIT_ENV
-from search_helpers import ids_of, json_ids, make_vault, with_term
+from conftest import CORPORA
+from search_helpers import ids_of, json_ids, make_vault, run_on_terminal, with_term
 
 from vault.catalog import load_catalog
 from vault.index import update_index
@@ -239,27 +235,8 @@ def test_human_output_plain_when_piped(run, gen):
 def test_matched_words_bold_on_a_terminal(gen):
     """On a terminal (a real pty), the matched words in the snippet are bold."""
     root, _ = gen
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vault", "--vault", str(root), "search", "niacinamide"],
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        env={**os.environ, **GIT_ENV, "TERM": "xterm"},
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=60)
-    os.close(leader)
-    out = b"".join(chunks).decode()
-    assert proc.returncode == 0
+    code, out, _ = run_on_terminal(root, "search", "niacinamide", stream="stdout")
+    assert code == 0
     assert re.search(r"\x1b\[1mniacinamide\x1b\[0m", out, re.IGNORECASE)
 
 
