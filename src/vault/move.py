@@ -27,7 +27,7 @@ from urllib.parse import quote, unquote
 from vault.catalog import Catalog
 from vault.errors import InvalidInput, OutsideVault
 from vault.model import Link, NoteRecord
-from vault.notes import _HEADER_LINE, _MD_LINK, _REF_DEF, _SCHEME, _WIKILINK, _blank_code
+from vault.notes import HEADER_LINE, MD_LINK, REF_DEF, URL_SCHEME, WIKILINK, blank_code
 from vault.resolve import Resolver
 from vault.vault import Vault
 
@@ -153,7 +153,7 @@ def rewrite_note(text: str, rec: NoteRecord, ctx: _Ctx, warnings: list[str]) -> 
     lines = text[len(bom) :].split("\n")
     if rec.parent_ref:
         _rewrite_parent(lines, rec, ctx, warnings)
-    blank = _blank_code(text[len(bom) :]).split("\n")
+    blank = blank_code(text[len(bom) :]).split("\n")
     if rec.id in ctx.moves:
         # A moved note's attachment links are not in rec.links: scan its whole body.
         scan: Iterable[int] = range(_body_start(lines, rec), len(lines) + 1)
@@ -185,15 +185,15 @@ def _rewrite_line(line: str, blank: str, rec: NoteRecord, ctx: _Ctx) -> str:
     """Rewrite the link targets on one line; `blank` is the line with code blanked out, so
     positions match and links inside code are left alone."""
     spans: list[tuple[int, int, str]] = []
-    for m in _WIKILINK.finditer(blank):
+    for m in WIKILINK.finditer(blank):
         new = _rewrite_wikilink_inner(line[m.start(2) : m.end(2)], rec.id, ctx)
         if new is not None:
             spans.append((m.start(2), m.end(2), new))
-    for m in _MD_LINK.finditer(blank):
+    for m in MD_LINK.finditer(blank):
         new = _rewrite_md_target(line[m.start(3) : m.end(3)], rec.id, ctx, bool(m.group(1)))
         if new is not None:
             spans.append((m.start(3), m.end(3), new))
-    for m in _REF_DEF.finditer(blank):
+    for m in REF_DEF.finditer(blank):
         new = _rewrite_md_target(line[m.start(2) : m.end(2)], rec.id, ctx, False)
         if new is not None:
             spans.append((m.start(2), m.end(2), new))
@@ -213,7 +213,7 @@ def _rewrite_md_target(raw: str, from_id: str, ctx: _Ctx, image: bool) -> str | 
     """The new raw target of a Markdown link (`<...>`, %-escapes, #anchor kept), or None."""
     wrapped = raw.startswith("<") and raw.endswith(">")
     inner = raw[1:-1] if wrapped else raw
-    if not inner.strip() or inner.startswith(("#", "//", "?")) or _SCHEME.match(inner):
+    if not inner.strip() or inner.startswith(("#", "//", "?")) or URL_SCHEME.match(inner):
         return None
     cut = min((i for i in (inner.find("#"), inner.find("?")) if i >= 0), default=len(inner))
     written, suffix = inner[:cut], inner[cut:]
@@ -426,7 +426,7 @@ def _header_block(lines: list[str]) -> list[int]:
     while i < len(lines):
         text = lines[i].rstrip("\r")
         text = text.replace("**", "") if text.startswith("**") else text
-        if not _HEADER_LINE.match(text):
+        if not HEADER_LINE.match(text):
             break
         block.append(i)
         i += 1

@@ -40,18 +40,20 @@ _KEY_ALIASES = {
 }
 
 _FILENAME_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
-_HEADER_LINE = re.compile(
+# The link and header-line patterns below are public: `vault mv` rewrites links by scanning
+# with exactly the patterns the parser reads them with.
+HEADER_LINE = re.compile(
     r"^([A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z0-9_-]+){0,3}):(?:[ \t]+(.*?))?[ \t]*$"
 )
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_MD_LINK = re.compile(
+MD_LINK = re.compile(
     r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)"
     r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"
 )
-_REF_DEF = re.compile(r"^[ \t]{0,3}\[([^\]\n^][^\]\n]*)\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
-_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+REF_DEF = re.compile(r"^[ \t]{0,3}\[([^\]\n^][^\]\n]*)\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
+WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DATE_PREFIX = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T ])")
 _FM_CLOSE = re.compile(r"^(?:-{3,}|\.{3})[ \t]*$", re.MULTILINE)
 
@@ -195,7 +197,7 @@ def _load_yaml(raw: str) -> tuple[dict | None, str]:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         salvaged = {}
         for line in raw.splitlines():
-            m = _HEADER_LINE.match(line)
+            m = HEADER_LINE.match(line)
             if m and m.group(2):
                 salvaged[m.group(1)] = m.group(2).strip().strip("'\"")
         return salvaged, (
@@ -259,7 +261,7 @@ def _split_header_block(text: str) -> tuple[str, list[tuple[str, str]], str, int
     k = j
     while k < len(lines):
         line = lines[k].replace("**", "") if lines[k].startswith("**") else lines[k]
-        m = _HEADER_LINE.match(line)
+        m = HEADER_LINE.match(line)
         if not m:
             break
         pairs.append((m.group(1), (m.group(2) or "").strip()))
@@ -360,7 +362,7 @@ def _first_line(body: str) -> str:
 # --- links -------------------------------------------------------------------------------------
 
 
-def _blank_code(text: str) -> str:
+def blank_code(text: str) -> str:
     """Replace fenced blocks and inline code with spaces, keeping line numbers."""
     out: list[str] = []
     fence: str | None = None
@@ -384,26 +386,26 @@ def extract_links(body: str, first_line: int = 1) -> tuple[Link, ...]:
     """Every link to a possible note in a body, in order of appearance."""
     if "[" not in body:
         return ()
-    text = _blank_code(body) if "`" in body or "~~~" in body else body
+    text = blank_code(body) if "`" in body or "~~~" in body else body
     found: list[tuple[int, Link]] = []
 
     def line_of(pos: int) -> int:
         return first_line + text.count("\n", 0, pos)
 
-    for m in _WIKILINK.finditer(text):
+    for m in WIKILINK.finditer(text):
         inner = m.group(2).replace("\\|", "|")
         target, _, alias = inner.partition("|")
         target, alias = _strip_vault_prefix(target), _strip_vault_prefix(alias)
-        if not target or _is_asset(target) or _SCHEME.match(target):
+        if not target or _is_asset(target) or URL_SCHEME.match(target):
             continue
         found.append((m.start(), Link("wikilink", target, alias, line_of(m.start()))))
-    for m in _MD_LINK.finditer(text):
+    for m in MD_LINK.finditer(text):
         if m.group(1):  # an image
             continue
         target = _note_target(m.group(3))
         if target:
             found.append((m.start(), Link("markdown", target, "", line_of(m.start()))))
-    for m in _REF_DEF.finditer(text):
+    for m in REF_DEF.finditer(text):
         target = _note_target(m.group(2))
         if target:
             found.append((m.start(), Link("markdown", target, "", line_of(m.start()))))
@@ -435,7 +437,7 @@ def _note_target(raw: str) -> str:
     raw = raw.strip()
     if raw.startswith("<") and raw.endswith(">"):
         raw = raw[1:-1].strip()
-    if not raw or raw.startswith(("#", "//", "?")) or _SCHEME.match(raw):
+    if not raw or raw.startswith(("#", "//", "?")) or URL_SCHEME.match(raw):
         return ""
     path = unquote(raw.split("#", 1)[0].split("?", 1)[0]).strip()
     if not path or _is_asset(path):
