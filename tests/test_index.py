@@ -371,28 +371,32 @@ def test_two_writers_and_a_reader_at_once(gen):
     assert found == {f"memory/posts/{t}-{n}.md" for t in ("alpha", "beta") for n in range(6)}
 
 
+def kill_after(delay: float, root: Path, *args: str) -> None:
+    """Start `vault ARGS` on root, and SIGKILL it after `delay` seconds."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vault", "--vault", str(root), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **GIT_ENV},
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
 def test_killed_while_rebuilding_is_repaired(tmp_path):
     root = tmp_path / "vault"
     facts = make_vault(root, 300)
     assert run_process(root, "index").exit_code == 0
     for delay in (0.3, 0.8, 1.5):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "vault", "--vault", str(root), "index", "--rebuild"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, **GIT_ENV},
-        )
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        kill_after(delay, root, "index", "--rebuild")
         res = run_process(root, "search", "exosome", "--paths")
         assert res.exit_code == 0, res.stderr
         assert ids_of(res.stdout) == with_term(facts, "exosome")
-    leftovers = [p.name for p in (root / ".vault").iterdir() if p.name.startswith("index.")]
     res = run_process(root, "index", "--rebuild", "--json")
     assert json.loads(res.stdout)["notes"] == 300
+    # Half-built folders left by the killed rebuilds are cleaned up.
     assert [p.name for p in (root / ".vault").iterdir() if p.name.startswith("index.")] == []
-    del leftovers
 
 
 def test_killed_while_updating_is_repaired(tmp_path):
@@ -404,15 +408,7 @@ def test_killed_while_updating_is_repaired(tmp_path):
         for path in notes[:200]:
             path.write_text(path.read_text(encoding="utf-8") + "\nAppended.\n", encoding="utf-8")
             bump(path)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "vault", "--vault", str(root), "index"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, **GIT_ENV},
-        )
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        kill_after(delay, root, "index")
         res = run_process(root, "search", "exosome", "--paths")
         assert res.exit_code == 0, res.stderr
         assert ids_of(res.stdout) == with_term(facts, "exosome")
