@@ -367,7 +367,7 @@ def plan_for(texts: dict[str, str], moves: dict[str, str]):
     from vault.notes import parse_note
 
     records = {i: parse_note(t, i).record for i, t in texts.items()}
-    resolver = Resolver.build(records.values(), "memory/")
+    resolver = Resolver.build(((i, r.title) for i, r in records.items()), "memory/")
     return plan_edits(records, resolver, "memory/", moves, texts.get)
 
 

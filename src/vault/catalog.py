@@ -48,17 +48,13 @@ class Catalog:
 
     vault: Vault
     # id -> record, for every note on disk now (a read-only mapping, built lazily).
-    records: Mapping[str, NoteRecord]
+    records: Records
     # What changed on disk since the cache was last written.
     changes: Changes = field(default_factory=Changes)
 
     @cached_property
     def resolver(self) -> Resolver:
-        # Resolver.build reads only .id and .title: give it those without building records.
-        return Resolver.build(
-            (_IdTitle(i, title) for i, title in _column(self.records, "title")),
-            self.vault.notes_prefix,
-        )
+        return Resolver.build(self.records.column("title"), self.vault.notes_prefix)
 
     @cached_property
     def parents(self) -> dict[str, Resolution]:
@@ -66,7 +62,7 @@ class Catalog:
         r = self.resolver
         return {
             note_id: r.resolve_parent(ref, note_id)
-            for note_id, ref in _column(self.records, "parent_ref")
+            for note_id, ref in self.records.column("parent_ref")
             if ref
         }
 
@@ -81,10 +77,7 @@ class Catalog:
 
     def file_stats(self) -> dict[str, tuple[int, int]]:
         """id -> (mtime_ns, size) of every note, without building the records."""
-        records = self.records
-        if isinstance(records, Records):
-            return records.file_stats()
-        return {i: (r.mtime_ns, r.size) for i, r in records.items()}
+        return self.records.file_stats()
 
     def parent_id(self, note_id: str) -> str | None:
         res = self.parents.get(note_id)
@@ -104,21 +97,6 @@ class Catalog:
 
     def warnings(self) -> list[tuple[str, str]]:
         return [(rec.id, w) for rec in self.records.values() for w in rec.warnings]
-
-
-class _IdTitle:
-    __slots__ = ("id", "title")
-
-    def __init__(self, note_id: str, title: str):
-        self.id = note_id
-        self.title = title
-
-
-def _column(records: Mapping[str, NoteRecord], name: str) -> Iterator[tuple[str, object]]:
-    """(id, record.<name>) for every note, without building records that are not built."""
-    if isinstance(records, Records):
-        return records.column(name)
-    return ((i, getattr(r, name)) for i, r in records.items())
 
 
 class Records(Mapping):
@@ -173,6 +151,7 @@ class Records(Mapping):
         return self._rows
 
     def column(self, name: str) -> Iterator[tuple[str, object]]:
+        """(id, record.<name>) for every note, without building records not built yet."""
         at = _ROW_FIELDS.index(name)
         rows = self.rows()
         built = self._built

@@ -20,7 +20,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -68,11 +68,6 @@ def plan_moves(ids: Iterable[str], source: str, target: str, folder: bool) -> di
     return moves
 
 
-def renamed_records(records: Iterable[NoteRecord], moves: dict[str, str]) -> list[NoteRecord]:
-    """The records as they will be after the move (only ids change)."""
-    return [replace(r, id=moves[r.id]) if r.id in moves else r for r in records]
-
-
 # --- planning the edits ----------------------------------------------------------------------
 
 
@@ -99,7 +94,10 @@ def plan_edits(
     `read_text(id)` returns a note's text exactly as on disk (line endings kept), or None when
     it cannot be decoded; such a note is reported, not edited.
     """
-    new_resolver = Resolver.build(renamed_records(records.values(), moves), notes_prefix)
+    # The notes as they will be after the move: only ids change.
+    new_resolver = Resolver.build(
+        ((moves.get(r.id, r.id), r.title) for r in records.values()), notes_prefix
+    )
     ctx = _Ctx(resolver, new_resolver, moves, notes_prefix, file_exists)
     plan = MovePlan(moves=dict(moves))
     for note_id in sorted(_notes_to_check(records, ctx)):

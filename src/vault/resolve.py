@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from vault.errors import AmbiguousRef, NoteNotFound
-from vault.model import Link, NoteRecord, Resolution
+from vault.model import Link, Resolution
 
 _MD_LINK_TEXT = re.compile(r"^\[[^\]]*\]\(\s*<?([^)>]+?)>?\s*\)$")
 _WIKI_TEXT = re.compile(r"^!?\[\[([^\[\]]+)\]\]$")
@@ -42,16 +42,18 @@ class Resolver:
     by_slug: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, records: Iterable[NoteRecord], notes_prefix: str = "") -> Resolver:
+    def build(cls, notes: Iterable[tuple[str, str]], notes_prefix: str = "") -> Resolver:
+        """From (id, title) pairs: ids and titles are all that references are resolved by."""
         r = cls(ids=set(), notes_prefix=notes_prefix)
-        for rec in records:
-            r.ids.add(rec.id)
-            r.by_path.setdefault(_strip_md(rec.id).lower(), []).append(rec.id)
-            r.by_stem.setdefault(_stem(rec.id).lower(), []).append(rec.id)
-            r.by_title.setdefault(" ".join(rec.title.lower().split()), []).append(rec.id)
-            slug = _DATED.sub("", _stem(rec.id).lower())
-            if slug != _stem(rec.id).lower():
-                r.by_slug.setdefault(slug, []).append(rec.id)
+        for note_id, title in notes:
+            r.ids.add(note_id)
+            stem = _stem(note_id).lower()
+            r.by_path.setdefault(_strip_md(note_id).lower(), []).append(note_id)
+            r.by_stem.setdefault(stem, []).append(note_id)
+            r.by_title.setdefault(" ".join(title.lower().split()), []).append(note_id)
+            slug = _DATED.sub("", stem)
+            if slug != stem:
+                r.by_slug.setdefault(slug, []).append(note_id)
         for table in (r.by_path, r.by_stem, r.by_title, r.by_slug):
             for ids in table.values():
                 ids.sort()
