@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from vault.atomic import write_atomic
 from vault.model import Link, Note, NoteRecord, Resolution
 from vault.notes import parse_note, read_note
 from vault.resolve import Resolver
@@ -322,26 +323,17 @@ def _load_cache(vault: Vault) -> tuple[dict[str, tuple[int, int]], bytes | None]
 
 def _save_cache(vault: Vault, records: Records) -> None:
     """Write the cache atomically; a read-only vault simply goes without one."""
-    path = cache_path(vault)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         rows = records.all_rows()
     except Exception:  # a damaged rows blob: write none, the next run parses again
         return
-    stats = {note_id: (row[10], row[11]) for note_id, row in rows.items()}
+    at_mtime, at_size = _ROW_FIELDS.index("mtime_ns"), _ROW_FIELDS.index("size")
+    stats = {note_id: (row[at_mtime], row[at_size]) for note_id, row in rows.items()}
+    blob = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+    data = {"version": CACHE_VERSION, "root": str(vault.root), "stats": stats, "rows": blob}
     try:
         vault.ensure_state_dir()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        blob = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
-        with open(tmp, "wb") as fh:
-            pickle.dump(
-                {"version": CACHE_VERSION, "root": str(vault.root), "stats": stats, "rows": blob},
-                fh,
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-        os.replace(tmp, path)
+        cache_path(vault).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(cache_path(vault), pickle.dumps(data, pickle.HIGHEST_PROTOCOL), durable=False)
     except OSError:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+        pass

@@ -8,9 +8,9 @@ read. Every format lists nodes and edges in the graph's sorted order, so output 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from vault.atomic import write_atomic
 from vault.errors import InvalidInput
 from vault.graph import PARENT, LinkGraph, to_networkx
 
@@ -171,14 +171,7 @@ def write_file(path: Path, text: str) -> None:
     folder = path.parent
     if not folder.is_dir():
         raise InvalidInput(f"folder {folder} does not exist; create it or choose another -o")
-    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
+        write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from exc

@@ -383,7 +383,7 @@ def move(
 
 
 def _apply_move(repo, vault: Vault, plan, commit: bool, warnings: list[str]) -> str | None:
-    from vault.notes import atomic_replace
+    from vault.atomic import write_atomic
 
     lock_dir = locks_dir(vault)
     rel = (lambda i: _repo_path(repo, vault.root, i)) if repo is not None else (lambda i: i)
@@ -398,7 +398,7 @@ def _apply_move(repo, vault: Vault, plan, commit: bool, warnings: list[str]) -> 
     indexed = False
     try:
         for old_id, (_before, after) in sorted(plan.edits.items()):
-            atomic_replace(vault.path_of(old_id), after)
+            write_atomic(vault.path_of(old_id), after.encode("utf-8"))
             written.append(old_id)
         for old_id, new_id in plan.moves.items():
             made_dirs += _make_folders(vault.path_of(new_id).parent)
@@ -481,7 +481,7 @@ def _rename_new(src: Path, dst: Path) -> None:
 
 def _undo_move(repo, vault, plan, written, moved, made_dirs, saved_index) -> None:
     """Put every file and index entry back as it was before the move began."""
-    from vault.notes import atomic_replace
+    from vault.atomic import write_atomic
 
     for old_id, new_id in reversed(moved):
         try:
@@ -490,7 +490,7 @@ def _undo_move(repo, vault, plan, written, moved, made_dirs, saved_index) -> Non
             pass
     for old_id in written:
         try:
-            atomic_replace(vault.path_of(old_id), plan.edits[old_id][0])
+            write_atomic(vault.path_of(old_id), plan.edits[old_id][0].encode("utf-8"))
         except OSError:
             pass
     for folder in reversed(made_dirs):

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from vault.atomic import write_atomic
 from vault.catalog import Catalog
 from vault.errors import IndexBusy, VaultError
 
@@ -194,10 +195,8 @@ def _load_manifest(folder: Path) -> dict[str, tuple] | None:
 
 
 def _save_manifest(folder: Path, files: dict[str, tuple]) -> None:
-    tmp = folder / f"{MANIFEST}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as fh:
-        pickle.dump({"schema": SCHEMA_VERSION, "files": files}, fh, pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, folder / MANIFEST)
+    data = pickle.dumps({"schema": SCHEMA_VERSION, "files": files}, pickle.HIGHEST_PROTOCOL)
+    write_atomic(folder / MANIFEST, data, durable=False)
 
 
 def _stale(catalog: Catalog, manifest: dict[str, tuple]) -> tuple[list[str], list[str]]:

@@ -7,7 +7,6 @@ Reading never raises for bad content: problems become warnings on the record.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import unicodedata
 from pathlib import Path
@@ -492,48 +491,6 @@ def format_note(
             lines.append("Tags: " + ", ".join(tags))
         head = "\n".join(lines) + "\n"
     return head + ("\n" + body + "\n" if body else "")
-
-
-def atomic_create(path: Path, text: str) -> None:
-    """Write a new file atomically; FileExistsError if the name is taken (never overwrites).
-
-    The content goes to a temporary file first, which is then hard-linked to the final name:
-    link() fails when the name exists, so two writers can never clobber each other, and a
-    reader never sees a half-written note.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    data = text.encode("utf-8")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise
-        except OSError:
-            # No hard links on this file system: reserve the name exclusively, then replace.
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-            os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def atomic_replace(path: Path, text: str) -> None:
-    """Rewrite an existing file atomically (temp file in the same folder + rename)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(text.encode("utf-8"))
-        fh.flush()
-        os.fsync(fh.fileno())
-    try:
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-    except OSError:
-        pass
-    os.replace(tmp, path)
 
 
 def supplement_template(note_type: str) -> str:

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from vault.atomic import create_exclusive
 from vault.catalog import Catalog, load_catalog
 from vault.errors import GitError, InvalidInput, OutsideVault
 from vault.model import Created
-from vault.notes import atomic_create, format_note, slugify
+from vault.notes import format_note, slugify
 from vault.vault import Vault
 
 DEFAULT_SUPPLEMENT_TYPE = "Technical Supplement"
@@ -133,7 +134,7 @@ def _create_unique(folder: Path, base: str, text: str) -> Path:
     for n in range(1, MAX_SUFFIX + 1):
         path = folder / (f"{base}.md" if n == 1 else f"{base}-{n}.md")
         try:
-            atomic_create(path, text)
+            create_exclusive(path, text.encode("utf-8"))
             return path
         except FileExistsError:
             continue
