@@ -26,7 +26,7 @@ from vault.index import (
     stderr_note,
     update_index,
 )
-from vault.notes import MAX_NOTE_BYTES
+from vault.notes import HEADER_LINE, read_note
 
 # Snippets: one line of about this many characters around the best-matching passage.
 SNIPPET_CHARS = 160
@@ -375,7 +375,7 @@ def _words(pairs) -> set[str]:
 def _snippet(catalog, note_id, terms, analyzer, fragmenter, formatter):
     from whoosh import highlight
 
-    body = _body_text(catalog.vault.path_of(note_id))
+    body = _body_text(catalog.vault.path_of(note_id), note_id)
     marked = ""
     if body and terms:
         # Analysing a whole note for its best passage is slow; the passage is nearly always
@@ -390,28 +390,21 @@ def _snippet(catalog, note_id, terms, analyzer, fragmenter, formatter):
     return _clip(*_spans(_one_line(marked)))
 
 
-_HEADER = re.compile(r"^\**[A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z0-9_-]+){0,3}:\**(?:[ \t]|$)")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?^(?:---|\.\.\.)[ \t]*$\n?", re.DOTALL | re.MULTILINE)
-
-
-def _body_text(path) -> str:
-    """The note's text without YAML front matter, for snippets (no full parse needed)."""
+def _body_text(path, note_id: str) -> str:
+    """The body as the note parser reads it (front matter and header block removed), less a
+    leading `# Title` and any `Key: value` lines under it: those are shown apart from the
+    snippet."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_NOTE_BYTES)
+        body = read_note(path, note_id).body
     except OSError:
         return ""
-    text = data.decode("utf-8", errors="replace").lstrip("\ufeff").replace("\r\n", "\n")
-    if text.startswith("---"):
-        text = _FRONT_MATTER.sub("", text, count=1)
-    # The title heading and a `Key: value` block under it are shown apart from the snippet.
-    lines = text.lstrip("\n").split("\n")
+    lines = body.lstrip("\n").split("\n")
     start = 0
     if lines and lines[0].startswith("# "):
         start = 1
         while start < len(lines) and not lines[start].strip():
             start += 1
-        while start < len(lines) and _HEADER.match(lines[start]):
+        while start < len(lines) and HEADER_LINE.match(lines[start].replace("**", "")):
             start += 1
     return "\n".join(lines[start:])
 
