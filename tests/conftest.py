@@ -16,8 +16,7 @@ from vault.cli import cli
 
 PROJECT = Path(__file__).resolve().parents[1]
 EXAMPLE = PROJECT / "memory"
-SEEDS = PROJECT.parent / "shared" / "seeds"
-CORPORA = PROJECT.parent / "shared" / "corpora"
+CORPORA = PROJECT / "tests" / "corpora"
 
 # Debian's Chromium: `playwright install` cannot download a browser on our machines.
 CHROMIUM = Path("/usr/bin/chromium")
