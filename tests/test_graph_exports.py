@@ -68,7 +68,7 @@ def test_json_golden_has_the_dangling_link_as_a_missing_node():
 def test_html_embeds_exactly_the_json_graph(example, run):
     # The page template belongs to graph_html and changes on its own; what `vault graph`
     # decides is the data and title handed to it.
-    from vault.graph_html import render_html
+    from vault.graph.html import render_html
 
     res = run(example, "graph", "--format", "html")
     assert res.exit_code == 0, res.stderr

@@ -7,7 +7,7 @@ import random
 import re
 from pathlib import Path
 
-from vault.graph_html import render_html
+from vault.graph.html import render_html
 
 READY_TIMEOUT_MS = 30_000
 

@@ -24,7 +24,7 @@ from search_helpers import (
     write_note,
 )
 
-from vault.index import MANIFEST
+from vault.search.index import MANIFEST
 
 N = 60
 

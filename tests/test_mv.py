@@ -19,7 +19,7 @@ from conftest import CORPORA, GIT_ENV, git, init_repo
 from history_helpers import FORMS_VAULT, status, tree, write_forms_vault
 
 from vault.catalog import load_catalog
-from vault.move import plan_edits
+from vault.mv.plan import plan_edits
 from vault.resolve import Resolver
 from vault.vault import open_vault
 

@@ -12,7 +12,7 @@ from conftest import CORPORA
 from search_helpers import ids_of, json_ids, make_vault, run_on_terminal, with_term
 
 from vault.catalog import load_catalog
-from vault.index import update_index
+from vault.search.index import update_index
 from vault.vault import open_vault
 
 N = 150
@@ -310,7 +310,7 @@ def test_quoted_colon_is_searched_literally(run, gen):
 
 def test_restrict_to_keeps_only_those_ids(gen):
     """The library filter `vault sync`/--changed-since style options build on."""
-    from vault.search import search
+    from vault.search.search import search
 
     root, facts = gen
     catalog = load_catalog(open_vault(root))

@@ -151,7 +151,7 @@ def test_sync_outside_git_is_a_clear_error(run, vault_copy):
 
 
 def test_sync_refreshes_the_search_index_for_what_the_pull_changed(run, machines):
-    pytest.importorskip("vault.index")
+    pytest.importorskip("vault.search.index")
     _, a, b = machines
     res = run(b, "search", "exosomes")
     if res.exit_code != 0 or not (b / ".vault/index").exists():

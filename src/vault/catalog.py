@@ -24,6 +24,7 @@ from pathlib import Path
 from vault.atomic import write_atomic
 from vault.model import Link, Note, NoteRecord, Resolution
 from vault.notes import parse_note, read_note
+from vault.repository import Repository
 from vault.resolve import Resolver
 from vault.vault import Vault, walk_notes
 
@@ -92,9 +93,6 @@ class Catalog:
         if note.record.date is None and rec.date is not None:
             note = Note(replace(note.record, date=rec.date, date_source=rec.date_source), note.body)
         return note
-
-    def sorted_newest_first(self) -> list[NoteRecord]:
-        return sorted(self.records.values(), key=lambda r: (r.date or "", r.id), reverse=True)
 
     def warnings(self) -> list[tuple[str, str]]:
         return [(rec.id, w) for rec in self.records.values() for w in rec.warnings]
@@ -235,8 +233,11 @@ def cache_path(vault: Vault) -> Path:
     return vault.state_dir / "cache" / "notes.pickle"
 
 
-def load_catalog(vault: Vault, use_cache: bool = True) -> Catalog:
-    """Walk the vault, reuse cached records for unchanged files, parse the rest."""
+def load_catalog(
+    vault: Vault, repo: Repository | None = None, *, use_cache: bool = True
+) -> Catalog:
+    """Walk the vault, reuse cached records for unchanged files, parse the rest. Notes with
+    no date of their own are dated by their first commit in `repo`, else their mtime."""
     stats, blob = _load_cache(vault) if use_cache else ({}, None)
     ids: list[str] = []
     fresh: dict[str, NoteRecord] = {}
@@ -254,7 +255,7 @@ def load_catalog(vault: Vault, use_cache: bool = True) -> Catalog:
     seen = set(ids)
     changes.removed = sorted(i for i in stats if i not in seen)
     if needs_date:
-        _fill_dates(vault, fresh, needs_date)
+        _fill_dates(repo, fresh, needs_date)
 
     def reparse(cached_ids: list[str]) -> dict[str, tuple]:
         """Rows for notes whose cached rows cannot be read: parse the files again."""
@@ -269,7 +270,7 @@ def load_catalog(vault: Vault, use_cache: bool = True) -> Catalog:
             if out[note_id].date is None:
                 undated.append(note_id)
         if undated:
-            _fill_dates(vault, out, undated)
+            _fill_dates(repo, out, undated)
         return {note_id: _to_row(rec) for note_id, rec in out.items()}
 
     records = Records(ids, stats, blob, fresh, reparse)
@@ -287,12 +288,9 @@ def _read_record(path: Path, note_id: str, st: os.stat_result) -> NoteRecord:
         return note.record
 
 
-def _fill_dates(vault: Vault, records: dict[str, NoteRecord], ids: list[str]) -> None:
+def _fill_dates(repo: Repository | None, records: dict[str, NoteRecord], ids: list[str]) -> None:
     """Notes without a date in their metadata or name: the first git commit, else mtime."""
-    from vault.history import find_repo, first_commit_dates
-
-    repo = find_repo(vault.root)
-    git_dates = first_commit_dates(repo, vault.root, ids) if repo is not None else {}
+    git_dates = repo.first_commit_dates(ids) if repo is not None else {}
     for note_id in ids:
         rec = records[note_id]
         if note_id in git_dates:

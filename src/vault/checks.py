@@ -7,10 +7,11 @@ notes without a date, notes sharing a title, and notes connected to nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vault.graph import LINK, PARENT, Reference, references
+from vault.model import Problem, Reference
+from vault.references import LINK, PARENT, references
+from vault.text import fold
 
 if TYPE_CHECKING:
     from vault.catalog import Catalog
@@ -29,31 +30,8 @@ KINDS = {
 _ORDER = {kind: k for k, kind in enumerate(KINDS)}
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    kind: str
-    # Id of the note the problem is in (for a cycle, the smallest id on it).
-    note: str
-    # The reference as written, the shared title, or "" when there is none.
-    target: str
-    # One line saying what is wrong.
-    message: str
-    # Body line of a link, when the problem is one; None otherwise.
-    line: int | None = None
-
-    @property
-    def level(self) -> str:
-        return KINDS[self.kind]
-
-    def as_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "level": self.level,
-            "note": self.note,
-            "line": self.line,
-            "target": self.target,
-            "message": self.message,
-        }
+def _problem(kind: str, note: str, target: str, message: str, line: int | None = None):
+    return Problem(kind, KINDS[kind], note, target, message, line)
 
 
 def check_vault(catalog: Catalog) -> list[Problem]:
@@ -65,20 +43,6 @@ def check_vault(catalog: Catalog) -> list[Problem]:
     problems += _orphans(catalog, refs)
     problems.sort(key=lambda p: (_ORDER[p.kind], p.note, p.line or 0, p.target))
     return problems
-
-
-def summarize(problems: list[Problem]) -> dict:
-    """The `--json` shape: {"problems": [...], "counts": {kind: n, ...}, "errors", "warnings"}."""
-    counts = dict.fromkeys(KINDS, 0)
-    for p in problems:
-        counts[p.kind] += 1
-    errors = sum(1 for p in problems if p.level == "error")
-    return {
-        "problems": [p.as_dict() for p in problems],
-        "counts": counts,
-        "errors": errors,
-        "warnings": len(problems) - errors,
-    }
 
 
 def _reference_problems(refs: list[Reference]) -> list[Problem]:
@@ -96,7 +60,7 @@ def _reference_problems(refs: list[Reference]) -> list[Problem]:
         what = "Parent" if ref.kind == PARENT else "link"
         if res.candidates:
             out.append(
-                Problem(
+                _problem(
                     "ambiguous_ref",
                     ref.source,
                     ref.raw,
@@ -107,7 +71,7 @@ def _reference_problems(refs: list[Reference]) -> list[Problem]:
             )
         elif ref.kind == PARENT:
             out.append(
-                Problem(
+                _problem(
                     "dangling_parent",
                     ref.source,
                     ref.raw,
@@ -116,7 +80,7 @@ def _reference_problems(refs: list[Reference]) -> list[Problem]:
             )
         elif ref.kind == LINK:
             out.append(
-                Problem(
+                _problem(
                     "broken_link",
                     ref.source,
                     ref.raw,
@@ -147,7 +111,7 @@ def _parent_cycles(catalog: Catalog) -> list[Problem]:
             cycle = cycle[k:] + cycle[:k]
             chain = " -> ".join([*cycle, first])
             out.append(
-                Problem(
+                _problem(
                     "parent_cycle",
                     first,
                     catalog.records[first].parent_ref or "",
@@ -164,12 +128,12 @@ def _record_problems(catalog: Catalog) -> list[Problem]:
     for note_id in sorted(catalog.records):
         rec = catalog.records[note_id]
         for warning in rec.warnings:
-            out.append(Problem("bad_front_matter", note_id, "", warning))
+            out.append(_problem("bad_front_matter", note_id, "", warning))
         if rec.date_source in ("git", "mtime", ""):
             source = {"git": "its first commit", "mtime": "the file's modification time"}
             fallback = source.get(rec.date_source)
             out.append(
-                Problem(
+                _problem(
                     "missing_date",
                     note_id,
                     "",
@@ -177,7 +141,7 @@ def _record_problems(catalog: Catalog) -> list[Problem]:
                     + (f"; using {fallback} ({rec.date})" if fallback else ""),
                 )
             )
-        by_title.setdefault(" ".join(rec.title.lower().split()), []).append(note_id)
+        by_title.setdefault(fold(rec.title), []).append(note_id)
     for ids in by_title.values():
         if len(ids) < 2:
             continue
@@ -185,7 +149,7 @@ def _record_problems(catalog: Catalog) -> list[Problem]:
             others = [i for i in ids if i != note_id]
             title = catalog.records[note_id].title
             out.append(
-                Problem(
+                _problem(
                     "duplicate_title",
                     note_id,
                     title,
@@ -205,7 +169,7 @@ def _orphans(catalog: Catalog, refs: list[Reference]) -> list[Problem]:
             if ref.resolution.id is not None:
                 connected.add(ref.resolution.id)
     return [
-        Problem("orphan", note_id, "", "no Parent, no links and no backlinks")
+        _problem("orphan", note_id, "", "no Parent, no links and no backlinks")
         for note_id in catalog.records
         if note_id not in connected
     ]

@@ -52,3 +52,7 @@ class GitError(VaultError):
 
 class IndexBusy(VaultError):
     """The search index stayed locked by another process past the timeout."""
+
+
+class VaultBusy(VaultError):
+    """Another vault process held the vault's write lock past the timeout."""

@@ -1,4 +1,5 @@
-"""Inter-process locks on files under .vault/locks (fcntl.flock: released if a process dies)."""
+"""Inter-process locks on files in the vault's state folder (fcntl.flock: released if a
+process dies)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,35 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vault.errors import VaultBusy
+
+if TYPE_CHECKING:
+    from vault.vault import Vault
 
 
 class LockTimeout(Exception):
     """The lock stayed held by another process for the whole timeout."""
+
+
+def _acquire(path: Path, timeout: float, poll: float) -> int:
+    """An open descriptor of `path` holding its exclusive lock; LockTimeout after `timeout`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise LockTimeout(str(path)) from None
+            time.sleep(poll)
+        except BaseException:
+            os.close(fd)
+            raise
 
 
 @contextlib.contextmanager
@@ -21,21 +47,29 @@ def file_lock(path: Path, timeout: float = 30.0, poll: float = 0.05) -> Iterator
     flock locks belong to the open file: the kernel drops them when the holder exits or is
     killed, so a crashed process never leaves a stale lock behind.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _acquire(path, timeout, poll)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockTimeout(str(path)) from None
-                time.sleep(poll)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+# How long a writer waits for another one (new, mv, sync, append) to finish.
+WRITE_LOCK_WAIT = 120.0
+
+
+@contextlib.contextmanager
+def write_lock(vault: Vault, timeout: float = WRITE_LOCK_WAIT) -> Iterator[None]:
+    """The vault's write lock, held by every command that writes notes (new, append, mv, sync)
+    while it decides what to write and writes it, so none plans on files another is
+    rewriting. VaultBusy when another process keeps it past `timeout`."""
+    try:
+        fd = _acquire(vault.locks_dir / "write.lock", timeout, 0.05)
+    except LockTimeout:
+        raise VaultBusy(
+            f"another vault process kept the vault busy for {timeout:.0f} s; try again"
+        ) from None
+    try:
+        yield
     finally:
         os.close(fd)

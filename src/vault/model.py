@@ -1,4 +1,8 @@
-"""The data model: plain frozen dataclasses, standard library only."""
+"""The data model: plain frozen dataclasses, standard library only.
+
+Library functions take and return these; `vault.render` turns them into the `--json` shapes
+and the human forms, so a shape is defined in exactly one place.
+"""
 
 from __future__ import annotations
 
@@ -69,6 +73,70 @@ class Resolution:
 
 
 @dataclass(frozen=True, slots=True)
+class Reference:
+    """One reference written in a note: its Parent header, or one link in its body."""
+
+    # Id of the note the reference is written in.
+    source: str
+    # "parent" or "link".
+    kind: str
+    # The reference as written: the Parent text, or the link target.
+    raw: str
+    # 1-based body line of a link; None for a Parent header.
+    line: int | None
+    # What the reference resolved to (id, or candidates when ambiguous, or neither).
+    resolution: Resolution
+
+
+# --- requests -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewNote:
+    """What `vault new` is asked to create (see vault.create.create_note)."""
+
+    title: str
+    # The Markdown body; blank means a section template for the note's type.
+    body: str = ""
+    # The parent as the user typed it (any form `vault show` accepts), or None for a root note.
+    parent_ref: str | None = None
+    # None: "Technical Supplement" under a parent, "Note" without one.
+    note_type: str | None = None
+    # ISO date; None means today.
+    date: str | None = None
+    tags: tuple[str, ...] = ()
+    # Write YAML front matter instead of Date/Type/Parent header lines.
+    yaml_front_matter: bool = False
+    # The working directory as an id prefix, for parent paths relative to it (None: outside).
+    cwd_prefix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteFilter:
+    """Which notes `list` and `search` keep; every field left None keeps everything."""
+
+    # Notes of this type, compared case- and space-insensitively.
+    note_type: str | None = None
+    # Notes whose own date is within [since, until] (ISO dates); undated notes are dropped
+    # only when a bound is given.
+    since: str | None = None
+    until: str | None = None
+    # Notes changed in git since this date, phrase ("7 days ago") or commit.
+    changed_since: str | None = None
+    # Notes changed in git by this author (name or email, any case).
+    author: str | None = None
+    # A note (as the user typed it): keep it and its descendants through Parent.
+    under: str | None = None
+
+    @property
+    def uses_git(self) -> bool:
+        return bool(self.changed_since or self.author)
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
 class Created:
     """What `vault new` made."""
 
@@ -83,3 +151,177 @@ class Created:
     commit: str | None
     # Why there is no commit when one was expected ("" otherwise).
     commit_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Backlink:
+    """A reference to a note from another note."""
+
+    # The referring note.
+    id: str
+    title: str
+    date: str | None
+    type: str | None
+    # "parent" (its Parent header names the note) or "link".
+    kind: str
+    # Body line of a link; None for a Parent header.
+    line: int | None
+    # The reference as written.
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class TreeNode:
+    """One note in the Parent hierarchy, with the notes below it."""
+
+    id: str
+    title: str
+    date: str | None
+    type: str | None
+    children: tuple[TreeNode, ...] = ()
+    # True for a note met again on its own branch (a Parent cycle); it has no children then.
+    cycle: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PathStep:
+    """One edge of a path between two notes."""
+
+    source: str
+    target: str
+    # "parent" or "link".
+    kind: str
+    # "forward" when the edge points from source to target, else "backward".
+    direction: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hub:
+    """A much-connected node in the graph statistics."""
+
+    id: str
+    title: str
+    missing: bool
+    # The degree (an int) or the PageRank (a float), by the list it is in.
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class GraphStats:
+    """What `vault graph --stats` reports."""
+
+    nodes: int
+    notes: int
+    # Targets linked to that do not exist.
+    missing: int
+    edges: int
+    # Edge count per kind, in KINDS order.
+    edge_kinds: dict[str, int]
+    components: int
+    largest_component: int
+    # Notes with children but no Parent edge (the tops of hierarchies).
+    roots: tuple[str, ...]
+    # Notes with no edge at all.
+    orphans: tuple[str, ...]
+    # Loops of Parent edges (each a note that is its own ancestor).
+    parent_cycles: int
+    top_degree: tuple[Hub, ...]
+    top_pagerank: tuple[Hub, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing `vault check` found."""
+
+    kind: str
+    # "error" or "warning".
+    level: str
+    # Id of the note the problem is in (for a cycle, the smallest id on it).
+    note: str
+    # The reference as written, the shared title, or "" when there is none.
+    target: str
+    # One line saying what is wrong.
+    message: str
+    # Body line of a link, when the problem is one; None otherwise.
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result."""
+
+    id: str
+    title: str
+    # ISO date or None.
+    date: str | None
+    type: str | None
+    # Resolved parent id, or None.
+    parent: str | None
+    score: float
+    # One line of the note around the matched words (plain text).
+    snippet: str
+    # (start, end) character spans of the matched words within `snippet`.
+    marks: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass
+class IndexReport:
+    """What bringing the search index up to date did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    # True when the whole index was built from scratch (first use, damage, --rebuild).
+    rebuilt: bool = False
+    # Why it was rebuilt when that was not asked for and not its first use ("" otherwise).
+    reason: str = ""
+    # Notes in the index afterwards.
+    notes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One commit, as `vault log` shows it."""
+
+    # Full hex sha.
+    commit: str
+    author: str
+    email: str
+    # Author date, ISO 8601 with the author's UTC offset.
+    date: str
+    # The whole commit message, trailing newlines removed.
+    message: str
+    # Ids of the notes the commit touched, named by where they are now when they were
+    # renamed later (a deleted note keeps its last name).
+    notes: tuple[str, ...]
+
+
+@dataclass
+class MoveResult:
+    """What `vault mv` did (or, for a dry run, would do)."""
+
+    # Old id -> new id of every moved note.
+    moves: dict[str, str]
+    # Ids (after the move) of the notes whose text was rewritten.
+    rewritten: list[str]
+    # The commit's sha, or None (dry run, --no-commit, nothing tracked).
+    commit: str | None
+    # References that could not be kept valid, and other things the user should know.
+    warnings: list[str]
+    # The planned changes as a unified diff, for dry runs; None otherwise.
+    diff: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What `vault sync` did."""
+
+    # The commit holding the pending changes under the notes folder, or None (none pending).
+    committed: str | None
+    # Ids of the notes the pull changed (added, edited, renamed to, or deleted), sorted.
+    pulled: tuple[str, ...]
+    # True when the remote branch was updated.
+    pushed: bool
+    remote: str = ""
+    branch: str = ""

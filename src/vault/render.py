@@ -1,4 +1,9 @@
-"""Output: --json shapes and the human-readable forms. Data to stdout, the rest to stderr."""
+"""Output, in one place: every `--json` shape (the same dicts the MCP server returns) and
+every human form. Data goes to stdout; progress, hints and warnings go to stderr.
+
+The shapes are plain functions of the library's dataclasses (vault.model); the README's
+"JSON shapes" section documents each one.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,28 @@ from collections.abc import Iterable
 import click
 
 from vault.catalog import Catalog
-from vault.model import Created, Note, NoteRecord
+from vault.model import (
+    Backlink,
+    Created,
+    GraphStats,
+    Hit,
+    Hub,
+    IndexReport,
+    LogEntry,
+    MoveResult,
+    Note,
+    NoteRecord,
+    PathStep,
+    Problem,
+    SyncResult,
+    TreeNode,
+)
 
 # How many per-note warnings a command prints before summarising the rest.
 WARNING_LIMIT = 10
+
+
+# --- writing -----------------------------------------------------------------------------------
 
 
 def emit_json(data: object) -> None:
@@ -25,6 +48,11 @@ def warn(message: str) -> None:
 
 def info(message: str) -> None:
     click.echo(message, err=True)
+
+
+def notice(message: str) -> None:
+    """A note from the library about what it is doing (an index rebuilt, and why)."""
+    click.echo(f"vault: {message}", err=True)
 
 
 def note_warnings(pairs: Iterable[tuple[str, str]], limit: int = WARNING_LIMIT) -> None:
@@ -41,11 +69,15 @@ def styled(text: str, **style: object) -> str:
     return click.style(text, **style) if sys.stdout.isatty() else text
 
 
-# --- shapes ---------------------------------------------------------------------------------
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# --- JSON shapes ---------------------------------------------------------------------------------
 
 
 def summary(rec: NoteRecord, catalog: Catalog) -> dict:
-    """The {"id", "title", "date", "type", "parent"} shape used by list and friends."""
+    """{"id", "title", "date", "type", "parent"}: one note in `list`."""
     return {
         "id": rec.id,
         "title": rec.title,
@@ -56,6 +88,7 @@ def summary(rec: NoteRecord, catalog: Catalog) -> dict:
 
 
 def note_dict(note: Note, catalog: Catalog) -> dict:
+    """`show`: the note, its resolved parent and children, metadata and body."""
     rec = note.record
     return {
         "id": rec.id,
@@ -84,7 +117,147 @@ def created_dict(c: Created) -> dict:
     }
 
 
-# --- human forms ----------------------------------------------------------------------------
+def hit_dict(hit: Hit) -> dict:
+    """One search or related result."""
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "date": hit.date,
+        "type": hit.type,
+        "parent": hit.parent,
+        "score": hit.score,
+        "snippet": hit.snippet,
+    }
+
+
+def index_dict(report: IndexReport) -> dict:
+    """What bringing the index up to date did."""
+    return {
+        "added": report.added,
+        "updated": report.updated,
+        "removed": report.removed,
+        "notes": report.notes,
+        "seconds": round(report.seconds, 3),
+        "rebuilt": report.rebuilt,
+    }
+
+
+def backlink_dict(b: Backlink) -> dict:
+    return {
+        "id": b.id,
+        "title": b.title,
+        "date": b.date,
+        "type": b.type,
+        "kind": b.kind,
+        "line": b.line,
+        "raw": b.raw,
+    }
+
+
+def tree_dict(node: TreeNode) -> dict:
+    """{"id", "title", "date", "type", "children": [...]}, plus "cycle": true on a note met
+    again on its own branch."""
+    out = {"id": node.id, "title": node.title, "date": node.date, "type": node.type}
+    if node.cycle:
+        out["cycle"] = True
+    out["children"] = [tree_dict(c) for c in node.children]
+    return out
+
+
+def path_dict(source: str, target: str, steps: list[PathStep] | None) -> dict:
+    """{"from", "to", "length", "path": [ids], "steps": [...]}; "length" is null and the
+    lists empty when there is no path."""
+    return {
+        "from": source,
+        "to": target,
+        "length": len(steps) if steps is not None else None,
+        "path": [source] + [s.target for s in steps] if steps is not None else [],
+        "steps": [
+            {"from": s.source, "to": s.target, "kind": s.kind, "direction": s.direction}
+            for s in steps or []
+        ],
+    }
+
+
+def problem_dict(p: Problem) -> dict:
+    return {
+        "kind": p.kind,
+        "level": p.level,
+        "note": p.note,
+        "line": p.line,
+        "target": p.target,
+        "message": p.message,
+    }
+
+
+def check_dict(problems: list[Problem], kinds: Iterable[str]) -> dict:
+    """{"problems": [...], "counts": {kind: n, ... every kind}, "errors", "warnings"}."""
+    counts = dict.fromkeys(kinds, 0)
+    for p in problems:
+        counts[p.kind] = counts.get(p.kind, 0) + 1
+    errors = sum(1 for p in problems if p.level == "error")
+    return {
+        "problems": [problem_dict(p) for p in problems],
+        "counts": counts,
+        "errors": errors,
+        "warnings": len(problems) - errors,
+    }
+
+
+def _hub(h: Hub, key: str) -> dict:
+    return {"id": h.id, "title": h.title, "missing": h.missing, key: h.value}
+
+
+def stats_dict(s: GraphStats) -> dict:
+    return {
+        "nodes": s.nodes,
+        "notes": s.notes,
+        "missing": s.missing,
+        "edges": s.edges,
+        "edge_kinds": s.edge_kinds,
+        "components": s.components,
+        "largest_component": s.largest_component,
+        "roots": list(s.roots),
+        "orphans": list(s.orphans),
+        "parent_cycles": s.parent_cycles,
+        "top_degree": [_hub(h, "degree") for h in s.top_degree],
+        "top_pagerank": [_hub(h, "pagerank") for h in s.top_pagerank],
+    }
+
+
+def log_dict(e: LogEntry) -> dict:
+    return {
+        "commit": e.commit,
+        "author": e.author,
+        "email": e.email,
+        "date": e.date,
+        "message": e.message,
+        "notes": list(e.notes),
+    }
+
+
+def move_dict(result: MoveResult, dry_run: bool) -> dict:
+    data = {
+        "moved": [{"from": a, "to": b} for a, b in result.moves.items()],
+        "rewritten": result.rewritten,
+        "commit": result.commit,
+        "warnings": result.warnings,
+    }
+    if dry_run:
+        data["diff"] = result.diff
+    return data
+
+
+def sync_dict(result: SyncResult, index: IndexReport | None) -> dict:
+    return {
+        "committed": result.committed,
+        "pulled": list(result.pulled),
+        "pushed": result.pushed,
+        "index": index_dict(index) if index is not None else None,
+    }
+
+
+# --- human forms ---------------------------------------------------------------------------------
 
 
 def list_lines(records: list[NoteRecord]) -> list[str]:
@@ -138,3 +311,124 @@ def show_text(note: Note, catalog: Catalog) -> str:
 
 def created_text(c: Created) -> str:
     return c.id
+
+
+def hit_text(rank: int, hit: Hit) -> str:
+    """Three lines: rank and title; id, date and type; the snippet, matched words bold."""
+    facts = "  ".join(x for x in (hit.id, hit.date, hit.type) if x)
+    lines = [
+        f"{rank}. {styled(hit.title, bold=True)}",
+        "   " + styled(facts, dim=True),
+    ]
+    if hit.snippet:
+        lines.append("   " + _emphasized(hit.snippet, hit.marks))
+    return "\n".join(lines)
+
+
+def _emphasized(text: str, marks) -> str:
+    out, last = [], 0
+    for start, end in marks:
+        out.append(text[last:start])
+        out.append(styled(text[start:end], bold=True))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def index_text(report: IndexReport) -> str:
+    how = "rebuilt" if report.rebuilt else "updated"
+    if not (report.added or report.updated or report.removed or report.rebuilt):
+        return f"Index up to date: {report.notes} notes ({report.seconds:.2f}s)."
+    return (
+        f"Index {how}: {report.added} added, {report.updated} updated, "
+        f"{report.removed} removed; {report.notes} notes ({report.seconds:.2f}s)."
+    )
+
+
+def backlink_lines(found: list[Backlink]) -> list[str]:
+    """One line a reference: "id:line" (like grep), the kind, the title, the text written."""
+
+    def where(b: Backlink) -> str:
+        return f"{b.id}:{b.line}" if b.line is not None else b.id
+
+    width = max((len(where(b)) for b in found), default=0)
+    return [
+        f"{where(b):<{width}}  {b.kind:<6}  {styled(b.title, bold=True)}  {styled(b.raw, dim=True)}"
+        for b in found
+    ]
+
+
+def tree_lines(node: TreeNode, lead: str = "", child_lead: str = "") -> Iterable[str]:
+    cycle = "  " + styled("(cycle)", fg="yellow") if node.cycle else ""
+    yield (
+        f"{lead}{node.date or '----------'}  {node.type or '-'}  "
+        f"{styled(node.title, bold=True)}  {styled(node.id, dim=True)}{cycle}"
+    )
+    for k, child in enumerate(node.children):
+        last = k == len(node.children) - 1
+        yield from tree_lines(
+            child,
+            child_lead + ("└── " if last else "├── "),
+            child_lead + ("    " if last else "│   "),
+        )
+
+
+def path_lines(source: str, steps: list[PathStep], catalog: Catalog) -> list[str]:
+    records = catalog.records
+    lines = [f"{styled(records[source].title, bold=True)}  {styled(source, dim=True)}"]
+    for s in steps:
+        arrow = f"--{s.kind}-->" if s.direction == "forward" else f"<--{s.kind}--"
+        note = records[s.target]
+        lines.append(f"  {arrow:<12} {styled(note.title, bold=True)}  {styled(note.id, dim=True)}")
+    return lines
+
+
+def problem_line(p: Problem) -> str:
+    where = f"{p.note}:{p.line}" if p.line is not None else p.note
+    level = styled(p.level, fg="red" if p.level == "error" else "yellow")
+    return f"{where}: {level} {p.kind}: {p.message}"
+
+
+def stats_lines(s: GraphStats) -> list[str]:
+    kinds = ", ".join(f"{k} {v}" for k, v in s.edge_kinds.items())
+    lines = [
+        f"notes       {s.notes}",
+        f"missing     {s.missing}  (targets linked to that do not exist)",
+        f"edges       {s.edges}  ({kinds})",
+        f"components  {s.components}  (largest: {s.largest_component} nodes)",
+        f"roots       {len(s.roots)}  (notes with children and no Parent)",
+        f"orphans     {len(s.orphans)}  (notes with no parent, links or backlinks)",
+        f"cycles      {s.parent_cycles}  (Parent chains that loop)",
+    ]
+    for label, hubs, fmt in (
+        ("Top hubs by degree:", s.top_degree, "{:>6}"),
+        ("Top hubs by PageRank:", s.top_pagerank, "{:>6.4f}"),
+    ):
+        if hubs:
+            lines += ["", label]
+            lines += [
+                f"  {fmt.format(h.value)}  {styled(h.title, bold=True)}  "
+                + (styled("(missing)", dim=True) if h.missing else styled(h.id, dim=True))
+                for h in hubs
+            ]
+    return lines
+
+
+def log_lines(entries: list[LogEntry]) -> list[str]:
+    blocks = []
+    for e in entries:
+        subject = e.message.split("\n", 1)[0]
+        lines = [
+            f"{styled(e.commit[:10], fg='yellow')}  {e.date[:10]}  {e.author}  "
+            f"{styled(subject, bold=True)}"
+        ]
+        lines += [f"    {note}" for note in e.notes]
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def move_summary(result: MoveResult, moved: str, rewrote: str) -> str:
+    return (
+        f"{moved} {plural(len(result.moves), 'note')}; "
+        f"{rewrote} references in {plural(len(result.rewritten), 'note')}"
+    )

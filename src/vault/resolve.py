@@ -9,19 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from vault.errors import AmbiguousRef, NoteNotFound
+from vault.links import WHOLE_MD_LINK, WHOLE_WIKILINK, wikilink_parts, without_anchor
 from vault.model import Link, Resolution
+from vault.text import fold
+from vault.vault import stem_of, strip_md
 
-_MD_LINK_TEXT = re.compile(r"^\[[^\]]*\]\(\s*<?([^)>]+?)>?\s*\)$")
-_WIKI_TEXT = re.compile(r"^!?\[\[([^\[\]]+)\]\]$")
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}[-_ ]")
-
-
-def _strip_md(note_id: str) -> str:
-    return note_id[:-3] if note_id.lower().endswith(".md") else note_id
-
-
-def _stem(note_id: str) -> str:
-    return _strip_md(note_id.rsplit("/", 1)[-1])
 
 
 @dataclass
@@ -47,10 +40,10 @@ class Resolver:
         r = cls(ids=set(), notes_prefix=notes_prefix)
         for note_id, title in notes:
             r.ids.add(note_id)
-            stem = _stem(note_id).lower()
-            r.by_path.setdefault(_strip_md(note_id).lower(), []).append(note_id)
+            stem = stem_of(note_id).lower()
+            r.by_path.setdefault(strip_md(note_id).lower(), []).append(note_id)
             r.by_stem.setdefault(stem, []).append(note_id)
-            r.by_title.setdefault(" ".join(title.lower().split()), []).append(note_id)
+            r.by_title.setdefault(fold(title), []).append(note_id)
             slug = _DATED.sub("", stem)
             if slug != stem:
                 r.by_slug.setdefault(slug, []).append(note_id)
@@ -69,7 +62,7 @@ class Resolver:
             return Resolution(path)
         if path + ".md" in self.ids:
             return Resolution(path + ".md")
-        hits = self.by_path.get(_strip_md(path).lower())
+        hits = self.by_path.get(strip_md(path).lower())
         if hits:
             return Resolution(hits[0]) if len(hits) == 1 else Resolution(None, tuple(hits))
         return None
@@ -81,8 +74,8 @@ class Resolver:
                 return hit
         return None
 
-    def _by_stem(self, stem: str, from_id: str | None) -> Resolution | None:
-        hits = self.by_stem.get(_stem(stem).lower())
+    def _bystem_of(self, stem: str, from_id: str | None) -> Resolution | None:
+        hits = self.by_stem.get(stem_of(stem).lower())
         if not hits:
             return None
         if len(hits) == 1:
@@ -96,8 +89,8 @@ class Resolver:
         return Resolution(None, tuple(hits))
 
     def _by_suffix(self, path: str) -> Resolution | None:
-        tail = "/" + _strip_md(path.strip("/")).lower()
-        hits = sorted(i for i in self.ids if ("/" + _strip_md(i).lower()).endswith(tail))
+        tail = "/" + strip_md(path.strip("/")).lower()
+        hits = sorted(i for i in self.ids if ("/" + strip_md(i).lower()).endswith(tail))
         if not hits:
             return None
         return Resolution(hits[0]) if len(hits) == 1 else Resolution(None, tuple(hits))
@@ -127,7 +120,7 @@ class Resolver:
             ) or self._by_suffix(target)
             if hit is not None:
                 return hit
-        return self._by_stem(target, from_id) or Resolution(None)
+        return self._bystem_of(target, from_id) or Resolution(None)
 
     def resolve_link(self, link: Link, from_id: str) -> Resolution:
         if link.syntax == "markdown":
@@ -144,19 +137,19 @@ class Resolver:
         """A Parent header: an id, a path relative to the note, a [[wikilink]], a Markdown
         link, or a file stem."""
         ref = ref.strip().strip("'\"")
-        m = _WIKI_TEXT.match(ref)
+        m = WHOLE_WIKILINK.match(ref)
         if m:
-            return self.resolve_wikilink(_clean_wikilink(m.group(1)), from_id)
-        m = _MD_LINK_TEXT.match(ref)
+            return self.resolve_wikilink(wikilink_parts(m.group(1))[0], from_id)
+        m = WHOLE_MD_LINK.match(ref)
         if m:
-            return self.resolve_markdown(m.group(1).split("#", 1)[0].strip(), from_id)
+            return self.resolve_markdown(without_anchor(m.group(1)), from_id)
         here = posixpath.dirname(from_id)
         if ref.startswith("/"):
             hit = self._first_path([ref.lstrip("/"), self.notes_prefix + ref.lstrip("/")])
         else:
             hit = self._first_path([ref, posixpath.join(here, ref), self.notes_prefix + ref])
         if hit is None and "/" not in ref:
-            hit = self._by_stem(ref, from_id)
+            hit = self._bystem_of(ref, from_id)
         if hit is None and "/" in ref:
             hit = self._by_suffix(ref)
         return hit or Resolution(None)
@@ -182,9 +175,9 @@ class Resolver:
         ref = ref.strip()
         if not ref:
             raise NoteNotFound(raw)
-        m = _WIKI_TEXT.match(ref)
+        m = WHOLE_WIKILINK.match(ref)
         if m:
-            return self._one(raw, self.resolve_wikilink(_clean_wikilink(m.group(1)), None))
+            return self._one(raw, self.resolve_wikilink(wikilink_parts(m.group(1))[0], None))
         if ref in self.ids:
             return ref
         paths = []
@@ -193,13 +186,13 @@ class Resolver:
         paths += [ref.lstrip("/"), self.notes_prefix + ref.lstrip("/")]
         hit = self._first_path(paths)
         if hit is None and "/" not in ref:
-            hit = self._by_stem(ref, None)
+            hit = self._bystem_of(ref, None)
         if hit is None and titles:
-            ids = self.by_title.get(" ".join(ref.lower().split()))
+            ids = self.by_title.get(fold(ref))
             if ids:
                 hit = Resolution(ids[0]) if len(ids) == 1 else Resolution(None, tuple(ids))
         if hit is None and "/" not in ref:
-            ids = self.by_slug.get(_strip_md(ref).lower())
+            ids = self.by_slug.get(strip_md(ref).lower())
             if ids:
                 hit = Resolution(ids[0]) if len(ids) == 1 else Resolution(None, tuple(ids))
         if hit is None and "/" in ref:
@@ -217,7 +210,7 @@ class Resolver:
 
     def suggest(self, ref: str, limit: int = 3) -> list[str]:
         """Ids of the notes whose id, stem or title is closest to `ref`."""
-        key = _strip_md(ref.strip().strip("[]")).lower()
+        key = strip_md(ref.strip().strip("[]")).lower()
         keys: dict[str, str] = {}
         for table in (self.by_stem, self.by_title, self.by_path):
             for k, ids in table.items():
@@ -234,8 +227,3 @@ class Resolver:
                 if len(out) >= limit:
                     break
         return out[:limit]
-
-
-def _clean_wikilink(inner: str) -> str:
-    target = inner.replace("\\|", "|").split("|", 1)[0]
-    return target.split("#", 1)[0].strip()

@@ -1,4 +1,8 @@
-"""The vault: find its root, walk its notes, and name them (ids, state folder)."""
+"""The vault: find its root, walk its notes, and name them (ids, paths, state folder).
+
+A note's id is its POSIX path relative to the vault root; every conversion between ids,
+paths and names is here.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,10 @@ class Vault:
         """ROOT/.vault: derived data (index, caches, locks), never committed."""
         return self.root / STATE_FOLDER
 
+    @property
+    def locks_dir(self) -> Path:
+        return self.ensure_state_dir() / "locks"
+
     def ensure_state_dir(self) -> Path:
         state = self.state_dir
         if not state.is_dir():
@@ -54,6 +62,20 @@ class Vault:
     def notes_prefix(self) -> str:
         """The id prefix every note has: "memory/" or ""."""
         return "" if self.notes_dir == self.root else self.notes_dir.name + "/"
+
+
+def strip_md(path: str) -> str:
+    """A path or name without its ".md" (any case)."""
+    return path[:-3] if path.lower().endswith(".md") else path
+
+
+def has_md(path: str) -> bool:
+    return path.lower().endswith(".md")
+
+
+def stem_of(note_id: str) -> str:
+    """The file name of an id without ".md": what wikilinks name a note by."""
+    return strip_md(note_id.rsplit("/", 1)[-1])
 
 
 def open_vault(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Vault:

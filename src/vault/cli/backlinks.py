@@ -22,23 +22,13 @@ def command(state: AppState, ref: str, as_json: bool) -> None:
       vault backlinks 2026-02-14-skin-tech-trends
       vault backlinks memory/posts/2026-01-11-exosomes-in-k-beauty.md --json
     """
-    from vault.graph import backlinks
+    from vault.references import backlinks
 
-    catalog = state.catalog()
-    target = catalog.resolver.find(ref, state.cwd_prefix())
-    found = backlinks(catalog, target)
+    target = state.find(ref)
+    found = backlinks(state.catalog(), target)
     if as_json:
-        render.emit_json(found)
+        render.emit_json([render.backlink_dict(b) for b in found])
     elif found:
-        width = max(len(_where(b)) for b in found)
-        for b in found:
-            click.echo(
-                f"{_where(b):<{width}}  {b['kind']:<6}  {render.styled(b['title'], bold=True)}"
-                f"  {render.styled(b['raw'], dim=True)}"
-            )
+        click.echo("\n".join(render.backlink_lines(found)))
     else:
         render.info(f"No note links to {target} or names it as Parent.")
-
-
-def _where(b: dict) -> str:
-    return f"{b['id']}:{b['line']}" if b["line"] is not None else b["id"]

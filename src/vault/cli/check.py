@@ -27,27 +27,22 @@ def command(state: AppState, as_json: bool) -> None:
       vault check
       vault check --json | jq '.problems[] | select(.level == "error")'
     """
-    from vault.checks import check_vault, summarize
+    from vault.checks import KINDS, check_vault
 
     problems = check_vault(state.catalog())
-    report = summarize(problems)
+    report = render.check_dict(problems, KINDS)
     if as_json:
         render.emit_json(report)
     else:
         for p in problems:
-            where = f"{p.note}:{p.line}" if p.line is not None else p.note
-            level = render.styled(p.level, fg="red" if p.level == "error" else "yellow")
-            click.echo(f"{where}: {level} {p.kind}: {p.message}")
+            click.echo(render.problem_line(p))
         if problems:
             render.info(
-                f"{_count(len(problems), 'problem')}: {_count(report['errors'], 'error')}, "
-                f"{_count(report['warnings'], 'warning')}."
+                f"{render.plural(len(problems), 'problem')}: "
+                f"{render.plural(report['errors'], 'error')}, "
+                f"{render.plural(report['warnings'], 'warning')}."
             )
         else:
             render.info("No problems found.")
     if report["errors"]:
         sys.exit(1)
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -1,19 +1,28 @@
-"""What the command modules share: the vault of this invocation and common options."""
+"""What the command modules share: the vault of this invocation (the one place that wires the
+core to git), common options, and the progress bar."""
 
 from __future__ import annotations
 
+import functools
 import os
+import sys
+from functools import cached_property
 from pathlib import Path
 
 import click
 
 from vault.catalog import Catalog, load_catalog
 from vault.errors import OutsideVault
+from vault.model import NoteFilter
+from vault.repository import Repository
 from vault.vault import Vault, open_vault
 
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout."
 )
+
+# Below this many notes to write, indexing is quick enough to go without a progress bar.
+PROGRESS_MIN_NOTES = 200
 
 
 class AppState:
@@ -21,18 +30,22 @@ class AppState:
 
     def __init__(self, vault_dir: str | None):
         self.vault_dir = vault_dir
-        self._vault: Vault | None = None
         self._catalog: Catalog | None = None
 
-    @property
+    @cached_property
     def vault(self) -> Vault:
-        if self._vault is None:
-            self._vault = open_vault(self.vault_dir)
-        return self._vault
+        return open_vault(self.vault_dir)
+
+    @cached_property
+    def repo(self) -> Repository | None:
+        """The git work tree holding the vault, or None; opening it imports no git."""
+        from vault.git import open_repository
+
+        return open_repository(self.vault)
 
     def catalog(self) -> Catalog:
         if self._catalog is None:
-            self._catalog = load_catalog(self.vault)
+            self._catalog = load_catalog(self.vault, self.repo)
         return self._catalog
 
     def cwd_prefix(self) -> str | None:
@@ -42,6 +55,10 @@ class AppState:
         except OutsideVault:
             return None
         return "" if prefix == "." else prefix
+
+    def find(self, ref: str) -> str:
+        """The id of the note the user means by `ref` (NoteNotFound, AmbiguousRef)."""
+        return self.catalog().resolver.find(ref, self.cwd_prefix())
 
 
 pass_state = click.make_pass_decorator(AppState)
@@ -53,19 +70,26 @@ class IsoDate(click.ParamType):
     name = "YYYY-MM-DD"
 
     def convert(self, value, param, ctx):
-        from vault.supplement import parse_iso_date
+        from vault.text import parse_user_date
 
         # A bad date is bad input (exit 1, like every other error), not a usage mistake.
-        return parse_iso_date(value, what=f"{param.opts[0] if param else 'date'} date")
+        return parse_user_date(value, what=f"{param.opts[0] if param else 'date'} date")
 
 
 ISO_DATE = IsoDate()
 
 
 def note_filter_options(command):
-    """--since/--until (the note's own date) and --changed-since/--author (git): shared by
-    list and search so both take them the same way."""
+    """--type, --under, --since/--until (the note's own date) and --changed-since/--author
+    (git): shared by list and search, which apply them by the same rules (vault.filters).
+    The command receives them as one NoteFilter, `flt`."""
     options = [
+        click.option(
+            "--type", "note_type", metavar="T", help="Only notes of this type (any case)."
+        ),
+        click.option(
+            "--under", metavar="REF", help="Only this note and its descendants (by Parent)."
+        ),
         click.option("--since", type=ISO_DATE, help="Only notes dated on or after this day."),
         click.option("--until", type=ISO_DATE, help="Only notes dated on or before this day."),
         click.option(
@@ -75,6 +99,38 @@ def note_filter_options(command):
         ),
         click.option("--author", metavar="A", help="Only notes changed in git by author A."),
     ]
+
+    @functools.wraps(command)  # keeps the options already attached to `command`
+    def wrapper(*args, note_type, under, since, until, changed_since, author, **kwargs):
+        flt = NoteFilter(note_type, since, until, changed_since, author, under)
+        return command(*args, flt=flt, **kwargs)
+
     for option in reversed(options):
-        command = option(command)
-    return command
+        wrapper = option(wrapper)
+    return wrapper
+
+
+class IndexProgress:
+    """A progress callback for index updates: a bar on stderr, only for long work on a
+    terminal; silent otherwise. Use as a context manager so the bar is closed."""
+
+    def __init__(self, label: str = "Indexing notes"):
+        self.label = label
+        self.bar = None
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < PROGRESS_MIN_NOTES:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+            self.bar = None

@@ -2,7 +2,8 @@ import click
 
 from vault import render
 from vault.cli.common import AppState, json_option, pass_state
-from vault.export import FORMATS
+
+FORMATS = ("json", "graphml", "gexf", "dot", "mermaid", "html")
 
 
 @click.command("graph")
@@ -57,9 +58,10 @@ def command(state: AppState, fmt, output, root, depth, note_type, kind, stats, a
       vault graph --format dot --root 2026-02-14-skin-tech-trends --depth 2 | dot -Tsvg > hub.svg
       vault graph --stats
     """
-    from vault import export
-    from vault.graph import build_graph, select
-    from vault.graph import stats as graph_stats
+    from vault.graph import export
+    from vault.graph.build import build_graph
+    from vault.graph.query import select
+    from vault.graph.stats import stats as graph_stats
 
     if depth is not None and root is None:
         raise click.UsageError("--depth needs --root")
@@ -69,7 +71,7 @@ def command(state: AppState, fmt, output, root, depth, note_type, kind, stats, a
         raise click.UsageError("--stats prints text, or JSON with --json; use > to save it")
     catalog = state.catalog()
     render.note_warnings(catalog.warnings())
-    root_id = catalog.resolver.find(root, state.cwd_prefix()) if root is not None else None
+    root_id = state.find(root) if root is not None else None
     graph = select(
         build_graph(catalog),
         kind=kind,
@@ -80,9 +82,9 @@ def command(state: AppState, fmt, output, root, depth, note_type, kind, stats, a
     if stats:
         data = graph_stats(graph)
         if as_json:
-            render.emit_json(data)
+            render.emit_json(render.stats_dict(data))
         else:
-            click.echo("\n".join(_stats_lines(data)))
+            click.echo("\n".join(render.stats_lines(data)))
         return
     fmt = fmt or "json"
     title = f"{state.vault.root.name} · link graph"
@@ -90,32 +92,8 @@ def command(state: AppState, fmt, output, root, depth, note_type, kind, stats, a
     if output:
         export.write_file(output, text)
         render.info(
-            f"Wrote {len(graph.nodes)} nodes and {len(graph.edges)} edges to {output} ({fmt})."
+            f"Wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges "
+            f"to {output} ({fmt})."
         )
     else:
         click.echo(text, nl=False)
-
-
-def _stats_lines(s: dict) -> list[str]:
-    kinds = ", ".join(f"{k} {v}" for k, v in s["edge_kinds"].items())
-    lines = [
-        f"notes       {s['notes']}",
-        f"missing     {s['missing']}  (targets linked to that do not exist)",
-        f"edges       {s['edges']}  ({kinds})",
-        f"components  {s['components']}  (largest: {s['largest_component']} nodes)",
-        f"roots       {len(s['roots'])}  (notes with children and no Parent)",
-        f"orphans     {len(s['orphans'])}  (notes with no parent, links or backlinks)",
-    ]
-    for label, key, fmt in (
-        ("Top hubs by degree:", "top_degree", "{degree:>6}"),
-        ("Top hubs by PageRank:", "top_pagerank", "{pagerank:>6.4f}"),
-    ):
-        if s[key]:
-            lines += ["", label]
-            lines += [
-                f"  {fmt.format(**h)}  {render.styled(h['title'], bold=True)}  "
-                + (render.styled("(missing)", dim=True) if h["missing"] else "")
-                + (render.styled(h["id"], dim=True) if not h["missing"] else "")
-                for h in s[key]
-            ]
-    return lines

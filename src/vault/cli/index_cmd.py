@@ -1,8 +1,7 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, json_option, pass_state
-from vault.cli.search import IndexProgress
+from vault.cli.common import AppState, IndexProgress, json_option, pass_state
 
 
 @click.command("index")
@@ -21,28 +20,13 @@ def command(state: AppState, rebuild: bool, as_json: bool) -> None:
       vault index
       vault index --rebuild --json
     """
-    from vault.index import update_index
+    from vault.search.index import update_index
 
-    catalog = state.catalog()
     with IndexProgress() as progress:
-        report = update_index(catalog, rebuild=rebuild, progress=progress)
+        report = update_index(
+            state.catalog(), rebuild=rebuild, progress=progress, notify=render.notice
+        )
     if as_json:
-        render.emit_json(
-            {
-                "added": report.added,
-                "updated": report.updated,
-                "removed": report.removed,
-                "notes": report.notes,
-                "seconds": round(report.seconds, 3),
-                "rebuilt": report.rebuilt,
-            }
-        )
-        return
-    how = "rebuilt" if report.rebuilt else "updated"
-    if not (report.added or report.updated or report.removed or report.rebuilt):
-        click.echo(f"Index up to date: {report.notes} notes ({report.seconds:.2f}s).")
+        render.emit_json(render.index_dict(report))
     else:
-        click.echo(
-            f"Index {how}: {report.added} added, {report.updated} updated, "
-            f"{report.removed} removed; {report.notes} notes ({report.seconds:.2f}s)."
-        )
+        click.echo(render.index_text(report))

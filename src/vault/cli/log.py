@@ -31,35 +31,15 @@ def command(state: AppState, ref, since, author, limit, as_json) -> None:
       vault log memory/research/2026-02-14-skin-tech-trends.md
       vault log --since "7 days ago" --author claude --json
     """
-    from vault.history import log_entries
+    from vault.git import require_repository
+    from vault.git.log import log_entries
 
-    note_id = state.catalog().resolver.find(ref, state.cwd_prefix()) if ref else None
-    entries = log_entries(state.vault, note_id, since=since, author=author, limit=limit)
+    repo = require_repository(state.vault)
+    note_id = state.find(ref) if ref else None
+    entries = log_entries(repo, note_id, since=since, author=author, limit=limit)
     if as_json:
-        render.emit_json(
-            [
-                {
-                    "commit": e.commit,
-                    "author": e.author,
-                    "email": e.email,
-                    "date": e.date,
-                    "message": e.message,
-                    "notes": list(e.notes),
-                }
-                for e in entries
-            ]
-        )
-        return
-    if not entries:
+        render.emit_json([render.log_dict(e) for e in entries])
+    elif entries:
+        click.echo("\n".join(render.log_lines(entries)))
+    else:
         render.info("No commits match.")
-        return
-    blocks = []
-    for e in entries:
-        subject = e.message.split("\n", 1)[0]
-        lines = [
-            f"{render.styled(e.commit[:10], fg='yellow')}  {e.date[:10]}  {e.author}  "
-            f"{render.styled(subject, bold=True)}"
-        ]
-        lines += [f"    {note}" for note in e.notes]
-        blocks.append("\n".join(lines))
-    click.echo("\n".join(blocks))

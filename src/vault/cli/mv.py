@@ -42,45 +42,30 @@ def command(state: AppState, ref, new_path, dry_run, no_commit, as_json) -> None
       vault mv skin-tech-trends memory/hubs/ --dry-run
       vault mv memory/research memory/studies --json
     """
-    from vault.history import move
+    from vault.mv.apply import move
 
     result = move(
         state.vault,
         ref,
         new_path,
         Path(os.getcwd()),
+        state.repo,
         dry_run=dry_run,
         commit=not no_commit,
     )
     for problem in result.warnings:
         render.warn(problem)
     if as_json:
-        data = {
-            "moved": [{"from": a, "to": b} for a, b in result.moves.items()],
-            "rewritten": result.rewritten,
-            "commit": result.commit,
-            "warnings": result.warnings,
-        }
-        if dry_run:
-            data["diff"] = result.diff
-        render.emit_json(data)
+        render.emit_json(render.move_dict(result, dry_run))
         return
     if dry_run:
         click.echo(result.diff, nl=False)
-        render.info(_summary(result, "would move", "would rewrite"))
+        render.info(render.move_summary(result, "would move", "would rewrite"))
         return
     for old, new in result.moves.items():
         click.echo(f"{old} -> {new}")
-    render.info(_summary(result, "moved", "rewrote"))
+    render.info(render.move_summary(result, "moved", "rewrote"))
     if result.commit:
         render.info(f"committed {result.commit[:10]}")
     elif no_commit:
         render.info("not committed (--no-commit); in git, review with `git diff --cached`")
-
-
-def _summary(result, moved: str, rewrote: str) -> str:
-    n, m = len(result.moves), len(result.rewritten)
-    return (
-        f"{moved} {n} note{'s' if n != 1 else ''}; "
-        f"{rewrote} references in {m} note{'s' if m != 1 else ''}"
-    )

@@ -57,24 +57,24 @@ def command(
                 --title "Exosome stability at room temperature"
       echo "Findings..." | vault new --parent skin-tech-trends --title "Notes" --json
     """
-    from vault.notes import supplement_template
-    from vault.supplement import DEFAULT_ROOT_TYPE, DEFAULT_SUPPLEMENT_TYPE, new_note
+    from vault.create import new_note
+    from vault.model import NewNote
 
-    body = _read_body(body_file)
-    if not body.strip():
-        kind = note_type or (DEFAULT_SUPPLEMENT_TYPE if parent_ref else DEFAULT_ROOT_TYPE)
-        body = supplement_template(kind)
-    created = new_note(
-        state.vault,
+    request = NewNote(
         title=title,
-        body=body,
+        body=_read_body(body_file),
         parent_ref=parent_ref,
         note_type=note_type,
         date=date,
         tags=tags,
         yaml_front_matter=yaml_fm,
-        commit=not no_commit,
         cwd_prefix=state.cwd_prefix(),
+    )
+    created = new_note(
+        state.vault,
+        request,
+        state.repo,
+        commit=not no_commit,
         edit=(lambda path: click.edit(filename=str(path))) if edit else None,
     )
     if created.commit_note:

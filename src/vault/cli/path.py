@@ -27,34 +27,16 @@ def command(state: AppState, source: str, target: str, as_json: bool) -> None:
       vault path 2026-02-14-exosomes-deep-dive 2026-01-11-exosomes-in-k-beauty
       vault path 2026-02-14-skin-tech-trends the-rising-trend-of-exosomes-in-skincare --json
     """
-    from vault.graph import build_graph, shortest_path
+    from vault.graph.build import build_graph
+    from vault.graph.query import shortest_path
 
+    a, b = state.find(source), state.find(target)
     catalog = state.catalog()
-    cwd = state.cwd_prefix()
-    a = catalog.resolver.find(source, cwd)
-    b = catalog.resolver.find(target, cwd)
     steps = shortest_path(build_graph(catalog), a, b)
     if as_json:
-        ids = [a] + [s["to"] for s in steps] if steps is not None else []
-        render.emit_json(
-            {
-                "from": a,
-                "to": b,
-                "length": len(steps) if steps is not None else None,
-                "path": ids,
-                "steps": steps or [],
-            }
-        )
+        render.emit_json(render.path_dict(a, b, steps))
     elif steps is not None:
-        titles = catalog.records
-        click.echo(f"{render.styled(titles[a].title, bold=True)}  {render.styled(a, dim=True)}")
-        for s in steps:
-            arrow = f"--{s['kind']}-->" if s["direction"] == "forward" else f"<--{s['kind']}--"
-            note = titles[s["to"]]
-            click.echo(
-                f"  {arrow:<12} {render.styled(note.title, bold=True)}  "
-                f"{render.styled(note.id, dim=True)}"
-            )
+        click.echo("\n".join(render.path_lines(a, steps, catalog)))
     if steps is None:
         render.info(f"No path between {a} and {b}.")
         sys.exit(1)

@@ -1,8 +1,8 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, json_option, pass_state
-from vault.cli.search import IndexProgress, emit_hits
+from vault.cli.common import AppState, IndexProgress, json_option, pass_state
+from vault.cli.search import emit_hits
 
 
 @click.command("related")
@@ -26,12 +26,13 @@ def command(state: AppState, ref: str, limit: int, paths: bool, as_json: bool) -
       vault related exosomes-deep-dive
       vault related "Skin-Tech Trends 2026: Research Hub" --limit 5 --json
     """
-    from vault.search import related
+    from vault.search.search import related
 
-    catalog = state.catalog()
-    note_id = catalog.resolver.find(ref, state.cwd_prefix())
+    note_id = state.find(ref)
     with IndexProgress() as progress:
-        hits = related(catalog, note_id, limit=limit, progress=progress)
+        hits = related(
+            state.catalog(), note_id, limit=limit, progress=progress, notify=render.notice
+        )
     emit_hits(hits, as_json=as_json, paths=paths)
     if not hits:
         render.info(f"No note is like {note_id}.")

@@ -19,7 +19,7 @@ def command(state: AppState, ref: str, as_json: bool) -> None:
       vault show exosomes-deep-dive --json
     """
     catalog = state.catalog()
-    note = catalog.read(catalog.resolver.find(ref, state.cwd_prefix()))
+    note = catalog.read(state.find(ref))
     render.note_warnings((note.record.id, w) for w in note.record.warnings)
     if as_json:
         render.emit_json(render.note_dict(note, catalog))

@@ -29,18 +29,18 @@ def command(state: AppState, remote, as_json) -> None:
       vault sync
       vault sync --remote backup --json
     """
-    from vault.sync import sync
+    from vault.catalog import load_catalog
+    from vault.git import require_repository
+    from vault.git.sync import sync
+    from vault.search.index import refresh_if_present
 
-    result = sync(state.vault, remote)
+    repo = require_repository(state.vault)
+    result = sync(repo, remote)
+    index = None
+    if result.pulled or result.committed:
+        index = refresh_if_present(load_catalog(state.vault, repo), notify=render.notice)
     if as_json:
-        render.emit_json(
-            {
-                "committed": result.committed,
-                "pulled": result.pulled,
-                "pushed": result.pushed,
-                "index": result.index,
-            }
-        )
+        render.emit_json(render.sync_dict(result, index))
         return
     where = f"{result.remote}/{result.branch}"
     if result.committed:

@@ -25,35 +25,15 @@ def command(state: AppState, ref: str | None, as_json: bool) -> None:
       vault tree 2026-02-14-skin-tech-trends
       vault tree "Skin-Tech Trends 2026: Research Hub" --json
     """
-    from vault.graph import parent_tree
+    from vault.references import parent_tree
 
     catalog = state.catalog()
     render.note_warnings(catalog.warnings())
-    root = catalog.resolver.find(ref, state.cwd_prefix()) if ref is not None else None
+    root = state.find(ref) if ref is not None else None
     trees = parent_tree(catalog, root)
     if as_json:
-        render.emit_json(trees)
+        render.emit_json([render.tree_dict(t) for t in trees])
     elif trees:
-        click.echo("\n".join(line for tree in trees for line in _lines(tree, "", "")))
+        click.echo("\n".join(line for tree in trees for line in render.tree_lines(tree)))
     else:
         render.info("The vault has no notes yet.")
-
-
-def _lines(node: dict, lead: str, child_lead: str):
-    cycle = styled_cycle() if node.get("cycle") else ""
-    yield (
-        f"{lead}{node['date'] or '----------'}  {node['type'] or '-'}  "
-        f"{render.styled(node['title'], bold=True)}  {render.styled(node['id'], dim=True)}{cycle}"
-    )
-    children = node["children"]
-    for k, child in enumerate(children):
-        last = k == len(children) - 1
-        yield from _lines(
-            child,
-            child_lead + ("└── " if last else "├── "),
-            child_lead + ("    " if last else "│   "),
-        )
-
-
-def styled_cycle() -> str:
-    return "  " + render.styled("(cycle)", fg="yellow")

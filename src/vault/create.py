@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -12,26 +11,22 @@ from pathlib import Path
 from vault.atomic import create_exclusive
 from vault.catalog import Catalog, load_catalog
 from vault.errors import GitError, InvalidInput, OutsideVault
-from vault.model import Created
-from vault.notes import format_note, slugify
+from vault.locks import write_lock
+from vault.model import Created, NewNote
+from vault.notes import format_note, slugify, supplement_template
+from vault.repository import Repository
+from vault.text import parse_user_date
 from vault.vault import Vault
 
 DEFAULT_SUPPLEMENT_TYPE = "Technical Supplement"
 DEFAULT_ROOT_TYPE = "Note"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # How many "-2", "-3", ... suffixes to try before giving up on a name.
 MAX_SUFFIX = 1000
 
 
-def parse_iso_date(text: str, what: str = "date") -> str:
-    """Validate a YYYY-MM-DD date given by a user."""
-    text = text.strip()
-    try:
-        if not _ISO_DATE.match(text):
-            raise ValueError
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise InvalidInput(f"bad {what} {text!r}: use YYYY-MM-DD, e.g. 2026-02-14") from None
+def default_type(parent_id: str | None) -> str:
+    """The type of a new note given none: a supplement under a parent, else a plain note."""
+    return DEFAULT_SUPPLEMENT_TYPE if parent_id else DEFAULT_ROOT_TYPE
 
 
 def clean_title(title: str) -> str:
@@ -55,58 +50,51 @@ def plan_folder(catalog: Catalog, parent_id: str | None) -> Path:
 
 def new_note(
     vault: Vault,
+    request: NewNote,
+    repo: Repository | None,
     *,
     commit: bool = True,
     edit: Callable[[Path], None] | None = None,
-    **fields,
 ) -> Created:
-    """Create a note (see `create_note` for the fields) and commit it when in git.
+    """Create a note and commit it when the vault is in git.
 
     The parent is resolved and the file written under the vault's write lock, on a catalog
     read inside it, so a concurrent `vault mv` of the parent cannot leave the new note pointing
     at the parent's old path. The editor (--edit) runs after the lock is released: a person may
     take minutes there.
     """
-    from vault.history import WriteLock
-
-    with WriteLock(vault):
-        created = create_note(load_catalog(vault), **fields)
+    with write_lock(vault):
+        created = create_note(load_catalog(vault, repo), request)
     path = Path(created.path)
     if edit is not None:
         edit(path)
-    if commit:
-        sha, why = _commit(vault, path, f"vault: add {created.id}")
-        created = replace(created, commit=sha, commit_note=why)
+    if commit and repo is not None:
+        try:
+            sha = repo.commit([created.id], f"vault: add {created.id}")
+            created = replace(created, commit=sha)
+        except GitError as exc:
+            created = replace(created, commit_note=str(exc))
     return created
 
 
-def create_note(
-    catalog: Catalog,
-    *,
-    title: str,
-    body: str,
-    parent_ref: str | None = None,
-    note_type: str | None = None,
-    date: str | None = None,
-    tags: tuple[str, ...] = (),
-    yaml_front_matter: bool = False,
-    cwd_prefix: str | None = None,
-) -> Created:
+def create_note(catalog: Catalog, request: NewNote) -> Created:
     """Write a new note under its parent (not committed: `new_note` does that).
 
-    Everything is checked before anything is written, so an error leaves the vault as it was.
+    A blank body becomes a section template for the note's type. Everything is checked
+    before anything is written, so an error leaves the vault as it was.
     The name is `<date>-<slug>.md`, with -2, -3, ... when taken: the file is created
     exclusively, so concurrent writers each get their own name and nothing is overwritten.
     """
-    title = clean_title(title)
-    date = parse_iso_date(date) if date else dt.date.today().isoformat()
+    title = clean_title(request.title)
+    date = parse_user_date(request.date) if request.date else dt.date.today().isoformat()
+    parent_ref = request.parent_ref
     if parent_ref is not None and not parent_ref.strip():
         raise InvalidInput("the parent reference is empty")
-    parent_id = catalog.resolver.find(parent_ref, cwd_prefix) if parent_ref is not None else None
-    note_type = " ".join((note_type or "").split()) or (
-        DEFAULT_SUPPLEMENT_TYPE if parent_id else DEFAULT_ROOT_TYPE
+    parent_id = (
+        catalog.resolver.find(parent_ref, request.cwd_prefix) if parent_ref is not None else None
     )
-    tags = tuple(t.strip().lstrip("#") for t in tags if t.strip().lstrip("#"))
+    note_type = " ".join((request.note_type or "").split()) or default_type(parent_id)
+    tags = tuple(t.strip().lstrip("#") for t in request.tags if t.strip().lstrip("#"))
     folder = plan_folder(catalog, parent_id)
     text = format_note(
         title=title,
@@ -114,8 +102,8 @@ def create_note(
         note_type=note_type,
         parent=parent_id,
         tags=tags,
-        body=body,
-        yaml_front_matter=yaml_front_matter,
+        body=request.body if request.body.strip() else supplement_template(note_type),
+        yaml_front_matter=request.yaml_front_matter,
     )
     path = _create_unique(folder, f"{date}-{slugify(title)}", text)
     return Created(
@@ -139,16 +127,3 @@ def _create_unique(folder: Path, base: str, text: str) -> Path:
         except FileExistsError:
             continue
     raise InvalidInput(f"{MAX_SUFFIX} notes named {base}*.md already exist in {folder}")
-
-
-def _commit(vault: Vault, path: Path, message: str) -> tuple[str | None, str]:
-    """Commit the new note when the vault is in git; (sha, "") or (None, why not)."""
-    from vault.history import commit_files, find_repo
-
-    repo = find_repo(vault.root)
-    if repo is None:
-        return None, ""
-    try:
-        return commit_files(repo, vault.ensure_state_dir() / "locks", [path], message), ""
-    except GitError as exc:
-        return None, str(exc)

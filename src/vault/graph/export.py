@@ -1,18 +1,23 @@
-"""Write a LinkGraph out: JSON, GraphML, GEXF, Graphviz DOT, Mermaid, or an HTML page.
+"""Write the graph out: JSON, GraphML, GEXF, Graphviz DOT, Mermaid, or an HTML page.
 
-JSON, DOT, Mermaid and HTML are written directly (no networkx import, so they stay fast on
-big vaults); GraphML and GEXF go through networkx's writers, which Gephi, yEd and Cytoscape
-read. Every format lists nodes and edges in the graph's sorted order, so output is stable.
+GraphML and GEXF go through networkx's own writers, which Gephi, yEd and Cytoscape read;
+networkx has no writer for the other formats that needs no extra package (its DOT writer
+wants pydot or pygraphviz), so they are written here. Every format lists nodes and edges in
+the graph's stable order, so output is the same run after run.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vault.atomic import write_atomic
 from vault.errors import InvalidInput
-from vault.graph import PARENT, LinkGraph, to_networkx
+from vault.references import PARENT
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FORMATS = ("json", "graphml", "gexf", "dot", "mermaid", "html")
 
@@ -22,29 +27,29 @@ _PALETTE = (
 )  # fmt: skip
 
 
-def graph_dict(graph: LinkGraph) -> dict:
+def graph_dict(g: nx.MultiDiGraph) -> dict:
     """The `--format json` shape: {"directed": true, "nodes": [...], "edges": [...]}."""
     return {
         "directed": True,
         "nodes": [
             {
-                "id": n.id,
-                "title": n.title,
-                "date": n.date,
-                "type": n.type,
-                "tags": list(n.tags),
-                "missing": n.missing,
+                "id": node_id,
+                "title": a["title"],
+                "date": a["date"],
+                "type": a["type"],
+                "tags": list(a["tags"]),
+                "missing": a["missing"],
             }
-            for n in graph.nodes.values()
+            for node_id, a in g.nodes(data=True)
         ],
-        "edges": [{"source": e.source, "target": e.target, "kind": e.kind} for e in graph.edges],
+        "edges": [{"source": s, "target": t, "kind": k} for s, t, k in g.edges(keys=True)],
     }
 
 
-def to_json(graph: LinkGraph) -> str:
+def to_json(g: nx.MultiDiGraph) -> str:
     """The JSON shape with one node or edge per line: easy to diff, and several times faster
     than json.dumps(indent=...), which falls back to the pure-Python encoder."""
-    data = graph_dict(graph)
+    data = graph_dict(g)
 
     def block(items: list[dict]) -> str:
         if not items:
@@ -59,16 +64,36 @@ def to_json(graph: LinkGraph) -> str:
     )
 
 
-def to_graphml(graph: LinkGraph) -> str:
+def for_writers(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy networkx's GraphML and GEXF writers accept: they cannot store None or tuples,
+    so an absent date or type is left out and tags are joined with commas; a `label` (the
+    title) is what Gephi and yEd show."""
     import networkx as nx
 
-    return "\n".join(nx.generate_graphml(to_networkx(graph))) + "\n"
+    out = nx.MultiDiGraph()
+    for node_id, a in g.nodes(data=True):
+        attrs: dict[str, object] = {"label": a["title"], "title": a["title"]}
+        if a["date"]:
+            attrs["date"] = a["date"]
+        if a["type"]:
+            attrs["type"] = a["type"]
+        attrs["tags"] = ",".join(a["tags"])
+        attrs["missing"] = a["missing"]
+        out.add_node(node_id, **attrs)
+    out.add_edges_from(g.edges(keys=True, data=True))
+    return out
 
 
-def to_gexf(graph: LinkGraph) -> str:
+def to_graphml(g: nx.MultiDiGraph) -> str:
     import networkx as nx
 
-    return "\n".join(nx.generate_gexf(to_networkx(graph))) + "\n"
+    return "\n".join(nx.generate_graphml(for_writers(g))) + "\n"
+
+
+def to_gexf(g: nx.MultiDiGraph) -> str:
+    import networkx as nx
+
+    return "\n".join(nx.generate_gexf(for_writers(g))) + "\n"
 
 
 # --- Graphviz ----------------------------------------------------------------------------------
@@ -81,10 +106,10 @@ def _dot_quote(text: str) -> str:
     return '"' + text.replace("\n", "\\n") + '"'
 
 
-def to_dot(graph: LinkGraph) -> str:
+def to_dot(g: nx.MultiDiGraph) -> str:
     """Graphviz DOT: notes filled by type, missing notes dashed, Parent edges solid and
     link edges dashed. Render with `dot -Tsvg graph.dot -o graph.svg`."""
-    types = sorted({n.type for n in graph.nodes.values() if n.type})
+    types = sorted({t for _, t in g.nodes(data="type") if t})
     colour = {t: _PALETTE[k % len(_PALETTE)] for k, t in enumerate(types)}
     lines = [
         "digraph vault {",
@@ -92,17 +117,17 @@ def to_dot(graph: LinkGraph) -> str:
         '  node [shape=box, style="rounded,filled", fillcolor="#eeeeee", fontname="Helvetica"];',
         '  edge [color="#555555"];',
     ]
-    for n in graph.nodes.values():
-        label = n.title + (f"\n{n.date}" if n.date else "")
-        attrs = [f"label={_dot_quote(label)}", f"tooltip={_dot_quote(n.id)}"]
-        if n.missing:
+    for node_id, n in g.nodes(data=True):
+        label = n["title"] + (f"\n{n['date']}" if n["date"] else "")
+        attrs = [f"label={_dot_quote(label)}", f"tooltip={_dot_quote(node_id)}"]
+        if n["missing"]:
             attrs.append('style="rounded,dashed", fontcolor="#777777", color="#999999"')
-        elif n.type:
-            attrs.append(f'fillcolor="{colour[n.type]}"')
-        lines.append(f"  {_dot_quote(n.id)} [{', '.join(attrs)}];")
-    for e in graph.edges:
-        style = "[penwidth=1.6]" if e.kind == PARENT else '[style=dashed, color="#8a8f98"]'
-        lines.append(f"  {_dot_quote(e.source)} -> {_dot_quote(e.target)} {style};")
+        elif n["type"]:
+            attrs.append(f'fillcolor="{colour[n["type"]]}"')
+        lines.append(f"  {_dot_quote(node_id)} [{', '.join(attrs)}];")
+    for source, target, kind in g.edges(keys=True):
+        style = "[penwidth=1.6]" if kind == PARENT else '[style=dashed, color="#8a8f98"]'
+        lines.append(f"  {_dot_quote(source)} -> {_dot_quote(target)} {style};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -120,18 +145,18 @@ def mermaid_label(text: str) -> str:
     return "".join(f"#{ord(c)};" if c in _MERMAID_SPECIAL else c for c in text)
 
 
-def to_mermaid(graph: LinkGraph) -> str:
+def to_mermaid(g: nx.MultiDiGraph) -> str:
     """A Mermaid flowchart (GitHub renders it inside a ```mermaid block). Node ids are n0,
     n1, ... in id order; labels are titles with special characters escaped. Parent edges
     are solid arrows, links dotted, missing notes dashed."""
-    short = {node_id: f"n{k}" for k, node_id in enumerate(graph.nodes)}
+    short = {node_id: f"n{k}" for k, node_id in enumerate(g)}
     lines = ["flowchart LR"]
-    for node_id, n in graph.nodes.items():
-        tail = ":::missing" if n.missing else ""
-        lines.append(f'  {short[node_id]}["{mermaid_label(n.title)}"]{tail}')
-    for e in graph.edges:
-        arrow = "-->" if e.kind == PARENT else "-.->"
-        lines.append(f"  {short[e.source]} {arrow} {short[e.target]}")
+    for node_id, n in g.nodes(data=True):
+        tail = ":::missing" if n["missing"] else ""
+        lines.append(f'  {short[node_id]}["{mermaid_label(n["title"])}"]{tail}')
+    for source, target, kind in g.edges(keys=True):
+        arrow = "-->" if kind == PARENT else "-.->"
+        lines.append(f"  {short[source]} {arrow} {short[target]}")
     lines.append(f"  classDef missing {_MERMAID_MISSING}")
     return "\n".join(lines) + "\n"
 
@@ -139,13 +164,13 @@ def to_mermaid(graph: LinkGraph) -> str:
 # --- HTML --------------------------------------------------------------------------------------
 
 
-def to_html(graph: LinkGraph, title: str) -> str:
-    from vault.graph_html import render_html
+def to_html(g: nx.MultiDiGraph, title: str) -> str:
+    from vault.graph.html import render_html
 
-    return render_html(graph_dict(graph), title)
+    return render_html(graph_dict(g), title)
 
 
-def export(graph: LinkGraph, fmt: str, title: str = "vault graph") -> str:
+def export(graph: nx.MultiDiGraph, fmt: str, title: str = "vault graph") -> str:
     """The graph as text in format `fmt` (one of FORMATS)."""
     if fmt == "json":
         return to_json(graph)

@@ -8,9 +8,10 @@ nothing changed no Whoosh file is even opened. If a process dies between a commi
 manifest write, the next run simply writes those notes again (updates are idempotent).
 
 A missing, damaged or old-format index is rebuilt in a fresh folder and swapped in, with a
-one-line note on stderr. Writers are serialised by a file lock (.vault/locks/index.lock) and
-then by Whoosh's own write lock; both are waited on for VAULT_INDEX_TIMEOUT seconds (default
-60) before IndexBusy is raised. Readers take no lock.
+one-line note through the caller's `notify`. Writers are serialised by a file lock
+(index.lock in the vault's locks folder) and then by Whoosh's own write lock; both are waited
+on for VAULT_INDEX_TIMEOUT seconds (default 60) before IndexBusy is raised. Readers take no
+lock.
 
 whoosh is imported inside the functions that use it, so importing this module is cheap.
 """
@@ -20,11 +21,8 @@ from __future__ import annotations
 import errno
 import os
 import pickle
-import re
 import shutil
-import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -34,9 +32,9 @@ from pathlib import Path
 from vault.atomic import write_atomic
 from vault.catalog import Catalog
 from vault.errors import IndexBusy, VaultError
+from vault.model import IndexReport
+from vault.search.schema import SCHEMA_VERSION, document, make_schema, note_words, vocabulary_doc
 
-# Bump when the schema or what goes into a field changes: older indexes are then rebuilt.
-SCHEMA_VERSION = 2
 INDEX_FOLDER = "index"
 MANIFEST = "manifest.pickle"
 # Commit without merging until this many small segments pile up; then Whoosh merges them.
@@ -52,33 +50,19 @@ WRITER_LIMIT_MB = 256
 COMPOUND = False
 DEFAULT_TIMEOUT = 60.0
 
-# Searchable fields, for error messages and the query parser.
-TEXT_FIELDS = ("title", "body", "tags")
-QUERY_FIELDS = ("title", "body", "tags", "type", "parent", "date", "id")
-
-# Words offered as spelling suggestions: letters only, two or more.
-_WORD = re.compile(r"[^\W\d_]{2,}")
-# The id prefix and kind of vocabulary documents (never shown as hits).
-VOCAB = "~vocab"
-
 Progress = Callable[[int, int], None]
 Notify = Callable[[str], None]
 
 
-@dataclass
-class IndexReport:
-    """What bringing the index up to date did."""
+@dataclass(frozen=True, slots=True)
+class Unusable:
+    """Why the index on disk cannot be used as it is, so it must be built afresh."""
 
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    seconds: float = 0.0
-    # True when the whole index was built from scratch (first use, damage, --rebuild).
-    rebuilt: bool = False
-    # Why it was rebuilt ("" when it was not).
-    reason: str = ""
-    # Notes in the index afterwards.
-    notes: int = 0
+    # One line for the note on stderr.
+    reason: str
+    # True when the rebuild is no surprise, so no note is shown: there is no index yet (its
+    # first use), or the user asked for a rebuild.
+    expected: bool = False
 
 
 def index_dir(catalog: Catalog) -> Path:
@@ -92,88 +76,6 @@ def lock_timeout() -> float:
         return max(0.0, float(raw)) if raw else DEFAULT_TIMEOUT
     except ValueError:
         return DEFAULT_TIMEOUT
-
-
-def stderr_note(message: str) -> None:
-    print(f"vault: {message}", file=sys.stderr)
-
-
-# --- schema --------------------------------------------------------------------------------
-
-
-def make_schema():
-    from whoosh import fields
-    from whoosh.analysis import (
-        DelimitedAttributeFilter,
-        LowercaseFilter,
-        RegexTokenizer,
-        SpaceSeparatedTokenizer,
-        StemmingAnalyzer,
-    )
-
-    stemmed = StemmingAnalyzer()
-    plain = RegexTokenizer() | LowercaseFilter()
-    # Spelling suggestions need the words as written: a fuzzy term on a stemmed field with
-    # spelling=True looks in the unstemmed word list and then finds no postings. So unstemmed
-    # words live in their own field, and only in vocabulary documents (see vocabulary_doc):
-    # a copy of every note's words would double the postings and the indexing time.
-    counted = SpaceSeparatedTokenizer() | DelimitedAttributeFilter("^", "boost", 1.0, float)
-    return fields.Schema(
-        id=fields.ID(unique=True, stored=True),
-        title=fields.TEXT(analyzer=stemmed, field_boost=2.0, stored=True),
-        body=fields.TEXT(analyzer=stemmed),
-        tags=fields.KEYWORD(lowercase=True, commas=True, scorable=True, stored=True),
-        # `type:supplement` and `type:"technical supplement"` in queries...
-        type=fields.TEXT(analyzer=plain, stored=True),
-        # ...and the exact, case- and space-normalised type for --type.
-        kind=fields.ID(),
-        parent=fields.ID(stored=True),
-        date=fields.DATETIME(stored=True),
-        # TEXT is scorable, so it has a length column: without one, Whoosh stats a file for
-        # every posting it writes.
-        words=fields.TEXT(analyzer=counted, phrase=False),
-    )
-
-
-def vocabulary_doc(counts: Counter) -> dict:
-    """A vocabulary document: each word once, weighted by the number of notes that have it
-    (so Whoosh's corrector, which ranks by frequency, prefers common words). Written once per
-    build chunk and once per update; words of deleted notes linger until the next rebuild,
-    which is why a suggestion is only made when it finds something."""
-    text = " ".join(f"{word}^{n}" for word, n in counts.items())
-    return {"id": f"{VOCAB}/{uuid.uuid4().hex}", "kind": VOCAB, "words": text}
-
-
-def note_words(note) -> set[str]:
-    return set(_WORD.findall(f"{note.record.title}\n{note.body}".lower()))
-
-
-def normalize_type(note_type: str | None) -> str:
-    return " ".join((note_type or "").lower().split())
-
-
-def _document(note, parent: str | None) -> dict:
-    import datetime as dt
-
-    rec = note.record
-    doc = {
-        "id": rec.id,
-        "title": rec.title,
-        "body": note.body,
-    }
-    if rec.tags:
-        doc["tags"] = ",".join(rec.tags)
-    if rec.type:
-        doc["type"] = rec.type
-        doc["kind"] = normalize_type(rec.type)
-    if parent:
-        doc["parent"] = parent
-    if rec.date:
-        try:
-            doc["date"] = dt.datetime.fromisoformat(rec.date)
-        except ValueError:
-            pass
-    return doc
 
 
 # --- manifest ------------------------------------------------------------------------------
@@ -219,7 +121,7 @@ def _writing(catalog: Catalog, timeout: float):
     """Hold the vault's index lock (serialises vault processes that write the index)."""
     from vault.locks import LockTimeout, file_lock
 
-    lock = catalog.vault.ensure_state_dir() / "locks" / "index.lock"
+    lock = catalog.vault.locks_dir / "index.lock"
     try:
         with file_lock(lock, timeout=timeout):
             yield
@@ -253,22 +155,24 @@ def open_index(folder: Path):
     return open_dir(str(folder), schema=None)
 
 
-def check_index(folder: Path) -> str:
-    """ "" when the index in `folder` looks usable, else why not (for the rebuild note)."""
+def check_index(folder: Path) -> Unusable | None:
+    """None when the index in `folder` looks usable, else why not."""
     if not (folder / MANIFEST).exists():
-        return "no index yet" if not folder.exists() else "the index has no manifest"
+        if not folder.exists():
+            return Unusable("no index yet", expected=True)
+        return Unusable("the index has no manifest")
     if _load_manifest(folder) is None:
-        return "the index was made by another version"
+        return Unusable("the index was made by another version")
     try:
         ix = open_index(folder)
         fields = set(ix.schema.names())
         if fields != set(make_schema().names()):
-            return "the index was made by another version"
+            return Unusable("the index was made by another version")
         with ix.searcher() as s:
             s.doc_count()
     except Exception as exc:  # any failure to read it means: rebuild, it is derived data
-        return f"the index is damaged ({type(exc).__name__})"
-    return ""
+        return Unusable(f"the index is damaged ({type(exc).__name__})")
+    return None
 
 
 # --- updating ------------------------------------------------------------------------------
@@ -279,13 +183,13 @@ def update_index(
     *,
     rebuild: bool = False,
     progress: Progress | None = None,
-    notify: Notify | None = stderr_note,
+    notify: Notify | None = None,
 ) -> IndexReport:
     """Bring the index up to date with `catalog`, writing only what changed.
 
     With `rebuild`, build it from scratch. A missing, damaged or old-format index is rebuilt
-    too; `notify` (stderr by default) gets a one-line note saying why, unless it is simply
-    the first use. Raises IndexBusy when another process holds the lock past the timeout.
+    too; `notify` gets a one-line note saying why, unless it is simply the first use.
+    Raises IndexBusy when another process holds the lock past the timeout.
     """
     start = time.perf_counter()
     folder = index_dir(catalog)
@@ -295,7 +199,8 @@ def update_index(
             write, delete = _stale(catalog, manifest)
             if not write and not delete:
                 return IndexReport(seconds=time.perf_counter() - start, notes=len(manifest))
-    report = _locked_update(catalog, "rebuild" if rebuild else "", progress, notify)
+    requested = Unusable("a rebuild was asked for", expected=True) if rebuild else None
+    report = _locked_update(catalog, requested, progress, notify)
     report.seconds = time.perf_counter() - start
     return report
 
@@ -316,21 +221,22 @@ def repair_index(
     *,
     force: bool = False,
     progress: Progress | None = None,
-    notify: Notify | None = stderr_note,
+    notify: Notify | None = None,
 ) -> IndexReport:
     """After reading the index failed with `problem`: rebuild it if it still looks damaged
     (another process may have repaired or replaced it meanwhile), or in any case with force."""
     start = time.perf_counter()
-    report = _locked_update(catalog, problem if force else "", progress, notify, verify=True)
+    forced = Unusable(problem) if force else None
+    report = _locked_update(catalog, forced, progress, notify, verify=True)
     report.seconds = time.perf_counter() - start
     return report
 
 
 def _locked_update(
-    catalog: Catalog, forced: str, progress, notify, verify: bool = False
+    catalog: Catalog, forced: Unusable | None, progress, notify, verify: bool = False
 ) -> IndexReport:
-    """Under the lock: rebuild when `forced` (the reason) or the index is unusable, else apply
-    the changes. Another process may have done the work while this one waited."""
+    """Under the lock: rebuild when `forced` or the index is unusable, else apply the
+    changes. Another process may have done the work while this one waited."""
     folder = index_dir(catalog)
     try:
         return _locked_update_in(catalog, folder, forced, progress, notify, verify)
@@ -338,18 +244,20 @@ def _locked_update(
         raise _unwritable(folder, exc) from None
 
 
-def _locked_update_in(catalog: Catalog, folder: Path, forced: str, progress, notify, verify):
+def _locked_update_in(
+    catalog: Catalog, folder: Path, forced: Unusable | None, progress, notify, verify
+):
     timeout = lock_timeout()
     deadline = time.monotonic() + timeout
     with _writing(catalog, timeout):
         problem = forced
-        if not problem:
+        if problem is None:
             manifest = _load_manifest(folder)
             # Opening every segment costs time: only when the manifest is missing or reading
             # the index has just failed.
             if manifest is None or verify:
                 problem = check_index(folder)
-            if not problem:
+            if problem is None:
                 try:
                     return _apply(catalog, folder, manifest, deadline, progress)
                 except IndexBusy:
@@ -357,12 +265,11 @@ def _locked_update_in(catalog: Catalog, folder: Path, forced: str, progress, not
                 except Exception as exc:  # unreadable: rebuild, it is derived data
                     if isinstance(exc, OSError) and exc.errno in _CANNOT_WRITE:
                         raise
-                    problem = f"the index is damaged ({type(exc).__name__})"
-        first_use = problem == "no index yet"
-        if notify and not first_use and forced != "rebuild":
-            notify(f"{problem}; rebuilding the search index")
+                    problem = Unusable(f"the index is damaged ({type(exc).__name__})")
+        if notify and not problem.expected:
+            notify(f"{problem.reason}; rebuilding the search index")
         report = _rebuild(catalog, folder, progress)
-        report.reason = "" if first_use else problem
+        report.reason = "" if problem.expected else problem.reason
         return report
 
 
@@ -416,7 +323,7 @@ def _apply(catalog: Catalog, folder: Path, manifest: dict, deadline: float, prog
             except OSError:  # deleted since the walk: the next run removes it
                 continue
             parent = parents.get(note_id)
-            writer.update_document(**_document(note, parent))
+            writer.update_document(**document(note, parent))
             words.update(note_words(note))
             rec = note.record
             files[note_id] = (rec.mtime_ns, rec.size, parent)
@@ -465,7 +372,7 @@ def _rebuild(catalog: Catalog, folder: Path, progress) -> IndexReport:
                     except OSError:
                         continue
                     parent = parents.get(note_id)
-                    writer.add_document(**_document(note, parent))
+                    writer.add_document(**document(note, parent))
                     words.update(note_words(note))
                     files[note_id] = (note.record.mtime_ns, note.record.size, parent)
                     if progress:
@@ -487,3 +394,11 @@ def _rebuild(catalog: Catalog, folder: Path, progress) -> IndexReport:
         if fresh.exists():
             shutil.rmtree(fresh, ignore_errors=True)
     return IndexReport(added=len(files), rebuilt=True, notes=len(files))
+
+
+def refresh_if_present(catalog: Catalog, notify: Notify | None = None) -> IndexReport | None:
+    """Bring an existing index up to date (only the notes whose files changed are written);
+    None when the vault has no index yet, so `vault sync` never builds one."""
+    if not index_dir(catalog).exists():
+        return None
+    return update_index(catalog, notify=notify)

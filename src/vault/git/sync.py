@@ -1,81 +1,49 @@
 """`vault sync`: share a vault through an ordinary git remote.
 
-Commit what is pending under the notes folder, rebase onto the remote, push, and bring the
-search index up to date for what the pull brought in. Every git command goes through
-history.run_git (serialised with other vault processes, patient with index.lock).
+Commit what is pending under the notes folder, rebase onto the remote and push. Every git
+command that changes the repository goes through GitRepository.run (serialised with other
+vault processes, patient with index.lock).
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from vault.errors import GitError
-from vault.history import (
-    WriteLock,
-    has_commits,
-    locks_dir,
-    pathspec,
-    repo_top,
-    require_repo,
-    run_git,
-)
-from vault.vault import Vault
-
-
-@dataclass
-class SyncResult:
-    """What `vault sync` did."""
-
-    # The commit holding the pending changes under the notes folder, or None (none pending).
-    committed: str | None
-    # Ids of the notes the pull changed (added, edited, renamed to, or deleted), sorted.
-    pulled: list[str]
-    # True when the remote branch was updated.
-    pushed: bool
-    # What bringing the search index up to date did (IndexReport as a dict), or None when
-    # the vault has no search index yet.
-    index: dict | None
-    remote: str = ""
-    branch: str = ""
-
+from vault.git.repo import GitRepository
+from vault.locks import write_lock
+from vault.model import SyncResult
 
 # How many times to fetch, rebase and push again when someone else pushed in between.
 PUSH_ATTEMPTS = 3
 
 
-def sync(vault: Vault, remote: str | None = None) -> SyncResult:
-    """Commit pending changes under the notes folder, pull with rebase, push, and refresh the
-    search index for what the pull changed.
+def sync(repo: GitRepository, remote: str | None = None) -> SyncResult:
+    """Commit pending changes under the notes folder, pull with rebase, push.
 
     A conflict aborts the rebase, so the repository is as it was before the pull with the
     local commit intact, and raises GitError naming the conflicting notes.
     """
-    repo = require_repo(vault.root)
     # Never wait for a password prompt: an unreachable remote is an error, not a hang.
-    repo.git.update_environment(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="", SSH_ASKPASS="")
-    lock_dir = locks_dir(vault)
-    with WriteLock(vault):
+    repo.git.git.update_environment(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="", SSH_ASKPASS="")
+    with write_lock(repo.vault):
         _check_ready(repo)
-        branch = repo.active_branch.name
+        branch = repo.git.active_branch.name
         remote, remote_branch = _remote_for(repo, branch, remote)
-        committed = _commit_pending(repo, vault, lock_dir)
-        if not has_commits(repo):
+        committed = _commit_pending(repo)
+        if not repo.has_commits():
             raise GitError("nothing to sync yet: the repository has no commits and no notes")
         pulled: set[str] = set()
         pushed = False
         for attempt in range(PUSH_ATTEMPTS):
-            fetched = _fetch(repo, lock_dir, remote, remote_branch)
+            fetched = _fetch(repo, remote, remote_branch)
             if fetched is not None:
-                pulled |= _pull(repo, vault, lock_dir, remote, remote_branch, fetched)
-            head = repo.git.rev_parse("HEAD")
+                pulled |= _pull(repo, remote, remote_branch, fetched)
+            head = repo.git.git.rev_parse("HEAD")
             if head == fetched:
                 break
             try:
-                run_git(
-                    repo, lock_dir, "push", "--quiet", remote, f"HEAD:refs/heads/{remote_branch}"
-                )
+                repo.run("push", "--quiet", remote, f"HEAD:refs/heads/{remote_branch}")
             except GitError as exc:
                 text = f"{exc} {getattr(exc.__cause__, 'stderr', '')}"
                 rejected = "rejected" in text or "fetch first" in text or "non-fast" in text
@@ -84,12 +52,11 @@ def sync(vault: Vault, remote: str | None = None) -> SyncResult:
                 raise _remote_error(repo, remote, "push", exc) from None
             pushed = True
             break
-    index = _refresh_index(vault) if pulled or committed else None
-    return SyncResult(committed, sorted(pulled), pushed, index, remote, remote_branch)
+    return SyncResult(committed, tuple(sorted(pulled)), pushed, remote, remote_branch)
 
 
-def _check_ready(repo) -> None:
-    git_dir = Path(repo.git_dir)
+def _check_ready(repo: GitRepository) -> None:
+    git_dir = Path(repo.git.git_dir)
     if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
         raise GitError(
             "a rebase is in progress; finish it (`git rebase --continue`) or abort it "
@@ -97,18 +64,18 @@ def _check_ready(repo) -> None:
         )
     if (git_dir / "MERGE_HEAD").exists():
         raise GitError("a merge is in progress; finish or abort it, then sync again")
-    if repo.head.is_detached:
+    if repo.git.head.is_detached:
         raise GitError("HEAD is detached; check out a branch (`git switch main`) to sync")
 
 
-def _remote_for(repo, branch: str, remote: str | None) -> tuple[str, str]:
+def _remote_for(repo: GitRepository, branch: str, remote: str | None) -> tuple[str, str]:
     """(remote, branch on the remote): --remote, else the branch's upstream, else origin."""
-    reader = repo.config_reader()
+    reader = repo.git.config_reader()
     section = f'branch "{branch}"'
     upstream_remote = reader.get_value(section, "remote", "") if reader.has_section(section) else ""
     merge = reader.get_value(section, "merge", "") if reader.has_section(section) else ""
     name = remote or upstream_remote or "origin"
-    names = [r.name for r in repo.remotes]
+    names = [r.name for r in repo.git.remotes]
     if name not in names:
         known = f" (this repository has: {', '.join(names)})" if names else ""
         raise GitError(
@@ -121,10 +88,10 @@ def _remote_for(repo, branch: str, remote: str | None) -> tuple[str, str]:
     return name, remote_branch
 
 
-def _commit_pending(repo, vault: Vault, lock_dir: Path) -> str | None:
+def _commit_pending(repo: GitRepository) -> str | None:
     """Commit every change under the notes folder (and nothing outside it)."""
-    spec = pathspec(repo, vault.notes_dir)
-    status = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", spec)
+    spec = repo.notes_spec
+    status = repo.git.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", spec)
     paths: list[str] = []
     tokens = status.split("\0")
     i = 0
@@ -137,28 +104,25 @@ def _commit_pending(repo, vault: Vault, lock_dir: Path) -> str | None:
         i += 1
     if not paths:
         return None
-    top = repo_top(repo)
-    ids = sorted({os.path.relpath(top / p, vault.root).replace(os.sep, "/") for p in paths})
+    ids = sorted({repo.vault_path(p) for p in paths})
     notes = [i for i in ids if i.lower().endswith(".md")]
     n = len(notes)
     subject = f"vault: sync {n} note{'s' if n != 1 else ''}"
     if len(ids) != n:
         subject += f" ({len(ids) - n} other file{'s' if len(ids) - n != 1 else ''})"
     message = subject + "\n\n" + "".join(f"- {i}\n" for i in ids)
-    run_git(repo, lock_dir, "add", "--all", "--", spec)
-    run_git(repo, lock_dir, "commit", "--quiet", "--only", "-m", message, "--", spec)
-    return repo.git.rev_parse("HEAD")
+    repo.run("add", "--all", "--", spec)
+    repo.run("commit", "--quiet", "--only", "-m", message, "--", spec)
+    return repo.git.git.rev_parse("HEAD")
 
 
-def _fetch(repo, lock_dir: Path, remote: str, branch: str) -> str | None:
+def _fetch(repo: GitRepository, remote: str, branch: str) -> str | None:
     """Fetch the remote branch; its sha, or None when the remote does not have it yet."""
     try:
-        heads = run_git(repo, lock_dir, "ls-remote", "--heads", remote, f"refs/heads/{branch}")
+        heads = repo.run("ls-remote", "--heads", remote, f"refs/heads/{branch}")
         if not heads.strip():
             return None
-        run_git(
-            repo,
-            lock_dir,
+        repo.run(
             "fetch",
             "--quiet",
             "--no-tags",
@@ -167,12 +131,12 @@ def _fetch(repo, lock_dir: Path, remote: str, branch: str) -> str | None:
         )
     except GitError as exc:
         raise _remote_error(repo, remote, "fetch from", exc) from None
-    return repo.git.rev_parse(f"refs/remotes/{remote}/{branch}")
+    return repo.git.git.rev_parse(f"refs/remotes/{remote}/{branch}")
 
 
-def _remote_error(repo, remote: str, verb: str, exc: GitError) -> GitError:
+def _remote_error(repo: GitRepository, remote: str, verb: str, exc: GitError) -> GitError:
     try:
-        url = repo.remote(remote).url
+        url = repo.git.remote(remote).url
     except ValueError:
         url = "?"
     stderr = str(getattr(exc.__cause__, "stderr", "") or "")
@@ -186,13 +150,14 @@ def _remote_error(repo, remote: str, verb: str, exc: GitError) -> GitError:
     return GitError(f"could not {verb} remote {remote!r} ({url}): {detail}")
 
 
-def _pull(repo, vault: Vault, lock_dir: Path, remote: str, branch: str, fetched: str) -> set[str]:
+def _pull(repo: GitRepository, remote: str, branch: str, fetched: str) -> set[str]:
     """Rebase local commits onto `fetched`; the ids of the notes that brought in."""
     import git
 
-    head = repo.git.rev_parse("HEAD")
+    cmd = repo.git.git
+    head = cmd.rev_parse("HEAD")
     try:
-        base = repo.git.merge_base(head, fetched)
+        base = cmd.merge_base(head, fetched)
     except git.GitCommandError:
         raise GitError(
             f"the local branch and {remote}/{branch} share no history; "
@@ -200,26 +165,22 @@ def _pull(repo, vault: Vault, lock_dir: Path, remote: str, branch: str, fetched:
         ) from None
     if base == fetched:
         return set()  # nothing new on the remote
-    spec = pathspec(repo, vault.notes_dir)
-    changed = repo.git.diff("--name-status", "-z", "--no-renames", base, fetched, "--", spec)
-    top = repo_top(repo)
+    changed = cmd.diff("--name-status", "-z", "--no-renames", base, fetched, "--", repo.notes_spec)
     pulled = set()
     tokens = [t for t in changed.split("\0") if t]
     for path in tokens[1::2]:
-        note = os.path.relpath(top / path, vault.root).replace(os.sep, "/")
+        note = repo.vault_path(path)
         if note.lower().endswith(".md"):
             pulled.add(note)
     try:
-        run_git(repo, lock_dir, "rebase", "--quiet", "--autostash", fetched)
+        repo.run("rebase", "--quiet", "--autostash", fetched)
     except GitError as exc:
-        conflicts = repo.git.diff("--name-only", "--diff-filter=U", "-z").split("\0")
+        conflicts = cmd.diff("--name-only", "--diff-filter=U", "-z").split("\0")
         try:
-            repo.git.rebase("--abort")
+            cmd.rebase("--abort")
         except git.GitCommandError:
             pass
-        ids = sorted(
-            os.path.relpath(top / p, vault.root).replace(os.sep, "/") for p in conflicts if p
-        )
+        ids = sorted(repo.vault_path(p) for p in conflicts if p)
         if not ids:
             raise GitError(f"{exc} (the rebase was aborted; nothing was pushed)") from None
         raise GitError(
@@ -229,20 +190,3 @@ def _pull(repo, vault: Vault, lock_dir: Path, remote: str, branch: str, fetched:
             "`git rebase --continue`, then `vault sync` again"
         ) from None
     return pulled
-
-
-def _refresh_index(vault: Vault) -> dict | None:
-    """Bring the search index up to date (an incremental refresh touches only the notes whose
-    files changed); None when the vault has no index yet, so sync never builds one."""
-    from dataclasses import asdict
-
-    from vault.catalog import load_catalog
-
-    try:
-        from vault.index import index_dir, update_index
-    except ImportError:  # a build without search
-        return None
-    catalog = load_catalog(vault)
-    if not index_dir(catalog).exists():
-        return None
-    return asdict(update_index(catalog, notify=None))

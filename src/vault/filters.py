@@ -1,0 +1,72 @@
+"""Which notes `list` and `search` keep: one NoteFilter, one set of rules.
+
+A note passes when it is of the filter's type (compared folded: any case, any spacing), dated
+within [since, until] (undated notes drop out only when a bound is given), and within the id
+scope: below `under` through Parent, and changed in git since `changed_since` / by `author`.
+`list` applies all of it to records here; `search` applies the id scope from here and the
+type and dates through the index, which stores the folded type and the date for exactly this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from vault.model import NoteFilter, NoteRecord
+from vault.references import descendants
+from vault.repository import Repository
+from vault.text import fold
+
+if TYPE_CHECKING:
+    from vault.catalog import Catalog
+
+
+def record_matches(rec: NoteRecord, flt: NoteFilter) -> bool:
+    """The type and date rules."""
+    if flt.note_type is not None and fold(rec.type) != fold(flt.note_type):
+        return False
+    if flt.since and (rec.date is None or rec.date < flt.since):
+        return False
+    return not (flt.until and (rec.date is None or rec.date > flt.until))
+
+
+def id_scope(
+    catalog: Catalog,
+    flt: NoteFilter,
+    repo: Repository | None,
+    cwd_prefix: str | None = None,
+) -> set[str] | None:
+    """The ids the `under` and git rules allow, or None when neither is given."""
+    scope: set[str] | None = None
+    if flt.under is not None:
+        scope = descendants(catalog, catalog.resolver.find(flt.under, cwd_prefix))
+    if flt.uses_git:
+        from vault.errors import NotAGitRepo
+
+        if repo is None:
+            raise NotAGitRepo(
+                f"{catalog.vault.root} is not inside a git work tree, so --changed-since and "
+                "--author have no history to look at (run `git init` there first)"
+            )
+        changed = repo.changed_notes(flt.changed_since, flt.author, "--changed-since")
+        scope = changed if scope is None else scope & changed
+    return scope
+
+
+def select_notes(
+    catalog: Catalog,
+    flt: NoteFilter,
+    repo: Repository | None = None,
+    cwd_prefix: str | None = None,
+) -> list[NoteRecord]:
+    """The notes passing `flt`, newest first."""
+    scope = id_scope(catalog, flt, repo, cwd_prefix)
+    return [
+        rec
+        for rec in newest_first(catalog.records.values())
+        if (scope is None or rec.id in scope) and record_matches(rec, flt)
+    ]
+
+
+def newest_first(records: Iterable[NoteRecord]) -> list[NoteRecord]:
+    return sorted(records, key=lambda r: (r.date or "", r.id), reverse=True)

@@ -1,0 +1,122 @@
+"""The parts of the graph a user asks for, and the ways through it, with networkx's own
+algorithms."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vault.errors import InvalidInput
+from vault.model import PathStep
+from vault.references import KINDS
+from vault.text import fold
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+def select(
+    g: nx.MultiDiGraph,
+    *,
+    kind: str = "all",
+    note_type: str | None = None,
+    root: str | None = None,
+    depth: int = 1,
+) -> nx.MultiDiGraph:
+    """The part of the graph a user asked for, filters applied in this order:
+
+    `kind` keeps only edges of that kind ("parent", "link" or "all"), and drops missing
+    targets left without edges; `note_type` keeps only notes of that type (any case) and the
+    edges between them; `root` keeps the notes within `depth` steps of it, any direction.
+    The result is a graph of its own (a copy), in the same stable order.
+    """
+    import networkx as nx
+
+    if kind not in ("all", *KINDS):
+        raise InvalidInput(f"unknown edge kind {kind!r}; use parent, link or all")
+    view = g
+    if kind != "all":
+        view = nx.subgraph_view(view, filter_edge=lambda s, t, k: k == kind)
+        touched = {n for edge in view.edges() for n in edge}
+        view = view.subgraph(
+            n for n, missing in view.nodes(data="missing") if not missing or n in touched
+        )
+    if note_type is not None:
+        want = fold(note_type)
+        view = view.subgraph(
+            n for n, a in view.nodes(data=True) if not a["missing"] and fold(a["type"]) == want
+        )
+    if root is not None:
+        if depth < 0:
+            raise InvalidInput(f"--depth must be 0 or more, not {depth}")
+        if root not in view:
+            raise InvalidInput(f"{root} is not in the graph once --type/--kind are applied")
+        view = view.subgraph(neighbourhood(view, root, depth))
+    return _ordered_copy(view)
+
+
+def neighbourhood(g: nx.MultiDiGraph, root: str, depth: int) -> set[str]:
+    """Ids within `depth` edges of `root`, ignoring direction (root included)."""
+    import networkx as nx
+
+    undirected = g.to_undirected(as_view=True)
+    return set(nx.single_source_shortest_path_length(undirected, root, cutoff=depth))
+
+
+def _ordered_copy(view) -> nx.MultiDiGraph:
+    """A real graph with the view's nodes in id order and edges in (source, target, kind)
+    order: subgraph views keep the order of the graph they filter, which is that order."""
+    import networkx as nx
+
+    out = nx.MultiDiGraph()
+    out.add_nodes_from(view.nodes(data=True))
+    out.add_edges_from(view.edges(keys=True, data=True))
+    return out
+
+
+def components(g: nx.MultiDiGraph) -> list[list[str]]:
+    """Weakly connected components, largest first (then by smallest id), each sorted."""
+    import networkx as nx
+
+    comps = [sorted(c) for c in nx.weakly_connected_components(g)]
+    comps.sort(key=lambda c: (-len(c), c[0]))
+    return comps
+
+
+def shortest_path(g: nx.MultiDiGraph, source: str, target: str) -> list[PathStep] | None:
+    """The fewest parent/link edges from `source` to `target`, ignoring direction and never
+    passing through a missing note: [] when source is target, None when not connected.
+    Each step takes a Parent edge over a link, and an edge pointing along the path over one
+    pointing against it."""
+    import networkx as nx
+
+    if source == target:
+        return []
+    notes = g.subgraph(n for n, missing in g.nodes(data="missing") if not missing)
+    if source not in notes or target not in notes:
+        return None
+    # Breadth first with neighbours in id order: of several shortest chains, the one through
+    # the smaller ids, so the answer is the same on every run.
+    prev = {source: source}
+    undirected = notes.to_undirected(as_view=True)
+    for node, parent in nx.bfs_predecessors(undirected, source, sort_neighbors=sorted):
+        prev[node] = parent
+        if node == target:
+            break
+    if target not in prev:
+        return None
+    chain = [target]
+    while chain[-1] != source:
+        chain.append(prev[chain[-1]])
+    chain.reverse()
+    steps = []
+    for a, b in zip(chain, chain[1:], strict=False):
+        forward = set(g[a][b]) if g.has_edge(a, b) else set()
+        backward = set(g[b][a]) if g.has_edge(b, a) else set()
+        kind, direction = next(
+            (k, d)
+            for k in KINDS
+            for d, ks in (("forward", forward), ("backward", backward))
+            if k in ks
+        )
+        steps.append(PathStep(a, b, kind, direction))
+    return steps

@@ -1,0 +1,1 @@
+"""`vault mv`: plan (pure), rewrite (one note's text), apply (the transaction)."""

@@ -1,0 +1,131 @@
+"""The query language: Whoosh's, checked first for what Whoosh would silently misread, and
+the filter that keeps only the notes a NoteFilter's type and dates allow."""
+
+from __future__ import annotations
+
+import re
+
+from vault.errors import InvalidInput
+from vault.model import NoteFilter
+from vault.search.schema import QUERY_FIELDS, TEXT_FIELDS, VOCAB
+from vault.text import day_start, fold
+
+# Words of the query language that are not search terms.
+OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+_FIELD_PREFIX = re.compile(r"(?<![\w\\])([A-Za-z_]\w*):(?=[^\s)])")
+_DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]|\{[^}]*\}|[<>]=?\S+|\S+)")
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+_DANGLING = re.compile(r"^(?:AND|OR|ANDNOT|ANDMAYBE)\b|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)$")
+
+
+def check_syntax(text: str) -> None:
+    """Reject what Whoosh would silently misread: unclosed quotes, brackets, unknown fields."""
+    unescaped = re.sub(r"\\.", "", text)
+    if unescaped.count('"') % 2:
+        raise InvalidInput(f"malformed query {text!r}: a double quote is not closed")
+    outside = re.sub(r'"[^"]*"', '""', unescaped)
+    for open_, close in ("()", "[]", "{}"):
+        depth = 0
+        for ch in outside:
+            depth += (ch == open_) - (ch == close)
+            if depth < 0:
+                break
+        if depth:
+            raise InvalidInput(f"malformed query {text!r}: unbalanced {open_}{close}")
+    if _DANGLING.search(outside.strip()):
+        raise InvalidInput(
+            f"malformed query {text!r}: AND, OR and NOT need a term on each side they join"
+        )
+    empty = re.search(r"(?<![\w\\])([A-Za-z_]\w*):(?=\s|$|\))", outside)
+    if empty:
+        raise InvalidInput(
+            f"malformed query {text!r}: {empty.group(1)}: needs a value, e.g. {empty.group(1)}:word"
+        )
+    for m in _FIELD_PREFIX.finditer(outside):
+        if m.group(1) not in QUERY_FIELDS:
+            raise InvalidInput(
+                f"malformed query {text!r}: unknown field {m.group(1)!r}; fields are "
+                + ", ".join(QUERY_FIELDS)
+                + ' (put text with ":" in quotes to search for it literally)'
+            )
+
+
+def parse_query(schema, text: str):
+    """The Whoosh query for `text`; InvalidInput when a part of it cannot be understood."""
+    from whoosh import qparser
+
+    # Whoosh's date parser misreads ISO dates with dashes inside ranges: write them compactly.
+    compact = _DATE_CLAUSE.sub(lambda m: _ISO_DAY.sub(r"\1\2\3", m.group(0)), text)
+    problems: list[str] = []
+    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.GtLtPlugin())
+    if "date:" in text:  # the date parser is costly to set up
+        from whoosh.qparser.dateparse import DateParserPlugin
+
+        parser.add_plugin(DateParserPlugin(free=False, callback=lambda e: problems.append(str(e))))
+    try:
+        q = parser.parse(compact)
+    except Exception as exc:  # the parser's own errors have no common base class
+        raise InvalidInput(f"malformed query {text!r}: {exc}") from None
+    if problems:
+        raise InvalidInput(f"malformed query {text!r}: cannot read the date in it")
+    if _has_error(q):
+        raise InvalidInput(f"malformed query {text!r}: Whoosh could not read part of it")
+    return _positive(q)
+
+
+def _positive(q):
+    """`NOT x` alone means every note without x (Whoosh would match nothing)."""
+    from whoosh import query
+
+    if isinstance(q, query.Not):
+        return query.AndNot(query.Every(), q.query)
+    if (
+        isinstance(q, query.And)
+        and q.subqueries
+        and all(isinstance(c, query.Not) for c in q.subqueries)
+    ):
+        return query.AndNot(query.Every(), query.Or([c.query for c in q.subqueries]))
+    return q
+
+
+def _has_error(q) -> bool:
+    from whoosh.query import Query
+
+    if type(q).__name__ == "ErrorQuery":
+        return True
+    return any(_has_error(c) for c in q.children()) if isinstance(q, Query) else False
+
+
+def vocabulary():
+    """The query matching vocabulary documents, which are never hits."""
+    from whoosh import query
+
+    return query.Term("kind", VOCAB)
+
+
+def note_filter(searcher, flt: NoteFilter, scope: set[str] | None):
+    """None (no filter) or the set of document numbers hits must come from: the notes of the
+    filter's type (the index's `kind` is the folded type) dated within its bounds (an
+    undated document has no date, so a bound drops it), within the id `scope`."""
+    from whoosh import query
+
+    parts = []
+    if flt.note_type:
+        parts.append(query.Term("kind", fold(flt.note_type)))
+    if flt.since or flt.until:
+        start = day_start(flt.since) if flt.since else None
+        end = day_start(flt.until) if flt.until else None
+        parts.append(query.DateRange("date", start, end))
+    docs = None
+    if scope is not None:
+        docs = set()
+        for note_id in scope:
+            docnum = searcher.document_number(id=note_id)
+            if docnum is not None:
+                docs.add(docnum)
+    if parts:
+        matching = set(searcher.docs_for_query(query.And(parts)))
+        docs = matching if docs is None else docs & matching
+    return docs

@@ -1,0 +1,82 @@
+"""Text rules shared by every module: how names are compared, and how dates are read.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from vault.errors import InvalidInput
+
+
+def fold(text: str | None) -> str:
+    """The form names are compared in: lower case, runs of white space as one space, trimmed.
+    Titles, types and references all match each other this way."""
+    return " ".join((text or "").lower().split())
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A date at the start of a metadata value: 2026-02-14, 2026/2/14, 2026.02.14, 2026-02-14T10:00.
+_DATE_PREFIX = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T ])")
+# A leading YYYY-MM-DD in a file name.
+_FILENAME_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+
+
+def iso_day(text: str) -> str | None:
+    """`text` when it is a real YYYY-MM-DD date, else None."""
+    if not _ISO_DAY.match(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_user_date(text: str, what: str = "date") -> str:
+    """A YYYY-MM-DD date typed by a user; InvalidInput saying how to write it otherwise."""
+    day = iso_day(text.strip())
+    if day is None:
+        raise InvalidInput(f"bad {what} {text.strip()!r}: use YYYY-MM-DD, e.g. 2026-02-14")
+    return day
+
+
+def filename_date(stem: str) -> str | None:
+    """The real date a file name starts with (2026-02-14-x), else None."""
+    m = _FILENAME_DATE.match(stem)
+    return iso_day(m.group(1)) if m else None
+
+
+def metadata_date(value: object) -> tuple[str | None, str]:
+    """(ISO date, problem) of a metadata value: a date or datetime, text starting with a
+    year-month-day, or epoch seconds or milliseconds (Dendron writes those)."""
+    if value is None or value == "":
+        return None, ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat(), ""
+    if isinstance(value, dt.date):
+        return value.isoformat(), ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = value / 1000 if value > 1e11 else value
+        try:
+            return dt.datetime.fromtimestamp(seconds, dt.UTC).date().isoformat(), ""
+        except (OverflowError, OSError, ValueError):
+            return None, f"unrecognised date {value!r}"
+    text = str(value).strip()
+    m = _DATE_PREFIX.match(text)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat(), ""
+        except ValueError:
+            pass
+    if text.isdigit():
+        return metadata_date(int(text))
+    return None, f"unrecognised date {text!r}"
+
+
+def day_start(iso: str) -> dt.datetime:
+    """Midnight at the start of an ISO day (what the search index stores dates as)."""
+    return dt.datetime.fromisoformat(iso)
