@@ -76,25 +76,21 @@ def plural(n: int, word: str) -> str:
 # --- JSON shapes ---------------------------------------------------------------------------------
 
 
+def _head(item: NoteRecord | Hit | Backlink | TreeNode) -> dict:
+    """{"id", "title", "date", "type"}: how every shape names a note."""
+    return {"id": item.id, "title": item.title, "date": item.date, "type": item.type}
+
+
 def summary(rec: NoteRecord, catalog: Catalog) -> dict:
     """{"id", "title", "date", "type", "parent"}: one note in `list`."""
-    return {
-        "id": rec.id,
-        "title": rec.title,
-        "date": rec.date,
-        "type": rec.type,
-        "parent": catalog.parent_id(rec.id),
-    }
+    return {**_head(rec), "parent": catalog.parent_id(rec.id)}
 
 
 def note_dict(note: Note, catalog: Catalog) -> dict:
     """`show`: the note, its resolved parent and children, metadata and body."""
     rec = note.record
     return {
-        "id": rec.id,
-        "title": rec.title,
-        "date": rec.date,
-        "type": rec.type,
+        **_head(rec),
         "parent": catalog.parent_id(rec.id),
         "parent_ref": rec.parent_ref,
         "children": catalog.children.get(rec.id, []),
@@ -120,10 +116,7 @@ def created_dict(c: Created) -> dict:
 def hit_dict(hit: Hit) -> dict:
     """One search or related result."""
     return {
-        "id": hit.id,
-        "title": hit.title,
-        "date": hit.date,
-        "type": hit.type,
+        **_head(hit),
         "parent": hit.parent,
         "score": hit.score,
         "snippet": hit.snippet,
@@ -143,21 +136,13 @@ def index_dict(report: IndexReport) -> dict:
 
 
 def backlink_dict(b: Backlink) -> dict:
-    return {
-        "id": b.id,
-        "title": b.title,
-        "date": b.date,
-        "type": b.type,
-        "kind": b.kind,
-        "line": b.line,
-        "raw": b.raw,
-    }
+    return {**_head(b), "kind": b.kind, "line": b.line, "raw": b.raw}
 
 
 def tree_dict(node: TreeNode) -> dict:
     """{"id", "title", "date", "type", "children": [...]}, plus "cycle": true on a note met
     again on its own branch."""
-    out = {"id": node.id, "title": node.title, "date": node.date, "type": node.type}
+    out = _head(node)
     if node.cycle:
         out["cycle"] = True
     out["children"] = [tree_dict(c) for c in node.children]
