@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test lint pytest bench system-deps clean
+.PHONY: demo test test-fast lint pytest bench system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: $(VENV)/.installed
 
 ## test: install vault with test extras (and Chromium, Graphviz when missing), run everything
 test: $(VENV)/.installed-test system-deps lint pytest
+
+## test-fast: the same minus the tests marked slow (a few seconds each); `make test` runs all
+test-fast: $(VENV)/.installed-test system-deps lint
+	$(PY) -m pytest -m "not slow"
 
 system-deps:
 	bash scripts/ensure-system-deps.sh

@@ -75,6 +75,13 @@ def browser():
             b.close()
 
 
+def state_dir(root: Path) -> Path:
+    """Where vault keeps the derived data (index, cache, locks) of the vault at `root`."""
+    from vault.vault import open_vault
+
+    return open_vault(root).state_dir
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under root (except .git and .vault) with its bytes: "nothing was written"."""
     out = {}
@@ -148,9 +155,12 @@ def run():
     return _run
 
 
-def run_process(root: Path | None, *args: str, input: str | None = None, cwd=None, env=None):
-    """The CLI as a separate process (python -m vault), as an agent would call it."""
-    argv = [sys.executable, "-m", "vault"]
+def run_process(
+    root: Path | None, *args: str, input: str | None = None, cwd=None, env=None, wrap=()
+):
+    """The CLI as a separate process (python -m vault), as an agent would call it; `wrap` is
+    a command to run it under (e.g. setpriv)."""
+    argv = [*wrap, sys.executable, "-m", "vault"]
     argv += (["--vault", str(root)] if root is not None else []) + list(args)
     proc = subprocess.run(
         argv,

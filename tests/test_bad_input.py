@@ -75,15 +75,24 @@ def test_huge_file_is_listed_with_a_warning(run, vault_copy):
     assert "only the first 4 MiB is read" in res.stderr
 
 
-def test_unreadable_file_is_listed(run, vault_copy):
+def test_unreadable_file_is_listed(vault_copy):
+    """As root the file would be readable anyway: the CLI then runs without the capabilities
+    that let root ignore file permissions (setpriv drops them), as any other user would."""
     import os
+    import shutil
 
-    if os.geteuid() == 0:
-        pytest.skip("root can read any file")
+    from conftest import run_process
+
     p = vault_copy / "memory" / "locked.md"
     p.write_text("# Locked\n", encoding="utf-8")
     p.chmod(0)
-    res = run(vault_copy, "list", "--json")
+    wrap: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "setpriv (util-linux) is needed to test unreadable files as root"
+        wrap = [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
+    res = run_process(vault_copy, "list", "--json", wrap=wrap)
+    assert res.exit_code == 0, res.stderr
     assert "memory/locked.md" in {n["id"] for n in json.loads(res.stdout)}
     assert "cannot read the file" in res.stderr
 

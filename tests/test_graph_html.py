@@ -7,6 +7,8 @@ import random
 import re
 from pathlib import Path
 
+import pytest
+
 from vault.graph.html import render_html
 
 READY_TIMEOUT_MS = 30_000
@@ -311,6 +313,7 @@ def test_hostile_ids_round_trip(browser, tmp_path: Path) -> None:
     gp.finish()
 
 
+@pytest.mark.slow
 def test_large_graph_loads(browser, tmp_path: Path) -> None:
     data = large_graph()
     gp = GraphPage(browser, tmp_path, data)

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import GIT_ENV, run_process
+from conftest import GIT_ENV, run_process, state_dir
 from search_helpers import (
     copy_vault,
     ids_of,
@@ -155,7 +155,7 @@ def test_first_use_builds_quietly(run, vault_copy):
     res = run(vault_copy, "search", "exosome", "--paths")
     assert res.exit_code == 0 and len(res.stdout.splitlines()) == 4
     assert res.stderr == ""
-    assert (vault_copy / ".vault" / ".gitignore").read_text() == "*\n"
+    assert (state_dir(vault_copy) / ".gitignore").read_text() == "*\n"
 
 
 # --- damage --------------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def test_first_use_builds_quietly(run, vault_copy):
 
 def test_garbage_index_files_are_rebuilt_with_a_note(run, gen):
     root, facts = gen
-    folder = root / ".vault" / "index"
+    folder = state_dir(root) / "index"
     for path in folder.iterdir():
         if path.is_file() and path.name != MANIFEST:
             path.write_bytes(os.urandom(300))
@@ -178,9 +178,9 @@ def test_garbage_index_files_are_rebuilt_with_a_note(run, gen):
 
 def test_missing_segment_files_are_rebuilt(run, gen):
     root, facts = gen
-    for path in (root / ".vault" / "index").glob("*.seg"):
+    for path in (state_dir(root) / "index").glob("*.seg"):
         path.unlink()
-    for path in (root / ".vault" / "index").glob("*.pst"):
+    for path in (state_dir(root) / "index").glob("*.pst"):
         path.unlink()
     res = run(root, "search", "exosome", "--paths")
     assert ids_of(res.stdout) == with_term(facts, "exosome")
@@ -189,7 +189,7 @@ def test_missing_segment_files_are_rebuilt(run, gen):
 
 def test_garbage_manifest_and_unknown_files(run, gen):
     root, facts = gen
-    folder = root / ".vault" / "index"
+    folder = state_dir(root) / "index"
     (folder / MANIFEST).write_bytes(b"not a pickle")
     (folder / "stray.bin").write_bytes(os.urandom(100))
     res = run(root, "search", "niacinamide", "--paths")
@@ -198,7 +198,7 @@ def test_garbage_manifest_and_unknown_files(run, gen):
 
 def test_index_of_another_schema_version_is_rebuilt(run, gen):
     root, facts = gen
-    manifest = root / ".vault" / "index" / MANIFEST
+    manifest = state_dir(root) / "index" / MANIFEST
     data = pickle.loads(manifest.read_bytes())
     data["schema"] = -1
     manifest.write_bytes(pickle.dumps(data))
@@ -211,7 +211,7 @@ def test_whole_state_folder_deleted(run, gen):
     import shutil
 
     root, facts = gen
-    shutil.rmtree(root / ".vault")
+    shutil.rmtree(state_dir(root))
     assert paths(run, root, "exosome") == with_term(facts, "exosome")
 
 
@@ -219,7 +219,7 @@ def test_lost_manifest_write_is_repaired_without_duplicates(run, gen):
     """A process that died after its commit but before writing the manifest: the next run
     writes those notes again, and each note is still one hit."""
     root, _ = gen
-    manifest = root / ".vault" / "index" / MANIFEST
+    manifest = state_dir(root) / "index" / MANIFEST
     before = manifest.read_bytes()
     write_note(root, "memory/posts/once.md", "Once", "Moringa seed oil.")
     assert paths(run, root, "moringa") == {"memory/posts/once.md"}
@@ -244,7 +244,7 @@ w.cancel()
 
 def hold_whoosh_lock(root: Path, seconds: float) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-c", HOLD_WHOOSH_LOCK, str(root / ".vault" / "index"), str(seconds)],
+        [sys.executable, "-c", HOLD_WHOOSH_LOCK, str(state_dir(root) / "index"), str(seconds)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -293,7 +293,7 @@ def test_vault_index_lock_held_by_another_writer(run, gen, monkeypatch):
     held, release = threading.Event(), threading.Event()
 
     def holder():
-        with file_lock(root / ".vault" / "locks" / "index.lock"):
+        with file_lock(state_dir(root) / "locks" / "index.lock"):
             held.set()
             release.wait(30)
 
@@ -371,44 +371,92 @@ def test_two_writers_and_a_reader_at_once(gen):
     assert found == {f"memory/posts/{t}-{n}.md" for t in ("alpha", "beta") for n in range(6)}
 
 
-def kill_after(delay: float, root: Path, *args: str) -> None:
-    """Start `vault ARGS` on root, and SIGKILL it after `delay` seconds."""
+def kill_when(event, root: Path, *args: str, env: dict | None = None, timeout: float = 60.0):
+    """Start `vault ARGS` on root and SIGKILL it the moment `event()` is true (polled every
+    half millisecond), so the kill lands at that point of the work however loaded the machine
+    is. Fails if the process ends before the event happens."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "vault", "--vault", str(root), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, **GIT_ENV},
+        env={**os.environ, **GIT_ENV, **(env or {})},
     )
-    time.sleep(delay)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    deadline = time.monotonic() + timeout
+    try:
+        while not event():
+            assert proc.poll() is None, f"vault {' '.join(args)} ended before the event"
+            assert time.monotonic() < deadline, "the event never happened"
+            time.sleep(0.0005)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
 
 
+def _files(folder: Path) -> set[str]:
+    try:
+        return {entry.name for entry in os.scandir(folder)}
+    except OSError:
+        return set()
+
+
+def _new_folders(state: Path) -> list[Path]:
+    return [p for p in state.glob("index.new-*") if p.is_dir()]
+
+
+@pytest.mark.slow
 def test_killed_while_rebuilding_is_repaired(tmp_path):
     root = tmp_path / "vault"
     facts = make_vault(root, 300)
     assert run_process(root, "index").exit_code == 0
-    for delay in (0.3, 0.8, 1.5):
-        kill_after(delay, root, "index", "--rebuild")
+    state = state_dir(root)
+    # A segment every 100 notes, so there are moments between segments to kill at.
+    chunks = {"VAULT_INDEX_CHUNK": "100"}
+
+    def with_segments(n: int):
+        def event() -> bool:
+            return any(
+                sum(name.endswith(".trm") for name in _files(f)) >= n for f in _new_folders(state)
+            )
+
+        return event
+
+    events = {
+        "the new index folder is made": lambda: bool(_new_folders(state)),
+        "its first segment is written": with_segments(1),
+        "its second segment is written": with_segments(2),
+    }
+    for name, event in events.items():
+        kill_when(event, root, "index", "--rebuild", env=chunks)
         res = run_process(root, "search", "exosome", "--paths")
-        assert res.exit_code == 0, res.stderr
-        assert ids_of(res.stdout) == with_term(facts, "exosome")
+        assert res.exit_code == 0, (name, res.stderr)
+        assert ids_of(res.stdout) == with_term(facts, "exosome"), name
     res = run_process(root, "index", "--rebuild", "--json")
     assert json.loads(res.stdout)["notes"] == 300
     # Half-built folders left by the killed rebuilds are cleaned up.
-    assert [p.name for p in (root / ".vault").iterdir() if p.name.startswith("index.")] == []
+    assert [p.name for p in state.iterdir() if p.name.startswith("index.")] == []
 
 
+@pytest.mark.slow
 def test_killed_while_updating_is_repaired(tmp_path):
     root = tmp_path / "vault"
     facts = make_vault(root, 300)
     assert run_process(root, "index").exit_code == 0
+    folder = state_dir(root) / "index"
     notes = sorted(root.glob("memory/**/*.md"))
-    for delay in (0.2, 0.5, 0.9):
+
+    def new_segment_file(before: set[str]):
+        return lambda: any(n.endswith(".trm") and n not in before for n in _files(folder))
+
+    def new_toc(before: set[str]):
+        return lambda: any(n.endswith(".toc") and n not in before for n in _files(folder))
+
+    # Mid-commit (a segment file written, no table of contents yet), and just after the
+    # commit (a new table of contents, the manifest not yet saved).
+    for make_event in (new_segment_file, new_toc, new_segment_file):
         for path in notes[:200]:
             path.write_text(path.read_text(encoding="utf-8") + "\nAppended.\n", encoding="utf-8")
             bump(path)
-        kill_after(delay, root, "index")
+        kill_when(make_event(_files(folder)), root, "index")
         res = run_process(root, "search", "exosome", "--paths")
         assert res.exit_code == 0, res.stderr
         assert ids_of(res.stdout) == with_term(facts, "exosome")
@@ -433,6 +481,7 @@ def test_search_help_does_not_import_whoosh():
     assert proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.slow
 def test_progress_bar_only_on_a_terminal(tmp_path):
     """Long indexing draws a bar on stderr when stderr is a terminal, and nothing otherwise."""
     root = tmp_path / "vault"

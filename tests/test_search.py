@@ -386,6 +386,7 @@ def test_example_vault(run, vault_copy):
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("corpus", "query"), [("dendron-site", "schema"), ("foam", "wikilinks")])
 def test_corpora_index_and_search(run, tmp_path, corpus, query):
     src = CORPORA / corpus if corpus != "foam" else CORPORA / "foam" / "docs"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import run_process
+from conftest import run_process, state_dir
 
 DEEP = "memory/research/2026-02-14-exosomes-deep-dive.md"
 HUB = "memory/research/2026-02-14-skin-tech-trends.md"
@@ -193,9 +193,9 @@ def test_plain_folder_without_memory_is_a_vault(run, tmp_path):
 
 def test_cache_is_derived_and_disposable(run, vault_copy):
     first = run(vault_copy, "list", "--json").stdout
-    cache = vault_copy / ".vault" / "cache" / "notes.pickle"
+    cache = state_dir(vault_copy) / "cache" / "notes.pickle"
     assert cache.exists()
-    assert (vault_copy / ".vault" / ".gitignore").read_text() == "*\n"
+    assert (state_dir(vault_copy) / ".gitignore").read_text() == "*\n"
     cache.write_bytes(b"garbage")
     assert run(vault_copy, "list", "--json").stdout == first
     # Edits are seen without any reindex step.

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, git
+from conftest import EXAMPLE, git, state_dir
 from history_helpers import status
 
 HUB = "memory/research/2026-02-14-skin-tech-trends.md"
@@ -154,7 +154,7 @@ def test_sync_refreshes_the_search_index_for_what_the_pull_changed(run, machines
     pytest.importorskip("vault.search.index")
     _, a, b = machines
     res = run(b, "search", "exosomes")
-    if res.exit_code != 0 or not (b / ".vault/index").exists():
+    if res.exit_code != 0 or not (state_dir(b) / "index").exists():
         pytest.skip("vault search is not available yet")
     from_a = new_note(run, a, "Zebrafish regeneration")
     sync_json(run, a)
