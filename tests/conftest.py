@@ -42,6 +42,14 @@ GIT_ENV = {
 }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    """Derived data (index, caches, locks) goes to a cache folder of the test session's own,
+    for fixtures of every scope: never the developer's ~/.cache."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    os.environ.pop("VAULT_CACHE_DIR", None)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
     """No test sees the developer's VAULT_DIR, git config or editor."""

@@ -27,7 +27,11 @@ def make_vault(root: Path, n: int, seed: int = 1) -> dict[str, dict]:
 
 def copy_vault(src: Path, dst: Path) -> Path:
     """A copy of a generated vault, index and caches included (file times are kept)."""
+    from conftest import state_dir
+
     shutil.copytree(src, dst, symlinks=True)
+    if state_dir(src).exists():
+        shutil.copytree(state_dir(src), state_dir(dst), symlinks=True)
     return dst
 
 

@@ -155,7 +155,10 @@ def test_first_use_builds_quietly(run, vault_copy):
     res = run(vault_copy, "search", "exosome", "--paths")
     assert res.exit_code == 0 and len(res.stdout.splitlines()) == 4
     assert res.stderr == ""
-    assert (state_dir(vault_copy) / ".gitignore").read_text() == "*\n"
+    # Derived data lives outside the vault folder: nothing to commit by mistake.
+    assert (state_dir(vault_copy) / "index").is_dir()
+    assert not (vault_copy / ".vault").exists()
+    assert vault_copy not in state_dir(vault_copy).parents
 
 
 # --- damage --------------------------------------------------------------------------------

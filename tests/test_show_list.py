@@ -193,9 +193,9 @@ def test_plain_folder_without_memory_is_a_vault(run, tmp_path):
 
 def test_cache_is_derived_and_disposable(run, vault_copy):
     first = run(vault_copy, "list", "--json").stdout
-    cache = state_dir(vault_copy) / "cache" / "notes.pickle"
+    cache = state_dir(vault_copy) / "catalog.sqlite3"
     assert cache.exists()
-    assert (state_dir(vault_copy) / ".gitignore").read_text() == "*\n"
+    assert vault_copy not in cache.parents and not (vault_copy / ".vault").exists()
     cache.write_bytes(b"garbage")
     assert run(vault_copy, "list", "--json").stdout == first
     # Edits are seen without any reindex step.

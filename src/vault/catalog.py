@@ -1,35 +1,48 @@
-"""The catalog: every note's record, kept fresh against the files by a small cache.
+"""The catalog: every note's record, kept fresh against the files by a cache.
 
-Files on disk are the truth. The cache (.vault/cache/notes.pickle) maps each note id to the
-record parsed from it, with the mtime and size it was parsed at; one directory walk compares
-them, and only new or changed files are read again. The cache is disposable: a missing,
-damaged or old-format cache is simply rebuilt.
+Files on disk are the truth. The cache is an SQLite database in the vault's state folder
+(outside the vault; data only, never code): one row per note with the file's state when it
+was parsed (mtime, size, ctime, inode) and the parsed record. One directory walk compares
+the files with the cached states; only new or changed files are read again, and only their
+rows are written back. A missing, damaged or old-format cache is simply rebuilt.
 
-The cache holds the file stats as a plain dict and the records as plain tuples in a separate
-pickled blob, unpickled only when a record is first needed and turned into NoteRecord objects
-one at a time: unpickling 10,000 dataclass records (and their links) took 90 ms, which a
-search that needs only the stats should not pay.
+A warm command reads the file states first (all that `search` needs to know nothing
+changed) and the records only when it asks for them: by column (titles for the resolver,
+Parent references) without building records at all, or as whole records, built one at a
+time from their rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-import pickle
-from collections.abc import Iterator, Mapping
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from vault.atomic import write_atomic
 from vault.model import Link, Note, NoteRecord, Resolution
-from vault.notes import parse_note, read_note
+from vault.notes import parse_note, read_note, stat_key
 from vault.repository import Repository
 from vault.resolve import Resolver
 from vault.vault import Vault, walk_notes
 
 # Bump when NoteRecord or parsing changes, so old caches are rebuilt rather than misread.
-CACHE_VERSION = 4
+CACHE_VERSION = 5
+CACHE_FILE = "catalog.sqlite3"
+# Parse in worker processes, on every core, when at least this many files need it.
+PARALLEL_MIN = 400
+
+Progress = Callable[[int, int], None]
+Stat = tuple[int, int, int, int]
+
+# The record fields stored as SQL columns, in row order after the id, the file state and the
+# content digest.
+_TEXT_COLUMNS = ("title", "date", "date_source", "type", "parent_ref", "style")
+_JSON_COLUMNS = ("tags", "meta", "links", "warnings")
+_COLUMNS = _TEXT_COLUMNS + _JSON_COLUMNS
 
 
 @dataclass
@@ -46,7 +59,7 @@ class Changes:
 
 @dataclass
 class Catalog:
-    """All notes of a vault as records, plus the resolved Parent and link structure."""
+    """All notes of a vault as records, plus the resolved Parent structure."""
 
     vault: Vault
     # id -> record, for every note on disk now (a read-only mapping, built lazily).
@@ -77,9 +90,9 @@ class Catalog:
                 out.setdefault(res.id, []).append(child)
         return out
 
-    def file_stats(self) -> dict[str, tuple[int, int]]:
-        """id -> (mtime_ns, size) of every note, without building the records."""
-        return self.records.file_stats()
+    def digests(self) -> dict[str, str]:
+        """id -> content digest of every note, without building records."""
+        return self.records.digests()
 
     def parent_id(self, note_id: str) -> str | None:
         res = self.parents.get(note_id)
@@ -95,36 +108,38 @@ class Catalog:
         return note
 
     def warnings(self) -> list[tuple[str, str]]:
-        return [(rec.id, w) for rec in self.records.values() for w in rec.warnings]
+        return [(note_id, w) for note_id, ws in self.records.column("warnings") for w in ws]
 
 
 class Records(Mapping):
-    """id -> NoteRecord, in walk order. Records unchanged since the cache are built from
-    their cached rows on first access; the others were parsed just now."""
+    """id -> NoteRecord, in walk order. Notes parsed just now are records already; the others
+    are rows of the cache, read on first access and built into records one at a time."""
 
     def __init__(
         self,
         ids: list[str],
-        stats: dict[str, tuple[int, int]],
-        blob: bytes | None,
+        stats: dict[str, tuple[Stat, str]],
         fresh: dict[str, NoteRecord],
-        reparse=None,
+        load_rows: Callable[[], dict[str, tuple]],
+        reparse: Callable[[list[str]], dict[str, NoteRecord]],
     ):
         self._ids = ids
-        self._stats = stats  # cached (mtime_ns, size) of the notes not in `fresh`
-        self._blob = blob  # pickled {id: row} of the cached records, loaded on demand
-        self._rows: dict[str, tuple] | None = None
+        self._stats = stats  # cached (file state, digest) of the notes not in `fresh`
         self._built: dict[str, NoteRecord] = dict(fresh)
         self._keys = set(ids)
+        self._load_rows = load_rows
         self._reparse = reparse
+        self._rows: dict[str, tuple] | None = None
 
     def __getitem__(self, note_id: str) -> NoteRecord:
         rec = self._built.get(note_id)
         if rec is None:
             if note_id not in self._keys:
                 raise KeyError(note_id)
-            rec = _from_row(note_id, self.rows()[note_id])
-            self._built[note_id] = rec
+            row = self.rows().get(note_id)
+            rec = self._built.get(note_id)  # reading the rows may have parsed it again
+            if rec is None:
+                rec = self._built[note_id] = _from_row(note_id, *self._stats[note_id], row)
         return rec
 
     def __iter__(self) -> Iterator[str]:
@@ -137,159 +152,184 @@ class Records(Mapping):
         return note_id in self._keys
 
     def rows(self) -> dict[str, tuple]:
+        """The cached rows (text columns as they are, JSON columns still text). A note whose
+        row cannot be read back (another process replaced the cache meanwhile) is parsed
+        again from its file."""
         if self._rows is None:
-            try:
-                rows = pickle.loads(self._blob) if self._blob else {}
-                if not isinstance(rows, dict):
-                    raise TypeError("rows")
-            except Exception:  # a damaged cache: read the files again, it is derived data
-                cached = [i for i in self._ids if i not in self._built]
-                rows = self._reparse(cached) if self._reparse else {}
+            rows = self._load_rows()
+            missing = [i for i in self._ids if i not in self._built and i not in rows]
+            if missing:
+                self._built.update(self._reparse(missing))
             self._rows = rows
-            self._blob = None
         return self._rows
 
     def column(self, name: str) -> Iterator[tuple[str, object]]:
         """(id, record.<name>) for every note, without building records not built yet."""
-        at = _ROW_FIELDS.index(name)
-        rows = self.rows()
-        built = self._built
+        at = _COLUMNS.index(name)
+        decode = json.loads if name in _JSON_COLUMNS else None
+        rows = self.rows() if len(self._built) < len(self._ids) else {}
+        built = self._built  # after reading the rows, which may have parsed notes again
         for note_id in self._ids:
             rec = built.get(note_id)
-            yield note_id, (getattr(rec, name) if rec is not None else rows[note_id][at])
+            if rec is not None:
+                yield note_id, getattr(rec, name)
+            else:
+                value = rows[note_id][at]
+                yield note_id, (_decoded(name, decode(value)) if decode else value)
 
-    def file_stats(self) -> dict[str, tuple[int, int]]:
-        out = {}
-        for note_id in self._ids:
-            rec = self._built.get(note_id)
-            out[note_id] = (rec.mtime_ns, rec.size) if rec is not None else self._stats[note_id]
-        return out
-
-    def all_rows(self) -> dict[str, tuple]:
-        """Every record as a cache row (for writing the cache)."""
-        rows = self.rows()
-        out = {}
-        for note_id in self._ids:
-            rec = self._built.get(note_id)
-            out[note_id] = _to_row(rec) if rec is not None else rows[note_id]
-        return out
+    def digests(self) -> dict[str, str]:
+        built = self._built
+        return {i: built[i].digest if i in built else self._stats[i][1] for i in self._ids}
 
 
-# The NoteRecord fields after id, in the order of a cache row.
-_ROW_FIELDS = (
-    "title",
-    "date",
-    "date_source",
-    "type",
-    "parent_ref",
-    "tags",
-    "meta",
-    "links",
-    "style",
-    "warnings",
-    "mtime_ns",
-    "size",
-)
+def _decoded(name: str, value):
+    """A JSON column as the record holds it."""
+    if name == "links":
+        return tuple(Link(*link) for link in value)
+    if name in ("tags", "warnings"):
+        return tuple(value)
+    return value
 
 
 def _to_row(rec: NoteRecord) -> tuple:
-    links = tuple((link.syntax, link.target, link.alias, link.line) for link in rec.links)
+    links = [[link.syntax, link.target, link.alias, link.line] for link in rec.links]
     return (
         rec.title,
         rec.date,
         rec.date_source,
         rec.type,
         rec.parent_ref,
-        rec.tags,
-        rec.meta,
-        links,
         rec.style,
-        rec.warnings,
-        rec.mtime_ns,
-        rec.size,
+        json.dumps(list(rec.tags), ensure_ascii=False),
+        json.dumps(rec.meta, ensure_ascii=False),
+        json.dumps(links, ensure_ascii=False),
+        json.dumps(list(rec.warnings), ensure_ascii=False),
     )
 
 
-def _from_row(note_id: str, row: tuple) -> NoteRecord:
-    title, date, source, kind, parent, tags, meta, links, style, warnings, mtime, size = row
+def _from_row(note_id: str, stat: Stat, digest: str, row: tuple) -> NoteRecord:
+    title, date, source, kind, parent, style, tags, meta, links, warnings = row
     return NoteRecord(
-        note_id,
-        title,
-        date,
-        source,
-        kind,
-        parent,
-        tags,
-        meta,
-        tuple(Link(*link) for link in links),
-        style,
-        warnings,
-        mtime,
-        size,
+        id=note_id,
+        title=title,
+        date=date,
+        date_source=source,
+        type=kind,
+        parent_ref=parent,
+        tags=tuple(json.loads(tags)),
+        meta=json.loads(meta),
+        links=tuple(Link(*link) for link in json.loads(links)),
+        style=style,
+        warnings=tuple(json.loads(warnings)),
+        stat=stat,
+        digest=digest,
     )
 
 
-def cache_path(vault: Vault) -> Path:
-    return vault.state_dir / "cache" / "notes.pickle"
+# --- loading -------------------------------------------------------------------------------
 
 
 def load_catalog(
-    vault: Vault, repo: Repository | None = None, *, use_cache: bool = True
+    vault: Vault,
+    repo: Repository | None = None,
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
 ) -> Catalog:
-    """Walk the vault, reuse cached records for unchanged files, parse the rest. Notes with
-    no date of their own are dated by their first commit in `repo`, else their mtime."""
-    stats, blob = _load_cache(vault) if use_cache else ({}, None)
+    """Walk the vault, reuse cached records for unchanged files, parse the rest (on every
+    core when there are many; `progress(done, total)` hears about it). Notes with no date of
+    their own are dated by their first commit in `repo`, else their mtime."""
+    cache = _Cache.open(vault) if use_cache else None
+    stats = cache.stats() if cache is not None else {}
     ids: list[str] = []
-    fresh: dict[str, NoteRecord] = {}
-    changes = Changes()
-    needs_date: list[str] = []
+    stale: list[tuple[str, str, Stat]] = []
     for note_id, path, st in walk_notes(vault):
         ids.append(note_id)
-        if stats.get(note_id) == (st.st_mtime_ns, st.st_size):
-            continue
-        rec = _read_record(Path(path), note_id, st)
-        (changes.updated if note_id in stats else changes.added).append(note_id)
-        if rec.date is None:
-            needs_date.append(note_id)
-        fresh[note_id] = rec
+        key = stat_key(st)
+        cached = stats.get(note_id)
+        if cached is None or cached[0] != key:
+            stale.append((note_id, path, key))
     seen = set(ids)
-    changes.removed = sorted(i for i in stats if i not in seen)
-    if needs_date:
-        _fill_dates(repo, fresh, needs_date)
+    changes = Changes(removed=sorted(i for i in stats if i not in seen))
+    fresh = _parse_all(stale, progress)
+    for note_id, _, _ in stale:
+        (changes.updated if note_id in stats else changes.added).append(note_id)
+    undated = [i for i, rec in fresh.items() if rec.date is None]
+    if undated:
+        _fill_dates(repo, fresh, undated)
+    if cache is not None and (fresh or changes.removed):
+        cache.write(fresh, changes.removed)
 
-    def reparse(cached_ids: list[str]) -> dict[str, tuple]:
-        """Rows for notes whose cached rows cannot be read: parse the files again."""
-        out: dict[str, NoteRecord] = {}
-        undated = []
-        for note_id in cached_ids:
+    def load_rows() -> dict[str, tuple]:
+        return cache.rows() if cache is not None else {}
+
+    def reparse(missing: list[str]) -> dict[str, NoteRecord]:
+        files = []
+        for note_id in missing:
             path = vault.path_of(note_id)
             try:
-                out[note_id] = _read_record(path, note_id, path.stat())
+                files.append((note_id, str(path), stat_key(path.stat())))
             except OSError:
-                continue
-            if out[note_id].date is None:
-                undated.append(note_id)
-        if undated:
-            _fill_dates(repo, out, undated)
-        return {note_id: _to_row(rec) for note_id, rec in out.items()}
+                files.append((note_id, str(path), (0, 0, 0, 0)))
+        again = _parse_all(files, None)
+        _fill_dates(repo, again, [i for i, r in again.items() if r.date is None])
+        return again
 
-    records = Records(ids, stats, blob, fresh, reparse)
-    if changes or len(stats) != len(ids):
-        _save_cache(vault, records)
+    kept = {i: stats[i] for i in ids if i not in fresh}
+    records = Records(ids, kept, fresh, load_rows, reparse)
     return Catalog(vault=vault, records=records, changes=changes)
 
 
-def _read_record(path: Path, note_id: str, st: os.stat_result) -> NoteRecord:
+def _read_record(note_id: str, path: str, stat: Stat) -> NoteRecord:
     try:
-        return read_note(path, note_id).record
+        return read_note(Path(path), note_id).record
     except OSError as exc:
         problem = f"cannot read the file: {exc.strerror or exc}"
-        note = parse_note("", note_id, warnings=[problem], mtime_ns=st.st_mtime_ns, size=st.st_size)
-        return note.record
+        return parse_note("", note_id, warnings=[problem], stat=stat).record
+
+
+def _parse_chunk(items: list[tuple[str, str, Stat]]) -> list[NoteRecord]:
+    return [_read_record(*item) for item in items]
+
+
+def _parse_all(
+    stale: list[tuple[str, str, Stat]], progress: Progress | None
+) -> dict[str, NoteRecord]:
+    """Records for these files: in this process for a few, in worker processes on every
+    core for many (parsing is pure CPU work, and a first run may have thousands)."""
+    total = len(stale)
+    workers = min(os.cpu_count() or 1, 8)
+    if total < PARALLEL_MIN or workers < 2:
+        out = {}
+        for n, (note_id, path, stat) in enumerate(stale, 1):
+            out[note_id] = _read_record(note_id, path, stat)
+            if progress and n % 50 == 0:
+                progress(n, total)
+        if progress and total:
+            progress(total, total)
+        return out
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(50, min(500, total // (workers * 8)))
+    chunks = [stale[k : k + size] for k in range(0, total, size)]
+    out: dict[str, NoteRecord] = {}
+    done = 0
+    # fork: the workers start in milliseconds with vault already imported.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for records in pool.map(_parse_chunk, chunks):
+            for rec in records:
+                out[rec.id] = rec
+            done += len(records)
+            if progress:
+                progress(done, total)
+    return out
 
 
 def _fill_dates(repo: Repository | None, records: dict[str, NoteRecord], ids: list[str]) -> None:
     """Notes without a date in their metadata or name: the first git commit, else mtime."""
+    if not ids:
+        return
     git_dates = repo.first_commit_dates(ids) if repo is not None else {}
     for note_id in ids:
         rec = records[note_id]
@@ -300,38 +340,93 @@ def _fill_dates(repo: Repository | None, records: dict[str, NoteRecord], ids: li
             records[note_id] = replace(rec, date=day, date_source="mtime")
 
 
-def _load_cache(vault: Vault) -> tuple[dict[str, tuple[int, int]], bytes | None]:
-    """(id -> (mtime_ns, size), pickled rows) from the cache, or ({}, None)."""
-    try:
-        with open(cache_path(vault), "rb") as fh:
-            data = pickle.load(fh)
-    except FileNotFoundError:
-        return {}, None
-    except Exception:  # damaged or written by another version: rebuild, it is derived data
-        return {}, None
-    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
-        return {}, None
-    if data.get("root") != str(vault.root):
-        return {}, None
-    stats, blob = data.get("stats"), data.get("rows")
-    if not isinstance(stats, dict) or not isinstance(blob, bytes):
-        return {}, None
-    return stats, blob
+# --- the cache -------------------------------------------------------------------------------
 
 
-def _save_cache(vault: Vault, records: Records) -> None:
-    """Write the cache atomically; a read-only vault simply goes without one."""
-    try:
-        rows = records.all_rows()
-    except Exception:  # a damaged rows blob: write none, the next run parses again
-        return
-    at_mtime, at_size = _ROW_FIELDS.index("mtime_ns"), _ROW_FIELDS.index("size")
-    stats = {note_id: (row[at_mtime], row[at_size]) for note_id, row in rows.items()}
-    blob = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
-    data = {"version": CACHE_VERSION, "root": str(vault.root), "stats": stats, "rows": blob}
-    try:
-        vault.ensure_state_dir()
-        cache_path(vault).parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache_path(vault), pickle.dumps(data, pickle.HIGHEST_PROTOCOL), durable=False)
-    except OSError:
-        pass
+class _Cache:
+    """The SQLite file. Every failure to read or write it is survivable: it is derived data,
+    so a damaged file is replaced and a locked or read-only one is done without."""
+
+    def __init__(self, path: Path, db: sqlite3.Connection):
+        self.path = path
+        self.db = db
+
+    @classmethod
+    def open(cls, vault: Vault) -> _Cache | None:
+        try:
+            path = vault.ensure_state_dir() / CACHE_FILE
+        except OSError:
+            return None
+        for attempt in range(2):
+            try:
+                db = sqlite3.connect(path, timeout=5, isolation_level=None)
+                cache = cls(path, db)
+                if cache._usable(str(vault.root)):
+                    return cache
+                db.close()
+            except sqlite3.Error:
+                pass
+            if attempt == 0:  # damaged or another version's: start afresh
+                _remove(path)
+        return None
+
+    def _usable(self, root: str) -> bool:
+        db = self.db
+        db.execute("PRAGMA journal_mode=WAL")
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            cols = ", ".join(f"{c} TEXT" for c in _COLUMNS)
+            db.executescript(
+                "BEGIN;"
+                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+                "CREATE TABLE notes (id TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,"
+                f" ctime_ns INTEGER, ino INTEGER, digest TEXT, {cols});"
+                "COMMIT;"
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [("version", str(CACHE_VERSION)), ("root", root)],
+            )
+            return True
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        return meta.get("version") == str(CACHE_VERSION) and meta.get("root") == root
+
+    def stats(self) -> dict[str, tuple[Stat, str]]:
+        """id -> (file state, digest) of every cached note."""
+        try:
+            rows = self.db.execute("SELECT id, mtime_ns, size, ctime_ns, ino, digest FROM notes")
+            return {r[0]: ((r[1], r[2], r[3], r[4]), r[5]) for r in rows}
+        except sqlite3.Error:
+            return {}
+
+    def rows(self) -> dict[str, tuple]:
+        try:
+            rows = self.db.execute(f"SELECT id, {', '.join(_COLUMNS)} FROM notes")
+            return {r[0]: r[1:] for r in rows}
+        except sqlite3.Error:
+            return {}
+
+    def write(self, fresh: dict[str, NoteRecord], removed: Iterable[str]) -> None:
+        """Store the records parsed now and drop the removed notes, in one transaction."""
+        marks = ", ".join("?" * (6 + len(_COLUMNS)))
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("DELETE FROM notes WHERE id = ?", ((i,) for i in removed))
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO notes VALUES ({marks})",
+                ((rec.id, *rec.stat, rec.digest, *_to_row(rec)) for rec in fresh.values()),
+            )
+            self.db.execute("COMMIT")
+        except sqlite3.Error:  # locked by another writer past the timeout, read-only, full
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except OSError:
+            pass

@@ -48,9 +48,21 @@ class NoteRecord:
     style: str = "plain"
     # Problems met while reading, each one line naming the problem (the file is named by id).
     warnings: tuple[str, ...] = ()
-    # File modification time (ns) and size, used to tell when the record is stale.
-    mtime_ns: int = 0
-    size: int = 0
+    # The file as it was when read: (mtime_ns, size, ctime_ns, inode). Like git, the record
+    # is stale when any of them differs, so an edit that keeps the size and puts the old
+    # mtime back is still seen. All 0 for text that was not read from a file.
+    stat: tuple[int, int, int, int] = (0, 0, 0, 0)
+    # A hash of the bytes read (hex); "" for text not read from a file. What tells the search
+    # index that the content changed, when only the file's state did (a copy, a checkout).
+    digest: str = ""
+
+    @property
+    def mtime_ns(self) -> int:
+        return self.stat[0]
+
+    @property
+    def size(self) -> int:
+        return self.stat[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,11 @@ Reading never raises for bad content: problems become warnings on the record.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from vault.headers import FRONT_MATTER, HEADER_LINE, HEADER_LINES, PLAIN, after_title
@@ -49,7 +52,17 @@ def read_note(path: Path, note_id: str) -> Note:
             f"{MAX_NOTE_BYTES // 2**20} MiB is read"
         )
     text = decode(data, warnings)
-    return parse_note(text, note_id, warnings=warnings, mtime_ns=st.st_mtime_ns, size=st.st_size)
+    note = parse_note(text, note_id, warnings=warnings, stat=stat_key(st))
+    return Note(replace(note.record, digest=content_digest(data)), note.body)
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells that a file changed: (mtime_ns, size, ctime_ns, inode), as git compares."""
+    return (st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
 
 
 def decode(data: bytes, warnings: list[str]) -> str:
@@ -79,8 +92,7 @@ def parse_note(
     note_id: str,
     *,
     warnings: list[str] | None = None,
-    mtime_ns: int = 0,
-    size: int = 0,
+    stat: tuple[int, int, int, int] = (0, 0, 0, 0),
 ) -> Note:
     """Parse a note's text in whichever of the three header styles it uses."""
     warnings = list(warnings or [])
@@ -129,8 +141,7 @@ def parse_note(
         links=extract_links(body, first_line=body_line),
         style=block.style,
         warnings=tuple(warnings),
-        mtime_ns=mtime_ns,
-        size=size,
+        stat=stat,
     )
     return Note(record=record, body=body)
 

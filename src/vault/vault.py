@@ -15,7 +15,8 @@ from pathlib import Path
 from vault.errors import OutsideVault, VaultNotFound
 
 NOTES_FOLDER = "memory"
-STATE_FOLDER = ".vault"
+# The folder earlier versions kept derived data in, inside the vault; never read now.
+OLD_STATE_FOLDER = ".vault"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +30,11 @@ class Vault:
 
     @property
     def state_dir(self) -> Path:
-        """ROOT/.vault: derived data (index, caches, locks), never committed."""
-        return self.root / STATE_FOLDER
+        """Where vault keeps this vault's derived data (search index, parsed-notes cache,
+        locks, unfinished-move records): outside the vault folder, under the user's cache
+        directory, keyed by the vault's real path. Nothing a vault's files (its work tree or
+        its .git) can bring is ever read as derived data, and deleting this loses nothing."""
+        return state_dir_for(self.root)
 
     @property
     def locks_dir(self) -> Path:
@@ -39,13 +43,7 @@ class Vault:
     def ensure_state_dir(self) -> Path:
         state = self.state_dir
         if not state.is_dir():
-            state.mkdir(parents=True, exist_ok=True)
-        ignore = state / ".gitignore"
-        if not ignore.exists():
-            try:
-                ignore.write_text("*\n", encoding="utf-8")
-            except OSError:
-                pass
+            state.mkdir(parents=True, exist_ok=True, mode=0o700)
         return state
 
     def note_id(self, path: Path) -> str:
@@ -62,6 +60,27 @@ class Vault:
     def notes_prefix(self) -> str:
         """The id prefix every note has: "memory/" or ""."""
         return "" if self.notes_dir == self.root else self.notes_dir.name + "/"
+
+
+def cache_home() -> Path:
+    """$VAULT_CACHE_DIR, else $XDG_CACHE_HOME/vault, else ~/.cache/vault."""
+    explicit = os.environ.get("VAULT_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "vault"
+
+
+def state_dir_for(root: Path) -> Path:
+    """The state folder of the vault at `root`: its name (for people looking in the cache)
+    and a hash of its real path (so two vaults never share one)."""
+    import hashlib
+
+    real = os.path.realpath(root)
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in os.path.basename(real))
+    digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return cache_home() / f"{name[:40] or 'vault'}-{digest}"
 
 
 def strip_md(path: str) -> str:

@@ -1,7 +1,7 @@
 """The Whoosh full-text index under ROOT/.vault/index, kept fresh against the notes.
 
 The index is derived data. Next to the Whoosh files it keeps a small manifest
-(manifest.pickle: id -> (mtime_ns, size, resolved parent), plus the schema version), written
+(manifest.pickle: id -> (content digest, resolved parent), plus the schema version), written
 right after each successful commit. Bringing the index up to date compares the catalog (which
 already walked the vault) with that manifest and writes only the notes that differ, so with
 nothing changed no Whoosh file is even opened. If a process dies between a commit and the
@@ -82,7 +82,7 @@ def lock_timeout() -> float:
 
 
 def _load_manifest(folder: Path) -> dict[str, tuple] | None:
-    """id -> (mtime_ns, size, parent id), or None when missing, damaged or of another schema."""
+    """id -> (content digest, parent id), or None when missing, damaged or of another schema."""
     try:
         with open(folder / MANIFEST, "rb") as fh:
             data = pickle.load(fh)
@@ -102,14 +102,15 @@ def _save_manifest(folder: Path, files: dict[str, tuple]) -> None:
 
 
 def _stale(catalog: Catalog, manifest: dict[str, tuple]) -> tuple[list[str], list[str]]:
-    """(ids to write, ids to delete): notes whose file differs from what was indexed."""
-    stats = catalog.file_stats()
+    """(ids to write, ids to delete): notes whose content differs from what was indexed (a
+    file copied or checked out again, same bytes, is not written again)."""
+    digests = catalog.digests()
     write = []
-    for note_id, stat in stats.items():
+    for note_id, digest in digests.items():
         seen = manifest.get(note_id)
-        if seen is None or seen[0] != stat[0] or seen[1] != stat[1]:
+        if seen is None or seen[0] != digest:
             write.append(note_id)
-    delete = [note_id for note_id in manifest if note_id not in stats]
+    delete = [note_id for note_id in manifest if note_id not in digests]
     return write, delete
 
 
@@ -299,7 +300,7 @@ def _apply(catalog: Catalog, folder: Path, manifest: dict, deadline: float, prog
             if (
                 note_id in catalog.records
                 and note_id not in changed
-                and seen[2] != parents.get(note_id)
+                and seen[1] != parents.get(note_id)
             ):
                 write.append(note_id)
     else:
@@ -326,7 +327,7 @@ def _apply(catalog: Catalog, folder: Path, manifest: dict, deadline: float, prog
             writer.update_document(**document(note, parent))
             words.update(note_words(note))
             rec = note.record
-            files[note_id] = (rec.mtime_ns, rec.size, parent)
+            files[note_id] = (rec.digest, parent)
             if note_id in manifest:
                 report.updated += 1
             else:
@@ -374,7 +375,7 @@ def _rebuild(catalog: Catalog, folder: Path, progress) -> IndexReport:
                     parent = parents.get(note_id)
                     writer.add_document(**document(note, parent))
                     words.update(note_words(note))
-                    files[note_id] = (note.record.mtime_ns, note.record.size, parent)
+                    files[note_id] = (note.record.digest, parent)
                     if progress:
                         progress(n, len(ids))
                 if words:

@@ -11,7 +11,7 @@ from vault.model import Note
 from vault.text import day_start, fold
 
 # Bump when the schema or what goes into a field changes: older indexes are then rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Searchable fields, for error messages and the query parser.
 TEXT_FIELDS = ("title", "body", "tags")
 QUERY_FIELDS = ("title", "body", "tags", "type", "parent", "date", "id")
