@@ -15,7 +15,10 @@ FORMATS = ("json", "graphml", "gexf", "dot", "mermaid", "html")
     help="Output format (default: json).",
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout."
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write to FILE (never over a note or a non-regular file; - is stdout).",
 )
 @click.option("--root", metavar="REF", help="Only the neighbourhood of this note.")
 @click.option(
@@ -62,6 +65,7 @@ def command(state: AppState, fmt, output, root, depth, note_type, kind, stats, a
     from vault.graph.build import build_graph
     from vault.graph.query import select
     from vault.graph.stats import stats as graph_stats
+    from vault.output import STDOUT, check_output, write_output
 
     if depth is not None and root is None:
         raise click.UsageError("--depth needs --root")
@@ -69,6 +73,8 @@ def command(state: AppState, fmt, output, root, depth, note_type, kind, stats, a
         raise click.UsageError(f"--json and --format {fmt} disagree; give one of them")
     if stats and (output or fmt not in (None, "json")):
         raise click.UsageError("--stats prints text, or JSON with --json; use > to save it")
+    if output and output != STDOUT:
+        check_output(output, state.vault)  # refuse before any work, not after it
     catalog = state.catalog()
     render.note_warnings(catalog.warnings())
     root_id = state.find(root) if root is not None else None
@@ -89,8 +95,8 @@ def command(state: AppState, fmt, output, root, depth, note_type, kind, stats, a
     fmt = fmt or "json"
     title = f"{state.vault.root.name} · link graph"
     text = export.export(graph, fmt, title)
-    if output:
-        export.write_file(output, text)
+    if output and output != STDOUT:
+        write_output(output, text, state.vault)
         render.info(
             f"Wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges "
             f"to {output} ({fmt})."

@@ -9,10 +9,8 @@ the graph's stable order, so output is the same run after run.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vault.atomic import write_atomic
 from vault.errors import InvalidInput
 from vault.references import PARENT
 
@@ -185,18 +183,3 @@ def export(graph: nx.MultiDiGraph, fmt: str, title: str = "vault graph") -> str:
     if fmt == "html":
         return to_html(graph, title)
     raise InvalidInput(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-
-
-def write_file(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically (temp file in the same folder, then rename), so a
-    reader never sees half an export and a failed write leaves the old file."""
-    path = Path(path)
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a folder; give a file name for -o")
-    folder = path.parent
-    if not folder.is_dir():
-        raise InvalidInput(f"folder {folder} does not exist; create it or choose another -o")
-    try:
-        write_atomic(path, text.encode("utf-8"))
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from exc
