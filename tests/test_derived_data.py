@@ -116,3 +116,43 @@ def test_the_state_folder_follows_xdg_and_vault_cache_dir(vault_copy, tmp_path):
     assert run_process(vault_copy, "search", "exosome", env=env).exit_code == 0
     assert list((tmp_path / "elsewhere").glob("vault-*/catalog.sqlite3"))
     assert sys.executable  # the child ran with the same interpreter
+
+
+# --- symbolic links ----------------------------------------------------------------------------
+
+
+def test_a_symlink_into_git_is_never_read(run, tmp_path):
+    """A note symlinked to .git/config (a password in a remote URL) is neither indexed nor
+    shown, in a vault whose notes folder is its root, and the list says why."""
+    root = tmp_path / "plain"
+    root.mkdir()
+    (root / "idea.md").write_text("# Idea\n\nA real note.\n", encoding="utf-8")
+    init_repo(root)
+    git(root, "remote", "add", "origin", "https://ada:hunter2secret@example.com/notes.git")
+    (root / "config.md").symlink_to(root / ".git" / "config")
+    res = run(root, "list", "--json")
+    assert [n["id"] for n in json.loads(res.stdout)] == ["idea.md"]
+    assert "config.md: a symbolic link into a hidden folder" in res.stderr
+    for args in (["search", "hunter2secret"], ["show", "config"], ["graph"], ["check"]):
+        res = run(root, *args)
+        assert "hunter2secret" not in res.stdout + res.stderr, args
+
+
+def test_a_symlink_outside_the_notes_folder_is_never_read(run, vault_copy, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Secret\n\nprivate-word-xyz\n", encoding="utf-8")
+    (vault_copy / "memory" / "leak.md").symlink_to(secret)
+    (vault_copy / "memory" / "inside.md").symlink_to(vault_copy / "memory" / "posts")
+    res = run(vault_copy, "list", "--json")
+    ids = {n["id"] for n in json.loads(res.stdout)}
+    assert "memory/leak.md" not in ids and "memory/inside.md" not in ids
+    assert "memory/leak.md: a symbolic link to a file outside the notes folder" in res.stderr
+    assert run(vault_copy, "search", "private-word-xyz", "--paths").stdout == ""
+
+
+def test_a_symlink_to_a_note_inside_the_notes_folder_is_a_note(run, vault_copy):
+    target = vault_copy / "memory" / "posts" / "2026-01-11-exosomes-in-k-beauty.md"
+    (vault_copy / "memory" / "alias.md").symlink_to(target)
+    res = run(vault_copy, "list", "--json")
+    assert "memory/alias.md" in {n["id"] for n in json.loads(res.stdout)}
+    assert "symbolic link" not in res.stderr

@@ -66,6 +66,8 @@ class Catalog:
     records: Records
     # What changed on disk since the cache was last written.
     changes: Changes = field(default_factory=Changes)
+    # (id, why) of the files named like notes that were left out (symbolic links elsewhere).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @cached_property
     def resolver(self) -> Resolver:
@@ -243,7 +245,8 @@ def load_catalog(
     stats = cache.stats() if cache is not None else {}
     ids: list[str] = []
     stale: list[tuple[str, str, Stat]] = []
-    for note_id, path, st in walk_notes(vault):
+    skipped: list[tuple[str, str]] = []
+    for note_id, path, st in walk_notes(vault, lambda i, why: skipped.append((i, why))):
         ids.append(note_id)
         key = stat_key(st)
         cached = stats.get(note_id)
@@ -277,7 +280,7 @@ def load_catalog(
 
     kept = {i: stats[i] for i in ids if i not in fresh}
     records = Records(ids, kept, fresh, load_rows, reparse)
-    return Catalog(vault=vault, records=records, changes=changes)
+    return Catalog(vault=vault, records=records, changes=changes, skipped=skipped)
 
 
 def _read_record(note_id: str, path: str, stat: Stat) -> NoteRecord:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,13 +119,18 @@ def _vault_at(root: Path) -> Vault:
     return Vault(root=root, notes_dir=notes if notes.is_dir() else root)
 
 
-def walk_notes(vault: Vault) -> Iterator[tuple[str, str, os.stat_result]]:
+def walk_notes(
+    vault: Vault, skipped: Callable[[str, str], None] | None = None
+) -> Iterator[tuple[str, str, os.stat_result]]:
     """(id, absolute path, stat) of every *.md note, skipping hidden files and folders.
 
-    Symbolic links are followed only when they point inside the vault, so a link cannot
-    pull files from elsewhere into it; folder links are never followed (no cycles).
+    A symbolic link is followed only to a regular file inside the notes folder that is not
+    hidden (not in .git, .obsidian, ...): a link cannot pull a file from elsewhere, such as
+    .git/config with a password in a remote URL, into the notes. Folder links are never
+    followed (no cycles). `skipped(id, reason)` hears of each link left out.
     """
     root = str(vault.root)
+    notes = os.path.realpath(vault.notes_dir)
     prefix_len = len(root) + 1
     stack = [str(vault.notes_dir)]
     while stack:
@@ -145,8 +150,10 @@ def walk_notes(vault: Vault) -> Iterator[tuple[str, str, os.stat_result]]:
                 if not name.lower().endswith(".md"):
                     continue
                 if entry.is_symlink():
-                    target = os.path.realpath(entry.path)
-                    if not target.startswith(root + os.sep) or not os.path.isfile(target):
+                    why = _link_problem(entry.path, notes)
+                    if why:
+                        if skipped is not None:
+                            skipped(entry.path[prefix_len:].replace(os.sep, "/"), why)
                         continue
                 st = entry.stat()
             except OSError:
@@ -154,3 +161,16 @@ def walk_notes(vault: Vault) -> Iterator[tuple[str, str, os.stat_result]]:
             if not stat.S_ISREG(st.st_mode):
                 continue  # a FIFO or device named *.md would hang or flood a reader
             yield entry.path[prefix_len:].replace(os.sep, "/"), entry.path, st
+
+
+def _link_problem(path: str, notes: str) -> str:
+    """Why the symbolic link at `path` is not followed, or "" when it may be."""
+    target = os.path.realpath(path)
+    if target != notes and not target.startswith(notes + os.sep):
+        return "a symbolic link to a file outside the notes folder; not read"
+    rel = target[len(notes) + 1 :]
+    if any(part.startswith(".") for part in rel.split(os.sep)):
+        return "a symbolic link into a hidden folder (such as .git); not read"
+    if not os.path.isfile(target):
+        return "a symbolic link to something that is not a file; not read"
+    return ""

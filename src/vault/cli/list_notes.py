@@ -24,6 +24,7 @@ def command(state: AppState, flt, as_json: bool) -> None:
 
     catalog = state.catalog()
     render.note_warnings(catalog.warnings())
+    render.note_warnings(catalog.skipped)
     records = select_notes(catalog, flt, state.repo, state.cwd_prefix())
     if as_json:
         render.emit_json([render.summary(r, catalog) for r in records])
