@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import time
 from functools import cached_property
 from pathlib import Path
 
@@ -45,7 +46,9 @@ class AppState:
 
     def catalog(self) -> Catalog:
         if self._catalog is None:
-            self._catalog = load_catalog(self.vault, self.repo)
+            # A first run on a big vault reads every note: show it once it takes a second.
+            with Progress("Reading notes", delay=progress_delay()) as progress:
+                self._catalog = load_catalog(self.vault, self.repo, progress=progress)
         return self._catalog
 
     def cwd_prefix(self) -> str | None:
@@ -110,19 +113,25 @@ def note_filter_options(command):
     return wrapper
 
 
-class IndexProgress:
-    """A progress callback for index updates: a bar on stderr, only for long work on a
-    terminal; silent otherwise. Use as a context manager so the bar is closed."""
+class Progress:
+    """A progress callback `(done, total)`: a bar on stderr, only on a terminal and only for
+    long work (at least `min_total` items, or still running after `delay` seconds); silent
+    otherwise. Use as a context manager so the bar is closed."""
 
-    def __init__(self, label: str = "Indexing notes"):
+    def __init__(self, label: str, *, min_total: int = 0, delay: float = 0.0):
         self.label = label
+        self.min_total = min_total
+        self.delay = delay
+        self.start = time.monotonic()
         self.bar = None
         self.enabled = sys.stderr.isatty()
 
     def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total < PROGRESS_MIN_NOTES:
+        if not self.enabled or total < self.min_total:
             return
         if self.bar is None:
+            if done >= total or time.monotonic() - self.start < self.delay:
+                return
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos)
@@ -134,3 +143,18 @@ class IndexProgress:
         if self.bar is not None:
             self.bar.__exit__(*exc)
             self.bar = None
+
+
+class IndexProgress(Progress):
+    """Progress of bringing the search index up to date."""
+
+    def __init__(self):
+        super().__init__("Indexing notes", min_total=PROGRESS_MIN_NOTES)
+
+
+def progress_delay() -> float:
+    """Seconds a read of the notes runs before its bar shows ($VAULT_PROGRESS_AFTER, 1)."""
+    try:
+        return max(0.0, float(os.environ.get("VAULT_PROGRESS_AFTER", "1")))
+    except ValueError:
+        return 1.0

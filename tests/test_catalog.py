@@ -1,0 +1,64 @@
+"""The catalog on big and changing vaults: progress on a first read, parallel parsing that
+gives the same records, and a cache that follows every change."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_process
+from search_helpers import make_vault, run_on_terminal
+
+from vault.catalog import load_catalog
+from vault.vault import open_vault
+
+
+def test_a_first_read_shows_progress_on_a_terminal_only(tmp_path, monkeypatch):
+    root = tmp_path / "vault"
+    make_vault(root, 600)
+    monkeypatch.setenv("VAULT_PROGRESS_AFTER", "0")  # the bar's one-second wait, made zero
+    # `graph --stats` reads every note and prints little (the piped side must not fill up).
+    code, terminal, out = run_on_terminal(root, "graph", "--stats", "--json", stream="stderr")
+    assert code == 0 and "Reading notes" in terminal
+    assert json.loads(out)["notes"] == 600
+    code, terminal, _ = run_on_terminal(root, "graph", "--stats", "--json", stream="stderr")
+    assert code == 0 and "Reading notes" not in terminal  # nothing to read the second time
+    other = tmp_path / "other"
+    make_vault(other, 600)
+    res = run_process(other, "list", "--json", env={"VAULT_PROGRESS_AFTER": "0"})
+    assert res.exit_code == 0 and res.stderr == ""  # piped: never a bar
+
+
+def test_parallel_parsing_gives_the_records_a_serial_parse_gives(tmp_path, monkeypatch):
+    root = tmp_path / "vault"
+    make_vault(root, 500)
+    vault = open_vault(root)
+    parallel = load_catalog(vault, use_cache=False)
+    monkeypatch.setattr("vault.catalog.PARALLEL_MIN", 10**9)
+    serial = load_catalog(vault, use_cache=False)
+    assert list(parallel.records) == list(serial.records)
+    for note_id in serial.records:
+        a, b = parallel.records[note_id], serial.records[note_id]
+        assert a == b, note_id
+
+
+def test_the_cache_follows_adds_edits_and_deletes(tmp_path):
+    root = tmp_path / "vault"
+    make_vault(root, 50)
+    vault = open_vault(root)
+    first = load_catalog(vault)
+    assert len(first.changes.added) == 50
+    notes = sorted((root / "memory").rglob("*.md"))
+    notes[0].unlink()
+    notes[1].write_text("# Changed\n\nNew text.\n", encoding="utf-8")
+    (root / "memory" / "new.md").write_text("# New\n", encoding="utf-8")
+    again = load_catalog(vault)
+    rel = lambda p: p.relative_to(root).as_posix()  # noqa: E731
+    assert again.changes.removed == [rel(notes[0])]
+    assert again.changes.updated == [rel(notes[1])]
+    assert again.changes.added == ["memory/new.md"]
+    assert again.records[rel(notes[1])].title == "Changed"
+    warm = load_catalog(vault)
+    assert not warm.changes
+    assert {i: warm.records[i] for i in warm.records} == {
+        i: again.records[i] for i in again.records
+    }
