@@ -62,3 +62,25 @@ def test_the_cache_follows_adds_edits_and_deletes(tmp_path):
     assert {i: warm.records[i] for i in warm.records} == {
         i: again.records[i] for i in again.records
     }
+
+
+def test_the_fast_json_writer_writes_what_json_dumps_writes():
+    import random
+
+    from vault.render import json_text
+
+    rng = random.Random(7)
+    alphabet = 'aé"\\\n\t\u2028ホ🚀<>&'
+    values = [None, True, False, 0, -3, 1.5, 1e300, "", "plain"]
+
+    def text():
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+
+    for _ in range(200):
+        data = [
+            {text() or "k": rng.choice(values + [text()]) for _ in range(rng.randint(1, 5))}
+            for _ in range(rng.randint(0, 4))
+        ]
+        assert json_text(data) == json.dumps(data, indent=2, ensure_ascii=False)
+    for other in ({"a": [1]}, [{"a": [1]}], [{}], [], "x"):
+        assert json_text(other) == json.dumps(other, indent=2, ensure_ascii=False)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from vault.model import Link, Note, NoteRecord, Resolution
+from vault.model import Link, Note, NoteRecord, NoteSummary, Resolution
 from vault.notes import parse_note, read_note, stat_key
 from vault.repository import Repository
 from vault.resolve import Resolver
@@ -109,39 +109,46 @@ class Catalog:
             note = Note(replace(note.record, date=rec.date, date_source=rec.date_source), note.body)
         return note
 
+    def summaries(self) -> list[NoteSummary]:
+        """Every note's id, title, date and type, read as columns: no record is built."""
+        columns = [dict(self.records.column(name)) for name in ("title", "date", "type")]
+        titles, dates, types = columns
+        return [NoteSummary(i, titles[i], dates[i], types[i]) for i in self.records]
+
     def warnings(self) -> list[tuple[str, str]]:
         return [(note_id, w) for note_id, ws in self.records.column("warnings") for w in ws]
 
 
 class Records(Mapping):
-    """id -> NoteRecord, in walk order. Notes parsed just now are records already; the others
-    are rows of the cache, read on first access and built into records one at a time."""
+    """id -> NoteRecord, in walk order. Notes parsed just now are records already; for the
+    others the cache is asked only for what is used: one column for all notes (titles for the
+    resolver, dates to sort by), one row for one note (`show`), or every row at once when a
+    command goes through all the records (the graph, `check`)."""
 
     def __init__(
         self,
         ids: list[str],
         stats: dict[str, tuple[Stat, str]],
         fresh: dict[str, NoteRecord],
-        load_rows: Callable[[], dict[str, tuple]],
+        cache: _Cache | None,
         reparse: Callable[[list[str]], dict[str, NoteRecord]],
     ):
         self._ids = ids
         self._stats = stats  # cached (file state, digest) of the notes not in `fresh`
         self._built: dict[str, NoteRecord] = dict(fresh)
         self._keys = set(ids)
-        self._load_rows = load_rows
+        self._cache = cache
         self._reparse = reparse
-        self._rows: dict[str, tuple] | None = None
+        self._columns: dict[str, dict[str, object]] = {}
 
     def __getitem__(self, note_id: str) -> NoteRecord:
         rec = self._built.get(note_id)
         if rec is None:
             if note_id not in self._keys:
                 raise KeyError(note_id)
-            row = self.rows().get(note_id)
-            rec = self._built.get(note_id)  # reading the rows may have parsed it again
-            if rec is None:
-                rec = self._built[note_id] = _from_row(note_id, *self._stats[note_id], row)
+            row = self._cache.row(note_id) if self._cache is not None else None
+            self._build({note_id: row} if row is not None else {}, [note_id])
+            rec = self._built[note_id]
         return rec
 
     def __iter__(self) -> Iterator[str]:
@@ -153,39 +160,61 @@ class Records(Mapping):
     def __contains__(self, note_id: object) -> bool:
         return note_id in self._keys
 
-    def rows(self) -> dict[str, tuple]:
-        """The cached rows (text columns as they are, JSON columns still text). A note whose
-        row cannot be read back (another process replaced the cache meanwhile) is parsed
-        again from its file."""
-        if self._rows is None:
-            rows = self._load_rows()
-            missing = [i for i in self._ids if i not in self._built and i not in rows]
-            if missing:
-                self._built.update(self._reparse(missing))
-            self._rows = rows
-        return self._rows
+    def values(self):
+        self._build_all()
+        return [self._built[i] for i in self._ids]
+
+    def items(self):
+        self._build_all()
+        return [(i, self._built[i]) for i in self._ids]
+
+    def _build_all(self) -> None:
+        if len(self._built) < len(self._ids):
+            self._build(self._cache.rows() if self._cache is not None else {}, self._ids)
+
+    def _build(self, rows: dict[str, tuple], ids: Iterable[str]) -> None:
+        """Records from cached rows for the notes not built yet; a note whose row cannot be
+        read back (another process replaced the cache meanwhile) is parsed again."""
+        missing = []
+        for note_id in ids:
+            if note_id in self._built:
+                continue
+            try:
+                self._built[note_id] = _from_row(note_id, *self._stats[note_id], rows.get(note_id))
+            except (TypeError, ValueError):  # no row, or one that does not decode
+                missing.append(note_id)
+        if missing:
+            self._built.update(self._reparse(missing))
 
     def column(self, name: str) -> Iterator[tuple[str, object]]:
         """(id, record.<name>) for every note, without building records not built yet."""
-        at = _COLUMNS.index(name)
-        decode = json.loads if name in _JSON_COLUMNS else None
-        rows = self.rows() if len(self._built) < len(self._ids) else {}
-        built = self._built  # after reading the rows, which may have parsed notes again
+        built = self._built
+        raw: dict[str, object] = {}
+        if len(built) < len(self._ids):
+            raw = self._columns.get(name)
+            if raw is None:
+                raw = self._columns[name] = self._cache.column(name) if self._cache else {}
+        decode = name in _JSON_COLUMNS
         for note_id in self._ids:
             rec = built.get(note_id)
+            if rec is None and note_id not in raw:
+                rec = self[note_id]  # lost from the cache meanwhile: parsed again
             if rec is not None:
                 yield note_id, getattr(rec, name)
             else:
-                value = rows[note_id][at]
-                yield note_id, (_decoded(name, decode(value)) if decode else value)
+                value = raw[note_id]
+                yield note_id, (_decoded(name, value) if decode else value)
 
     def digests(self) -> dict[str, str]:
         built = self._built
         return {i: built[i].digest if i in built else self._stats[i][1] for i in self._ids}
 
 
-def _decoded(name: str, value):
+def _decoded(name: str, text: str):
     """A JSON column as the record holds it."""
+    if text in ("[]", "{}"):  # most notes: no tags, no meta, no warnings
+        return () if text == "[]" else {}
+    value = json.loads(text)
     if name == "links":
         return tuple(Link(*link) for link in value)
     if name in ("tags", "warnings"):
@@ -218,11 +247,11 @@ def _from_row(note_id: str, stat: Stat, digest: str, row: tuple) -> NoteRecord:
         date_source=source,
         type=kind,
         parent_ref=parent,
-        tags=tuple(json.loads(tags)),
-        meta=json.loads(meta),
-        links=tuple(Link(*link) for link in json.loads(links)),
+        tags=_decoded("tags", tags),
+        meta=_decoded("meta", meta),
+        links=_decoded("links", links),
         style=style,
-        warnings=tuple(json.loads(warnings)),
+        warnings=_decoded("warnings", warnings),
         stat=stat,
         digest=digest,
     )
@@ -263,9 +292,6 @@ def load_catalog(
     if cache is not None and (fresh or changes.removed):
         cache.write(fresh, changes.removed)
 
-    def load_rows() -> dict[str, tuple]:
-        return cache.rows() if cache is not None else {}
-
     def reparse(missing: list[str]) -> dict[str, NoteRecord]:
         files = []
         for note_id in missing:
@@ -279,7 +305,7 @@ def load_catalog(
         return again
 
     kept = {i: stats[i] for i in ids if i not in fresh}
-    records = Records(ids, kept, fresh, load_rows, reparse)
+    records = Records(ids, kept, fresh, cache, reparse)
     return Catalog(vault=vault, records=records, changes=changes, skipped=skipped)
 
 
@@ -406,6 +432,20 @@ class _Cache:
         try:
             rows = self.db.execute(f"SELECT id, {', '.join(_COLUMNS)} FROM notes")
             return {r[0]: r[1:] for r in rows}
+        except sqlite3.Error:
+            return {}
+
+    def row(self, note_id: str) -> tuple | None:
+        try:
+            sql = f"SELECT {', '.join(_COLUMNS)} FROM notes WHERE id = ?"
+            return self.db.execute(sql, (note_id,)).fetchone()
+        except sqlite3.Error:
+            return None
+
+    def column(self, name: str) -> dict[str, object]:
+        assert name in _COLUMNS  # a name of ours, never text from outside, in the SQL
+        try:
+            return dict(self.db.execute(f"SELECT id, {name} FROM notes"))
         except sqlite3.Error:
             return {}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from vault.model import NoteFilter, NoteRecord
+from vault.model import NoteFilter, NoteRecord, NoteSummary
 from vault.references import descendants
 from vault.repository import Repository
 from vault.text import fold
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from vault.catalog import Catalog
 
 
-def record_matches(rec: NoteRecord, flt: NoteFilter) -> bool:
+def record_matches(rec: NoteRecord | NoteSummary, flt: NoteFilter) -> bool:
     """The type and date rules."""
     if flt.note_type is not None and fold(rec.type) != fold(flt.note_type):
         return False
@@ -58,15 +58,15 @@ def select_notes(
     flt: NoteFilter,
     repo: Repository | None = None,
     cwd_prefix: str | None = None,
-) -> list[NoteRecord]:
+) -> list[NoteSummary]:
     """The notes passing `flt`, newest first."""
     scope = id_scope(catalog, flt, repo, cwd_prefix)
     return [
-        rec
-        for rec in newest_first(catalog.records.values())
-        if (scope is None or rec.id in scope) and record_matches(rec, flt)
+        s
+        for s in newest_first(catalog.summaries())
+        if (scope is None or s.id in scope) and record_matches(s, flt)
     ]
 
 
-def newest_first(records: Iterable[NoteRecord]) -> list[NoteRecord]:
+def newest_first(records: Iterable[NoteSummary]) -> list[NoteSummary]:
     return sorted(records, key=lambda r: (r.date or "", r.id), reverse=True)

@@ -66,6 +66,16 @@ class NoteRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteSummary:
+    """What `list` shows of a note (a NoteRecord has these too)."""
+
+    id: str
+    title: str
+    date: str | None
+    type: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     """A note as read from disk: its record plus the body text."""
 

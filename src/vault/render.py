@@ -25,6 +25,7 @@ from vault.model import (
     MoveResult,
     Note,
     NoteRecord,
+    NoteSummary,
     PathStep,
     Problem,
     SyncResult,
@@ -39,7 +40,36 @@ WARNING_LIMIT = 10
 
 
 def emit_json(data: object) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    click.echo(json_text(data))
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def json_text(data: object) -> str:
+    """`json.dumps(data, indent=2, ensure_ascii=False)`, the same to the byte. With an
+    indent, json falls back to its pure-Python encoder: a list of flat objects (`list`, a
+    search) is written here instead, each value through the fast one."""
+    dumps = json.dumps
+    if (
+        isinstance(data, list)
+        and data
+        and all(
+            isinstance(d, dict) and d and all(isinstance(v, _SCALARS) for v in d.values())
+            for d in data
+        )
+    ):
+        items = (
+            "  {\n"
+            + ",\n".join(
+                f"    {dumps(k, ensure_ascii=False)}: {dumps(v, ensure_ascii=False)}"
+                for k, v in d.items()
+            )
+            + "\n  }"
+            for d in data
+        )
+        return "[\n" + ",\n".join(items) + "\n]"
+    return dumps(data, indent=2, ensure_ascii=False)
 
 
 def warn(message: str) -> None:
@@ -76,12 +106,12 @@ def plural(n: int, word: str) -> str:
 # --- JSON shapes ---------------------------------------------------------------------------------
 
 
-def _head(item: NoteRecord | Hit | Backlink | TreeNode) -> dict:
+def _head(item: NoteRecord | NoteSummary | Hit | Backlink | TreeNode) -> dict:
     """{"id", "title", "date", "type"}: how every shape names a note."""
     return {"id": item.id, "title": item.title, "date": item.date, "type": item.type}
 
 
-def summary(rec: NoteRecord, catalog: Catalog) -> dict:
+def summary(rec: NoteSummary, catalog: Catalog) -> dict:
     """{"id", "title", "date", "type", "parent"}: one note in `list`."""
     return {**_head(rec), "parent": catalog.parent_id(rec.id)}
 
@@ -245,7 +275,7 @@ def sync_dict(result: SyncResult, index: IndexReport | None) -> dict:
 # --- human forms ---------------------------------------------------------------------------------
 
 
-def list_lines(records: list[NoteRecord]) -> list[str]:
+def list_lines(records: list[NoteSummary]) -> list[str]:
     """One line a note: date, type, title, id."""
     type_width = min(max((len(r.type or "") for r in records), default=0), 24)
     lines = []
