@@ -111,3 +111,19 @@ def test_fifo_named_like_a_note_is_skipped(run, vault_copy):
     res = run(vault_copy, "list", "--json")
     assert res.exit_code == 0
     assert "memory/pipe.md" not in {n["id"] for n in json.loads(res.stdout)}
+
+
+def test_a_file_name_with_a_newline_stays_on_one_line(run, vault_copy):
+    """Text output quotes such names as git does; JSON carries them as they are."""
+    odd = vault_copy / "memory" / "two\nlines.md"
+    odd.write_text("# Odd\n\n[hub](research/2026-02-14-skin-tech-trends.md)\n", encoding="utf-8")
+    res = run(vault_copy, "list")
+    assert res.exit_code == 0
+    assert [ln for ln in res.stdout.splitlines() if "Odd" in ln] == [
+        next(ln for ln in res.stdout.splitlines() if ln.endswith('"memory/two\\nlines.md"'))
+    ]
+    assert len(res.stdout.splitlines()) == 5
+    listed = {n["id"] for n in json.loads(run(vault_copy, "list", "--json").stdout)}
+    assert "memory/two\nlines.md" in listed
+    back = run(vault_copy, "backlinks", "skin-tech-trends").stdout.splitlines()
+    assert any(ln.startswith('"memory/two\\nlines.md":3') for ln in back), back

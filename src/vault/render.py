@@ -89,7 +89,7 @@ def note_warnings(pairs: Iterable[tuple[str, str]], limit: int = WARNING_LIMIT) 
     """One line per problem note on stderr, naming the file and the problem."""
     pairs = list(pairs)
     for note_id, problem in pairs[:limit]:
-        warn(f"{note_id}: {problem}")
+        warn(f"{shown(note_id)}: {problem}")
     if len(pairs) > limit:
         warn(f"... and {len(pairs) - limit} more problems (see `vault show` for each note)")
 
@@ -97,6 +97,21 @@ def note_warnings(pairs: Iterable[tuple[str, str]], limit: int = WARNING_LIMIT) 
 def styled(text: str, **style: object) -> str:
     """Styled when stdout is a terminal, plain when piped."""
     return click.style(text, **style) if sys.stdout.isatty() else text
+
+
+_C_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def shown(path: str) -> str:
+    """A note id or path as one line of text: quoted as git quotes paths when it holds a
+    control character, a quote or a backslash ("a\\nb.md"); as it is otherwise (non-ASCII
+    names are ordinary here, so unlike git they are not escaped)."""
+    if not any(c < " " or c in '"\\\x7f' for c in path):
+        return path
+    body = "".join(
+        _C_ESCAPES.get(c) or (f"\\{ord(c):03o}" if c < " " or c == "\x7f" else c) for c in path
+    )
+    return f'"{body}"'
 
 
 def plural(n: int, word: str) -> str:
@@ -283,7 +298,7 @@ def list_lines(records: list[NoteSummary]) -> list[str]:
         kind = (rec.type or "-")[:type_width].ljust(type_width)
         lines.append(
             f"{rec.date or '----------'}  {kind}  {styled(rec.title, bold=True)}  "
-            f"{styled(rec.id, dim=True)}"
+            f"{styled(shown(rec.id), dim=True)}"
         )
     return lines
 
@@ -330,7 +345,7 @@ def created_text(c: Created) -> str:
 
 def hit_text(rank: int, hit: Hit) -> str:
     """Three lines: rank and title; id, date and type; the snippet, matched words bold."""
-    facts = "  ".join(x for x in (hit.id, hit.date, hit.type) if x)
+    facts = "  ".join(x for x in (shown(hit.id), hit.date, hit.type) if x)
     lines = [
         f"{rank}. {styled(hit.title, bold=True)}",
         "   " + styled(facts, dim=True),
@@ -364,7 +379,7 @@ def backlink_lines(found: list[Backlink]) -> list[str]:
     """One line a reference: "id:line" (like grep), the kind, the title, the text written."""
 
     def where(b: Backlink) -> str:
-        return f"{b.id}:{b.line}" if b.line is not None else b.id
+        return f"{shown(b.id)}:{b.line}" if b.line is not None else shown(b.id)
 
     width = max((len(where(b)) for b in found), default=0)
     return [
@@ -377,7 +392,7 @@ def tree_lines(node: TreeNode, lead: str = "", child_lead: str = "") -> Iterable
     cycle = "  " + styled("(cycle)", fg="yellow") if node.cycle else ""
     yield (
         f"{lead}{node.date or '----------'}  {node.type or '-'}  "
-        f"{styled(node.title, bold=True)}  {styled(node.id, dim=True)}{cycle}"
+        f"{styled(node.title, bold=True)}  {styled(shown(node.id), dim=True)}{cycle}"
     )
     for k, child in enumerate(node.children):
         last = k == len(node.children) - 1
@@ -390,16 +405,18 @@ def tree_lines(node: TreeNode, lead: str = "", child_lead: str = "") -> Iterable
 
 def path_lines(source: str, steps: list[PathStep], catalog: Catalog) -> list[str]:
     records = catalog.records
-    lines = [f"{styled(records[source].title, bold=True)}  {styled(source, dim=True)}"]
+    lines = [f"{styled(records[source].title, bold=True)}  {styled(shown(source), dim=True)}"]
     for s in steps:
         arrow = f"--{s.kind}-->" if s.direction == "forward" else f"<--{s.kind}--"
         note = records[s.target]
-        lines.append(f"  {arrow:<12} {styled(note.title, bold=True)}  {styled(note.id, dim=True)}")
+        lines.append(
+            f"  {arrow:<12} {styled(note.title, bold=True)}  {styled(shown(note.id), dim=True)}"
+        )
     return lines
 
 
 def problem_line(p: Problem) -> str:
-    where = f"{p.note}:{p.line}" if p.line is not None else p.note
+    where = f"{shown(p.note)}:{p.line}" if p.line is not None else shown(p.note)
     level = styled(p.level, fg="red" if p.level == "error" else "yellow")
     return f"{where}: {level} {p.kind}: {p.message}"
 
@@ -423,7 +440,7 @@ def stats_lines(s: GraphStats) -> list[str]:
             lines += ["", label]
             lines += [
                 f"  {fmt.format(h.value)}  {styled(h.title, bold=True)}  "
-                + (styled("(missing)", dim=True) if h.missing else styled(h.id, dim=True))
+                + (styled("(missing)", dim=True) if h.missing else styled(shown(h.id), dim=True))
                 for h in hubs
             ]
     return lines
@@ -437,7 +454,7 @@ def log_lines(entries: list[LogEntry]) -> list[str]:
             f"{styled(e.commit[:10], fg='yellow')}  {e.date[:10]}  {e.author}  "
             f"{styled(subject, bold=True)}"
         ]
-        lines += [f"    {note}" for note in e.notes]
+        lines += [f"    {shown(note)}" for note in e.notes]
         blocks.append("\n".join(lines))
     return blocks
 
