@@ -13,5 +13,9 @@ def git_message(exc: Exception) -> str:
     lines = [ln for ln in lines if ln and not ln.startswith("hint:")]
     detail = "; ".join(lines[-2:]) or str(exc)
     cmd = getattr(exc, "command", None)
-    verb = cmd[1] if isinstance(cmd, list | tuple) and len(cmd) > 1 else "git"
+    verb = "git"
+    if isinstance(cmd, list | tuple):
+        # The subcommand: the first word after "git" and its global options.
+        words = [str(w) for w in cmd[1:] if not str(w).startswith("-")]
+        verb = words[0] if words else "git"
     return f"git {verb} failed: {detail}"

@@ -7,12 +7,12 @@ vault processes, patient with index.lock).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from vault.errors import GitError
+from vault.git.gitpython import gitpython
 from vault.git.repo import GitRepository
 from vault.locks import write_lock
 from vault.model import SyncResult
+from vault.repository import listed_notes
 
 # How many times to fetch, rebase and push again when someone else pushed in between.
 PUSH_ATTEMPTS = 3
@@ -56,14 +56,7 @@ def sync(repo: GitRepository, remote: str | None = None) -> SyncResult:
 
 
 def _check_ready(repo: GitRepository) -> None:
-    git_dir = Path(repo.git.git_dir)
-    if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
-        raise GitError(
-            "a rebase is in progress; finish it (`git rebase --continue`) or abort it "
-            "(`git rebase --abort`), then sync again"
-        )
-    if (git_dir / "MERGE_HEAD").exists():
-        raise GitError("a merge is in progress; finish or abort it, then sync again")
+    repo.check_can_commit()
     if repo.git.head.is_detached:
         raise GitError("HEAD is detached; check out a branch (`git switch main`) to sync")
 
@@ -110,7 +103,7 @@ def _commit_pending(repo: GitRepository) -> str | None:
     subject = f"vault: sync {n} note{'s' if n != 1 else ''}"
     if len(ids) != n:
         subject += f" ({len(ids) - n} other file{'s' if len(ids) - n != 1 else ''})"
-    message = subject + "\n\n" + "".join(f"- {i}\n" for i in ids)
+    message = subject + "\n\n" + listed_notes(ids)
     repo.run("add", "--all", "--", spec)
     repo.run("commit", "--quiet", "--only", "-m", message, "--", spec)
     return repo.git.git.rev_parse("HEAD")
@@ -152,7 +145,7 @@ def _remote_error(repo: GitRepository, remote: str, verb: str, exc: GitError) ->
 
 def _pull(repo: GitRepository, remote: str, branch: str, fetched: str) -> set[str]:
     """Rebase local commits onto `fetched`; the ids of the notes that brought in."""
-    import git
+    git = gitpython()
 
     cmd = repo.git.git
     head = cmd.rev_parse("HEAD")

@@ -12,12 +12,19 @@ from pathlib import Path
 
 from vault.atomic import write_atomic
 from vault.catalog import load_catalog
-from vault.errors import GitError, NotAGitRepo
+from vault.errors import GitError, NotAGitRepo, VaultError
 from vault.locks import write_lock
 from vault.model import MoveResult
 from vault.mv.plan import MovePlan, plan_diff, plan_move
-from vault.repository import Repository
+from vault.repository import Repository, listed_notes
 from vault.vault import Vault
+
+# How many uncommitted notes a refusal names before "and K more".
+NAMED = 10
+
+
+class UncommittedChanges(VaultError):
+    """Notes the move would commit hold changes the user has not committed."""
 
 
 def move(
@@ -29,16 +36,22 @@ def move(
     *,
     dry_run: bool = False,
     commit: bool = True,
+    include_changes: bool = False,
 ) -> MoveResult:
     """Move a note (or a folder of notes) and rewrite every reference to it, as one commit.
 
-    Outside git, only a dry run or --no-commit (plain file moves) is possible.
+    Outside git, only a dry run or --no-commit (plain file moves) is possible. In the middle
+    of a rebase, merge, cherry-pick, revert or bisect nothing is written. A note the move
+    would commit that holds uncommitted changes stops it (UncommittedChanges), unless
+    `include_changes`: the commit would carry those changes too.
     """
     if repo is None and commit and not dry_run:
         raise NotAGitRepo(
             f"{vault.root} is not inside a git work tree, so the move cannot be committed; "
             "run `git init` there, or pass --no-commit to just move the files"
         )
+    if repo is not None and not dry_run:
+        repo.check_can_commit()  # the move stages even with --no-commit
     with write_lock(vault):
         catalog = load_catalog(vault, repo)
         plan = plan_move(catalog, ref, new_path, cwd)
@@ -46,16 +59,26 @@ def move(
         if dry_run:
             result.diff = plan_diff(plan)
             return result
-        result.commit = apply_plan(vault, plan, repo, commit, result.warnings)
+        result.commit = apply_plan(
+            vault, plan, repo, commit, result.warnings, include_changes=include_changes
+        )
     return result
 
 
 def apply_plan(
-    vault: Vault, plan: MovePlan, repo: Repository | None, commit: bool, warnings: list[str]
+    vault: Vault,
+    plan: MovePlan,
+    repo: Repository | None,
+    commit: bool,
+    warnings: list[str],
+    *,
+    include_changes: bool = False,
 ) -> str | None:
     """Write, move and (in git) stage and commit a plan; the commit's sha or None."""
     touched = sorted(set(plan.moves) | set(plan.edits))
     tracked = repo.tracked(touched) if repo is not None else set()
+    if repo is not None and commit and not include_changes:
+        _refuse_uncommitted(repo.dirty(sorted(tracked)))
     # The index entries of every touched path, to put back exactly on failure.
     saved_index = repo.save_index(sorted(tracked)) if tracked else ""
     git_moves = [(o, n) for o, n in plan.moves.items() if o in tracked]
@@ -93,6 +116,20 @@ def apply_plan(
         raise
     _prune_empty_folders(vault, plan.moves)
     return sha
+
+
+def _refuse_uncommitted(dirty: set[str]) -> None:
+    if not dirty:
+        return
+    names = sorted(dirty)
+    shown = ", ".join(names[:NAMED])
+    if len(names) > NAMED:
+        shown += f" and {len(names) - NAMED} more"
+    raise UncommittedChanges(
+        f"{shown} {'has' if len(names) == 1 else 'have'} changes that are not committed, "
+        "and the move would commit them with it; commit or stash them first, or pass "
+        "--include-changes to commit them with the move"
+    )
 
 
 def _prune_empty_folders(vault: Vault, moves: dict[str, str]) -> None:
@@ -156,15 +193,20 @@ def _undo(vault, plan, repo, written, moved, made_dirs, saved_index) -> None:
             pass
 
 
-def _move_message(plan: MovePlan) -> str:
+def _summary(plan: MovePlan) -> str:
     items = list(plan.moves.items())
     if len(items) == 1:
-        subject = f"vault: move {items[0][0]} -> {items[0][1]}"
-    else:
-        src = os.path.commonpath([o for o, _ in items])
-        dst = os.path.commonpath([n for _, n in items])
-        subject = f"vault: move {src}/ -> {dst}/ ({len(items)} notes)"
+        return f"{items[0][0]} -> {items[0][1]}"
+    src = os.path.commonpath([o for o, _ in items])
+    dst = os.path.commonpath([n for _, n in items])
+    return f"{src}/ -> {dst}/ ({len(items)} notes)"
+
+
+def _move_message(plan: MovePlan) -> str:
+    """The commit's message: what moved, then the notes whose references were rewritten
+    (the first ones by name, then how many more: bounded however many there are)."""
+    subject = f"vault: move {_summary(plan)}"
     others = [i for i in plan.rewritten_ids() if i not in plan.moves.values()]
     if not others:
         return subject
-    return subject + "\n\nReferences rewritten in:\n" + "".join(f"- {i}\n" for i in others)
+    return subject + "\n\nReferences rewritten in:\n" + listed_notes(others)
