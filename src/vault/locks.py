@@ -27,6 +27,11 @@ class LockDenied(VaultError):
     system): waiting would not help, so this is raised at once."""
 
 
+class UnfinishedMove(VaultError):
+    """A `vault mv` was interrupted and its record is still there: the vault is half-moved
+    until the next vault command finishes or undoes it."""
+
+
 def _denied(path: Path, exc: OSError) -> LockDenied:
     why = exc.strerror or str(exc)
     return LockDenied(
@@ -88,10 +93,18 @@ WRITE_LOCK_WAIT = 120.0
 
 
 @contextlib.contextmanager
-def write_lock(vault: Vault, timeout: float = WRITE_LOCK_WAIT) -> Iterator[None]:
+def write_lock(
+    vault: Vault, timeout: float = WRITE_LOCK_WAIT, *, recovering: bool = False
+) -> Iterator[None]:
     """The vault's write lock, held by every command that writes notes (new, append, mv, sync)
     while it decides what to write and writes it, so none plans on files another is
-    rewriting. VaultBusy when another process keeps it past `timeout`."""
+    rewriting. VaultBusy when another process keeps it past `timeout`.
+
+    A writer that gets the lock after a `vault mv` was killed finds its record
+    (vault.intents) and stops with UnfinishedMove rather than work on a half-moved vault;
+    every command recovers such a move as it starts (vault.mv.recover), which passes
+    `recovering`.
+    """
     path = lock_path(vault, "write.lock")
     try:
         fd = _acquire(path, timeout, 0.05)
@@ -100,6 +113,14 @@ def write_lock(vault: Vault, timeout: float = WRITE_LOCK_WAIT) -> Iterator[None]
             f"another vault process kept the vault busy for {timeout:.0f} s; try again"
         ) from None
     try:
+        if not recovering:
+            from vault.intents import pending_move
+
+            if pending_move(vault):
+                raise UnfinishedMove(
+                    "a `vault mv` was interrupted just now and the vault is half-moved; "
+                    "run the command again: it finishes or undoes that move first"
+                )
         yield
     finally:
         os.close(fd)

@@ -1,21 +1,28 @@
 """Carry out a `vault mv` plan: rewrite, move, stage as `git mv` would, commit once.
 
-All files are rewritten first, then moved, then committed; if anything fails before the
-commit, every file, the index entries and new folders are put back as they were. Git is
+Before any file is touched, an intent record (vault.intents) says what will move and which
+bytes each rewritten note gets; it is removed once the move is done. All files are
+rewritten first, then moved, then committed; if anything fails before the commit, or the
+process is killed, every file, the index entries and new folders are put back as they were
+(vault.mv.recover, here on a failure, by the next vault command after a kill). Git is
 reached only through the vault.repository.Repository protocol.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import signal
 from pathlib import Path
 
 from vault.atomic import write_atomic
 from vault.catalog import load_catalog
 from vault.errors import GitError, NotAGitRepo, VaultError
+from vault.intents import MoveIntent, NoteEdit, clear_move_record, write_move_record
 from vault.locks import write_lock
 from vault.model import MoveResult
 from vault.mv.plan import MovePlan, plan_diff, plan_move
+from vault.mv.recover import prune_emptied, undo
 from vault.repository import Repository, listed_notes
 from vault.vault import Vault
 
@@ -77,26 +84,39 @@ def apply_plan(
     """Write, move and (in git) stage and commit a plan; the commit's sha or None."""
     touched = sorted(set(plan.moves) | set(plan.edits))
     tracked = repo.tracked(touched) if repo is not None else set()
-    if repo is not None and commit and not include_changes:
+    committing = repo is not None and commit
+    if committing and not include_changes:
         _refuse_uncommitted(repo.dirty(sorted(tracked)))
-    # The index entries of every touched path, to put back exactly on failure.
-    saved_index = repo.save_index(sorted(tracked)) if tracked else ""
     git_moves = [(o, n) for o, n in plan.moves.items() if o in tracked]
-    written: list[str] = []
-    moved: list[tuple[str, str]] = []
-    made_dirs: list[Path] = []
-    indexed = False
+    message = _move_message(plan) if committing else None
+    intent = MoveIntent(
+        pid=os.getpid(),
+        started=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        summary=_summary(plan),
+        moves=[[o, n] for o, n in plan.moves.items()],
+        edits=[NoteEdit(i, before, after) for i, (before, after) in sorted(plan.edits.items())],
+        tracked=sorted(tracked),
+        # The index entries of every touched path, to put back exactly on failure.
+        index=repo.save_index(sorted(tracked)) if tracked else "",
+        head=repo.head() if committing else None,
+        message=message,
+        new_folders=_new_folders(vault, plan.moves.values()),
+    )
+    write_move_record(vault, intent)
+    _checkpoint("recorded")
     try:
-        for old_id, (_before, after) in sorted(plan.edits.items()):
+        for n, (old_id, (_before, after)) in enumerate(sorted(plan.edits.items())):
             write_atomic(vault.path_of(old_id), after.encode("utf-8"))
-            written.append(old_id)
-        for old_id, new_id in plan.moves.items():
-            made_dirs += _make_folders(vault.path_of(new_id).parent)
+            _checkpoint("rewrote-first" if n == 0 else "")
+        _checkpoint("rewrote-all")
+        for folder in intent.new_folders:
+            vault.path_of(folder).mkdir(exist_ok=True)
+        for n, (old_id, new_id) in enumerate(plan.moves.items()):
             _rename_new(vault.path_of(old_id), vault.path_of(new_id))
-            moved.append((old_id, new_id))
+            _checkpoint("moved-first" if n == 0 else "")
         if git_moves:
-            indexed = True
             repo.stage_moves(git_moves)
+            _checkpoint("staged")
         edited = [i for i in plan.edits if i not in plan.moves and i in tracked]
         paths = [o for o, _ in git_moves] + [n for _, n in git_moves] + edited
         if repo is not None:
@@ -106,16 +126,25 @@ def apply_plan(
                     "not tracked by git, so changed on disk only: " + ", ".join(sorted(untracked))
                 )
         sha = None
-        if repo is not None and paths and commit:
-            sha = repo.commit(paths, _move_message(plan), stage=False)
+        if committing and paths:
+            sha = repo.commit(paths, message, stage=False)
+            _checkpoint("committed")
         elif repo is not None and edited:
-            indexed = True
             repo.stage(edited)
     except BaseException:
-        _undo(vault, plan, repo, written, moved, made_dirs, saved_index if indexed else None)
+        undo(vault, intent, repo)
+        clear_move_record(vault)
         raise
-    _prune_empty_folders(vault, plan.moves)
+    prune_emptied(vault, list(plan.moves))
+    clear_move_record(vault)
     return sha
+
+
+def _checkpoint(event: str) -> None:
+    """Where the crash tests kill a move: with VAULT_TEST_KILL_AT=<event> in the
+    environment this process dies by SIGKILL right there, as if killed from outside."""
+    if event and os.environ.get("VAULT_TEST_KILL_AT") == event:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _refuse_uncommitted(dirty: set[str]) -> None:
@@ -132,27 +161,17 @@ def _refuse_uncommitted(dirty: set[str]) -> None:
     )
 
 
-def _prune_empty_folders(vault: Vault, moves: dict[str, str]) -> None:
-    """Remove the folders the move emptied (never the notes folder itself)."""
-    folders = {vault.path_of(old).parent for old in moves}
-    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
-        while folder != vault.notes_dir and vault.notes_dir in folder.parents:
-            try:
-                folder.rmdir()
-            except OSError:
-                break
+def _new_folders(vault: Vault, new_ids) -> list[str]:
+    """The folders (ids) the moves will create, outermost first."""
+    out: list[str] = []
+    for new_id in new_ids:
+        missing = []
+        folder = vault.path_of(new_id).parent
+        while not folder.exists():
+            missing.append(vault.note_id(folder))
             folder = folder.parent
-
-
-def _make_folders(folder: Path) -> list[Path]:
-    """Create `folder` and missing parents; the ones created, outermost first."""
-    missing = []
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    for f in reversed(missing):
-        f.mkdir()
-    return list(reversed(missing))
+        out += [f for f in reversed(missing) if f not in out]
+    return sorted(out, key=lambda f: (f.count("/"), f))
 
 
 def _rename_new(src: Path, dst: Path) -> None:
@@ -167,30 +186,6 @@ def _rename_new(src: Path, dst: Path) -> None:
         os.rename(src, dst)
         return
     os.unlink(src)
-
-
-def _undo(vault, plan, repo, written, moved, made_dirs, saved_index) -> None:
-    """Put every file and index entry back as it was before the move began."""
-    for old_id, new_id in reversed(moved):
-        try:
-            os.replace(vault.path_of(new_id), vault.path_of(old_id))
-        except OSError:
-            pass
-    for old_id in written:
-        try:
-            write_atomic(vault.path_of(old_id), plan.edits[old_id][0].encode("utf-8"))
-        except OSError:
-            pass
-    for folder in reversed(made_dirs):
-        try:
-            folder.rmdir()
-        except OSError:
-            pass
-    if repo is not None and saved_index is not None:
-        try:
-            repo.restore_index(saved_index, [n for _, n in moved])
-        except Exception:  # best effort: the files themselves are already back
-            pass
 
 
 def _summary(plan: MovePlan) -> str:
