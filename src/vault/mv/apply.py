@@ -105,8 +105,11 @@ def apply_plan(
     write_move_record(vault, intent)
     _checkpoint("recorded")
     try:
+        # Each note is replaced atomically; durability comes from one sync for them all
+        # below (an fsync per note costs ~5 ms, 10 s for 2,000 notes): until then the
+        # durable record can undo any of them.
         for n, (old_id, (_before, after)) in enumerate(sorted(plan.edits.items())):
-            write_atomic(vault.path_of(old_id), after.encode("utf-8"))
+            write_atomic(vault.path_of(old_id), after.encode("utf-8"), durable=False)
             _checkpoint("rewrote-first" if n == 0 else "")
         _checkpoint("rewrote-all")
         for folder in intent.new_folders:
@@ -114,6 +117,7 @@ def apply_plan(
         for n, (old_id, new_id) in enumerate(plan.moves.items()):
             _rename_new(vault.path_of(old_id), vault.path_of(new_id))
             _checkpoint("moved-first" if n == 0 else "")
+        os.sync()
         if git_moves:
             repo.stage_moves(git_moves)
             _checkpoint("staged")

@@ -133,7 +133,7 @@ def undo(vault: Vault, intent: MoveIntent, repo: Repository | None) -> Undone:
             continue  # gone, or not back at this name: nothing of the move's to undo
         now = digest(data)
         if now == edit.after_sha256:
-            write_atomic(path, edit.before.encode("utf-8"))
+            write_atomic(path, edit.before.encode("utf-8"), durable=False)
             done.restored += 1
         elif now != edit.before_sha256:
             done.kept.append(edit.id)
@@ -143,6 +143,7 @@ def undo(vault: Vault, intent: MoveIntent, repo: Repository | None) -> Undone:
             vault.path_of(folder).rmdir()
         except OSError:
             pass  # not empty, or already gone
+    os.sync()  # every note back on disk before the record can go (one sync, not one per note)
     if repo is not None and intent.tracked:
         tracked = set(intent.tracked)
         added = [new for old, new in intent.moves if old in tracked]
