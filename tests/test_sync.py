@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, git, state_dir
+from conftest import EXAMPLE, GIT_ENV, git, state_dir
 from history_helpers import status
 
 HUB = "memory/research/2026-02-14-skin-tech-trends.md"
@@ -191,3 +196,101 @@ def test_a_push_race_is_retried_after_pulling_the_other_push(run, machines, tmp_
         "from a, mid-push",
     ]
     assert git(b, "rev-parse", "HEAD") == git(b, "rev-parse", "origin/main")
+
+
+# --- remotes that never answer, and remotes with passwords ----------------------------------
+
+
+@pytest.fixture
+def silent_server():
+    """A local TCP server that accepts every connection and never sends a byte: its port."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            held.append(conn)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    server.close()
+    for conn in held:
+        conn.close()
+
+
+def sync_process(root: Path, *args: str) -> tuple[int, str]:
+    """`vault sync` as its own process, stopped (and failed) if it is still running when
+    the hang guard runs out: it must end by itself, on its own bounds."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vault", "--vault", str(root), "sync", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **GIT_ENV, "VAULT_NETWORK_TIMEOUT": "2"},
+    )
+    try:
+        _, err = proc.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("vault sync hung on a remote that never answers")
+    return proc.returncode, err
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:{port}/vault.git", "ssh://git@127.0.0.1:{port}/vault.git"],
+    ids=["http", "ssh"],
+)
+def test_a_remote_that_accepts_and_never_answers_fails_in_one_line(git_vault, silent_server, url):
+    if url.startswith("ssh") and shutil.which("ssh") is None:
+        pytest.skip("no ssh client installed")
+    url = url.format(port=silent_server)
+    git(git_vault, "remote", "add", "origin", url)
+    code, err = sync_process(git_vault)
+    assert code == 1
+    assert err == (
+        f"Error: could not fetch from remote 'origin' ({url}): the remote did not answer "
+        "within 2 s; check the URL and the network, or try again later "
+        "(VAULT_NETWORK_TIMEOUT sets how long to wait)\n"
+    )
+
+
+def test_credentials_in_a_remote_url_never_reach_a_message(run, git_vault):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: the connection is refused at once
+    git(git_vault, "remote", "add", "origin", "unused")
+    for url, shown in (
+        (f"http://alice:s3cret-pass@127.0.0.1:{port}/v.git", f"http://***@127.0.0.1:{port}/v.git"),
+        (f"https://ghp_T0KEN@127.0.0.1:{port}/v.git", f"https://***@127.0.0.1:{port}/v.git"),
+    ):
+        git(git_vault, "remote", "set-url", "origin", url)
+        res = run(git_vault, "sync")
+        assert res.exit_code == 1
+        assert res.stderr.startswith(f"Error: could not fetch from remote 'origin' ({shown}): ")
+        assert "s3cret" not in res.stderr and "T0KEN" not in res.stderr
+        assert res.stderr.count("\n") == 1
+
+
+def test_redact_hides_user_parts_of_web_urls_and_passwords_of_others():
+    from vault.git.messages import redact
+
+    assert (
+        redact("fatal: 'https://bob:pw@host/x.git' failed")
+        == "fatal: 'https://***@host/x.git' failed"
+    )
+    assert redact("http://token@host/x") == "http://***@host/x"
+    assert redact("ssh://git@host:22/x.git") == "ssh://git@host:22/x.git"
+    assert redact("ssh://git:pw@host/x.git") == "ssh://git:***@host/x.git"
+    assert redact("git@github.com:me/notes.git") == "git@github.com:me/notes.git"

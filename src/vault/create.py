@@ -62,7 +62,13 @@ def new_note(
     read inside it, so a concurrent `vault mv` of the parent cannot leave the new note pointing
     at the parent's old path. The editor (--edit) runs after the lock is released: a person may
     take minutes there.
+
+    In the middle of a rebase, merge, cherry-pick, revert or bisect nothing is written (a
+    commit then could be lost); a commit that fails (a hook, no identity, no git) leaves
+    the note written, unstaged, with `commit_note` saying why.
     """
+    if commit and repo is not None:
+        repo.check_can_commit()
     with write_lock(vault):
         created = create_note(load_catalog(vault, repo), request)
     path = Path(created.path)

@@ -4,6 +4,7 @@ process dies)."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import time
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vault.errors import VaultBusy
+from vault.errors import VaultBusy, VaultError
 
 if TYPE_CHECKING:
     from vault.vault import Vault
@@ -21,10 +22,43 @@ class LockTimeout(Exception):
     """The lock stayed held by another process for the whole timeout."""
 
 
+class LockDenied(VaultError):
+    """A lock file cannot be created or opened at all (permissions, a read-only file
+    system): waiting would not help, so this is raised at once."""
+
+
+class UnfinishedMove(VaultError):
+    """A `vault mv` was interrupted and its record is still there: the vault is half-moved
+    until the next vault command finishes or undoes it."""
+
+
+def _denied(path: Path, exc: OSError) -> LockDenied:
+    why = exc.strerror or str(exc)
+    return LockDenied(
+        f"cannot create the lock file {path}: {why}; make {path.parent} writable (or set "
+        "VAULT_CACHE_DIR to a writable folder) and try again"
+    )
+
+
+def lock_path(vault: Vault, name: str) -> Path:
+    """The lock file `name` in the vault's state folder, the folder created if needed;
+    LockDenied when it cannot be."""
+    try:
+        return vault.locks_dir / name
+    except OSError as exc:
+        raise _denied(vault.state_dir / "locks" / name, exc) from None
+
+
 def _acquire(path: Path, timeout: float, poll: float) -> int:
-    """An open descriptor of `path` holding its exclusive lock; LockTimeout after `timeout`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    """An open descriptor of `path` holding its exclusive lock; LockTimeout after `timeout`,
+    LockDenied at once when the file cannot be created."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.ENOSPC):
+            raise _denied(path, exc) from None
+        raise
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -59,17 +93,34 @@ WRITE_LOCK_WAIT = 120.0
 
 
 @contextlib.contextmanager
-def write_lock(vault: Vault, timeout: float = WRITE_LOCK_WAIT) -> Iterator[None]:
+def write_lock(
+    vault: Vault, timeout: float = WRITE_LOCK_WAIT, *, recovering: bool = False
+) -> Iterator[None]:
     """The vault's write lock, held by every command that writes notes (new, append, mv, sync)
     while it decides what to write and writes it, so none plans on files another is
-    rewriting. VaultBusy when another process keeps it past `timeout`."""
+    rewriting. VaultBusy when another process keeps it past `timeout`.
+
+    A writer that gets the lock after a `vault mv` was killed finds its record
+    (vault.intents) and stops with UnfinishedMove rather than work on a half-moved vault;
+    every command recovers such a move as it starts (vault.mv.recover), which passes
+    `recovering`.
+    """
+    path = lock_path(vault, "write.lock")
     try:
-        fd = _acquire(vault.locks_dir / "write.lock", timeout, 0.05)
+        fd = _acquire(path, timeout, 0.05)
     except LockTimeout:
         raise VaultBusy(
             f"another vault process kept the vault busy for {timeout:.0f} s; try again"
         ) from None
     try:
+        if not recovering:
+            from vault.intents import pending_move
+
+            if pending_move(vault):
+                raise UnfinishedMove(
+                    "a `vault mv` was interrupted just now and the vault is half-moved; "
+                    "run the command again: it finishes or undoes that move first"
+                )
         yield
     finally:
         os.close(fd)

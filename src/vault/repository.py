@@ -6,12 +6,19 @@ passes it in. Nothing here imports git, so commands that never touch history nev
 GitPython's import (~110 ms).
 
 Every path in and out is a note id (relative to the vault root); the implementation converts
-to and from the repository's own paths.
+to and from the repository's own paths. Any number of ids may be passed: none of them ends
+up on a command line.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
+
+# How many notes a commit message lists by name before "... and K more", and about how
+# many characters that list may take: a reader wants the gist, not 2,000 lines, and a
+# message must stay well under what one command-line argument may hold (128 KiB on Linux).
+MESSAGE_NOTES = 50
+MESSAGE_CHARS = 8000
 
 
 class Repository(Protocol):
@@ -25,21 +32,37 @@ class Repository(Protocol):
         touched; InvalidInput naming option `what` for a `since` that is not understood."""
 
     def check_can_commit(self) -> None:
-        """GitError when a commit now would be lost or misplaced (a rebase, merge,
-        cherry-pick, revert or bisect in progress, a detached HEAD mid-operation)."""
+        """GitError, saying what is in progress and how to end it, when a commit (or a
+        change to git's index) now would be lost or misplaced: a rebase, `git am`, merge,
+        cherry-pick, revert or bisect is in progress. Call it before writing anything.
+        Needs no git executable: it only looks at the repository's files."""
 
     def commit(self, ids: list[str], message: str, *, stage: bool = True) -> str:
         """Commit exactly these files as they are on disk (staging them first unless
         `stage` is False, for changes already staged), leaving everything else staged or
-        not as it was; the new commit's sha."""
+        not as it was; the new commit's sha. When the commit fails (a hook, no identity),
+        what this call staged is unstaged again before the GitError is raised."""
 
     def tracked(self, ids: list[str]) -> set[str]:
         """The ids among `ids` that git tracks."""
 
-    def save_index(self, ids: list[str]) -> object:
-        """A snapshot of git's index entries for these ids, for `restore_index`."""
+    def dirty(self, ids: list[str]) -> set[str]:
+        """The ids among `ids` whose file or index entry differs from HEAD: changes the
+        user has not committed, staged or not."""
 
-    def restore_index(self, saved: object, added: list[str]) -> None:
+    def head(self) -> str | None:
+        """The sha HEAD points at, or None before the first commit."""
+
+    def find_commit(self, parent: str | None, message: str) -> str | None:
+        """A recent commit on the current branch whose first parent is `parent` (None: a
+        first commit) and whose message is `message`, or None; waits first for a git
+        command still writing (git's index.lock) to finish."""
+
+    def save_index(self, ids: list[str]) -> str:
+        """A snapshot of git's index entries for these ids (plain text, for a record),
+        for `restore_index`."""
+
+    def restore_index(self, saved: str, added: list[str]) -> None:
         """Put the index entries back as `save_index` saw them, dropping `added`."""
 
     def stage_moves(self, moves: list[tuple[str, str]]) -> None:
@@ -47,3 +70,18 @@ class Repository(Protocol):
 
     def stage(self, ids: list[str]) -> None:
         """Stage these files as they are on disk."""
+
+
+def listed_notes(ids: list[str], limit: int = MESSAGE_NOTES, chars: int = MESSAGE_CHARS) -> str:
+    """ "- id" lines for a commit message: at most `limit` notes and about `chars`
+    characters, then "- ... and K more"."""
+    lines: list[str] = []
+    size = 0
+    for n, note_id in enumerate(ids):
+        line = f"- {note_id}\n"
+        if n >= limit or (lines and size + len(line) > chars):
+            lines.append(f"- ... and {len(ids) - n} more\n")
+            break
+        lines.append(line)
+        size += len(line)
+    return "".join(lines)

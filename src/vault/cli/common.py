@@ -35,7 +35,14 @@ class AppState:
 
     @cached_property
     def vault(self) -> Vault:
-        return open_vault(self.vault_dir)
+        vault = open_vault(self.vault_dir)
+        # A `vault mv` killed midway is finished or undone before anything reads the notes.
+        from vault.git import open_repository
+        from vault.mv.recover import recover
+
+        if done := recover(vault, open_repository):
+            click.echo(f"vault: {done}", err=True)
+        return vault
 
     @cached_property
     def repo(self) -> Repository | None:

@@ -14,9 +14,14 @@ from vault.cli.common import AppState, json_option, pass_state
 @click.option(
     "--no-commit", is_flag=True, help="Move, rewrite and stage everything, but do not commit."
 )
+@click.option(
+    "--include-changes",
+    is_flag=True,
+    help="Commit uncommitted changes in the notes the move rewrites along with it.",
+)
 @json_option
 @pass_state
-def command(state: AppState, ref, new_path, dry_run, no_commit, as_json) -> None:
+def command(state: AppState, ref, new_path, dry_run, no_commit, include_changes, as_json) -> None:
     """Move or rename a note (or a folder of notes) and rewrite every reference to it.
 
     REF is a note (id, path, stem, title, [[wikilink]]) or a folder of notes. NEW_PATH is
@@ -29,8 +34,11 @@ def command(state: AppState, ref, new_path, dry_run, no_commit, as_json) -> None
     in their own form (relative stays relative, `.md`, #anchors and aliases are kept), and
     so are the moved notes' own relative links; nothing else in any file changes. The move
     and the rewrites (the files as they are on disk) become one commit that git shows as a
-    rename; nothing else is staged or committed. If anything fails before the commit, every
-    file is put back. With --no-commit the changes are left staged for you
+    rename; nothing else is staged or committed. A note the move rewrites that holds
+    changes you have not committed stops it (naming the notes): commit or stash them, or
+    pass --include-changes to commit them with the move. If anything fails before the
+    commit, every file is put back; if vault is killed midway, the next vault command
+    finishes or undoes the move. With --no-commit the changes are left staged for you
     to review (`git diff --cached`) and commit; outside git --no-commit just moves files.
 
     JSON: {"moved": [{"from", "to"}], "rewritten": [ids], "commit": sha or null,
@@ -52,6 +60,7 @@ def command(state: AppState, ref, new_path, dry_run, no_commit, as_json) -> None
         state.repo,
         dry_run=dry_run,
         commit=not no_commit,
+        include_changes=include_changes,
     )
     for problem in result.warnings:
         render.warn(problem)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vault.errors import GitError
+from vault.git.gitpython import gitpython
 
 if TYPE_CHECKING:
     from vault.git.repo import GitRepository
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 
 def first_commit_dates(repo: GitRepository, ids: list[str]) -> dict[str, str]:
     """The date (YYYY-MM-DD) of the commit that added each note, for those git knows."""
-    import git
+    git = gitpython()
 
     wanted = {repo.path(note_id): note_id for note_id in ids}
     if not wanted:

@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from vault.errors import GitError, InvalidInput
+from vault.git.gitpython import gitpython
 from vault.git.messages import git_message
 from vault.model import LogEntry
 
@@ -21,7 +22,7 @@ def since_args(repo: GitRepository, since: str, what: str = "--since") -> list[s
     """git log arguments for "changed since": a date (YYYY-MM-DD[THH:MM]), a phrase like
     "3 days ago", "yesterday" or "today", else a commit (sha, tag, branch, HEAD~3), which
     selects the commits after it."""
-    import git
+    git = gitpython()
 
     text = since.strip()
     if _ISO.match(text):
@@ -58,7 +59,7 @@ def log_entries(
 ) -> list[LogEntry]:
     """Commits touching the notes folder, newest first; with `note_id`, that note's history
     through its renames (git log --follow)."""
-    import git
+    git = gitpython()
 
     if not repo.has_commits():
         return []

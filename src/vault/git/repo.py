@@ -9,15 +9,16 @@ vault processes and patient with git's own index.lock.
 from __future__ import annotations
 
 import os
-import subprocess
+import tempfile
 import time
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vault.errors import GitError, NotAGitRepo
-from vault.git.messages import GIT_MISSING, git_message
-from vault.locks import LockTimeout, file_lock
+from vault.git.gitpython import gitpython
+from vault.git.messages import git_message
+from vault.locks import LockTimeout, file_lock, lock_path
 from vault.vault import Vault
 
 if TYPE_CHECKING:
@@ -63,10 +64,7 @@ class GitRepository:
     @cached_property
     def git(self) -> Repo:
         """The GitPython repository (imports GitPython on first use)."""
-        try:
-            import git
-        except ImportError:  # GitPython raises ImportError when the git executable is missing
-            raise GitError(GIT_MISSING) from None
+        git = gitpython()
         try:
             repo = git.Repo(self.top)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -104,20 +102,37 @@ class GitRepository:
 
     # --- running git ---------------------------------------------------------------------
 
-    def run(self, *args: str) -> str:
+    def run(
+        self,
+        *args: str,
+        paths: list[str] | None = None,
+        input: bytes | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> str:
         """Run one git command that may change the repository, serialised with other vault
-        processes and patient with git's index.lock: a second writer waits, not fails."""
-        import git
+        processes and patient with git's index.lock: a second writer waits, not fails.
 
+        `paths` (paths relative to the top, any number) reach git through standard input
+        (--pathspec-from-file), taken literally: no command line grows with them and no
+        name is read as a glob. `input` is standard input otherwise; `env` adds to git's
+        environment; `timeout` kills git (and what it started) after that many seconds.
+        """
+        git = gitpython()
         repo = self.git
+        argv = ["git", *args]
+        if paths is not None:
+            argv = ["git", "--literal-pathspecs", *args]
+            argv += ["--pathspec-from-file=-", "--pathspec-file-nul"]
+            input = b"".join(os.fsencode(p) + b"\0" for p in paths)
         deadline = time.monotonic() + INDEX_LOCK_WAIT
         try:
-            with file_lock(self.vault.locks_dir / "git.lock", timeout=INDEX_LOCK_WAIT):
+            with file_lock(lock_path(self.vault, "git.lock"), timeout=INDEX_LOCK_WAIT):
                 while True:
                     try:
-                        return repo.git.execute(["git", *args])
+                        return self._execute(repo, argv, input, env, timeout)
                     except git.GitCommandError as exc:
-                        if "index.lock" in str(exc.stderr) and time.monotonic() < deadline:
+                        if _index_lock_held(str(exc.stderr)) and time.monotonic() < deadline:
                             time.sleep(0.1)
                             continue
                         raise GitError(git_message(exc)) from exc
@@ -126,12 +141,34 @@ class GitRepository:
                 f"another vault process kept the git lock for {INDEX_LOCK_WAIT:.0f} s; try again"
             ) from None
 
+    @staticmethod
+    def _execute(repo, argv, input, env, timeout) -> str:
+        extra = {"env": env} if env else {}
+        if timeout is not None:
+            extra["kill_after_timeout"] = timeout
+        if input is None:
+            return repo.git.execute(argv, **extra)
+        with tempfile.TemporaryFile() as stdin:
+            stdin.write(input)
+            stdin.seek(0)
+            return repo.git.execute(argv, istream=stdin, **extra)
+
     def has_commits(self) -> bool:
-        try:
-            self.git.head.commit  # noqa: B018
-        except ValueError:
-            return False
-        return True
+        return self.head() is not None
+
+    def git_dir(self) -> Path:
+        """The repository's git folder, found without git: `.git`, or where a `.git` file
+        (a linked work tree, a submodule) points."""
+        dotgit = self.top / ".git"
+        if dotgit.is_file():
+            try:
+                text = dotgit.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                return dotgit
+            if text.startswith("gitdir:"):
+                target = Path(text[len("gitdir:") :].strip())
+                return target if target.is_absolute() else (self.top / target).resolve()
+        return dotgit
 
     # --- the Repository protocol -----------------------------------------------------------
 
@@ -149,46 +186,176 @@ class GitRepository:
         return changed_note_ids(self, since, author, what)
 
     def check_can_commit(self) -> None:
-        return None
+        problem = operation_in_progress(self.git_dir())
+        if problem:
+            raise GitError(problem)
 
     def commit(self, ids: list[str], message: str, *, stage: bool = True) -> str:
         paths = [self.path(i) for i in ids]
-        if stage:
-            self.run("add", "--", *paths)
-        # --only commits just these paths even when the user has other changes staged.
-        self.run("commit", "--quiet", "--only", "-m", message, "--", *paths)
+        saved = self.save_index(ids) if stage else ""
+        try:
+            if stage:
+                self.run("add", paths=paths)
+            # --only commits just these paths even when the user has other changes staged.
+            self.run("commit", "--quiet", "--only", "-m", message, paths=paths)
+        except GitError:
+            if stage:  # leave nothing staged that this call staged
+                known = set(_entry_paths(saved))
+                try:
+                    self.restore_index(saved, [i for i in ids if self.path(i) not in known])
+                except (GitError, OSError):
+                    pass  # the commit's own error says more
+            raise
         return self.git.git.rev_parse("HEAD")
 
+    def _entries(self, ids: list[str]) -> dict[str, list[str]]:
+        """git path -> its index entries ("mode sha stage\\tpath"), for the ids git tracks:
+        one listing of the vault's part of the index, not a command line of paths."""
+        wanted = {self.path(i) for i in ids}
+        if not wanted:
+            return {}
+        out = self.git.git.ls_files("-s", "-z", "--", self.spec(self.vault.root))
+        found: dict[str, list[str]] = {}
+        for entry in out.split("\0"):
+            path = entry.split("\t", 1)[-1]
+            if entry and path in wanted:
+                found.setdefault(path, []).append(entry)
+        return found
+
     def tracked(self, ids: list[str]) -> set[str]:
-        if not ids:
-            return set()
+        found = self._entries(ids)
+        return {i for i in ids if self.path(i) in found}
+
+    def dirty(self, ids: list[str]) -> set[str]:
         by_path = {self.path(i): i for i in ids}
-        out = self.git.git.ls_files("-z", "--", *by_path)
-        return {by_path[p] for p in out.split("\0") if p in by_path}
+        if not by_path:
+            return set()
+        out = self.git.git.status(
+            "--porcelain=v1",
+            "-z",
+            "--no-renames",
+            "--untracked-files=no",
+            "--",
+            self.spec(self.vault.root),
+        )
+        return {by_path[e[3:]] for e in out.split("\0") if len(e) > 3 and e[3:] in by_path}
 
-    def save_index(self, ids: list[str]) -> object:
-        return self.git.git.ls_files("-s", "-z", "--", *[self.path(i) for i in ids]) if ids else ""
+    def head(self) -> str | None:
+        git = gitpython()
+        try:
+            return self.git.git.rev_parse("--verify", "--quiet", "HEAD^{commit}") or None
+        except git.GitCommandError:
+            return None
 
-    def restore_index(self, saved: object, added: list[str]) -> None:
+    def find_commit(self, parent: str | None, message: str) -> str | None:
+        git = gitpython()
+        lock = self.git_dir() / "index.lock"
+        deadline = time.monotonic() + INDEX_LOCK_WAIT
+        while lock.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)  # a git commit may still be finishing after its caller died
+        if self.head() is None:
+            return None
+        try:
+            out = self.git.git.log("-n", "100", "--format=%H%x1f%P%x1f%B%x1e", "HEAD")
+        except git.GitCommandError as exc:
+            raise GitError(git_message(exc)) from exc
+        for chunk in out.split("\x1e"):
+            fields = chunk.strip("\n").split("\x1f")
+            if len(fields) != 3:
+                continue
+            sha, parents, body = fields
+            first = parents.split()[0] if parents.split() else None
+            if first == parent and body.strip() == message.strip():
+                return sha
+        return None
+
+    def save_index(self, ids: list[str]) -> str:
+        found = self._entries(ids)
+        return "".join(e + "\0" for entries in found.values() for e in entries)
+
+    def restore_index(self, saved: str, added: list[str]) -> None:
         news = [self.path(i) for i in added]
         if news:
-            self.git.git.rm("--cached", "--quiet", "--ignore-unmatch", "--", *news)
-        if isinstance(saved, str) and saved.strip("\0"):
-            subprocess.run(
-                ["git", "update-index", "-z", "--index-info"],
-                input=saved.encode("utf-8"),
-                cwd=self.top,
-                check=True,
-                capture_output=True,
-            )
+            self.run("rm", "--cached", "--quiet", "--ignore-unmatch", paths=news)
+        if saved.strip("\0"):
+            self.run("update-index", "-z", "--index-info", input=saved.encode("utf-8"))
 
     def stage_moves(self, moves: list[tuple[str, str]]) -> None:
         if not moves:
             return
         # Same index result as `git mv` for each note, in two git calls for any number.
-        self.run("rm", "--cached", "--quiet", "--", *[self.path(o) for o, _ in moves])
-        self.run("add", "--", *[self.path(n) for _, n in moves])
+        self.run("rm", "--cached", "--quiet", paths=[self.path(o) for o, _ in moves])
+        self.run("add", paths=[self.path(n) for _, n in moves])
 
     def stage(self, ids: list[str]) -> None:
         if ids:
-            self.run("add", "--", *[self.path(i) for i in ids])
+            self.run("add", paths=[self.path(i) for i in ids])
+
+
+def _index_lock_held(stderr: str) -> bool:
+    """Another git process holds index.lock (worth waiting for), as opposed to a lock git
+    cannot create at all (a read-only .git: waiting would not help)."""
+    return "index.lock" in stderr and "File exists" in stderr
+
+
+def _entry_paths(saved: str) -> list[str]:
+    return [e.split("\t", 1)[-1] for e in saved.split("\0") if "\t" in e]
+
+
+# What is in progress (a file or folder in the git folder marks it), and how to end it.
+_OPERATIONS = (
+    (
+        "rebase-merge",
+        "a rebase",
+        "finish it (`git rebase --continue`) or abort it (`git rebase --abort`)",
+    ),
+    (
+        "rebase-apply/applying",
+        "a `git am`",
+        "finish it (`git am --continue`) or abort it (`git am --abort`)",
+    ),
+    (
+        "rebase-apply",
+        "a rebase",
+        "finish it (`git rebase --continue`) or abort it (`git rebase --abort`)",
+    ),
+    ("MERGE_HEAD", "a merge", "finish it (`git commit`) or abort it (`git merge --abort`)"),
+    (
+        "CHERRY_PICK_HEAD",
+        "a cherry-pick",
+        "finish it (`git cherry-pick --continue`) or abort it (`git cherry-pick --abort`)",
+    ),
+    (
+        "REVERT_HEAD",
+        "a revert",
+        "finish it (`git revert --continue`) or abort it (`git revert --abort`)",
+    ),
+    (
+        "sequencer",
+        "a cherry-pick or revert",
+        "finish it (`git cherry-pick --continue`) or abort it (`git cherry-pick --abort`)",
+    ),
+    ("BISECT_START", "a bisect", "end it (`git bisect reset`)"),
+)
+
+
+def operation_in_progress(git_dir: Path) -> str | None:
+    """One line naming the git operation in progress and how to end it, or None."""
+    for marker, what, how in _OPERATIONS:
+        if marker == "sequencer" and _sequence_of(git_dir) == "revert":
+            what, how = "a revert", _OPERATIONS[5][2]
+        if (git_dir / marker).exists():
+            return (
+                f"{what} is in progress in this repository, so a commit now could be lost "
+                f"or land in the wrong place; {how}, then run vault again"
+            )
+    return None
+
+
+def _sequence_of(git_dir: Path) -> str:
+    """ "revert" or "pick": what a stopped sequence of cherry-picks or reverts does."""
+    try:
+        first = (git_dir / "sequencer" / "todo").read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return "pick"
+    return "revert" if first and first[0] == "revert" else "pick"

@@ -7,15 +7,25 @@ vault processes, patient with index.lock).
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+import shlex
 
 from vault.errors import GitError
+from vault.git.gitpython import gitpython
+from vault.git.messages import redact
 from vault.git.repo import GitRepository
 from vault.locks import write_lock
 from vault.model import SyncResult
+from vault.repository import listed_notes
 
 # How many times to fetch, rebase and push again when someone else pushed in between.
 PUSH_ATTEMPTS = 3
+# How long a remote may stay silent (no connection, no bytes) before sync gives up, in
+# seconds; $VAULT_NETWORK_TIMEOUT overrides it.
+NETWORK_TIMEOUT = 30
+# However the remote is reached (git://, a custom ssh command), one network command is
+# killed after this many times NETWORK_TIMEOUT.
+DEADLINE_FACTOR = 20
 
 
 def sync(repo: GitRepository, remote: str | None = None) -> SyncResult:
@@ -24,8 +34,7 @@ def sync(repo: GitRepository, remote: str | None = None) -> SyncResult:
     A conflict aborts the rebase, so the repository is as it was before the pull with the
     local commit intact, and raises GitError naming the conflicting notes.
     """
-    # Never wait for a password prompt: an unreachable remote is an error, not a hang.
-    repo.git.git.update_environment(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="", SSH_ASKPASS="")
+    net = Network.for_repo(repo)
     with write_lock(repo.vault):
         _check_ready(repo)
         branch = repo.git.active_branch.name
@@ -36,34 +45,81 @@ def sync(repo: GitRepository, remote: str | None = None) -> SyncResult:
         pulled: set[str] = set()
         pushed = False
         for attempt in range(PUSH_ATTEMPTS):
-            fetched = _fetch(repo, remote, remote_branch)
+            fetched = _fetch(repo, net, remote, remote_branch)
             if fetched is not None:
                 pulled |= _pull(repo, remote, remote_branch, fetched)
             head = repo.git.git.rev_parse("HEAD")
             if head == fetched:
                 break
             try:
-                repo.run("push", "--quiet", remote, f"HEAD:refs/heads/{remote_branch}")
+                net.run(repo, "push", "--quiet", remote, f"HEAD:refs/heads/{remote_branch}")
             except GitError as exc:
                 text = f"{exc} {getattr(exc.__cause__, 'stderr', '')}"
                 rejected = "rejected" in text or "fetch first" in text or "non-fast" in text
                 if rejected and attempt + 1 < PUSH_ATTEMPTS:
                     continue  # someone pushed in between: pull their work and try again
-                raise _remote_error(repo, remote, "push", exc) from None
+                raise _remote_error(repo, net, remote, "push", exc) from None
             pushed = True
             break
     return SyncResult(committed, tuple(sorted(pulled)), pushed, remote, remote_branch)
 
 
+class Network:
+    """How sync reaches a remote: never waiting on a prompt or a silent connection.
+
+    Every network command runs with git's low-speed limit (http: fewer than 1,000 bytes a
+    second for `seconds` aborts, which covers a server that accepts and never answers),
+    ssh in batch mode with a connect timeout and keep-alives (unless the user chose their
+    own ssh command), no terminal or askpass prompt, and a deadline for any other way a
+    remote can hang.
+    """
+
+    def __init__(self, seconds: int, env: dict[str, str]):
+        self.seconds = seconds
+        self.env = env
+
+    @classmethod
+    def for_repo(cls, repo: GitRepository) -> Network:
+        try:
+            seconds = max(1, int(os.environ.get("VAULT_NETWORK_TIMEOUT", NETWORK_TIMEOUT)))
+        except ValueError:
+            seconds = NETWORK_TIMEOUT
+        env = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": ""}
+        if not os.environ.get("GIT_HTTP_LOW_SPEED_LIMIT"):
+            env["GIT_HTTP_LOW_SPEED_LIMIT"] = "1000"
+        if not os.environ.get("GIT_HTTP_LOW_SPEED_TIME"):
+            env["GIT_HTTP_LOW_SPEED_TIME"] = str(seconds)
+        if not _own_ssh_command(repo):
+            alive = max(1, seconds // 3)
+            env["GIT_SSH_COMMAND"] = shlex.join(
+                [
+                    "ssh",
+                    "-o",
+                    "BatchMode=yes",
+                    "-o",
+                    f"ConnectTimeout={seconds}",
+                    "-o",
+                    f"ServerAliveInterval={alive}",
+                    "-o",
+                    "ServerAliveCountMax=3",
+                ]
+            )
+        return cls(seconds, env)
+
+    def run(self, repo: GitRepository, *args: str) -> str:
+        return repo.run(*args, env=self.env, timeout=self.seconds * DEADLINE_FACTOR)
+
+
+def _own_ssh_command(repo: GitRepository) -> bool:
+    """The user picked how git runs ssh ($GIT_SSH_COMMAND, $GIT_SSH, core.sshCommand)."""
+    if os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH"):
+        return True
+    reader = repo.git.config_reader()
+    return bool(reader.get_value("core", "sshCommand", "")) if reader.has_section("core") else False
+
+
 def _check_ready(repo: GitRepository) -> None:
-    git_dir = Path(repo.git.git_dir)
-    if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
-        raise GitError(
-            "a rebase is in progress; finish it (`git rebase --continue`) or abort it "
-            "(`git rebase --abort`), then sync again"
-        )
-    if (git_dir / "MERGE_HEAD").exists():
-        raise GitError("a merge is in progress; finish or abort it, then sync again")
+    repo.check_can_commit()
     if repo.git.head.is_detached:
         raise GitError("HEAD is detached; check out a branch (`git switch main`) to sync")
 
@@ -110,19 +166,20 @@ def _commit_pending(repo: GitRepository) -> str | None:
     subject = f"vault: sync {n} note{'s' if n != 1 else ''}"
     if len(ids) != n:
         subject += f" ({len(ids) - n} other file{'s' if len(ids) - n != 1 else ''})"
-    message = subject + "\n\n" + "".join(f"- {i}\n" for i in ids)
+    message = subject + "\n\n" + listed_notes(ids)
     repo.run("add", "--all", "--", spec)
     repo.run("commit", "--quiet", "--only", "-m", message, "--", spec)
     return repo.git.git.rev_parse("HEAD")
 
 
-def _fetch(repo: GitRepository, remote: str, branch: str) -> str | None:
+def _fetch(repo: GitRepository, net: Network, remote: str, branch: str) -> str | None:
     """Fetch the remote branch; its sha, or None when the remote does not have it yet."""
     try:
-        heads = repo.run("ls-remote", "--heads", remote, f"refs/heads/{branch}")
+        heads = net.run(repo, "ls-remote", "--heads", remote, f"refs/heads/{branch}")
         if not heads.strip():
             return None
-        repo.run(
+        net.run(
+            repo,
             "fetch",
             "--quiet",
             "--no-tags",
@@ -130,29 +187,41 @@ def _fetch(repo: GitRepository, remote: str, branch: str) -> str | None:
             f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}",
         )
     except GitError as exc:
-        raise _remote_error(repo, remote, "fetch from", exc) from None
+        raise _remote_error(repo, net, remote, "fetch from", exc) from None
     return repo.git.git.rev_parse(f"refs/remotes/{remote}/{branch}")
 
 
-def _remote_error(repo: GitRepository, remote: str, verb: str, exc: GitError) -> GitError:
+# What git (curl, ssh, GitPython's deadline) says when a remote stays silent.
+_SILENT = ("Operation too slow", "timed out", "Timeout:", "Connection timed out")
+
+
+def _remote_error(
+    repo: GitRepository, net: Network, remote: str, verb: str, exc: GitError
+) -> GitError:
     try:
         url = repo.git.remote(remote).url
     except ValueError:
         url = "?"
     stderr = str(getattr(exc.__cause__, "stderr", "") or "")
-    fatal = [
-        ln.split(word, 1)[1].strip().rstrip("'")
-        for ln in stderr.splitlines()
-        for word in ("fatal:", "error:")
-        if word in ln
-    ]
-    detail = fatal[0] if fatal else str(exc).split(": ", 1)[-1]
-    return GitError(f"could not {verb} remote {remote!r} ({url}): {detail}")
+    if any(word in stderr for word in _SILENT):
+        detail = (
+            f"the remote did not answer within {net.seconds} s; check the URL and the "
+            "network, or try again later (VAULT_NETWORK_TIMEOUT sets how long to wait)"
+        )
+    else:
+        fatal = [
+            ln.split(word, 1)[1].strip().rstrip("'")
+            for ln in stderr.splitlines()
+            for word in ("fatal:", "error:")
+            if word in ln
+        ]
+        detail = fatal[0] if fatal else str(exc).split(": ", 1)[-1]
+    return GitError(redact(f"could not {verb} remote {remote!r} ({url}): {detail}"))
 
 
 def _pull(repo: GitRepository, remote: str, branch: str, fetched: str) -> set[str]:
     """Rebase local commits onto `fetched`; the ids of the notes that brought in."""
-    import git
+    git = gitpython()
 
     cmd = repo.git.git
     head = cmd.rev_parse("HEAD")

@@ -1,0 +1,351 @@
+"""Git states and environments that must not lose work or hang (issue 11): a stopped rebase,
+merge, cherry-pick, revert or bisect; failed commits; thousands of notes in one move;
+uncommitted edits in the notes a move rewrites; no git at all; a read-only .git or state
+folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import git, run_process
+from conftest import snapshot as tree
+from history_helpers import status
+
+HUB = "memory/research/2026-02-14-skin-tech-trends.md"
+HUB_NEW = "memory/hubs/skin-tech-trends-2026.md"
+DEEP = "memory/research/2026-02-14-exosomes-deep-dive.md"
+GIT_MISSING = "Error: git is not installed or not on PATH; install git to use history and commits\n"
+
+
+# --- a git operation in progress -----------------------------------------------------------
+
+
+def _conflicting_branch(root: Path) -> None:
+    """Branch `other` and main both change conflict.txt (outside the notes) differently."""
+    (root / "conflict.txt").write_text("base\n")
+    git(root, "add", "conflict.txt")
+    git(root, "commit", "-q", "-m", "base")
+    git(root, "checkout", "-q", "-b", "other")
+    (root / "conflict.txt").write_text("other\n")
+    git(root, "commit", "-q", "-am", "other side")
+    git(root, "checkout", "-q", "main")
+    (root / "conflict.txt").write_text("main\n")
+    git(root, "commit", "-q", "-am", "main side")
+
+
+def _stop(root: Path, *args: str) -> None:
+    """Run a git command that stops on a conflict."""
+    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    assert proc.returncode != 0, proc.stdout
+
+
+def start_rebase(root: Path) -> None:
+    _conflicting_branch(root)
+    _stop(root, "rebase", "other")
+
+
+def start_merge(root: Path) -> None:
+    _conflicting_branch(root)
+    _stop(root, "merge", "other")
+
+
+def start_cherry_pick(root: Path) -> None:
+    _conflicting_branch(root)
+    _stop(root, "cherry-pick", "other")
+
+
+def start_revert(root: Path) -> None:
+    _conflicting_branch(root)
+    (root / "conflict.txt").write_text("after\n")
+    git(root, "commit", "-q", "-am", "after main side")
+    _stop(root, "revert", "--no-edit", "HEAD~1")
+
+
+def start_bisect(root: Path) -> None:
+    _conflicting_branch(root)
+    git(root, "bisect", "start", "HEAD", "HEAD~2")
+
+
+OPERATIONS = {
+    "rebase": (start_rebase, "a rebase is in progress", "git rebase --abort"),
+    "merge": (start_merge, "a merge is in progress", "git merge --abort"),
+    "cherry-pick": (start_cherry_pick, "a cherry-pick is in progress", "git cherry-pick --abort"),
+    "revert": (start_revert, "a revert is in progress", "git revert --abort"),
+    "bisect": (start_bisect, "a bisect is in progress", "git bisect reset"),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+def test_new_mv_and_sync_refuse_while_a_git_operation_is_in_progress(run, git_vault, operation):
+    begin, named, how = OPERATIONS[operation]
+    begin(git_vault)
+    before, head, index = tree(git_vault), git(git_vault, "rev-parse", "HEAD"), status(git_vault)
+    for args in (
+        ("new", "--parent", HUB, "--title", "During it", "--date", "2026-03-01"),
+        ("mv", HUB, HUB_NEW),
+        ("mv", HUB, HUB_NEW, "--no-commit"),
+        ("sync",),
+    ):
+        res = run(git_vault, *args, input="")
+        assert res.exit_code == 1, (args, res.stdout)
+        assert res.stderr.startswith(f"Error: {named} in this repository"), res.stderr
+        assert how in res.stderr and res.stderr.count("\n") == 1
+        assert tree(git_vault) == before  # nothing written
+        assert git(git_vault, "rev-parse", "HEAD") == head
+        assert status(git_vault) == index
+    # Without a commit, `new` has nothing to lose: it writes the note.
+    res = run(git_vault, "new", "--title", "Draft", "--date", "2026-03-01", "--no-commit")
+    assert res.exit_code == 0, res.stderr
+
+
+def test_a_note_made_during_a_rebase_survives_the_abort(run, git_vault):
+    """The reported loss: `new` committed on the rebase's detached HEAD, then
+    `git rebase --abort` took the note away. Refused, the user aborts and tries again."""
+    start_rebase(git_vault)
+    res = run(git_vault, "new", "--parent", HUB, "--title", "Kept", "--date", "2026-03-01")
+    assert res.exit_code == 1
+    git(git_vault, "rebase", "--abort")
+    res = run(git_vault, "new", "--parent", HUB, "--title", "Kept", "--date", "2026-03-01")
+    assert res.exit_code == 0, res.stderr
+    note = res.stdout.strip()
+    assert git(git_vault, "log", "-1", "--format=%s", "main").strip() == f"vault: add {note}"
+    assert (git_vault / note).exists()
+
+
+def test_a_failed_commit_leaves_the_new_note_unstaged(run, git_vault):
+    hook = git_vault / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    res = run(git_vault, "new", "--parent", HUB, "--title", "Hooked", "--json", input="")
+    assert res.exit_code == 0
+    note = json.loads(res.stdout)["id"]
+    assert "hook says no" in res.stderr
+    assert status(git_vault) == f"?? {note}\n"  # written, not staged
+
+
+def test_a_commit_without_an_identity_leaves_nothing_staged(run, git_vault, monkeypatch):
+    for key in ("AUTHOR", "COMMITTER"):
+        monkeypatch.delenv(f"GIT_{key}_NAME")
+        monkeypatch.delenv(f"GIT_{key}_EMAIL")
+    git(git_vault, "config", "user.useConfigOnly", "true")
+    monkeypatch.setenv("EMAIL", "")
+    (git_vault / "memory/staged.md").write_text("# Staged by the user\n")
+    git(git_vault, "add", "memory/staged.md")
+    before = status(git_vault)
+    res = run(git_vault, "new", "--title", "Nobody", "--date", "2026-03-01", input="")
+    assert res.exit_code == 0
+    note = res.stdout.strip()
+    assert "was written but not committed" in res.stderr
+    assert status(git_vault) == before + f"?? {note}\n"
+    # mv puts everything back, index included.
+    index = git(git_vault, "ls-files", "-s")
+    snap = tree(git_vault)
+    res = run(git_vault, "mv", DEEP, "memory/deep.md")
+    assert res.exit_code == 1 and "git commit failed" in res.stderr
+    assert tree(git_vault) == snap and git(git_vault, "ls-files", "-s") == index
+
+
+# --- a move of thousands of notes --------------------------------------------------------------
+
+
+def _many_referring_notes(root: Path, count: int) -> str:
+    """A hub and `count` notes pointing at it from folders with long names; the hub's id."""
+    hub = "memory/hub.md"
+    (root / "memory").mkdir(parents=True)
+    (root / hub).write_text("# Hub\n\nType: Research Hub\n")
+    long = "a-folder-name-long-enough-to-make-every-path-run-past-two-hundred-characters"
+    for i in range(count):
+        folder = root / "memory" / f"{long}-{i % 20:02d}" / f"{long}-{i % 7}"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{i:04d}-a-note-whose-file-name-is-also-long-enough-to-matter-here.md"
+        (folder / name).write_text(
+            f"# Note {i}\n\nParent: {hub}\n\nSee [the hub](/memory/hub.md) and [[hub]].\n"
+        )
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "many notes")
+    return hub
+
+
+@pytest.mark.slow
+def test_a_move_rewriting_2000_notes_with_long_paths_is_one_commit(tmp_path):
+    root = tmp_path / "vault"
+    hub = _many_referring_notes(root, 2000)
+    paths = git(root, "ls-files").split()
+    assert sum(len(p) + 1 for p in paths) > 400_000  # far past one argument's 128 KiB
+    res = run_process(root, "mv", hub, "memory/hubs/the-hub.md", "--json")
+    assert res.exit_code == 0, res.stderr[-2000:]
+    out = json.loads(res.stdout)
+    assert len(out["rewritten"]) == 2000 and out["commit"]
+    assert status(root) == ""
+    changes = git(root, "show", "--name-status", "-M", "--format=", "HEAD").splitlines()
+    assert len(changes) == 2001
+    assert sum(c.startswith("R") for c in changes) == 1
+    message = git(root, "log", "-1", "--format=%B").strip()
+    assert len(message) < 10_000
+    assert message.startswith("vault: move memory/hub.md -> memory/hubs/the-hub.md\n")
+    listed = [ln for ln in message.splitlines() if ln.startswith("- memory/")]
+    assert 10 < len(listed) <= 50
+    assert message.endswith(f"\n- ... and {2000 - len(listed)} more")
+    sample = root / paths[0]
+    assert sample.read_text().startswith("# Note")
+    assert "Parent: memory/hubs/the-hub.md" in sample.read_text()
+    assert "[the hub](/memory/hubs/the-hub.md) and [[the-hub]]" in sample.read_text()
+
+
+def test_commit_messages_list_a_bounded_number_of_notes():
+    from vault.repository import listed_notes
+
+    ids = [f"memory/{i:04d}.md" for i in range(2000)]
+    text = listed_notes(ids)
+    assert text.count("\n") == 51 and text.endswith("- ... and 1950 more\n")
+    huge = ["memory/" + "x" * 4000 + f"{i}.md" for i in range(10)]
+    text = listed_notes(huge)
+    assert len(text) < 9000 and text.endswith("- ... and 9 more\n")
+    assert listed_notes(ids[:2]) == "- memory/0000.md\n- memory/0001.md\n"
+
+
+def test_names_that_look_like_globs_are_taken_literally(run, git_vault):
+    """`[d].md`, read as a glob, also names d.md, which holds an edit nobody asked to
+    commit."""
+    odd = "memory/research/[d].md"
+    (git_vault / odd).write_text(f"# Odd name\n\nParent: {HUB}\n")
+    (git_vault / "memory/research/d.md").write_text("# D\n")
+    git(git_vault, "add", "-A")
+    git(git_vault, "commit", "-q", "-m", "odd names")
+    (git_vault / "memory/research/d.md").write_text("# D, edited\n")
+    res = run(git_vault, "mv", HUB, HUB_NEW)
+    assert res.exit_code == 0, res.stderr
+    committed = git(git_vault, "show", "--name-only", "--format=", "HEAD").splitlines()
+    assert odd in committed and "memory/research/d.md" not in committed
+    assert status(git_vault) == " M memory/research/d.md\n"
+
+
+# --- uncommitted edits in the notes a move rewrites ----------------------------------------------
+
+
+def test_mv_refuses_to_commit_uncommitted_edits_in_the_notes_it_rewrites(run, git_vault):
+    deep = git_vault / DEEP
+    deep.write_text(deep.read_text() + "\nAn idea I have not committed.\n")
+    before = tree(git_vault)
+    res = run(git_vault, "mv", HUB, HUB_NEW)
+    assert res.exit_code == 1
+    assert res.stderr == (
+        f"Error: {DEEP} has changes that are not committed, and the move would commit them "
+        "with it; commit or stash them first, or pass --include-changes to commit them with "
+        "the move\n"
+    )
+    assert tree(git_vault) == before and status(git_vault) == f" M {DEEP}\n"
+    # A staged edit counts too.
+    git(git_vault, "add", DEEP)
+    assert run(git_vault, "mv", HUB, HUB_NEW).exit_code == 1
+    res = run(git_vault, "mv", HUB, HUB_NEW, "--include-changes")
+    assert res.exit_code == 0, res.stderr
+    assert "An idea I have not committed." in git(git_vault, "show", f"HEAD:{DEEP}")
+    assert status(git_vault) == ""
+
+
+def test_mv_no_commit_stages_around_uncommitted_edits(run, git_vault):
+    deep = git_vault / DEEP
+    deep.write_text(deep.read_text() + "\nStill mine.\n")
+    res = run(git_vault, "mv", HUB, HUB_NEW, "--no-commit")
+    assert res.exit_code == 0, res.stderr
+    assert "Still mine." in deep.read_text() and f"Parent: {HUB_NEW}" in deep.read_text()
+
+
+# --- no git on PATH ------------------------------------------------------------------------------
+
+
+def test_without_git_on_path_every_git_command_says_so_in_one_line(git_vault, tmp_path):
+    bare_path = tmp_path / "no-git-here"
+    bare_path.mkdir()
+    env = {"PATH": str(bare_path)}
+    for args in (("log",), ("log", HUB), ("mv", HUB, HUB_NEW), ("sync",)):
+        res = run_process(git_vault, *args, env=env)
+        assert (res.exit_code, res.stderr) == (1, GIT_MISSING), args
+    res = run_process(git_vault, "new", "--title", "No git", "--date", "2026-03-01", env=env)
+    assert res.exit_code == 0
+    note = res.stdout.strip()
+    assert (git_vault / note).exists()
+    assert res.stderr == (
+        f"warning: {note} was written but not committed: git is not installed or not on "
+        "PATH; install git to use history and commits\n"
+    )
+    res = run_process(git_vault, "list", env=env)
+    assert res.exit_code == 0 and "Traceback" not in res.stderr
+    assert note in res.stdout
+
+
+# --- permissions ---------------------------------------------------------------------------------
+
+
+def _as_a_user():
+    """How to run the CLI so that file permissions apply even to root (setpriv drops the
+    capabilities that let root ignore them)."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is needed to test permissions as root"
+    return (setpriv, "--bounding-set=-dac_override,-dac_read_search", "--")
+
+
+def _git_shim(tmp_path: Path) -> tuple[Path, Path]:
+    """A `git` first on PATH that logs each call and runs the real one: (bin folder, log)."""
+    real = shutil.which("git")
+    folder, log = tmp_path / "shim", tmp_path / "git-calls.log"
+    folder.mkdir()
+    shim = folder / "git"
+    shim.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    shim.chmod(0o755)
+    return folder, log
+
+
+def test_a_read_only_git_folder_fails_at_once_without_waiting(git_vault, tmp_path):
+    shim, log = _git_shim(tmp_path)
+    env = {"PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
+    git_dir = git_vault / ".git"
+    mode = git_dir.stat().st_mode
+    git_dir.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        res = run_process(
+            git_vault, "new", "--title", "Read only", "--date", "2026-03-01", env=env,
+            wrap=_as_a_user(),
+        )  # fmt: skip
+        before = tree(git_vault)
+        moved = run_process(git_vault, "mv", DEEP, "memory/deep.md", env=env, wrap=_as_a_user())
+    finally:
+        git_dir.chmod(mode)
+    assert res.exit_code == 0
+    assert "was written but not committed" in res.stderr and "Permission denied" in res.stderr
+    assert moved.exit_code == 1 and "Permission denied" in moved.stderr
+    assert moved.stderr.startswith("Error: git ") and moved.stderr.count("\n") == 1
+    assert tree(git_vault) == before
+    # One attempt each, not a retry loop waiting 30 s for a lock that can never be made.
+    calls = [c for c in log.read_text().splitlines() if c != "version"]
+    assert sum(" add " in f" {c} " for c in calls) == 1, calls
+    assert not any(a == b for a, b in zip(calls, calls[1:], strict=False)), calls
+
+
+def test_an_unwritable_state_folder_is_a_one_line_error(git_vault, tmp_path):
+    cache = tmp_path / "read-only-cache"
+    cache.mkdir()
+    cache.chmod(0o555)
+    env = {"XDG_CACHE_HOME": str(cache)}
+    try:
+        res = run_process(
+            git_vault, "new", "--title", "Nowhere to lock", "--date", "2026-03-01", env=env,
+            wrap=_as_a_user(),
+        )  # fmt: skip
+    finally:
+        cache.chmod(0o755)
+    assert res.exit_code == 1, res.stderr
+    assert res.stderr.startswith("Error: cannot create the lock file ")
+    assert "Permission denied" in res.stderr and "VAULT_CACHE_DIR" in res.stderr
+    assert res.stderr.count("\n") == 1
+    assert status(git_vault) == ""
