@@ -115,6 +115,21 @@ def git(cwd: Path, *args: str) -> str:
     return out.stdout
 
 
+@pytest.fixture
+def trust(monkeypatch, tmp_path):
+    """trust(root) -> env: say, in a global git config of the test's own, that the vault at
+    root is the user's to trust (vault.trusted), so its hooks run; pass the returned env to
+    run_process (the in-process CLI sees it already)."""
+
+    def _trust(root: Path) -> dict[str, str]:
+        config = tmp_path / "trusting.gitconfig"
+        config.write_text(f"[vault]\n\ttrusted = {root}\n", encoding="utf-8")
+        monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+        return {"GIT_CONFIG_GLOBAL": str(config)}
+
+    return _trust
+
+
 def init_repo(path: Path, commit: bool = True) -> Path:
     git(path, "init", "-q", "-b", "main")
     if commit:

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import git, run_process
+from conftest import EXAMPLE, git, init_repo, run_process
 from conftest import snapshot as tree
 from history_helpers import status
 
@@ -118,7 +118,8 @@ def test_a_note_made_during_a_rebase_survives_the_abort(run, git_vault):
     assert (git_vault / note).exists()
 
 
-def test_a_failed_commit_leaves_the_new_note_unstaged(run, git_vault):
+def test_a_failed_commit_leaves_the_new_note_unstaged(run, git_vault, trust):
+    trust(git_vault)
     hook = git_vault / ".git/hooks/pre-commit"
     hook.write_text("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n")
     hook.chmod(0o755)
@@ -349,3 +350,74 @@ def test_an_unwritable_state_folder_is_a_one_line_error(git_vault, tmp_path):
     assert "Permission denied" in res.stderr and "VAULT_CACHE_DIR" in res.stderr
     assert res.stderr.count("\n") == 1
     assert status(git_vault) == ""
+
+
+# --- a .git that came with the vault ----------------------------------------------------------
+
+
+def plant_git_traps(root, marker):
+    """Config and hooks an unzipped vault's .git could hold: each would run a command."""
+    trap = f"echo \"$0 $*\" >> '{marker}'"
+    hooks = "pre-commit commit-msg post-commit reference-transaction post-checkout post-rewrite"
+    for hook in (hooks + " pre-push post-merge pre-rebase").split():
+        path = root / ".git" / "hooks" / hook
+        path.write_text(f"#!/bin/sh\n{trap}\n", encoding="utf-8")
+        path.chmod(0o755)
+    git(root, "config", "core.fsmonitor", trap)
+    git(root, "config", "filter.trap.clean", f'sh -c "{trap}; cat"')
+    git(root, "config", "filter.trap.smudge", f'sh -c "{trap}; cat"')
+    git(root, "config", "filter.trap.required", "true")
+    git(root, "config", "diff.trap.textconv", trap)
+    git(root, "config", "merge.trap.driver", trap)
+    git(root, "config", "remote.origin.uploadpack", f"{trap}; git-upload-pack")
+    git(root, "config", "remote.origin.receivepack", f"{trap}; git-receive-pack")
+    git(root, "config", "credential.helper", f"!{trap}")
+    (root / ".gitattributes").write_text("*.md filter=trap diff=trap merge=trap\n")
+
+
+def test_a_git_folder_that_came_with_the_vault_runs_nothing(run, tmp_path):
+    """Hooks, fsmonitor, filters, drivers, uploadpack: vault runs none of them unless the
+    user trusts the repository in their own git config."""
+    marker = tmp_path / "ran"
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    root = tmp_path / "unzipped"
+    shutil.copytree(EXAMPLE, root / "memory")
+    init_repo(root)
+    git(root, "remote", "add", "origin", str(remote))
+    git(root, "push", "-q", "origin", "main")
+    git(root, "branch", "-q", "--set-upstream-to=origin/main")
+    plant_git_traps(root, marker)
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(remote), str(other))
+    (other / "memory" / "from-elsewhere.md").write_text("# Elsewhere\n")
+    git(other, "add", "-A")
+    git(other, "commit", "-qm", "elsewhere")
+    git(other, "push", "-q")
+    assert not marker.exists()
+    steps = [
+        ["list", "--changed-since", "30 days ago"],
+        ["new", "--parent", HUB, "--title", "Trapped", "--date", "2026-03-01"],
+        ["mv", HUB, "memory/hubs/hub.md"],
+        ["log", "--limit", "3"],
+        ["search", "exosome", "--author", "Test"],
+        ["sync"],
+    ]
+    for argv in steps:
+        res = run(root, *argv, input="")
+        assert res.exit_code == 0 and "not committed" not in res.stderr, (argv, res.stderr)
+        ran = marker.read_text() if marker.exists() else ""
+        assert not ran, f"`vault {' '.join(argv)}` ran from .git: {ran}"
+    assert (root / "memory" / "from-elsewhere.md").exists()  # the sync did happen
+
+
+def test_a_trusted_repository_runs_its_hooks(run, git_vault, trust):
+    marker = git_vault.parent / "ran"
+    hook = git_vault / ".git" / "hooks" / "post-commit"
+    hook.write_text(f"#!/bin/sh\ntouch '{marker}'\n")
+    hook.chmod(0o755)
+    assert run(git_vault, "new", "--title", "Untrusted", input="").exit_code == 0
+    assert not marker.exists()
+    trust(git_vault)
+    assert run(git_vault, "new", "--title", "Trusted", input="").exit_code == 0
+    assert marker.exists()

@@ -270,7 +270,8 @@ def test_an_untracked_note_moves_on_disk_only_with_a_warning(run, git_vault):
 # --- failures ----------------------------------------------------------------------------------
 
 
-def test_a_failing_commit_puts_every_file_and_the_index_back(run, git_vault):
+def test_a_failing_commit_puts_every_file_and_the_index_back(run, git_vault, trust):
+    trust(git_vault)
     (git_vault / "staged.txt").write_text("staged\n")
     git(git_vault, "add", "staged.txt")
     hook = git_vault / ".git/hooks/pre-commit"

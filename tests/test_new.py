@@ -271,7 +271,8 @@ def test_parent_folder_symlinked_outside_is_refused(run, vault_copy, tmp_path):
     assert sorted(p.name for p in outside.iterdir()) == ["hub.md"]
 
 
-def test_commit_failure_keeps_the_note_and_says_why(run, git_vault):
+def test_commit_failure_keeps_the_note_and_says_why(run, git_vault, trust):
+    trust(git_vault)
     hook = git_vault / ".git" / "hooks" / "pre-commit"
     hook.write_text("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n", encoding="utf-8")
     hook.chmod(0o755)

@@ -171,8 +171,9 @@ def test_sync_refreshes_the_search_index_for_what_the_pull_changed(run, machines
     assert from_a in res.stdout
 
 
-def test_a_push_race_is_retried_after_pulling_the_other_push(run, machines, tmp_path):
+def test_a_push_race_is_retried_after_pulling_the_other_push(run, machines, tmp_path, trust):
     _, a, b = machines
+    trust(b)
     # b's pre-push hook lets machine a push first, once: b's push is then rejected as
     # non-fast-forward, and sync must fetch, rebase and push again.
     marker = tmp_path / "raced"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from vault.errors import GitError, NotAGitRepo
 from vault.git.gitpython import gitpython
 from vault.git.messages import git_message
+from vault.git.trust import as_environment, overrides, trusted
 from vault.locks import LockTimeout, file_lock, lock_path
 from vault.vault import Vault
 
@@ -60,6 +61,9 @@ class GitRepository:
         self.vault = vault
         # The work tree's top folder, resolved.
         self.top = top.resolve()
+        # Whether the user trusts the repository's own config and hooks (vault.git.trust);
+        # known once git is first used.
+        self.trusted = False
 
     @cached_property
     def git(self) -> Repo:
@@ -71,7 +75,25 @@ class GitRepository:
             raise NotAGitRepo(f"{self.top} has a .git entry but is not a git work tree") from None
         if repo.bare or repo.working_tree_dir is None:
             raise NotAGitRepo(f"{self.top} is a bare repository, not a work tree")
+        # Its config and hooks may have come with the vault: none of them runs unless the
+        # user trusts the repository (vault.git.trust).
+        self.trusted = trusted(repo.git, str(self.top))
+        if not self.trusted:
+            repo.git.update_environment(**as_environment(overrides(repo.git)))
         return repo
+
+    def transport_args(self, verb: str) -> list[str]:
+        """Options for fetch, ls-remote or push that keep an untrusted repository's
+        remote.<name>.uploadpack/receivepack from running (git takes the first of those it
+        reads, so a -c cannot override them; these options can)."""
+        self.git  # noqa: B018 - decides self.trusted
+        if self.trusted:
+            return []
+        return (
+            ["--receive-pack=git-receive-pack"]
+            if verb == "push"
+            else ["--upload-pack=git-upload-pack"]
+        )
 
     # --- paths ---------------------------------------------------------------------------
 

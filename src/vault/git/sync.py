@@ -106,15 +106,19 @@ class Network:
             )
         return cls(seconds, env)
 
-    def run(self, repo: GitRepository, *args: str) -> str:
-        return repo.run(*args, env=self.env, timeout=self.seconds * DEADLINE_FACTOR)
+    def run(self, repo: GitRepository, verb: str, *args: str) -> str:
+        argv = [verb, *repo.transport_args(verb), *args]
+        return repo.run(*argv, env=self.env, timeout=self.seconds * DEADLINE_FACTOR)
 
 
 def _own_ssh_command(repo: GitRepository) -> bool:
-    """The user picked how git runs ssh ($GIT_SSH_COMMAND, $GIT_SSH, core.sshCommand)."""
+    """The user picked how git runs ssh ($GIT_SSH_COMMAND, $GIT_SSH, or core.sshCommand in
+    a repository they trust: an untrusted one's is switched off, vault.git.trust)."""
     if os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH"):
         return True
     reader = repo.git.config_reader()
+    if not repo.trusted:
+        reader = repo.git.config_reader("global")
     return bool(reader.get_value("core", "sshCommand", "")) if reader.has_section("core") else False
 
 
