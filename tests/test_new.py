@@ -314,3 +314,27 @@ def test_new_racing_a_move_of_its_parent_never_leaves_a_dangling_parent(git_vaul
     res = run_process(git_vault, "show", created["id"], "--json")
     assert json.loads(res.stdout)["parent"] == "memory/hubs/skin-tech.md"
     assert git(git_vault, "status", "--porcelain").strip() == ""
+
+
+def test_an_exact_parent_id_and_a_resolved_reference_give_the_same_note(run, git_vault):
+    """`new` skips reading the catalog for an exact id: the result must not differ."""
+    by_id = json.loads(run(git_vault, "new", "--parent", HUB, "--title", "A", "--json").stdout)
+    by_stem = run(git_vault, "new", "--parent", "skin-tech-trends", "--title", "A", "--json")
+    by_stem = json.loads(by_stem.stdout)
+    assert by_id["parent"] == by_stem["parent"] == HUB
+    assert by_stem["id"] == by_id["id"].replace(".md", "-2.md")
+    a = (git_vault / by_id["id"]).read_text(encoding="utf-8")
+    b = (git_vault / by_stem["id"]).read_text(encoding="utf-8")
+    assert a == b
+
+
+@pytest.mark.parametrize(
+    "ref",
+    ["memory/.hidden/x.md", "memory/../outside.md", "memory/research", "memory/missing.md"],
+)
+def test_an_exact_looking_parent_that_is_not_a_note_is_not_taken(run, git_vault, ref):
+    (git_vault / "memory" / ".hidden").mkdir()
+    (git_vault / "memory" / ".hidden" / "x.md").write_text("# Hidden\n")
+    (git_vault / "outside.md").write_text("# Outside\n")
+    res = run(git_vault, "new", "--parent", ref, "--title", "Nope")
+    assert res.exit_code == 1 and "no note matches" in res.stderr

@@ -16,7 +16,7 @@ from vault.model import Created, NewNote
 from vault.notes import format_note, slugify, supplement_template
 from vault.repository import Repository
 from vault.text import parse_user_date
-from vault.vault import Vault
+from vault.vault import Vault, existing_note
 
 DEFAULT_SUPPLEMENT_TYPE = "Technical Supplement"
 DEFAULT_ROOT_TYPE = "Note"
@@ -38,9 +38,8 @@ def clean_title(title: str) -> str:
     return title
 
 
-def plan_folder(catalog: Catalog, parent_id: str | None) -> Path:
+def plan_folder(vault: Vault, parent_id: str | None) -> Path:
     """The folder a new note goes in: its parent's folder, or the notes folder."""
-    vault = catalog.vault
     folder = vault.path_of(parent_id).parent if parent_id else vault.notes_dir
     real = Path(os.path.realpath(folder))
     if real != vault.root and vault.root not in real.parents:
@@ -70,7 +69,13 @@ def new_note(
     if commit and repo is not None:
         repo.check_can_commit()
     with write_lock(vault):
-        created = create_note(load_catalog(vault, repo), request)
+        ref = request.parent_ref
+        if ref is None or existing_note(vault, ref.strip()):
+            # No parent, or its exact id (what agents pass), needs no catalog: at 100,000
+            # notes the walk and the resolver would be nearly all of the command's time.
+            created = write_note(vault, request, ref.strip() if ref is not None else None)
+        else:
+            created = create_note(load_catalog(vault, repo), request)
     path = Path(created.path)
     if edit is not None:
         edit(path)
@@ -91,17 +96,22 @@ def create_note(catalog: Catalog, request: NewNote) -> Created:
     The name is `<date>-<slug>.md`, with -2, -3, ... when taken: the file is created
     exclusively, so concurrent writers each get their own name and nothing is overwritten.
     """
-    title = clean_title(request.title)
-    date = parse_user_date(request.date) if request.date else dt.date.today().isoformat()
     parent_ref = request.parent_ref
     if parent_ref is not None and not parent_ref.strip():
         raise InvalidInput("the parent reference is empty")
     parent_id = (
         catalog.resolver.find(parent_ref, request.cwd_prefix) if parent_ref is not None else None
     )
+    return write_note(catalog.vault, request, parent_id)
+
+
+def write_note(vault: Vault, request: NewNote, parent_id: str | None) -> Created:
+    """Write the note `request` asks for under the note `parent_id` (an id, resolved)."""
+    title = clean_title(request.title)
+    date = parse_user_date(request.date) if request.date else dt.date.today().isoformat()
     note_type = " ".join((request.note_type or "").split()) or default_type(parent_id)
     tags = tuple(t.strip().lstrip("#") for t in request.tags if t.strip().lstrip("#"))
-    folder = plan_folder(catalog, parent_id)
+    folder = plan_folder(vault, parent_id)
     text = format_note(
         title=title,
         date=date,
@@ -113,7 +123,7 @@ def create_note(catalog: Catalog, request: NewNote) -> Created:
     )
     path = _create_unique(folder, f"{date}-{slugify(title)}", text)
     return Created(
-        id=catalog.vault.note_id(path),
+        id=vault.note_id(path),
         path=str(path),
         title=title,
         date=date,

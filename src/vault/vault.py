@@ -163,6 +163,32 @@ def walk_notes(
             yield entry.path[prefix_len:].replace(os.sep, "/"), entry.path, st
 
 
+def existing_note(vault: Vault, note_id: str) -> bool:
+    """Whether `note_id` names a note of the vault as the walk would find it (a visible .md
+    file in the notes folder, a symbolic link only as the walk follows one), without
+    walking: for a command that is given an exact id and needs nothing else."""
+    prefix = vault.notes_prefix
+    if not note_id.lower().endswith(".md") or not note_id.startswith(prefix):
+        return False
+    parts = note_id.split("/")
+    if any(not part or part.startswith(".") or part in ("..",) for part in parts):
+        return False
+    path = vault.path_of(note_id)
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if stat.S_ISLNK(st.st_mode):
+        return not _link_problem(str(path), os.path.realpath(vault.notes_dir))
+    # Every folder on the way must be a real folder: the walk never follows folder links.
+    folder = path.parent
+    while folder != vault.notes_dir:
+        if folder.is_symlink():
+            return False
+        folder = folder.parent
+    return stat.S_ISREG(st.st_mode)
+
+
 def _link_problem(path: str, notes: str) -> str:
     """Why the symbolic link at `path` is not followed, or "" when it may be."""
     target = os.path.realpath(path)
