@@ -2,8 +2,8 @@
 //
 // The page sends the node and edge matrices of graphology's FA2 layout (10 floats per node:
 // x, y, dx, dy, old dx, old dy, mass, convergence, size, fixed; 3 per edge: source index,
-// target index, weight). The worker iterates in slices of ~40 ms, posts the positions after
-// each slice, and stops by itself when the layout has converged (the mean step of a node is
+// target index, weight). The worker iterates in slices of ~40 ms, posts the positions every
+// ~250 ms, and stops by itself when the layout has converged (the mean step of a node is
 // a tiny fraction of the layout's extent), after `maxIterations`, or after `maxMs`.
 import iterate from "graphology-layout-forceatlas2/iterate.js";
 
@@ -52,6 +52,8 @@ self.onmessage = (ev) => {
   const maxMs = msg.maxMs || 15000;
   const tolerance = msg.tolerance || 0.0004;
   const sliceMs = msg.sliceMs || 40;
+  const postEvery = msg.postEvery || 250;
+  let lastPost = 0;
   const t0 = performance.now();
   const prev = new Float32Array(n * 2);
   let iterations = 0;
@@ -80,10 +82,12 @@ self.onmessage = (ev) => {
       (calm >= 10 && iterations >= minIterations) ||
       iterations >= maxIterations ||
       elapsed >= maxMs;
-    const pos = positions(nodes, n);
-    self.postMessage({ type: done ? "done" : "tick", run: msg.run, positions: pos, iterations, step, elapsed }, [
-      pos.buffer,
-    ]);
+    if (done || elapsed - lastPost >= postEvery) {
+      lastPost = elapsed;
+      const pos = positions(nodes, n);
+      const type = done ? "done" : "tick";
+      self.postMessage({ type, run: msg.run, positions: pos, iterations, step, elapsed }, [pos.buffer]);
+    }
     if (!done) setTimeout(slice, 0);
   }
   slice();

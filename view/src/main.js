@@ -3,7 +3,7 @@
 // The data format is described in docs/graph-view-data.md.
 import Graph from "graphology";
 import Sigma from "sigma";
-import { EdgeLineProgram } from "sigma/rendering";
+import { EdgeLineProgram, NodePointProgram, NodeCircleProgram } from "sigma/rendering";
 import { getCameraStateToFitViewportToNodes } from "@sigma/utils";
 import WORKER_SOURCE from "./worker-source.js";
 
@@ -147,7 +147,7 @@ const settings = {
   hidden: saved.hidden && typeof saved.hidden === "object" ? saved.hidden : {},
   off: { type: [], folder: [], tag: [], kind: [], other: [] },
   depth: [1, 2, 3].includes(saved.depth) ? saved.depth : null,
-  filtersOpen: saved.filtersOpen !== false,
+  filtersOpen: saved.filtersOpen === true,
 };
 if (saved.off && typeof saved.off === "object") {
   for (const k of Object.keys(settings.off)) {
@@ -348,9 +348,9 @@ function rand() {
   return rngState.s / 4294967296;
 }
 function nodeSize(n) {
-  const base = N <= 30 ? 9 : N <= 300 ? 5 : N <= 2000 ? 3 : 2.2;
-  const s = base + (N <= 300 ? 1.6 : 1.1) * Math.sqrt(n.deg);
-  return Math.min(s, base * 6);
+  const base = N <= 30 ? 9 : N <= 300 ? 5 : N <= 2000 ? 2.6 : 1.8;
+  const slope = N <= 300 ? 1.6 : N <= 2000 ? 0.8 : 0.5;
+  return Math.min(base + slope * Math.sqrt(n.deg), base * 6);
 }
 
 // Seed: each cluster (community, else colour group) on a sunflower spiral, the biggest in
@@ -513,11 +513,27 @@ function runLayout(list, { onTick, onDone, maxMs, seed }) {
     finish(start, true);
     return;
   }
+  // Only the latest positions count: apply them once per frame, not once per message.
+  let pending = null;
   w.onmessage = (ev) => {
     const msg = ev.data;
     if (msg.run !== run || run !== layoutRun) return;
     lastLayout = { iterations: msg.iterations, elapsed: msg.elapsed, step: msg.step };
-    finish(toMap(msg.positions), msg.type === "done");
+    if (msg.type === "done") {
+      pending = null;
+      finish(toMap(msg.positions), true);
+      return;
+    }
+    const first = pending === null;
+    pending = msg.positions;
+    if (first) {
+      requestAnimationFrame(() => {
+        if (pending === null || run !== layoutRun) return;
+        const p = pending;
+        pending = null;
+        finish(toMap(p), false);
+      });
+    }
   };
   w.postMessage(
     {
@@ -1149,6 +1165,8 @@ const api = {
     if (i !== undefined) selectIndex(i, true);
   },
   fit: fitAll,
+  fastMove: false,
+  glRenderer: "",
   colorBy: () => mode,
   setColorBy: (m) => setMode(m),
   groups: () => groups.map((g) => ({ ...g })),
@@ -1187,6 +1205,12 @@ const api = {
     if (!renderer || !graph.hasNode(String(id))) return null;
     const d = renderer.getNodeDisplayData(String(id));
     return d ? { ...renderer.framedGraphToViewport(d), size: renderer.scaleSize(d.size) } : null;
+  },
+  graphPosition: (id) => {
+    const g = mainGraph || graph;
+    if (!g || !g.hasNode(String(id))) return null;
+    const a = g.getNodeAttributes(String(id));
+    return [a.x, a.y];
   },
   settings: () => JSON.parse(JSON.stringify(settings)),
   theme: () => ({ ...theme }),
@@ -1310,8 +1334,13 @@ function start() {
   }
   mainPositions = pos;
   mainGraph = graph = buildGraph(nodes.map((n) => n.i), pos);
+  // Benchmarks can try other renderer options (window.vaultGraphOptions, set before load).
+  const opts = window.vaultGraphOptions || {};
+  const nodeProgram = opts.nodeProgram === "circle" ? NodeCircleProgram : opts.nodeProgram === "point" ? NodePointProgram : NodeCircleProgram;
   try {
     renderer = new Sigma(graph, container, {
+      defaultNodeType: "dot",
+      nodeProgramClasses: { dot: nodeProgram },
       renderLabels: false,
       renderEdgeLabels: false,
       defaultEdgeType: "line",
@@ -1330,7 +1359,15 @@ function start() {
     showError(`The browser could not start WebGL (${str(err && err.message) || "unknown error"}).`);
     return;
   }
+  keepPickingTextures(renderer);
+  const glName = webglRendererName();
+  const software = /swiftshader|llvmpipe|softpipe|software|basic render/i.test(glName);
+  fastMove = opts.fastMove !== undefined ? !!opts.fastMove : software;
+  if (fastMove) moveByTransform(renderer);
   api.renderer = "webgl";
+  api.glRenderer = glName;
+  api.fastMove = fastMove;
+  api.sigma = renderer;
   renderer.on("afterRender", drawLabels);
   renderer.on("enterNode", ({ node, event }) => {
     hovered = graph.getNodeAttribute(node, "i");
@@ -1375,6 +1412,92 @@ function start() {
     const depth = [1, 2, 3].includes(Number(raw.depth)) ? Number(raw.depth) : settings.depth || 1;
     openLocal(rootIndex, depth);
   }
+}
+
+// Where WebGL is software-rendered (SwiftShader, llvmpipe: headless browsers, machines
+// without a GPU driver), drawing a 38,000-edge frame takes 100-300 ms. While the camera
+// moves, the page then shows the last drawn frame moved and scaled by a CSS transform (cheap
+// to composite), and draws for real once the camera has been still for a moment. Graph
+// changes (filters, selection, layout) always draw for real. On a GPU it is not needed.
+let fastMove = false;
+function webglRendererName() {
+  try {
+    const gl = document.createElement("canvas").getContext("webgl");
+    if (!gl) return "";
+    const ext = gl.getExtension("WEBGL_debug_renderer_info");
+    const name = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER) || "");
+    const lose = gl.getExtension("WEBGL_lose_context");
+    if (lose) lose.loseContext();
+    return name;
+  } catch (err) {
+    return "";
+  }
+}
+function moveByTransform(r) {
+  const realRender = r.render;
+  const camera = r.getCamera();
+  const layers = () => {
+    const c = r.getCanvases();
+    return Object.keys(c).filter((k) => k !== "mouse").map((k) => c[k]);
+  };
+  let drawn = null; // camera state of the frame on screen
+  let timer = 0;
+  let transformed = false;
+  const clearTransform = () => {
+    if (!transformed) return;
+    transformed = false;
+    for (const c of layers()) c.style.transform = "";
+  };
+  const draw = function () {
+    clearTimeout(timer);
+    clearTransform();
+    const out = realRender.call(r);
+    drawn = camera.getState();
+    return out;
+  };
+  r.render = function render() {
+    const now = camera.getState();
+    const still = !drawn || (now.x === drawn.x && now.y === drawn.y && now.ratio === drawn.ratio && now.angle === drawn.angle);
+    if (still || this.needToProcess || now.angle !== drawn.angle || drawn.angle !== 0) return draw();
+    if (this.renderFrame) {
+      cancelAnimationFrame(this.renderFrame);
+      this.renderFrame = null;
+    }
+    // Where the drawn frame's corners land under the camera as it is now.
+    const p0 = this.framedGraphToViewport(this.viewportToFramedGraph({ x: 0, y: 0 }, { cameraState: drawn }));
+    const p1 = this.framedGraphToViewport(this.viewportToFramedGraph({ x: 100, y: 100 }, { cameraState: drawn }));
+    const k = (p1.x - p0.x) / 100;
+    const t = `translate(${p0.x}px, ${p0.y}px) scale(${k})`;
+    for (const c of layers()) {
+      c.style.transformOrigin = "0 0";
+      c.style.transform = t;
+    }
+    transformed = true;
+    clearTimeout(timer);
+    timer = setTimeout(() => draw(), 160);
+    return this;
+  };
+}
+
+// sigma 3.0.3 makes a new full-size picking texture for every frame (resetWebGLTexture).
+// On a GPU that costs little; under software rendering (SwiftShader) it is most of the frame.
+// Keep the texture while the canvas keeps its size, and only clear it.
+function keepPickingTextures(r) {
+  if (typeof r.resetWebGLTexture !== "function" || !r.textures || !r.frameBuffers) return;
+  const original = r.resetWebGLTexture;
+  const sizes = {};
+  r.resetWebGLTexture = function resetWebGLTexture(id) {
+    const size = `${this.width}x${this.height}`;
+    const gl = this.webGLContexts && this.webGLContexts[id];
+    if (gl && this.textures[id] && sizes[id] === size) {
+      gl.bindFramebuffer(gl.FRAMEBUFFER, this.frameBuffers[id]);
+      gl.clearColor(0, 0, 0, 0);
+      gl.clear(gl.COLOR_BUFFER_BIT);
+      return this;
+    }
+    sizes[id] = size;
+    return original.call(this, id);
+  };
 }
 
 function showTooltip(i, x, y) {

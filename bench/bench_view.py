@@ -1,0 +1,239 @@
+"""Benchmark the HTML graph view in headless Chromium: first frame, settle time, pan and zoom.
+
+For each size, a synthetic graph is made with bench/view_data.py (hubs, communities, ~20%
+orphans, ~3% missing targets, mostly untyped notes), rendered to a page with the same
+embedding code as `vault graph --format html`, and opened in Debian's Chromium through
+Playwright with the test suite's flags (software rendering: --disable-gpu). Measured:
+
+- first frame: navigation start to `data-ready="true"` on #graph (performance.now());
+- settled: navigation start to `data-settled="true"` (the layout has stopped);
+- pan: the mouse drags the background for ~2.5 s; frames are counted with
+  requestAnimationFrame (fps, and the worst frame in ms);
+- zoom: wheel events in and out for ~2.5 s, counted the same way.
+
+Pages: "new" (this worktree's page), "old" (the hand-written canvas page at --old-ref),
+"precomputed" (the new page given x/y for every node, i.e. a layout computed ahead).
+
+Usage:
+    .venv/bin/python bench/bench_view.py                      # 1,000 / 6,600 / 10,000, new + old
+    .venv/bin/python bench/bench_view.py --sizes 6600 --pages new --runs 3
+Results: a Markdown table on stdout, raw figures in bench/out/view.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "src"))
+
+from view_data import make_graph  # noqa: E402
+
+from vault.graph_html import _embed_json, render_html  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+OLD_REF = "bf3436e"  # the last commit with the hand-written canvas page
+
+# Records when #graph gets its markers, whatever element #graph is (canvas or div).
+INIT = """
+window.__marks = {};
+new MutationObserver(() => {
+  const g = document.getElementById('graph');
+  if (!g) return;
+  for (const a of ['data-ready', 'data-settled']) {
+    if (g.getAttribute(a) === 'true' && !(a in window.__marks)) window.__marks[a] = performance.now();
+  }
+}).observe(document, {subtree: true, attributes: true, childList: true});
+"""
+COUNT_START = """() => {
+  window.__frames = []; window.__counting = true;
+  const f = (t) => { if (!window.__counting) return; window.__frames.push(t); requestAnimationFrame(f); };
+  requestAnimationFrame(f);
+}"""
+COUNT_STOP = """() => {
+  window.__counting = false;
+  const t = window.__frames; const d = [];
+  for (let i = 1; i < t.length; i++) d.push(t[i] - t[i - 1]);
+  return {frames: d.length, ms: t.length > 1 ? t[t.length - 1] - t[0] : 0,
+          worst: d.length ? Math.max(...d) : null};
+}"""
+
+
+def old_page(data: dict, title: str, ref: str) -> str:
+    template = subprocess.run(
+        ["git", "show", f"{ref}:src/vault/assets/graph_view.html"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    values = {
+        "__VAULT_GRAPH_DATA__": _embed_json(data),
+        "__VAULT_GRAPH_TITLE__": html.escape(title, quote=True),
+    }
+    return re.sub("__VAULT_GRAPH_DATA__|__VAULT_GRAPH_TITLE__", lambda m: values[m[0]], template)
+
+
+def with_positions(data: dict, browser, out: Path) -> dict:
+    """The graph with x/y for every node: the new page's own settled layout, read back."""
+    path = out / "layout-source.html"
+    path.write_text(render_html(data, "layout"), encoding="utf-8")
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(path.as_uri())
+    page.wait_for_function("window.vaultGraph && window.vaultGraph.settled", timeout=120_000)
+    pos = page.evaluate(
+        """() => { const r = {}; const g = window.vaultGraph;
+        for (const id of g.visibleNodes()) r[id] = g.graphPosition(id); return r; }"""
+    )
+    page.close()
+    data = json.loads(json.dumps(data))
+    for n in data["nodes"]:
+        n["x"], n["y"] = pos[n["id"]]
+    return data
+
+
+def measure(browser, path: Path, settle_timeout_s: float) -> dict:
+    page = browser.new_page(viewport=VIEWPORT)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.add_init_script(INIT)
+    page.goto(path.as_uri(), timeout=120_000)
+    result: dict = {}
+    page.wait_for_function("window.__marks && 'data-ready' in window.__marks", timeout=120_000)
+    result["first_frame_s"] = page.evaluate("window.__marks['data-ready']") / 1000
+    t0 = time.monotonic()
+    try:
+        page.wait_for_function(
+            "'data-settled' in window.__marks", timeout=settle_timeout_s * 1000, polling=200
+        )
+        result["settled_s"] = page.evaluate("window.__marks['data-settled']") / 1000
+    except Exception:
+        result["settled_s"] = None  # not within the time limit
+        result["settle_limit_s"] = round(result["first_frame_s"] + time.monotonic() - t0, 1)
+    page.wait_for_timeout(300)
+    box = page.locator("#graph").bounding_box()
+    cx, cy = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5
+
+    # Pan: drag the background back and forth for ~2.5 s.
+    page.mouse.move(cx, cy)
+    page.evaluate(COUNT_START)
+    page.mouse.down()
+    t_end = time.monotonic() + 2.5
+    k = 0
+    while time.monotonic() < t_end:
+        k += 1
+        dx = 120 * ((k % 40) / 20 - 1 if (k // 40) % 2 == 0 else 1 - (k % 40) / 20)
+        page.mouse.move(cx + dx, cy + dx * 0.4)
+        page.wait_for_timeout(8)
+    page.mouse.up()
+    pan = page.evaluate(COUNT_STOP)
+    page.wait_for_timeout(500)
+
+    # Zoom: wheel in and out for ~2.5 s.
+    page.mouse.move(cx, cy)
+    page.evaluate(COUNT_START)
+    t_end = time.monotonic() + 2.5
+    k = 0
+    while time.monotonic() < t_end:
+        k += 1
+        page.mouse.wheel(0, -120 if (k // 6) % 2 == 0 else 120)
+        page.wait_for_timeout(40)
+    zoom = page.evaluate(COUNT_STOP)
+    page.close()
+    for name, r in (("pan", pan), ("zoom", zoom)):
+        result[f"{name}_fps"] = r["frames"] / (r["ms"] / 1000) if r["ms"] else 0.0
+        result[f"{name}_worst_ms"] = r["worst"]
+    result["errors"] = errors
+    return result
+
+
+def fmt(values: list, unit: str, digits: int = 1) -> str:
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return "–"
+    lo, hi = min(vals), max(vals)
+    missing = len(vals) < len(values)
+    text = f"{lo:.{digits}f}" if round(lo, digits) == round(hi, digits) else f"{lo:.{digits}f}–{hi:.{digits}f}"
+    return text + unit + (" (some runs: not settled)" if missing else "")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--sizes", default="1000,6600,10000")
+    ap.add_argument("--pages", default="new,old")
+    ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--old-ref", default=OLD_REF)
+    ap.add_argument("--settle-timeout", type=float, default=150.0, help="seconds")
+    ap.add_argument("--out", default=str(HERE / "out"))
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    pages = args.pages.split(",")
+    results: dict = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for size in sizes:
+            data = make_graph(size)
+            label = f"{len(data['nodes'])} nodes / {len(data['edges'])} edges"
+            for which in pages:
+                path = out / f"view-{which}-{size}.html"
+                if which == "new":
+                    text = render_html(data, f"bench {size}")
+                elif which == "old":
+                    text = old_page(data, f"bench {size}", args.old_ref)
+                elif which == "precomputed":
+                    text = render_html(with_positions(data, browser, out), f"bench {size}")
+                else:
+                    raise SystemExit(f"unknown page {which}")
+                path.write_text(text, encoding="utf-8")
+                runs = []
+                for r in range(args.runs):
+                    res = measure(browser, path, args.settle_timeout)
+                    res["html_bytes"] = len(text.encode("utf-8"))
+                    runs.append(res)
+                    print(f"{which:12} {label:28} run {r + 1}: {json.dumps(res)}", file=sys.stderr)
+                results[f"{which}/{size}"] = {"graph": label, "runs": runs}
+                (out / "view.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+        browser.close()
+    print("| page | graph | first frame | settled | pan fps (worst frame) | zoom fps (worst frame) |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    for key, r in results.items():
+        which = key.split("/")[0]
+        runs = r["runs"]
+        settled = [x["settled_s"] for x in runs]
+        limit = max((x.get("settle_limit_s") or 0) for x in runs)
+        settled_txt = fmt(settled, " s") if any(v is not None for v in settled) else f"> {limit:.0f} s"
+        pan = f"{fmt([x['pan_fps'] for x in runs], '', 0)} ({fmt([x['pan_worst_ms'] for x in runs], ' ms', 0)})"
+        zoom = f"{fmt([x['zoom_fps'] for x in runs], '', 0)} ({fmt([x['zoom_worst_ms'] for x in runs], ' ms', 0)})"
+        print(
+            f"| {which} | {r['graph']} | {fmt([x['first_frame_s'] for x in runs], ' s', 2)} "
+            f"| {settled_txt} | {pan} | {zoom} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
