@@ -8,11 +8,13 @@ Playwright with the test suite's flags (software rendering: --disable-gpu). Meas
 - first frame: navigation start to `data-ready="true"` on #graph (performance.now());
 - settled: navigation start to `data-settled="true"` (the layout has stopped);
 - pan: the mouse drags the background for ~2.5 s; frames are counted with
-  requestAnimationFrame (fps, and the worst frame in ms);
+  requestAnimationFrame: fps while the mouse moves, and the worst frame in ms over the
+  movement and the 0.8 s after it (where the new page redraws for real);
 - zoom: wheel events in and out for ~2.5 s, counted the same way.
 
 Pages: "new" (this worktree's page), "old" (the hand-written canvas page at --old-ref),
-"precomputed" (the new page given x/y for every node, i.e. a layout computed ahead).
+"plain" (the new page drawing every frame for real, without its software-rendering
+shortcut), "precomputed" (the new page given x/y for every node: a layout computed ahead).
 
 Usage:
     .venv/bin/python bench/bench_view.py                      # 1,000 / 6,600 / 10,000, new + old
@@ -61,22 +63,32 @@ new MutationObserver(() => {
   const g = document.getElementById('graph');
   if (!g) return;
   for (const a of ['data-ready', 'data-settled']) {
-    if (g.getAttribute(a) === 'true' && !(a in window.__marks)) window.__marks[a] = performance.now();
+    if (g.getAttribute(a) === 'true' && !(a in window.__marks))
+      window.__marks[a] = performance.now();
   }
 }).observe(document, {subtree: true, attributes: true, childList: true});
 """
 COUNT_START = """() => {
   window.__frames = []; window.__counting = true;
-  const f = (t) => { if (!window.__counting) return; window.__frames.push(t); requestAnimationFrame(f); };
+  const f = (t) => {
+    if (!window.__counting) return;
+    window.__frames.push(t);
+    requestAnimationFrame(f);
+  };
   requestAnimationFrame(f);
 }"""
-COUNT_STOP = """() => {
+# fps: frames from the first input to the last one; worst frame: over that time and the
+# settle time after it (so the page's full redraw once the camera stops counts too).
+COUNT_STOP = """(lastInput) => {
   window.__counting = false;
   const t = window.__frames; const d = [];
   for (let i = 1; i < t.length; i++) d.push(t[i] - t[i - 1]);
-  return {frames: d.length, ms: t.length > 1 ? t[t.length - 1] - t[0] : 0,
+  const moving = t.filter(x => x <= lastInput);
+  return {frames: moving.length - 1,
+          ms: moving.length > 1 ? moving[moving.length - 1] - moving[0] : 0,
           worst: d.length ? Math.max(...d) : null};
 }"""
+AFTER_MS = 800
 
 
 def old_page(data: dict, title: str, ref: str) -> str:
@@ -112,8 +124,10 @@ def with_positions(data: dict, browser, out: Path) -> dict:
     return data
 
 
-def measure(browser, path: Path, settle_timeout_s: float) -> dict:
+def measure(browser, path: Path, settle_timeout_s: float, options: dict | None = None) -> dict:
     page = browser.new_page(viewport=VIEWPORT)
+    if options:
+        page.add_init_script(f"window.vaultGraphOptions = {json.dumps(options)};")
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -147,8 +161,10 @@ def measure(browser, path: Path, settle_timeout_s: float) -> dict:
         page.mouse.move(cx + dx, cy + dx * 0.4)
         page.wait_for_timeout(8)
     page.mouse.up()
-    pan = page.evaluate(COUNT_STOP)
-    page.wait_for_timeout(500)
+    last = page.evaluate("performance.now()")
+    page.wait_for_timeout(AFTER_MS)
+    pan = page.evaluate(COUNT_STOP, last)
+    page.wait_for_timeout(300)
 
     # Zoom: wheel in and out for ~2.5 s.
     page.mouse.move(cx, cy)
@@ -159,7 +175,9 @@ def measure(browser, path: Path, settle_timeout_s: float) -> dict:
         k += 1
         page.mouse.wheel(0, -120 if (k // 6) % 2 == 0 else 120)
         page.wait_for_timeout(40)
-    zoom = page.evaluate(COUNT_STOP)
+    last = page.evaluate("performance.now()")
+    page.wait_for_timeout(AFTER_MS)
+    zoom = page.evaluate(COUNT_STOP, last)
     page.close()
     for name, r in (("pan", pan), ("zoom", zoom)):
         result[f"{name}_fps"] = r["frames"] / (r["ms"] / 1000) if r["ms"] else 0.0
@@ -174,7 +192,11 @@ def fmt(values: list, unit: str, digits: int = 1) -> str:
         return "–"
     lo, hi = min(vals), max(vals)
     missing = len(vals) < len(values)
-    text = f"{lo:.{digits}f}" if round(lo, digits) == round(hi, digits) else f"{lo:.{digits}f}–{hi:.{digits}f}"
+    text = (
+        f"{lo:.{digits}f}"
+        if round(lo, digits) == round(hi, digits)
+        else f"{lo:.{digits}f}–{hi:.{digits}f}"
+    )
     return text + unit + (" (some runs: not settled)" if missing else "")
 
 
@@ -201,7 +223,10 @@ def main() -> None:
             label = f"{len(data['nodes'])} nodes / {len(data['edges'])} edges"
             for which in pages:
                 path = out / f"view-{which}-{size}.html"
-                if which == "new":
+                options = None
+                if which == "plain":  # sigma drawing every frame for real
+                    options = {"fastMove": False}
+                if which in ("new", "plain"):
                     text = render_html(data, f"bench {size}")
                 elif which == "old":
                     text = old_page(data, f"bench {size}", args.old_ref)
@@ -212,23 +237,30 @@ def main() -> None:
                 path.write_text(text, encoding="utf-8")
                 runs = []
                 for r in range(args.runs):
-                    res = measure(browser, path, args.settle_timeout)
+                    res = measure(browser, path, args.settle_timeout, options)
                     res["html_bytes"] = len(text.encode("utf-8"))
                     runs.append(res)
                     print(f"{which:12} {label:28} run {r + 1}: {json.dumps(res)}", file=sys.stderr)
                 results[f"{which}/{size}"] = {"graph": label, "runs": runs}
                 (out / "view.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
         browser.close()
-    print("| page | graph | first frame | settled | pan fps (worst frame) | zoom fps (worst frame) |")
+    print(
+        "| page | graph | first frame | settled | pan fps (worst frame) | zoom fps (worst frame) |"
+    )
     print("| --- | --- | ---: | ---: | ---: | ---: |")
     for key, r in results.items():
         which = key.split("/")[0]
         runs = r["runs"]
         settled = [x["settled_s"] for x in runs]
         limit = max((x.get("settle_limit_s") or 0) for x in runs)
-        settled_txt = fmt(settled, " s") if any(v is not None for v in settled) else f"> {limit:.0f} s"
-        pan = f"{fmt([x['pan_fps'] for x in runs], '', 0)} ({fmt([x['pan_worst_ms'] for x in runs], ' ms', 0)})"
-        zoom = f"{fmt([x['zoom_fps'] for x in runs], '', 0)} ({fmt([x['zoom_worst_ms'] for x in runs], ' ms', 0)})"
+        settled_txt = (
+            fmt(settled, " s") if any(v is not None for v in settled) else f"> {limit:.0f} s"
+        )
+        pan, zoom = (
+            f"{fmt([x[f'{m}_fps'] for x in runs], '', 0)} "
+            f"({fmt([x[f'{m}_worst_ms'] for x in runs], ' ms', 0)})"
+            for m in ("pan", "zoom")
+        )
         print(
             f"| {which} | {r['graph']} | {fmt([x['first_frame_s'] for x in runs], ' s', 2)} "
             f"| {settled_txt} | {pan} | {zoom} |"

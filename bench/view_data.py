@@ -36,12 +36,49 @@ PALETTE = [
     "#d4a017",
 ]
 OTHER_COLOR = "#a3a9b2"
-WORDS = (
-    "exosome peptide serum barrier ceramide retinol niacinamide collagen microbiome "
-    "fermentation sunscreen filter texture pigment trial market brand launch formula "
-    "stability claim study dermal delivery vesicle skin trend review cohort placebo "
-    "patent supplier cost pricing channel korea japan europe regulation label safety"
-).split()
+WORDS = [
+    "exosome",
+    "peptide",
+    "serum",
+    "barrier",
+    "ceramide",
+    "retinol",
+    "niacinamide",
+    "collagen",
+    "microbiome",
+    "fermentation",
+    "sunscreen",
+    "filter",
+    "texture",
+    "pigment",
+    "trial",
+    "market",
+    "brand",
+    "launch",
+    "formula",
+    "stability",
+    "claim",
+    "study",
+    "dermal",
+    "delivery",
+    "vesicle",
+    "skin",
+    "trend",
+    "review",
+    "cohort",
+    "placebo",
+    "patent",
+    "supplier",
+    "cost",
+    "pricing",
+    "channel",
+    "korea",
+    "japan",
+    "europe",
+    "regulation",
+    "label",
+    "safety",
+]
 FOLDERS = [
     "research",
     "posts",
@@ -109,7 +146,9 @@ def make_graph(
     folders = FOLDERS[:n_folders]
     # Communities: more than folders; each belongs to one folder.
     n_comm = max(4, n_notes // 180)
-    comm_folder = [folders[min(n_folders - 1, int(rnd.random() ** 1.3 * n_folders))] for _ in range(n_comm)]
+    comm_folder = [
+        folders[min(n_folders - 1, int(rnd.random() ** 1.3 * n_folders))] for _ in range(n_comm)
+    ]
     comm_weight = [rnd.paretovariate(1.2) for _ in range(n_comm)]
     notes = []
     for i in range(n_notes):

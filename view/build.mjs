@@ -52,7 +52,8 @@ for (const name of [...packages].sort()) {
   if (!file) throw new Error(`no licence file in ${name}`);
   const text = fs.readFileSync(path.join(dir, file), "utf8");
   fs.writeFileSync(path.join(licenceDir, `${name.replace(/^@/, "").replace("/", "-")}.txt`), `${name} ${pkg.version} (${pkg.license})\n\n${text}`);
-  const copyright = text.split("\n").filter((l) => /copyright/i.test(l) && !/notice/i.test(l)).map((l) => l.trim());
+  // The copyright lines (web addresses without their scheme: the page names no URL).
+  const copyright = text.split("\n").filter((l) => /^\s*copyright\b/i.test(l)).map((l) => l.trim().replace(/https?:\/\//g, ""));
   notices.push(`${name} ${pkg.version}, ${pkg.license} licence. ${copyright.join(" ")}`);
 }
 

@@ -298,6 +298,7 @@ let renderer = null;
 let graph = null; // the graph sigma shows (the whole one, or a local one)
 let mainGraph = null;
 let drawnLabels = [];
+let drawnBoxes = [];
 
 const hiddenGroups = () => new Set(settings.hidden[mode] || []);
 function recomputeVisible() {
@@ -738,6 +739,7 @@ function drawLabels() {
     ctx.fillText(text, x, y);
   }
   drawnLabels = out.map((o) => nodes[o[0]].id);
+  drawnBoxes = placed.map((r) => r.slice());
 }
 
 function refresh() {
@@ -1200,6 +1202,7 @@ const api = {
   },
   closeLocal: () => closeLocal(),
   labels: () => drawnLabels.slice(),
+  labelBoxes: () => drawnBoxes.map((r) => r.slice()),
   camera: () => (renderer ? { ...renderer.getCamera().getState() } : null),
   viewportPosition: (id) => {
     if (!renderer || !graph.hasNode(String(id))) return null;
