@@ -142,7 +142,7 @@ def make_graph(
         n_edges = round(n_nodes * 38_000 / 6_600)
     n_missing = round(n_nodes * 0.03)
     n_notes = n_nodes - n_missing
-    n_folders = min(len(FOLDERS), max(3, n_notes // 400))
+    n_folders = min(len(FOLDERS), max(4, n_notes // 120))
     folders = FOLDERS[:n_folders]
     # Communities: more than folders; each belongs to one folder.
     n_comm = max(4, n_notes // 180)

@@ -244,9 +244,18 @@ function computeGroups() {
 // ------------------------------------------------------------------------------- theme
 const darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
 let theme = null;
+// sigma blends as if colours were premultiplied by their alpha (ONE, ONE_MINUS_SRC_ALPHA):
+// a translucent rgba() colour must be given premultiplied, or it adds light (glows on dark).
+function premultiplied(c) {
+  const m = /^rgba\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*\)$/.exec(c);
+  if (!m) return c;
+  const a = Number(m[4]);
+  const ch = (x) => Math.round(Number(x) * a);
+  return `rgba(${ch(m[1])},${ch(m[2])},${ch(m[3])},${a})`;
+}
 function readTheme() {
   const css = getComputedStyle(document.documentElement);
-  const v = (name) => css.getPropertyValue(name).trim();
+  const v = (name) => premultiplied(css.getPropertyValue(name).trim());
   theme = {
     dark: !!(darkQuery && darkQuery.matches),
     bg: v("--bg") || "#f7f8fa",
@@ -259,6 +268,8 @@ function readTheme() {
     muted: v("--muted") || "#667080",
     missing: v("--missing") || "#c3c8cf",
     font: v("--font") || "sans-serif",
+    swatchParent: css.getPropertyValue("--edge-parent-on").trim() || "#3b4552",
+    swatchLink: css.getPropertyValue("--muted").trim() || "#8c96a3",
   };
 }
 readTheme();
@@ -336,10 +347,14 @@ function setSelected(i) {
   renderInfo();
   refresh();
 }
-const focusActive = () => selected >= 0 || matches !== null;
+// In a local graph, selecting its root dims nothing: the whole local graph is its context.
+const selectionDims = () => selected >= 0 && !(local && selected === local.root);
+const focusActive = () => selectionDims() || matches !== null;
 function isOn(i) {
   if (!focusActive()) return true;
-  return i === selected || (selected >= 0 && nbr[i] === 1) || (matches !== null && matches[i] === 1);
+  return (
+    i === selected || (selectionDims() && nbr[i] === 1) || (matches !== null && matches[i] === 1)
+  );
 }
 
 // ------------------------------------------------------------------------------- layout
@@ -348,9 +363,9 @@ function rand() {
   rngState.s = (Math.imul(rngState.s, 1664525) + 1013904223) >>> 0;
   return rngState.s / 4294967296;
 }
-function nodeSize(n) {
-  const base = N <= 30 ? 9 : N <= 300 ? 5 : N <= 2000 ? 2.6 : 1.8;
-  const slope = N <= 300 ? 1.6 : N <= 2000 ? 0.8 : 0.5;
+function nodeSize(n, count) {
+  const base = count <= 30 ? 9 : count <= 300 ? 5 : count <= 2000 ? 2.6 : 1.8;
+  const slope = count <= 300 ? 1.6 : count <= 2000 ? 0.8 : 0.5;
   return Math.min(base + slope * Math.sqrt(n.deg), base * 6);
 }
 
@@ -407,8 +422,9 @@ function placeOrphans(orphans, xs, ys) {
   // Spacing: about the mean distance between connected notes.
   const gap = xs.size > 1 ? Math.sqrt((w * h) / connected) * 0.9 : 10;
   const sorted = [...orphans].sort((a, b) => (groupIndex.get(groupOf[a]) ?? 99) - (groupIndex.get(groupOf[b]) ?? 99) || a - b);
-  // A block as tall as the graph, to its right (or below it when the graph is wide).
-  const side = w >= h * 1.6 ? "below" : "right";
+  // A block as tall as the graph to its right, or as wide as it below, whichever leaves
+  // the whole closer to the shape of the free part of the view.
+  const side = w / h >= viewAspect() ? "below" : "right";
   const span = side === "right" ? h : w;
   const perLine = Math.max(1, Math.floor(span / gap) + 1);
   sorted.forEach((i, k) => {
@@ -418,6 +434,14 @@ function placeOrphans(orphans, xs, ys) {
     const across = (side === "right" ? x1 : y1) + gap * 2 + b * gap * 0.87;
     ys.set(i, side === "right" ? [across, along] : [along, across]);
   });
+}
+
+function viewAspect() {
+  const W = container.clientWidth || 800;
+  const H = container.clientHeight || 600;
+  const legend = $("legend");
+  const lw = legend && legend.offsetParent !== null ? legend.offsetWidth + 20 : 0;
+  return Math.max(0.3, (W - (W - lw >= 360 ? lw : 0)) / H);
 }
 
 let worker = null;
@@ -434,7 +458,7 @@ function getWorker() {
 }
 
 // Lays out `list` (node indices) and calls onTick(positions Map) while it runs, onDone at the end.
-function runLayout(list, { onTick, onDone, maxMs, seed }) {
+function runLayout(list, { onTick, onDone, maxMs, seed, fixed }) {
   const run = ++layoutRun;
   const connected = list.filter((i) => nodes[i].deg > 0);
   const inList = new Uint8Array(N);
@@ -478,6 +502,7 @@ function runLayout(list, { onTick, onDone, maxMs, seed }) {
     nm[k * PPN + 6] = 1;
     nm[k * PPN + 7] = 1;
     nm[k * PPN + 8] = 1;
+    if (i === fixed) nm[k * PPN + 9] = 1;
   });
   const em = new Float32Array(subEdges.length * 3);
   subEdges.forEach((e, k) => {
@@ -496,9 +521,9 @@ function runLayout(list, { onTick, onDone, maxMs, seed }) {
     outboundAttractionDistribution: false,
     adjustSizes: false,
     edgeWeightInfluence: 1,
-    scalingRatio: n > 2000 ? 10 : n > 100 ? 4 : 2,
+    scalingRatio: n > 2000 ? 10 : n > 100 ? 8 : 3,
     strongGravityMode: true,
-    gravity: n > 2000 ? 0.05 : 0.5,
+    gravity: n > 2000 ? 0.05 : n > 100 ? 0.2 : 0.5,
     slowDown: 1 + Math.log(n) * 1.5,
     barnesHutOptimize: n > 300,
     barnesHutTheta: 1.0,
@@ -564,7 +589,7 @@ function buildGraph(list, positions) {
   for (const i of list) {
     const n = nodes[i];
     const p = positions.get(i) || [0, 0];
-    g.addNode(n.id, { x: p[0], y: p[1], size: nodeSize(n), i });
+    g.addNode(n.id, { x: p[0], y: p[1], size: nodeSize(n, list.length), i });
   }
   const inList = new Uint8Array(N);
   for (const i of list) inList[i] = 1;
@@ -627,13 +652,14 @@ function edgeReducer(key, attr) {
     out.hidden = true;
     return out;
   }
-  if (selected >= 0) {
-    if (e.s === selected || e.t === selected) {
-      out.color = e.kind === "parent" ? theme.parentOn || theme.parent : theme.linkOn || theme.parent;
-      out.zIndex = 1;
-      out.size = attr.size * 1.6;
-    } else out.color = theme.dimEdge;
-  } else if (matches !== null && !(matches[e.s] && matches[e.t])) out.color = theme.dimEdge;
+  const touchesSelected = selected >= 0 && (e.s === selected || e.t === selected);
+  if (touchesSelected) {
+    out.color = e.kind === "parent" ? theme.parentOn : theme.linkOn;
+    out.zIndex = 1;
+    out.size = attr.size * 1.6;
+  } else if (selectionDims() || (matches !== null && !(matches[e.s] && matches[e.t]))) {
+    out.color = theme.dimEdge;
+  }
   return out;
 }
 
@@ -694,24 +720,35 @@ function drawLabels() {
     let text = n.title;
     if (text.length > 48) text = `${text.slice(0, 46)}…`;
     const w = ctx.measureText(text).width;
-    const x0 = p.x + size + 3;
-    const r = [x0 - 2, p.y - fontSize / 2 - 1, x0 + w + 2, p.y + fontSize / 2 + 1];
-    if (!force && (r[2] > W || r[0] < 0)) return false;
-    if (!force && hits(r[0], r[1], r[2], r[3])) return false;
-    add(r);
-    out.push([i, text, x0, p.y]);
-    return true;
+    // Right of the node, else left of it.
+    for (const x0 of [p.x + size + 3, p.x - size - 3 - w]) {
+      const r = [x0 - 2, p.y - fontSize / 2 - 1, x0 + w + 2, p.y + fontSize / 2 + 1];
+      if (!force && (r[2] > W || r[0] < 0 || hits(r[0], r[1], r[2], r[3]))) continue;
+      add(r);
+      out.push([i, text, x0, p.y]);
+      return true;
+    }
+    return false;
   };
+  // Keep clear of what floats over the graph (legend, local-graph bar).
+  const cr = container.getBoundingClientRect();
+  for (const id of ["legend", "local-bar"]) {
+    const box = $(id);
+    if (!box || box.hidden || box.offsetParent === null) continue;
+    const b = box.getBoundingClientRect();
+    add([b.left - cr.left, b.top - cr.top, b.right - cr.left, b.bottom - cr.top]);
+  }
+  const overlays = placed.length;
   const forced = [];
   if (hovered >= 0) forced.push(hovered);
   if (selected >= 0) forced.push(selected);
   if (local) forced.push(local.root);
   for (const i of forced) tryLabel(i, true);
   // Budget: about one label per 9,000 px² of screen, and at overview zoom only the top
-  // ~2% of notes (at least 12) qualify; each halving of the ratio lets twice as many in.
+  // ~3% of notes (at least 15) qualify; each halving of the ratio lets twice as many in.
   const budget = Math.max(8, Math.round((W * H) / 9000));
   const pool = local ? local.list.length : N;
-  const eligible = Math.max(12, Math.round(pool * 0.02)) / Math.max(ratio, 1e-6) ** 1.5;
+  const eligible = Math.max(15, Math.round(pool * 0.03)) / Math.max(ratio, 1e-6) ** 1.5;
   let count = out.length;
   if (matches !== null && matchList.length <= 400) {
     for (const i of matchList) if (count < budget && tryLabel(i, false)) count++;
@@ -739,7 +776,7 @@ function drawLabels() {
     ctx.fillText(text, x, y);
   }
   drawnLabels = out.map((o) => nodes[o[0]].id);
-  drawnBoxes = placed.map((r) => r.slice());
+  drawnBoxes = placed.slice(overlays).map((r) => r.slice());
 }
 
 function refresh() {
@@ -866,13 +903,57 @@ function cameraFor(list) {
   if (!keys.length) return null;
   return getCameraStateToFitViewportToNodes(renderer, keys, {});
 }
+// The whole graph in view, as large as it fits, clear of the legend where there is room
+// beside it: the bounding box of the shown nodes is fitted into the part of the view right
+// of the legend (or all of it) and centred there.
+function homeCamera() {
+  const home = { x: 0.5, y: 0.5, ratio: 1, angle: 0 };
+  if (!renderer || !graph || !graph.order) return home;
+  const { width: W, height: H } = renderer.getDimensions();
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  let maxSize = 0;
+  graph.forEachNode((key, attr) => {
+    if (!visible[attr.i]) return;
+    const d = renderer.getNodeDisplayData(key);
+    if (!d) return;
+    if (d.x < x0) x0 = d.x;
+    if (d.x > x1) x1 = d.x;
+    if (d.y < y0) y0 = d.y;
+    if (d.y > y1) y1 = d.y;
+    if (d.size > maxSize) maxSize = d.size;
+  });
+  if (!Number.isFinite(x0)) return home;
+  let left = 0;
+  const legend = $("legend");
+  if (legend && legend.offsetParent !== null) {
+    const lw = legend.getBoundingClientRect().right - container.getBoundingClientRect().left + 8;
+    if (W - lw >= 360 && legend.getBoundingClientRect().height > H * 0.3) left = lw;
+  }
+  const pad = 24 + Math.min(maxSize, 20);
+  const p0 = renderer.framedGraphToViewport({ x: x0, y: y0 }, { cameraState: home });
+  const p1 = renderer.framedGraphToViewport({ x: x1, y: y1 }, { cameraState: home });
+  const bw = Math.max(Math.abs(p1.x - p0.x), 1);
+  const bh = Math.max(Math.abs(p1.y - p0.y), 1);
+  const scale = Math.min((W - left - 2 * pad) / bw, (H - 2 * pad) / bh);
+  if (!(scale > 0)) return home;
+  // Small graphs fill the view too, up to a sensible zoom.
+  const ratio = Math.min(4, Math.max(0.05, 1 / scale));
+  const a = renderer.viewportToFramedGraph({ x: 0, y: 0 }, { cameraState: { ...home, ratio } });
+  const b = renderer.viewportToFramedGraph({ x: 100, y: 0 }, { cameraState: { ...home, ratio } });
+  const perPx = (b.x - a.x) / 100;
+  return { x: (x0 + x1) / 2 - (left / 2) * perPx, y: (y0 + y1) / 2, ratio, angle: 0 };
+}
+
 function fitAll() {
   if (!renderer) return;
   const list = [];
   graph.forEachNode((key, attr) => {
     if (visible[attr.i]) list.push(attr.i);
   });
-  const cam = list.length && list.length < graph.order ? cameraFor(list) : { x: 0.5, y: 0.5, ratio: 1, angle: 0 };
+  const cam = list.length && list.length < graph.order ? cameraFor(list) : homeCamera();
   if (cam) renderer.getCamera().animate(cam, { duration: 300 });
 }
 function centreOn(i) {
@@ -1009,8 +1090,8 @@ function renderLegend() {
     if (e.kind === "parent") nParent++;
     else nLink++;
   }
-  kinds.appendChild(legendRow(svgLine(theme.parent, 2.2), "parent (note → its parent)", nParent, "kind:parent", !kindOn("parent"), () => setFilter("kind", "parent", !kindOn("parent"))));
-  kinds.appendChild(legendRow(svgLine(theme.link, 1.4), "link", nLink, "kind:link", !kindOn("link"), () => setFilter("kind", "link", !kindOn("link"))));
+  kinds.appendChild(legendRow(svgLine(theme.swatchParent, 2.2), "parent (note → its parent)", nParent, "kind:parent", !kindOn("parent"), () => setFilter("kind", "parent", !kindOn("parent"))));
+  kinds.appendChild(legendRow(svgLine(theme.swatchLink, 1), "link", nLink, "kind:link", !kindOn("link"), () => setFilter("kind", "link", !kindOn("link"))));
   body.appendChild(kinds);
   body.appendChild(el("div", "note", "Bigger circle = more connections. Click an entry to hide or show it."));
 }
@@ -1114,7 +1195,7 @@ function openLocal(root, depth) {
   $("depth").value = String(depth);
   $("depth-value").textContent = String(depth);
   document.body.classList.add("local");
-  renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+  renderer.getCamera().setState(homeCamera());
   if (selected !== root) setSelected(root);
   else renderInfo();
   renderLegend();
@@ -1122,6 +1203,7 @@ function openLocal(root, depth) {
   if (search.value.trim()) runSearch();
   runLayout(list, {
     seed: (i) => pos.get(i),
+    fixed: root,
     maxMs: 8000,
     onTick: (p) => applyPositions(graph, p),
     onDone: (p) => {
@@ -1138,7 +1220,7 @@ function closeLocal() {
   renderer.setGraph(graph);
   $("local-bar").hidden = true;
   document.body.classList.remove("local");
-  renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+  renderer.getCamera().setState(homeCamera());
   renderInfo();
   renderLegend();
   updateVisibleCount();
@@ -1402,6 +1484,7 @@ function start() {
     api.ready = true;
     container.setAttribute("data-ready", "true");
   });
+  renderer.getCamera().setState(homeCamera());
   renderer.refresh();
   updateVisibleCount();
 
