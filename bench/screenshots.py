@@ -49,9 +49,7 @@ def main() -> None:
         page.wait_for_timeout(400)
         page.screenshot(path=str(out / f"graph-view-overview{suffix}.png"))
         # The local graph of the best-ranked note, as `--root REF --depth 2` would open it.
-        best = min(
-            (n for n in data["nodes"] if not n["missing"]), key=lambda n: n["label_rank"]
-        )
+        best = min((n for n in data["nodes"] if not n["missing"]), key=lambda n: n["label_rank"])
         hub = sorted(
             (n for n in data["nodes"] if not n["missing"] and 8 <= n["degree"] <= 14),
             key=lambda n: n["label_rank"],

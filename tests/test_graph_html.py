@@ -704,6 +704,13 @@ def test_settings_persist_across_reloads_per_vault(browser, tmp_path: Path) -> N
         assert "memory/posts/posts-0.md" not in gp.visible()  # hidden per colour mode
         gp.finish()
 
+        # The same vault written with another --color-by starts from that one.
+        (tmp_path / "recoloured").mkdir()
+        recoloured = dict(untyped_vault(), color_by="tag")
+        gp3 = GraphPage(browser, tmp_path / "recoloured", recoloured, context=context)
+        assert gp3.js("window.vaultGraph.colorBy()") == "tag"
+        gp3.finish()
+
         # Another vault (another "vault" key in the data) starts from the defaults.
         other = dict(untyped_vault(), vault="another")
         (tmp_path / "other").mkdir()

@@ -31,6 +31,10 @@ const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 const num = (v) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 // ------------------------------------------------------------------------------- data
+const timings = { start: performance.now() };
+const mark = (name) => {
+  timings[name] = Math.round(performance.now());
+};
 let raw = null;
 try {
   raw = JSON.parse($("graph-data").textContent || "null");
@@ -38,6 +42,7 @@ try {
   raw = null;
 }
 if (!raw || typeof raw !== "object") raw = {};
+mark("parsed");
 const inNodes = Array.isArray(raw.nodes) ? raw.nodes : [];
 const inEdges = Array.isArray(raw.edges) ? raw.edges : [];
 
@@ -144,6 +149,9 @@ function loadSettings() {
 const saved = loadSettings();
 const settings = {
   colorBy: typeof saved.colorBy === "string" ? saved.colorBy : null,
+  // The data's color_by when colorBy was chosen: a page made with another --color-by
+  // starts from that one instead.
+  colorByData: typeof saved.colorByData === "string" ? saved.colorByData : null,
   hidden: saved.hidden && typeof saved.hidden === "object" ? saved.hidden : {},
   off: { type: [], folder: [], tag: [], kind: [], other: [] },
   depth: [1, 2, 3].includes(saved.depth) ? saved.depth : null,
@@ -176,9 +184,12 @@ function autoMode() {
   const typed = existing.filter((n) => n.type).length;
   return existing.length && typed * 2 >= existing.length ? "type" : "folder";
 }
-let mode = settings.colorBy && MODES.includes(settings.colorBy) && available[settings.colorBy]
-  ? settings.colorBy
-  : autoMode();
+const savedModeHolds =
+  settings.colorBy &&
+  MODES.includes(settings.colorBy) &&
+  available[settings.colorBy] &&
+  (settings.colorByData || null) === (dataMode || null);
+let mode = savedModeHolds ? settings.colorBy : autoMode();
 
 // A tag group is the note's most used tag, so groups are few and large.
 const tagCount = new Map();
@@ -1238,6 +1249,7 @@ const api = {
   renderer: null,
   error: null,
   layout: () => lastLayout,
+  timings: () => ({ ...timings }),
   highlighted: () => matchList.map((i) => nodes[i].id).sort(),
   selected: () => (selected >= 0 ? nodes[selected].id : null),
   select(id) {
@@ -1321,6 +1333,7 @@ function setMode(m) {
   if (!MODES.includes(m) || !available[m]) return;
   mode = m;
   settings.colorBy = m;
+  settings.colorByData = dataMode;
   persist();
   computeGroups();
   filtersChanged();
@@ -1384,6 +1397,7 @@ function hasWebGL() {
 }
 
 function start() {
+  mark("indexed");
   computeGroups();
   recomputeVisible();
   renderFilters();
@@ -1418,7 +1432,9 @@ function start() {
     pos = new Map([...seeded, ...orph]);
   }
   mainPositions = pos;
+  mark("seeded");
   mainGraph = graph = buildGraph(nodes.map((n) => n.i), pos);
+  mark("graph");
   // Benchmarks can try other renderer options (window.vaultGraphOptions, set before load).
   const opts = window.vaultGraphOptions || {};
   const nodeProgram = opts.nodeProgram === "circle" ? NodeCircleProgram : opts.nodeProgram === "point" ? NodePointProgram : NodeCircleProgram;
@@ -1444,6 +1460,7 @@ function start() {
     showError(`The browser could not start WebGL (${str(err && err.message) || "unknown error"}).`);
     return;
   }
+  mark("sigma");
   keepPickingTextures(renderer);
   const glName = webglRendererName();
   const software = /swiftshader|llvmpipe|softpipe|software|basic render/i.test(glName);
@@ -1481,6 +1498,7 @@ function start() {
     tooltip.style.display = hovered >= 0 ? tooltip.style.display : "none";
   });
   renderer.once("afterRender", () => {
+    mark("firstFrame");
     api.ready = true;
     container.setAttribute("data-ready", "true");
   });
