@@ -631,7 +631,7 @@ def test_colour_groups_on_a_vault_without_types(browser, tmp_path: Path) -> None
     # The type filter is not offered when no note has a type; colour by tag is.
     assert gp.page.is_hidden("#f-type-sect")
     options = gp.js("Array.from(document.querySelectorAll('#color-by option')).map(o => o.value)")
-    assert options == ["folder", "tag"]
+    assert options == ["folder", "tag", "community"]
     gp.page.select_option("#color-by", "tag")
     assert gp.js("window.vaultGraph.colorBy()") == "tag"
     assert [(g["label"], g["count"]) for g in gp.js("window.vaultGraph.groups()")] == [
@@ -640,6 +640,36 @@ def test_colour_groups_on_a_vault_without_types(browser, tmp_path: Path) -> None
         ("res", 3),
         ("no tag", 9),
     ]
+    gp.finish()
+
+
+def test_colour_groups_on_a_flat_vault_are_communities(browser, tmp_path: Path) -> None:
+    """No types, every note in one folder (as Dendron writes them): the page finds
+    communities itself, names each after its best-connected note."""
+    nodes, edges = [], []
+    for cluster in ("alpha", "beta", "gamma"):
+        ids = [f"{cluster}.note{k}.md" for k in range(8)]
+        nodes += [node(i, f"{cluster.title()} {k}") for k, i in enumerate(ids)]
+        edges += [edge(a, b) for k, a in enumerate(ids) for b in ids[k + 1 :]]  # a clique
+        edges += [edge(ids[0], f"{cluster}.hub.md")]
+        nodes.append(node(f"{cluster}.hub.md", f"{cluster.title()} hub"))
+        for i in ids[1:]:
+            edges.append(edge(i, f"{cluster}.hub.md"))
+    edges += [edge("alpha.hub.md", "beta.hub.md"), edge("beta.hub.md", "gamma.hub.md")]
+    nodes.append(node("lonely.md", "Lonely"))
+    gp = GraphPage(browser, tmp_path, {"directed": True, "nodes": nodes, "edges": edges})
+
+    assert gp.js("window.vaultGraph.colorBy()") == "community"
+    groups = gp.js("window.vaultGraph.groups()")
+    assert sorted((g["label"], g["count"]) for g in groups) == [
+        ("Alpha hub …", 9),
+        ("Beta hub …", 9),
+        ("Gamma hub …", 9),
+        ("no links", 1),
+    ]
+    members = {gp.js("id => window.vaultGraph.groupOf(id)", f"beta.note{k}.md") for k in range(8)}
+    assert len(members) == 1
+    assert "untyped" not in gp.page.inner_text("#legend")
     gp.finish()
 
 

@@ -5,6 +5,7 @@ import Graph from "graphology";
 import Sigma from "sigma";
 import { EdgeLineProgram, NodePointProgram, NodeCircleProgram } from "sigma/rendering";
 import { getCameraStateToFitViewportToNodes } from "@sigma/utils";
+import louvain from "graphology-communities-louvain";
 import WORKER_SOURCE from "./worker-source.js";
 
 const PALETTE = [
@@ -172,17 +173,60 @@ function persist() {
 
 // ------------------------------------------------------------------------------- colour groups
 const existing = nodes.filter((n) => !n.missing);
+const hasCommunities = existing.some((n) => n.community !== null);
 const available = {
   type: existing.some((n) => n.type),
   folder: true,
   tag: existing.some((n) => n.tags.length),
-  community: existing.some((n) => n.community !== null),
+  // Given by the data, or found here (Louvain) when the notes have links.
+  community: hasCommunities || edges.some((e) => e.s !== e.t),
 };
 const dataMode = MODES.includes(raw.color_by) ? raw.color_by : null;
+// Without a colour mode in the data: type when most notes have one, else the top-level
+// folder when that splits the notes (at least two folders, none holding 90%), else
+// communities (a flat vault, as Dendron writes, has all its notes in one folder).
 function autoMode() {
   if (dataMode) return dataMode;
   const typed = existing.filter((n) => n.type).length;
-  return existing.length && typed * 2 >= existing.length ? "type" : "folder";
+  if (existing.length && typed * 2 >= existing.length) return "type";
+  const tops = new Map();
+  for (const n of existing) tops.set(n.top, (tops.get(n.top) || 0) + 1);
+  const biggest = Math.max(0, ...tops.values());
+  if (tops.size >= 2 && biggest < existing.length * 0.9) return "folder";
+  return available.community ? "community" : "folder";
+}
+
+// Communities when the data has none: Louvain (graphology-communities-louvain) on the
+// undirected graph of the notes with links, with a fixed random seed so that every load of
+// the same page finds the same ones; numbered by size, largest first.
+let communitiesFound = hasCommunities;
+function ensureCommunities() {
+  if (communitiesFound) return;
+  communitiesFound = true;
+  const g = new Graph({ type: "undirected", multi: false });
+  for (const e of edges) {
+    if (e.s === e.t) continue;
+    const a = String(e.s);
+    const b = String(e.t);
+    g.mergeNode(a);
+    g.mergeNode(b);
+    g.mergeEdge(a, b);
+  }
+  if (!g.size) return;
+  let seed = 42;
+  const rng = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 4294967296;
+  };
+  const found = louvain(g, { rng, resolution: 1 });
+  const sizes = new Map();
+  for (const c of Object.values(found)) sizes.set(c, (sizes.get(c) || 0) + 1);
+  const order = [...sizes.keys()].sort((a, b) => sizes.get(b) - sizes.get(a) || a - b);
+  const rename = new Map(order.map((c, k) => [c, String(k)]));
+  for (const [key, c] of Object.entries(found)) {
+    const n = nodes[Number(key)];
+    if (!n.missing) n.community = rename.get(c);
+  }
 }
 const savedModeHolds =
   settings.colorBy &&
@@ -209,6 +253,7 @@ let groups = []; // [{key, label, color, count}]
 let groupOf = new Array(N).fill(null); // group key per node (null: missing note)
 const groupIndex = new Map();
 function computeGroups() {
+  if (mode === "community") ensureCommunities();
   groupIndex.clear();
   const dataGroups = Array.isArray(raw.groups) ? raw.groups.filter((g) => g && g.key !== undefined) : [];
   const useData = mode === dataMode && dataGroups.length && existing.every((n) => n.group !== null);
@@ -234,9 +279,18 @@ function computeGroups() {
     keys.sort((a, b) => counts.get(b) - counts.get(a) || (a < b ? -1 : a > b ? 1 : 0));
     const shown = keys.slice(0, keys.length > MAX_GROUPS ? MAX_GROUPS - 1 : MAX_GROUPS);
     const shownSet = new Set(shown);
+    // A community is named after its best-ranked note.
+    const leader = new Map();
+    if (mode === "community") {
+      for (const i of labelOrder) {
+        const k = groupOf[i];
+        if (k !== null && !leader.has(k)) leader.set(k, nodes[i].title);
+      }
+    }
+    const short = (t) => (t.length > 30 ? `${t.slice(0, 29)}…` : t);
     groups = shown.map((k, j) => ({
       key: k,
-      label: mode === "community" ? `community ${k}` : k,
+      label: mode === "community" ? `${short(leader.get(k) || `community ${k}`)} …` : k,
       color: PALETTE[j % PALETTE.length],
       count: counts.get(k),
     }));
@@ -720,9 +774,10 @@ function drawLabels() {
   };
   const out = [];
   const shown = graph;
+  const labelled = new Set();
   const tryLabel = (i, force) => {
     const n = nodes[i];
-    if (!visible[i] || !shown.hasNode(n.id)) return false;
+    if (labelled.has(i) || !visible[i] || !shown.hasNode(n.id)) return false;
     const d = renderer.getNodeDisplayData(n.id);
     if (!d || d.hidden) return false;
     const p = renderer.framedGraphToViewport(d);
@@ -736,6 +791,7 @@ function drawLabels() {
       const r = [x0 - 2, p.y - fontSize / 2 - 1, x0 + w + 2, p.y + fontSize / 2 + 1];
       if (!force && (r[2] > W || r[0] < 0 || hits(r[0], r[1], r[2], r[3]))) continue;
       add(r);
+      labelled.add(i);
       out.push([i, text, x0, p.y]);
       return true;
     }
@@ -1101,8 +1157,12 @@ function renderLegend() {
     if (e.kind === "parent") nParent++;
     else nLink++;
   }
-  kinds.appendChild(legendRow(svgLine(theme.swatchParent, 2.2), "parent (note → its parent)", nParent, "kind:parent", !kindOn("parent"), () => setFilter("kind", "parent", !kindOn("parent"))));
-  kinds.appendChild(legendRow(svgLine(theme.swatchLink, 1), "link", nLink, "kind:link", !kindOn("link"), () => setFilter("kind", "link", !kindOn("link"))));
+  if (nParent) {
+    kinds.appendChild(legendRow(svgLine(theme.swatchParent, 2.2), "parent (note → its parent)", nParent, "kind:parent", !kindOn("parent"), () => setFilter("kind", "parent", !kindOn("parent"))));
+  }
+  if (nLink) {
+    kinds.appendChild(legendRow(svgLine(theme.swatchLink, 1), "link", nLink, "kind:link", !kindOn("link"), () => setFilter("kind", "link", !kindOn("link"))));
+  }
   body.appendChild(kinds);
   body.appendChild(el("div", "note", "Bigger circle = more connections. Click an entry to hide or show it."));
 }
