@@ -350,6 +350,12 @@ def test_select_shows_details_and_grouped_neighbours(browser, tmp_path: Path) ->
     assert "Technical Supplement" in info
     assert "biotech" in info
     assert gp.page.inner_text("#snippet") == data["nodes"][0]["snippet"]
+    # Neighbour dimming: the selected note's neighbours keep their colour, the rest fade.
+    shown = "id => window.vaultGraph.sigma.getNodeDisplayData(id).color"
+    base = "id => window.vaultGraph.nodeColor(id)"
+    for nb in ("memory/research/trends.md", "memory/ideas/peptides.md"):
+        assert gp.js(shown, nb) == gp.js(base, nb)
+    assert gp.js(shown, "memory/ideas/lonely.md") != gp.js(base, "memory/ideas/lonely.md")
     # Grouped neighbours: parent, children, links out, links in.
     sections = gp.js(
         """() => Array.from(document.querySelectorAll('#info h3')).map(h => {

@@ -3,7 +3,7 @@
 // The data format is described in docs/graph-view-data.md.
 import Graph from "graphology";
 import Sigma from "sigma";
-import { EdgeLineProgram, NodePointProgram, NodeCircleProgram } from "sigma/rendering";
+import { EdgeArrowProgram, EdgeLineProgram, NodePointProgram, NodeCircleProgram } from "sigma/rendering";
 import { getCameraStateToFitViewportToNodes } from "@sigma/utils";
 import louvain from "graphology-communities-louvain";
 import WORKER_SOURCE from "./worker-source.js";
@@ -660,7 +660,8 @@ function buildGraph(list, positions) {
   for (const i of list) inList[i] = 1;
   edges.forEach((e, k) => {
     if (inList[e.s] && inList[e.t] && e.s !== e.t) {
-      g.addEdgeWithKey(`e${k}`, nodes[e.s].id, nodes[e.t].id, { k, kind: e.kind, size: e.kind === "parent" ? 1.3 : 1 });
+      const parent = e.kind === "parent";
+      g.addEdgeWithKey(`e${k}`, nodes[e.s].id, nodes[e.t].id, { k, kind: e.kind, size: parent ? 1.2 : 1, type: parent ? "arrow" : "line" });
     }
   });
   return g;
@@ -1098,15 +1099,22 @@ function updateVisibleCount() {
   $("shown").textContent = v === all ? "" : `${v} of ${all} shown`;
 }
 
-function svgLine(color, width) {
+function svgLine(color, width, arrow) {
   const ns = "http://www.w3.org/2000/svg";
   const s = document.createElementNS(ns, "svg");
   s.setAttribute("width", "26");
   s.setAttribute("height", "10");
   s.setAttribute("viewBox", "0 0 26 10");
   const l = document.createElementNS(ns, "line");
-  for (const [a, v] of [["x1", 1], ["y1", 5], ["x2", 25], ["y2", 5], ["stroke", color], ["stroke-width", width]]) l.setAttribute(a, v);
+  const x2 = arrow ? 19 : 25;
+  for (const [a, v] of [["x1", 1], ["y1", 5], ["x2", x2], ["y2", 5], ["stroke", color], ["stroke-width", width]]) l.setAttribute(a, v);
   s.appendChild(l);
+  if (arrow) {
+    const head = document.createElementNS(ns, "path");
+    head.setAttribute("d", "M25 5 L18 1.5 L18 8.5 Z");
+    head.setAttribute("fill", color);
+    s.appendChild(head);
+  }
   return s;
 }
 function renderLegend() {
@@ -1158,7 +1166,7 @@ function renderLegend() {
     else nLink++;
   }
   if (nParent) {
-    kinds.appendChild(legendRow(svgLine(theme.swatchParent, 2.2), "parent (note → its parent)", nParent, "kind:parent", !kindOn("parent"), () => setFilter("kind", "parent", !kindOn("parent"))));
+    kinds.appendChild(legendRow(svgLine(theme.swatchParent, 1.6, true), "parent (note → its parent)", nParent, "kind:parent", !kindOn("parent"), () => setFilter("kind", "parent", !kindOn("parent"))));
   }
   if (nLink) {
     kinds.appendChild(legendRow(svgLine(theme.swatchLink, 1), "link", nLink, "kind:link", !kindOn("link"), () => setFilter("kind", "link", !kindOn("link"))));
@@ -1505,7 +1513,8 @@ function start() {
       renderLabels: false,
       renderEdgeLabels: false,
       defaultEdgeType: "line",
-      edgeProgramClasses: { line: EdgeLineProgram },
+      // Links: 1-px lines (cheapest). Parent edges: arrows from the note to its parent.
+      edgeProgramClasses: { line: EdgeLineProgram, arrow: EdgeArrowProgram },
       defaultDrawNodeHover: drawRing,
       nodeReducer,
       edgeReducer,
