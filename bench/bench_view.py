@@ -18,6 +18,7 @@ shortcut), "precomputed" (the new page given x/y for every node: a layout comput
 
 Usage:
     .venv/bin/python bench/bench_view.py                      # 1,000 / 6,600 / 10,000, new + old
+    .venv/bin/python bench/bench_view.py --sizes dendron      # the real Dendron vault
     .venv/bin/python bench/bench_view.py --sizes 6600 --pages new --runs 3
 Results: a Markdown table on stdout, raw figures in bench/out/view.json.
 """
@@ -27,9 +28,12 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -104,6 +108,26 @@ DRAW_MS = """() => {
   times.sort((a, b) => a - b);
   return times[2];
 }"""
+
+
+CORPUS = ROOT.parent / "shared" / "corpora" / "dendron-site"
+
+
+def vault_graph(corpus: Path) -> dict:
+    """`vault graph` (JSON, as the CLI writes it today) on a scratch copy of a real vault."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "vault"
+        shutil.copytree(corpus, root)
+        for path in root.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        res = subprocess.run(
+            [sys.executable, "-m", "vault", "--vault", str(root), "graph"],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+    return json.loads(res.stdout)
 
 
 def old_page(data: dict, title: str, ref: str) -> str:
@@ -220,7 +244,11 @@ def fmt(values: list, unit: str, digits: int = 1) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--sizes", default="1000,6600,10000")
+    ap.add_argument(
+        "--sizes",
+        default="1000,6600,10000",
+        help="node counts of generated graphs, and/or 'dendron' (the real 1,013-note vault)",
+    )
     ap.add_argument("--pages", default="new,old")
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--old-ref", default=OLD_REF)
@@ -231,13 +259,14 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = args.sizes.split(",")
     pages = args.pages.split(",")
     results: dict = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for size in sizes:
-            data = make_graph(size)
+            # "dendron": the real Dendron site in ../shared/corpora, through `vault graph`.
+            data = vault_graph(CORPUS) if size == "dendron" else make_graph(int(size))
             label = f"{len(data['nodes'])} nodes / {len(data['edges'])} edges"
             for which in pages:
                 path = out / f"view-{which}-{size}.html"
@@ -255,7 +284,11 @@ def main() -> None:
                 path.write_text(text, encoding="utf-8")
                 runs = []
                 for r in range(args.runs):
+                    load0 = os.getloadavg()[0]
                     res = measure(browser, path, args.settle_timeout, options)
+                    # The machine's 1-minute load average around the run (2 cores: above ~2,
+                    # something else competes for them).
+                    res["load_avg"] = round((load0 + os.getloadavg()[0]) / 2, 2)
                     res["html_bytes"] = len(text.encode("utf-8"))
                     runs.append(res)
                     print(f"{which:12} {label:28} run {r + 1}: {json.dumps(res)}", file=sys.stderr)
@@ -263,9 +296,10 @@ def main() -> None:
                 (out / "view.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
         browser.close()
     print(
-        "| page | graph | first frame | settled | pan fps (worst frame) | zoom fps (worst frame) |"
+        "| page | graph | first frame | settled | pan fps (worst frame) | zoom fps (worst frame) "
+        "| one redraw | load avg |"
     )
-    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for key, r in results.items():
         which = key.split("/")[0]
         runs = r["runs"]
@@ -282,7 +316,8 @@ def main() -> None:
         print(
             f"| {which} | {r['graph']} | {fmt([x['first_frame_s'] for x in runs], ' s', 2)} "
             f"| {settled_txt} | {pan} | {zoom} "
-            f"| {fmt([x.get('draw_ms') for x in runs], ' ms', 0)} |"
+            f"| {fmt([x.get('draw_ms') for x in runs], ' ms', 0)} "
+            f"| {fmt([x.get('load_avg') for x in runs], '', 1)} |"
         )
 
 

@@ -16,37 +16,17 @@ Usage: .venv/bin/python bench/screenshots.py [--out docs] [--dark] [--synthetic]
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bench_view import ARGS, CHROMIUM, VIEWPORT  # noqa: E402
+from bench_view import ARGS, CHROMIUM, VIEWPORT, vault_graph  # noqa: E402
 from view_data import make_graph  # noqa: E402
 
 from vault.graph_html import render_html  # noqa: E402
-
-
-def vault_graph(corpus: Path) -> dict:
-    """`vault graph` (JSON) on a scratch copy of the corpus."""
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "vault"
-        shutil.copytree(corpus, root)
-        for path in root.rglob("*"):
-            path.chmod(0o755 if path.is_dir() else 0o644)
-        res = subprocess.run(
-            [sys.executable, "-m", "vault", "--vault", str(root), "graph"],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    return json.loads(res.stdout)
 
 
 def main() -> None:
