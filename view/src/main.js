@@ -996,7 +996,7 @@ function homeCamera() {
     if (d.y > y1) y1 = d.y;
     if (d.size > maxSize) maxSize = d.size;
   });
-  if (!Number.isFinite(x0)) return home;
+  if (!Number.isFinite(x0) || (x1 - x0 < 1e-9 && y1 - y0 < 1e-9)) return home;
   let left = 0;
   const legend = $("legend");
   if (legend && legend.offsetParent !== null) {
@@ -1277,7 +1277,7 @@ function openLocal(root, depth) {
   $("depth").value = String(depth);
   $("depth-value").textContent = String(depth);
   document.body.classList.add("local");
-  renderer.getCamera().setState(homeCamera());
+  goHome();
   if (selected !== root) setSelected(root);
   else renderInfo();
   renderLegend();
@@ -1302,7 +1302,7 @@ function closeLocal() {
   renderer.setGraph(graph);
   $("local-bar").hidden = true;
   document.body.classList.remove("local");
-  renderer.getCamera().setState(homeCamera());
+  goHome();
   renderInfo();
   renderLegend();
   updateVisibleCount();
@@ -1391,8 +1391,24 @@ function markSettled(v) {
   if (v) container.setAttribute("data-settled", "true");
   else container.removeAttribute("data-settled");
 }
+// The camera the page last set by itself; while the user has not moved it, a finished layout
+// is fitted again (its shape may differ from the seed's).
+let autoCamera = null;
+function goHome() {
+  autoCamera = homeCamera();
+  renderer.getCamera().setState(autoCamera);
+}
+function cameraUntouched() {
+  if (!autoCamera) return false;
+  const c = renderer.getCamera().getState();
+  return c.x === autoCamera.x && c.y === autoCamera.y && c.ratio === autoCamera.ratio;
+}
 function markSettledAfterRender() {
   if (!renderer) return;
+  if (cameraUntouched()) {
+    renderer.refresh();
+    goHome();
+  }
   renderer.once("afterRender", () => {
     if (!local) mainSettled = true;
     markSettled(true);
@@ -1574,7 +1590,7 @@ function start() {
     api.ready = true;
     container.setAttribute("data-ready", "true");
   });
-  renderer.getCamera().setState(homeCamera());
+  goHome();
   renderer.refresh();
   updateVisibleCount();
 
