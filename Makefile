@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test test-fast lint pytest bench system-deps clean
+.PHONY: demo test test-fast lint pytest bench bench-view view system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,14 @@ pytest: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_search.py
 	$(PY) bench/bench_graph.py
+
+## bench-view: the HTML view in headless Chromium on 1,000 / 6,600 / 10,000 nodes, new and old page
+bench-view: $(VENV)/.installed-test
+	$(PY) bench/bench_view.py
+
+## view: rebuild src/vault/assets/graph_view.html from view/ (needs Node and npm; not needed to test)
+view:
+	cd view && npm ci && npm run build
 
 clean:
 	rm -rf build .vault bench/out .pytest_cache .ruff_cache

@@ -1,4 +1,16 @@
-"""The interactive HTML graph view, checked in a real headless Chromium."""
+"""The interactive HTML graph view (sigma.js over WebGL), checked in a real headless Chromium.
+
+The data given to the page is the format in docs/graph-view-data.md. These tests build pages
+from hand-made data through `render_html`, so they do not depend on how the CLI computes the
+optional fields (groups, ranks, snippets); the page must work with and without them.
+
+Two things the browser does on its own are not held against the page:
+- a `blob:` request: the layout worker's script, made from a string inside the page (it
+  never leaves memory);
+- console warnings "GL Driver Message ... GPU stall due to ReadPixels": Chromium logs them
+  for any WebGL canvas when it composites without a GPU (as --disable-gpu makes it do).
+Console errors of any kind, page errors and any other request still fail a test.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +20,20 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS
 
 from vault.graph.html import render_html
 
 READY_TIMEOUT_MS = 30_000
+VIEWPORT = {"width": 1280, "height": 800}
+SETTLE_TIMEOUT_MS = 60_000
 
 EVIL_ID = 'memory/</script><script>alert(1)</script>"it\'s" <b>&amp;\u2028\u2029 é.md'
+EVIL_TEXT = (
+    "Intro <img src=x onerror=\"window.__pwned=1;alert('x')\"> and "
+    "<script>window.__pwned=2</script> &amp; [[wiki]] text</p>"
+)
+BROWSER_NOISE = re.compile(r"GL Driver Message|GPU stall due to ReadPixels")
 
 
 def node(
@@ -24,8 +44,9 @@ def node(
     date: str | None = None,
     tags: list[str] | None = None,
     missing: bool = False,
+    **extra,
 ) -> dict:
-    return {
+    out = {
         "id": id_,
         "title": title if title is not None else id_,
         "date": date,
@@ -33,6 +54,8 @@ def node(
         "missing": missing,
         "tags": tags or [],
     }
+    out.update(extra)
+    return out
 
 
 def edge(source: str, target: str, kind: str = "link") -> dict:
@@ -72,6 +95,16 @@ def small_graph() -> dict:
     return {"directed": True, "nodes": nodes, "edges": edges}
 
 
+def chain_graph() -> dict:
+    """a0 - a1 - a2 - a3 - a4 (links), plus b (parent of a0) and an unrelated c."""
+    ids = [f"memory/chain/a{i}.md" for i in range(5)]
+    nodes = [node(i, f"A{k}") for k, i in enumerate(ids)]
+    nodes += [node("memory/other/b.md", "B"), node("memory/other/c.md", "C")]
+    edges = [edge(ids[k], ids[k + 1]) for k in range(4)]
+    edges.append(edge(ids[0], "memory/other/b.md", "parent"))
+    return {"directed": True, "vault": "chain", "nodes": nodes, "edges": edges}
+
+
 def large_graph(n_nodes: int = 3000, n_edges: int = 6000, seed: int = 7) -> dict:
     rnd = random.Random(seed)
     types = ["Technical Supplement", "Research", "Post", "Idea", None]
@@ -88,11 +121,23 @@ def large_graph(n_nodes: int = 3000, n_edges: int = 6000, seed: int = 7) -> dict
     return {"directed": True, "nodes": nodes, "edges": edges}
 
 
+def untyped_vault(n_per_folder: int = 6) -> dict:
+    """Real vaults: no note has a type; notes sit in folders and carry tags."""
+    nodes, edges = [], []
+    for folder in ("research", "posts", "ideas"):
+        ids = [f"memory/{folder}/{folder}-{k}.md" for k in range(n_per_folder)]
+        for k, i in enumerate(ids):
+            nodes.append(node(i, f"{folder.title()} {k}", tags=[folder[:3]] if k % 2 else []))
+        edges += [edge(ids[k], ids[0]) for k in range(1, n_per_folder)]
+    edges.append(edge("memory/posts/posts-1.md", "memory/research/research-2.md"))
+    return {"directed": True, "vault": "untyped", "nodes": nodes, "edges": edges}
+
+
 # --------------------------------------------------------------------------- pure Python
 
 
 def test_render_html_embeds_data_safely() -> None:
-    data = {"directed": True, "nodes": [node(EVIL_ID, "</title>x")], "edges": []}
+    data = {"directed": True, "nodes": [node(EVIL_ID, "</title>x", snippet=EVIL_TEXT)], "edges": []}
     page = render_html(data, title="<script>alert('t')</script> & notes")
 
     assert page.startswith("<!DOCTYPE html>")
@@ -108,6 +153,8 @@ def test_render_html_embeds_data_safely() -> None:
     assert not re.search(r"(src|href)=\"(?!data:|#)", page)
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in page
+    # The bundled libraries' licences travel with the page and with the package.
+    assert "sigma 3." in page and "graphology 0." in page and "Permission is hereby granted" in page
 
 
 def test_placeholders_in_user_text_are_left_alone() -> None:
@@ -117,13 +164,34 @@ def test_placeholders_in_user_text_are_left_alone() -> None:
     assert '"id":"__VAULT_GRAPH_TITLE__"' in page
 
 
+def test_licences_of_the_bundled_libraries_are_package_data() -> None:
+    from importlib import resources
+
+    licences = resources.files("vault").joinpath("assets").joinpath("licenses")
+    names = sorted(p.name for p in licences.iterdir())
+    for lib in ("sigma.txt", "graphology.txt", "graphology-layout-forceatlas2.txt"):
+        assert lib in names
+    for name in names:
+        assert "MIT" in licences.joinpath(name).read_text(encoding="utf-8")
+
+
 # --------------------------------------------------------------------------- browser
 
 
 class GraphPage:
     """A page showing one rendered graph, with every request and console message recorded."""
 
-    def __init__(self, browser, tmp_path: Path, data: dict, title: str = "vault graph"):
+    def __init__(
+        self,
+        browser,
+        tmp_path: Path,
+        data: dict,
+        title: str = "vault graph",
+        *,
+        context=None,
+        settle: bool = True,
+        viewport: dict | None = None,
+    ):
         self.path = tmp_path / "graph.html"
         self.path.write_text(render_html(data, title=title), encoding="utf-8")
         self.url = self.path.as_uri()
@@ -131,18 +199,39 @@ class GraphPage:
         self.requests: list[str] = []
         self.console: list[str] = []
         self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1280, "height": 800})
+        if context is not None:
+            self.page = context.new_page()
+            self.page.set_viewport_size(viewport or VIEWPORT)
+        else:
+            self.page = browser.new_page(viewport=viewport or VIEWPORT)
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
         self.page.on("dialog", self._on_dialog)
+        self.load(settle)
+
+    def load(self, settle: bool = True) -> None:
         self.page.goto(self.url)
+        self.wait_ready(settle)
+
+    def reload(self, settle: bool = True) -> None:
+        self.page.reload()
+        self.wait_ready(settle)
+
+    def wait_ready(self, settle: bool = True) -> None:
         self.page.wait_for_function(
             "window.vaultGraph && window.vaultGraph.ready === true", timeout=READY_TIMEOUT_MS
         )
+        if settle:
+            self.wait_settled()
+
+    def wait_settled(self) -> None:
+        self.page.wait_for_function("window.vaultGraph.settled === true", timeout=SETTLE_TIMEOUT_MS)
 
     def _on_console(self, msg) -> None:
         if msg.type in ("error", "warning", "assert"):
+            if msg.type == "warning" and BROWSER_NOISE.search(msg.text):
+                return
             self.console.append(f"{msg.type}: {msg.text}")
 
     def _on_dialog(self, dialog) -> None:
@@ -152,10 +241,21 @@ class GraphPage:
     def js(self, expression: str, arg=None):
         return self.page.evaluate(expression, arg)
 
-    def finish(self) -> None:
+    def visible(self) -> list[str]:
+        return self.js("window.vaultGraph.visibleNodes()")
+
+    def open_filters(self) -> None:
+        if not self.js("document.getElementById('filters').open"):
+            self.page.click("#filters summary")
+
+    def finish(self, name: str = "graph") -> None:
         """Screenshot, then check that the page stayed offline and quiet."""
-        self.page.screenshot(path=str(self.tmp_path / "graph.png"))
-        foreign = [u for u in self.requests if u != self.url and not u.startswith("data:")]
+        self.page.screenshot(path=str(self.tmp_path / f"{name}.png"))
+        foreign = [
+            u
+            for u in self.requests
+            if u != self.url and not u.startswith("data:") and not u.startswith("blob:")
+        ]
         assert foreign == [], f"unexpected requests: {foreign}"
         assert self.console == [], f"console errors/warnings: {self.console}"
         assert self.dialogs == []
@@ -166,6 +266,9 @@ def test_page_loads_offline_and_reports_counts(browser, tmp_path: Path) -> None:
     data = small_graph()
     gp = GraphPage(browser, tmp_path, data, title="Skin <research> & notes")
 
+    assert gp.js("window.vaultGraph.renderer") == "webgl"
+    assert gp.page.get_attribute("#graph", "data-ready") == "true"
+    assert gp.page.get_attribute("#graph", "data-settled") == "true"
     assert gp.js("window.vaultGraph.nodeCount") == len(data["nodes"])
     assert gp.js("window.vaultGraph.edgeCount") == len(data["edges"])
     assert gp.page.get_attribute("#graph", "data-node-count") == str(len(data["nodes"]))
@@ -177,6 +280,7 @@ def test_page_loads_offline_and_reports_counts(browser, tmp_path: Path) -> None:
     for word in ("Technical Supplement", "Research", "Post", "untyped", "missing note", "link"):
         assert word in legend
     assert gp.page.is_hidden("#empty")
+    assert gp.page.is_hidden("#nogl")
     gp.finish()
 
 
@@ -192,7 +296,10 @@ def test_search_highlights_matches_and_clears(browser, tmp_path: Path) -> None:
     expected = ["memory/research/exosomes.md", "memory/research/trends.md"]
     assert gp.js("window.vaultGraph.highlighted()") == expected
     assert gp.page.inner_text("#match-count") == "2 matches"
+    before = gp.js("window.vaultGraph.camera()")
     gp.page.press("#search", "Enter")  # zooms to the matches
+    gp.page.wait_for_timeout(600)
+    assert gp.js("window.vaultGraph.camera()") != before
 
     gp.page.fill("#search", "ideas/")  # matches the id (path), not the title
     assert gp.js("window.vaultGraph.highlighted()") == [
@@ -214,8 +321,26 @@ def test_search_highlights_matches_and_clears(browser, tmp_path: Path) -> None:
     gp.finish()
 
 
+def test_search_matches_note_text(browser, tmp_path: Path) -> None:
+    data = small_graph()
+    data["nodes"][4]["snippet"] = (
+        "Peptides signal the skin to make collagen; see the Matrixyl trial."
+    )
+    data["nodes"][1]["snippet"] = "A review of skin tech for 2026."
+    gp = GraphPage(browser, tmp_path, data)
+
+    gp.page.fill("#search", "matrixyl")
+    assert gp.js("window.vaultGraph.highlighted()") == ["memory/ideas/peptides.md"]
+    gp.page.fill("#search", "review of skin")
+    assert gp.js("window.vaultGraph.highlighted()") == ["memory/research/trends.md"]
+    gp.page.press("#search", "Enter")
+    gp.finish()
+
+
 def test_select_shows_details_and_grouped_neighbours(browser, tmp_path: Path) -> None:
-    gp = GraphPage(browser, tmp_path, small_graph())
+    data = small_graph()
+    data["nodes"][0]["snippet"] = "Exosomes are tiny vesicles.\n\nThis note collects the studies."
+    gp = GraphPage(browser, tmp_path, data)
 
     gp.js("id => window.vaultGraph.select(id)", "memory/research/exosomes.md")
     assert gp.js("window.vaultGraph.selected()") == "memory/research/exosomes.md"
@@ -225,6 +350,13 @@ def test_select_shows_details_and_grouped_neighbours(browser, tmp_path: Path) ->
     assert "2026-02-14" in info
     assert "Technical Supplement" in info
     assert "biotech" in info
+    assert gp.page.inner_text("#snippet") == data["nodes"][0]["snippet"]
+    # Neighbour dimming: the selected note's neighbours keep their colour, the rest fade.
+    shown = "id => window.vaultGraph.sigma.getNodeDisplayData(id).color"
+    base = "id => window.vaultGraph.nodeColor(id)"
+    for nb in ("memory/research/trends.md", "memory/ideas/peptides.md"):
+        assert gp.js(shown, nb) == gp.js(base, nb)
+    assert gp.js(shown, "memory/ideas/lonely.md") != gp.js(base, "memory/ideas/lonely.md")
     # Grouped neighbours: parent, children, links out, links in.
     sections = gp.js(
         """() => Array.from(document.querySelectorAll('#info h3')).map(h => {
@@ -244,6 +376,7 @@ def test_select_shows_details_and_grouped_neighbours(browser, tmp_path: Path) ->
     gp.page.click("#info .nb:has-text('Peptide serums')")
     assert gp.js("window.vaultGraph.selected()") == "memory/ideas/peptides.md"
     assert "memory/ideas/peptides.md" in gp.page.inner_text("#info")
+    assert gp.page.locator("#snippet").count() == 0  # no text given for this note
 
     # The missing note says so.
     gp.js("id => window.vaultGraph.select(id)", "memory/research/missing.md")
@@ -256,6 +389,24 @@ def test_select_shows_details_and_grouped_neighbours(browser, tmp_path: Path) ->
     gp.finish()
 
 
+def test_note_text_is_shown_as_text_and_never_runs(browser, tmp_path: Path) -> None:
+    data = small_graph()
+    data["nodes"][0]["snippet"] = EVIL_TEXT
+    data["nodes"][0]["title"] = "<img src=x onerror=alert(3)> title"
+    gp = GraphPage(browser, tmp_path, data)
+
+    gp.js("id => window.vaultGraph.select(id)", "memory/research/exosomes.md")
+    assert gp.page.inner_text("#snippet") == EVIL_TEXT
+    assert gp.page.inner_text("#info h2") == "<img src=x onerror=alert(3)> title"
+    assert gp.js("document.querySelectorAll('#info img, #info script, #tooltip img').length") == 0
+    gp.page.fill("#search", "onerror")
+    assert gp.js("window.vaultGraph.highlighted()") == ["memory/research/exosomes.md"]
+    gp.page.wait_for_timeout(300)
+    assert gp.js("window.__pwned === undefined")
+    assert gp.dialogs == []
+    gp.finish()
+
+
 def test_clicking_nodes_and_background(browser, tmp_path: Path) -> None:
     data = {
         "directed": True,
@@ -263,10 +414,14 @@ def test_clicking_nodes_and_background(browser, tmp_path: Path) -> None:
         "edges": [],
     }
     gp = GraphPage(browser, tmp_path, data)
-    gp.page.wait_for_function("window.vaultGraph.settled", timeout=READY_TIMEOUT_MS)
     box = gp.page.locator("#graph").bounding_box()
     assert box is not None
-    # A single node ends up in the middle of the drawing area (right of the legend).
+    # A single node ends up in the middle of the drawing area.
+    pos = gp.js("window.vaultGraph.viewportPosition('only.md')")
+    assert abs(pos["x"] - box["width"] / 2) < 150 and abs(pos["y"] - box["height"] / 2) < 150
+    # The scan's quick clicks on the background would count as double clicks, which zoom
+    # (sigma's default): keep the camera still for this test.
+    gp.js("window.vaultGraph.sigma.setSetting('doubleClickZoomingRatio', 1)")
     hits = []
     for dx in range(-150, 151, 4):
         x, y = box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2
@@ -275,8 +430,10 @@ def test_clicking_nodes_and_background(browser, tmp_path: Path) -> None:
             hits.append((x, y))
             break
     assert hits, "clicking on the node did not select it"
-    gp.page.mouse.move(*hits[0])
-    assert gp.page.is_visible("#tooltip")
+    pos = gp.js("window.vaultGraph.viewportPosition('only.md')")
+    gp.page.mouse.move(box["x"] + 5, box["y"] + 5)
+    gp.page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"])
+    gp.page.wait_for_selector("#tooltip", state="visible")
     assert "The only note" in gp.page.inner_text("#tooltip")
     gp.page.mouse.click(box["x"] + box["width"] - 10, box["y"] + 10)  # empty space
     assert gp.js("window.vaultGraph.selected()") is None
@@ -307,9 +464,345 @@ def test_hostile_ids_round_trip(browser, tmp_path: Path) -> None:
     assert "</script><script>alert(1)</script>" in info
     assert "Plain note" in info
     assert gp.js("document.querySelectorAll('#info img, #info script, #info b').length") == 0
+    assert gp.js("document.querySelectorAll('#legend b, #filters b').length") == 0
     gp.page.click("#info .nb")
     assert gp.js("window.vaultGraph.selected()") == "memory/plain.md"
     assert gp.dialogs == []
+    gp.finish()
+
+
+def test_legend_counts_and_legend_as_filter(browser, tmp_path: Path) -> None:
+    gp = GraphPage(browser, tmp_path, small_graph())
+
+    rows = gp.js(
+        """() => Array.from(document.querySelectorAll('#legend .row')).map(r => [
+            r.dataset.key, r.querySelector('.lbl').textContent,
+            r.querySelector('.n').textContent])"""
+    )
+    assert rows == [
+        ["Post", "Post", "2"],
+        ["Research", "Research", "1"],
+        ["Technical Supplement", "Technical Supplement", "1"],
+        ["(none)", "untyped", "2"],
+        ["(missing)", "missing note", "1"],
+        ["kind:parent", "parent (note → its parent)", "2"],
+        ["kind:link", "link", "4"],
+    ]
+    assert len(gp.visible()) == 7
+    gp.page.click("#legend .row[data-key='Post']")
+    assert "memory/posts/kbeauty.md" not in gp.visible()
+    assert "memory/posts/rising.md" not in gp.visible()
+    assert len(gp.visible()) == 5
+    assert gp.js(
+        "document.querySelector(\"#legend .row[data-key='Post']\").classList.contains('off')"
+    )
+    gp.page.click("#legend .row[data-key='(missing)']")
+    assert "memory/research/missing.md" not in gp.visible()
+    # Edges to hidden notes go too: left are exosomes→trends, exosomes→peptides, peptides→trends.
+    assert gp.js("window.vaultGraph.visibleEdgeCount()") == 3
+    gp.page.click("#legend .row[data-key='kind:link']")
+    assert gp.js("window.vaultGraph.visibleEdgeCount()") == 1
+    gp.page.click("#legend .row[data-key='Post']")
+    gp.page.click("#legend .row[data-key='(missing)']")
+    gp.page.click("#legend .row[data-key='kind:link']")
+    assert len(gp.visible()) == 7
+    assert gp.js("window.vaultGraph.visibleEdgeCount()") == 6
+    gp.finish()
+
+
+def test_filters_by_type_folder_tag_and_edge_kind(browser, tmp_path: Path) -> None:
+    gp = GraphPage(browser, tmp_path, small_graph())
+    gp.open_filters()
+
+    def box(dim: str, value: str):
+        return gp.page.locator(f"#filters input[data-dim='{dim}'][data-value='{value}']")
+
+    box("type", "Post").uncheck()
+    assert "memory/posts/kbeauty.md" not in gp.visible()
+    assert "memory/research/trends.md" in gp.visible()
+    box("type", "Post").check()
+
+    box("folder", "ideas").uncheck()
+    assert sorted(set(small_ids()) - set(gp.visible())) == [
+        "memory/ideas/lonely.md",
+        "memory/ideas/peptides.md",
+    ]
+    box("folder", "ideas").check()
+
+    # Tags: a note shows while one of its tags is on; "no tag" covers notes without any.
+    box("tag", "skincare").uncheck()
+    assert "memory/research/trends.md" not in gp.visible()  # skincare only
+    assert "memory/research/exosomes.md" in gp.visible()  # also biotech
+    box("tag", "(none)").uncheck()
+    assert sorted(n for n in gp.visible() if not n.endswith("missing.md")) == [
+        "memory/ideas/peptides.md",
+        "memory/research/exosomes.md",
+    ]
+    gp.page.click("#f-reset")
+    assert len(gp.visible()) == 7
+
+    box("kind", "parent").uncheck()
+    assert gp.js("window.vaultGraph.visibleEdgeCount()") == 4
+    box("kind", "link").uncheck()
+    assert gp.js("window.vaultGraph.visibleEdgeCount()") == 0
+    box("kind", "parent").check()
+    assert gp.js("window.vaultGraph.visibleEdgeCount()") == 2
+
+    box("other", "orphans").uncheck()
+    assert "memory/ideas/lonely.md" not in gp.visible()
+    assert "selected" not in gp.page.inner_text("#shown")
+    assert gp.page.inner_text("#shown") == "6 of 7 shown"
+    gp.finish()
+
+
+def small_ids() -> list[str]:
+    return sorted(n["id"] for n in small_graph()["nodes"])
+
+
+def test_local_graph_with_depth_slider(browser, tmp_path: Path) -> None:
+    gp = GraphPage(browser, tmp_path, chain_graph())
+
+    gp.js("id => window.vaultGraph.select(id)", "memory/chain/a1.md")
+    gp.page.click("#open-local")
+    gp.wait_settled()
+    assert gp.page.is_visible("#local-bar")
+    local = gp.js("window.vaultGraph.local()")
+    assert local["root"] == "memory/chain/a1.md" and local["depth"] == 1
+    assert local["nodes"] == ["memory/chain/a0.md", "memory/chain/a1.md", "memory/chain/a2.md"]
+    assert gp.visible() == local["nodes"]
+
+    gp.page.locator("#depth").fill("2")
+    gp.wait_settled()
+    assert gp.js("window.vaultGraph.local().nodes") == [
+        "memory/chain/a0.md",
+        "memory/chain/a1.md",
+        "memory/chain/a2.md",
+        "memory/chain/a3.md",
+        "memory/other/b.md",
+    ]
+    gp.page.locator("#depth").fill("3")
+    gp.wait_settled()
+    assert len(gp.visible()) == 6  # all but the unrelated C
+    # The legend counts what the local graph shows: 6 notes, 1 parent edge, 4 links.
+    counts = gp.js(
+        """() => Object.fromEntries(Array.from(document.querySelectorAll('#legend .row'))
+            .map(r => [r.dataset.key, Number(r.querySelector('.n').textContent)]))"""
+    )
+    assert counts["kind:parent"] == 1 and counts["kind:link"] == 4
+    assert sum(v for k, v in counts.items() if not k.startswith("kind:")) == 6
+    gp.page.screenshot(path=str(tmp_path / "local.png"))
+
+    gp.page.click("#close-local")
+    gp.wait_settled()
+    assert gp.js("window.vaultGraph.local()") is None
+    assert gp.page.is_hidden("#local-bar")
+    assert len(gp.visible()) == 7
+    gp.finish()
+
+
+def test_local_graph_opened_from_data(browser, tmp_path: Path) -> None:
+    data = chain_graph()
+    data["root"] = "memory/chain/a4.md"
+    data["depth"] = 2
+    gp = GraphPage(browser, tmp_path, data)
+
+    assert gp.js("window.vaultGraph.local()") == {
+        "root": "memory/chain/a4.md",
+        "depth": 2,
+        "nodes": ["memory/chain/a2.md", "memory/chain/a3.md", "memory/chain/a4.md"],
+    }
+    assert gp.js("window.vaultGraph.selected()") == "memory/chain/a4.md"
+    assert gp.page.inner_text("#local-title") == "A4"
+    assert gp.page.input_value("#depth") == "2"
+    assert "memory/chain/a4.md" in gp.js("window.vaultGraph.labels()")
+    gp.page.keyboard.press("Escape")  # deselect
+    gp.page.keyboard.press("Escape")  # leave the local graph
+    gp.wait_settled()
+    assert gp.js("window.vaultGraph.local()") is None
+    gp.finish()
+
+
+def test_colour_groups_on_a_vault_without_types(browser, tmp_path: Path) -> None:
+    gp = GraphPage(browser, tmp_path, untyped_vault())
+
+    assert gp.js("window.vaultGraph.colorBy()") == "folder"
+    groups = gp.js("window.vaultGraph.groups()")
+    assert [(g["label"], g["count"]) for g in groups] == [
+        ("ideas", 6),
+        ("posts", 6),
+        ("research", 6),
+    ]
+    assert len({g["color"] for g in groups}) == 3
+    assert "untyped" not in gp.page.inner_text("#legend")
+    colours = {
+        gp.js("id => window.vaultGraph.nodeColor(id)", f"memory/{f}/{f}-0.md")
+        for f in ("ideas", "posts", "research")
+    }
+    assert len(colours) == 3
+    # The type filter is not offered when no note has a type; colour by tag is.
+    assert gp.page.is_hidden("#f-type-sect")
+    options = gp.js("Array.from(document.querySelectorAll('#color-by option')).map(o => o.value)")
+    assert options == ["folder", "tag", "community"]
+    gp.page.select_option("#color-by", "tag")
+    assert gp.js("window.vaultGraph.colorBy()") == "tag"
+    assert [(g["label"], g["count"]) for g in gp.js("window.vaultGraph.groups()")] == [
+        ("ide", 3),
+        ("pos", 3),
+        ("res", 3),
+        ("no tag", 9),
+    ]
+    gp.finish()
+
+
+def test_colour_groups_on_a_flat_vault_are_communities(browser, tmp_path: Path) -> None:
+    """No types, every note in one folder (as Dendron writes them): the page finds
+    communities itself, names each after its best-connected note."""
+    nodes, edges = [], []
+    for cluster in ("alpha", "beta", "gamma"):
+        ids = [f"{cluster}.note{k}.md" for k in range(8)]
+        nodes += [node(i, f"{cluster.title()} {k}") for k, i in enumerate(ids)]
+        edges += [edge(a, b) for k, a in enumerate(ids) for b in ids[k + 1 :]]  # a clique
+        edges += [edge(ids[0], f"{cluster}.hub.md")]
+        nodes.append(node(f"{cluster}.hub.md", f"{cluster.title()} hub"))
+        for i in ids[1:]:
+            edges.append(edge(i, f"{cluster}.hub.md"))
+    edges += [edge("alpha.hub.md", "beta.hub.md"), edge("beta.hub.md", "gamma.hub.md")]
+    nodes.append(node("lonely.md", "Lonely"))
+    gp = GraphPage(browser, tmp_path, {"directed": True, "nodes": nodes, "edges": edges})
+
+    assert gp.js("window.vaultGraph.colorBy()") == "community"
+    groups = gp.js("window.vaultGraph.groups()")
+    assert sorted((g["label"], g["count"]) for g in groups) == [
+        ("Alpha hub …", 9),
+        ("Beta hub …", 9),
+        ("Gamma hub …", 9),
+        ("no links", 1),
+    ]
+    members = {gp.js("id => window.vaultGraph.groupOf(id)", f"beta.note{k}.md") for k in range(8)}
+    assert len(members) == 1
+    assert "untyped" not in gp.page.inner_text("#legend")
+    gp.finish()
+
+
+def test_colour_groups_given_by_the_data(browser, tmp_path: Path) -> None:
+    data = untyped_vault()
+    data["color_by"] = "community"
+    data["groups"] = [
+        {"key": "0", "label": "Skin research", "color": "#e15759", "count": 6},
+        {"key": "1", "label": "Posts and ideas", "color": "#59a14f", "count": 12},
+    ]
+    for n in data["nodes"]:
+        n["community"] = 0 if "/research/" in n["id"] else 1
+        n["group"] = str(n["community"])
+    gp = GraphPage(browser, tmp_path, data)
+
+    assert gp.js("window.vaultGraph.colorBy()") == "community"
+    assert [(g["label"], g["color"], g["count"]) for g in gp.js("window.vaultGraph.groups()")] == [
+        ("Skin research", "#e15759", 6),
+        ("Posts and ideas", "#59a14f", 12),
+    ]
+    assert (
+        gp.js("id => window.vaultGraph.nodeColor(id)", "memory/research/research-1.md") == "#e15759"
+    )
+    legend = gp.page.inner_text("#legend")
+    assert "Skin research" in legend and "Posts and ideas" in legend
+    gp.finish()
+
+
+def test_dark_mode_follows_the_system_setting(browser, tmp_path: Path) -> None:
+    context = browser.new_context(color_scheme="dark")
+    try:
+        gp = GraphPage(browser, tmp_path, small_graph(), context=context)
+        assert gp.js("window.vaultGraph.theme().dark") is True
+        bg = gp.js("getComputedStyle(document.body).backgroundColor")
+        assert bg == "rgb(20, 23, 28)"
+        assert gp.js("window.vaultGraph.theme().text") == "#e4e8ee"
+        gp.finish("dark")
+    finally:
+        context.close()
+    light = GraphPage(browser, tmp_path, small_graph())
+    assert light.js("window.vaultGraph.theme().dark") is False
+    assert light.js("getComputedStyle(document.body).backgroundColor") == "rgb(247, 248, 250)"
+    light.finish()
+
+
+def test_settings_persist_across_reloads_per_vault(browser, tmp_path: Path) -> None:
+    context = browser.new_context()
+    try:
+        data = untyped_vault()
+        gp = GraphPage(browser, tmp_path, data, context=context)
+        gp.page.click("#legend .row[data-key='posts']")
+        gp.page.select_option("#color-by", "tag")
+        gp.open_filters()
+        gp.page.locator("#filters input[data-dim='kind'][data-value='link']").uncheck()
+        assert gp.js("window.vaultGraph.visibleEdgeCount()") == 0
+
+        gp.reload()
+        assert gp.js("window.vaultGraph.colorBy()") == "tag"
+        assert gp.js("window.vaultGraph.visibleEdgeCount()") == 0
+        assert gp.js("document.getElementById('filters').open") is True
+        gp.page.select_option("#color-by", "folder")
+        assert "memory/posts/posts-0.md" not in gp.visible()  # hidden per colour mode
+        gp.finish()
+
+        # The same vault written with another --color-by starts from that one.
+        (tmp_path / "recoloured").mkdir()
+        recoloured = dict(untyped_vault(), color_by="tag")
+        gp3 = GraphPage(browser, tmp_path / "recoloured", recoloured, context=context)
+        assert gp3.js("window.vaultGraph.colorBy()") == "tag"
+        gp3.finish()
+
+        # Another vault (another "vault" key in the data) starts from the defaults.
+        other = dict(untyped_vault(), vault="another")
+        (tmp_path / "other").mkdir()
+        gp2 = GraphPage(browser, tmp_path / "other", other, context=context)
+        assert gp2.js("window.vaultGraph.colorBy()") == "folder"
+        assert "memory/posts/posts-0.md" in gp2.visible()
+        assert gp2.js("window.vaultGraph.visibleEdgeCount()") == len(other["edges"])
+        gp2.finish()
+    finally:
+        context.close()
+
+
+def test_small_graph_fills_the_view(browser, tmp_path: Path) -> None:
+    data = small_graph()
+    gp = GraphPage(browser, tmp_path, data)
+    box = gp.page.locator("#graph").bounding_box()
+    pts = [gp.js("id => window.vaultGraph.viewportPosition(id)", n["id"]) for n in data["nodes"]]
+    xs = [p["x"] for p in pts]
+    ys = [p["y"] for p in pts]
+    spread = max((max(xs) - min(xs)) / box["width"], (max(ys) - min(ys)) / box["height"])
+    assert spread > 0.6, f"the graph covers only {spread:.0%} of the view"
+    assert all(
+        0 <= x <= box["width"] and 0 <= y <= box["height"] for x, y in zip(xs, ys, strict=True)
+    )
+    # Nodes are drawn big enough to see and click.
+    assert min(p["size"] for p in pts) >= 6
+    gp.finish()
+
+
+def test_labels_are_plain_text_without_overlap_and_grow_on_zoom(browser, tmp_path: Path) -> None:
+    data = large_graph(1000, 2500)
+    data["nodes"][0]["title"] = "Index [[wiki]] **bold**"
+    gp = GraphPage(browser, tmp_path, data)
+
+    def overlaps(boxes):
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                if a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]:
+                    return (a, b)
+        return None
+
+    overview = gp.js("window.vaultGraph.labels()")
+    assert 8 <= len(overview) <= 200
+    assert overlaps(gp.js("window.vaultGraph.labelBoxes()")) is None
+    # The best connected note (the tree's root) is labelled at overview zoom.
+    assert "memory/n0000.md" in overview
+    gp.js("window.vaultGraph.sigma.getCamera().setState({x: 0.5, y: 0.5, ratio: 0.25, angle: 0})")
+    gp.page.wait_for_timeout(600)
+    zoomed = gp.js("window.vaultGraph.labels()")
+    assert len(zoomed) > len(overview)
+    assert overlaps(gp.js("window.vaultGraph.labelBoxes()")) is None
     gp.finish()
 
 
@@ -320,13 +813,21 @@ def test_large_graph_loads(browser, tmp_path: Path) -> None:
 
     assert gp.js("window.vaultGraph.nodeCount") == 3000
     assert gp.js("window.vaultGraph.edgeCount") == 6000
+    assert gp.page.get_attribute("#graph", "data-settled") == "true"
     gp.page.fill("#search", "note 299")  # Note 299 and Note 2990..2999
     assert len(gp.js("window.vaultGraph.highlighted()")) == 11
     gp.page.fill("#search", "")
     gp.js("id => window.vaultGraph.select(id)", "memory/n0000.md")
     assert "memory/n0000.md" in gp.page.inner_text("#info")
     gp.js("window.vaultGraph.select(null)")
-    gp.page.wait_for_timeout(1000)
+    # Pan and zoom with the mouse: the page keeps drawing and stays quiet.
+    box = gp.page.locator("#graph").bounding_box()
+    gp.page.mouse.move(box["x"] + 300, box["y"] + 300)
+    gp.page.mouse.down()
+    gp.page.mouse.move(box["x"] + 420, box["y"] + 360, steps=10)
+    gp.page.mouse.up()
+    gp.page.mouse.wheel(0, -400)
+    gp.page.wait_for_timeout(800)
     gp.finish()
 
 
@@ -341,3 +842,28 @@ def test_empty_graph_shows_no_notes(browser, tmp_path: Path) -> None:
     assert gp.js("window.vaultGraph.highlighted()") == []
     gp.page.click("#fit")
     gp.finish()
+
+
+def test_without_webgl_the_page_says_so(browser, tmp_path: Path) -> None:
+    path = tmp_path / "graph.html"
+    path.write_text(render_html(small_graph()), encoding="utf-8")
+    b = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, "--disable-webgl"]
+    )
+    try:
+        page = b.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(path.as_uri())
+        page.wait_for_function("window.vaultGraph && window.vaultGraph.error === 'webgl'")
+        assert page.is_visible("#nogl")
+        assert "needs WebGL" in page.inner_text("#nogl")
+        assert page.get_attribute("#graph", "data-error") == "webgl"
+        # Search and the note panel still work.
+        page.fill("#search", "peptide")
+        page.click("#fallback-list .nb")
+        assert "Peptide serums" in page.inner_text("#info")
+        assert errors == []
+    finally:
+        b.close()

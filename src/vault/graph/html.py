@@ -1,8 +1,9 @@
 """Render the note graph as one self-contained, interactive HTML page.
 
-The page (``assets/graph_view.html``) draws the graph on a canvas with a force-directed
-layout written in plain JavaScript. It loads nothing from the network: the graph data is
-embedded as JSON inside ``<script type="application/json" id="graph-data">``.
+The page (``assets/graph_view.html``, built from ``view/``) draws the graph with sigma.js
+(WebGL) and lays it out with ForceAtlas2 in a web worker, all bundled into the one file. It
+loads nothing from the network: the graph data is embedded as JSON inside
+``<script type="application/json" id="graph-data">`` (the format: docs/graph-view-data.md).
 """
 
 from __future__ import annotations
