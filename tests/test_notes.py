@@ -189,3 +189,79 @@ def test_link_lines_count_from_the_file_start():
     text = "---\ntitle: x\n---\n\nline five [[t]]\n"
     (link,) = parse_note(text, "m/a.md").record.links
     assert link.line == 5
+
+
+# --- hostile notes: bounded work -------------------------------------------------------------
+
+
+def _bounded(argv, cwd=None, timeout=60):
+    """The CLI as a process with a time limit and 2 GiB of memory, so a note that makes it
+    hang or swell fails the test instead of the machine."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    from conftest import GIT_ENV
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "vault", *argv],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            preexec_fn=limit,
+            env={**os.environ, **GIT_ENV},
+            cwd=cwd,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"vault {' '.join(argv)} ran past {timeout} s")
+
+
+def nine_level_bomb() -> str:
+    lines = ["a: &a [" + ", ".join(['"lol"'] * 9) + "]"]
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    return "---\ntitle: Bomb\n" + "\n".join(lines) + "\n---\nBody with a [[b]].\n"
+
+
+def test_a_yaml_alias_bomb_is_read_as_text_and_warned_about(tmp_path):
+    """Issue 11 item 2: nine levels of aliases (9**9 strings from ~400 bytes) used to hang
+    every command. The note is listed, its simple lines read, a warning given."""
+    root = tmp_path / "v"
+    (root / "memory").mkdir(parents=True)
+    (root / "memory/bomb.md").write_text(nine_level_bomb(), encoding="utf-8")
+    (root / "memory/b.md").write_text("# B\n", encoding="utf-8")
+    res = _bounded(["--vault", str(root), "list", "--json"])
+    assert res.returncode == 0, res.stderr
+    assert {n["title"] for n in json.loads(res.stdout)} == {"Bomb", "B"}
+    assert "memory/bomb.md: YAML front matter stands for more than 50,000 values" in res.stderr
+    res = _bounded(["--vault", str(root), "check", "--json"])
+    kinds = [(p["kind"], p["note"]) for p in json.loads(res.stdout)["problems"]]
+    assert ("bad_front_matter", "memory/bomb.md") in kinds
+    res = _bounded(["--vault", str(root), "backlinks", "b", "--json"])
+    assert [b["id"] for b in json.loads(res.stdout)] == ["memory/bomb.md"]
+
+
+def test_the_fixture_alias_bomb_is_listed_too(tmp_path):
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parent / "fixtures/obsidian-community"
+    root = tmp_path / "community"
+    import shutil
+
+    shutil.copytree(fixture, root)
+    res = _bounded(["--vault", str(root), "show", "YAML alias bomb", "--json"])
+    assert res.returncode == 0, res.stderr
+    note = json.loads(res.stdout)
+    assert "not expanded" in note["warnings"][0]
+
+
+def test_yaml_within_the_bound_keeps_its_aliases():
+    text = "---\nbase: &b [x, y]\nmore: *b\ntags: *b\n---\n"
+    rec = parse_note(text, "m/a.md").record
+    assert rec.meta == {"base": ["x", "y"], "more": ["x", "y"]}
+    assert rec.tags == ("x", "y") and rec.warnings == ()

@@ -1,7 +1,8 @@
 """Read and write one note: decode it, read its metadata in whichever header style it uses
 (vault.headers), title it, and find its links (vault.links).
 
-Standard library plus python-frontmatter's YAML handler (which uses libyaml when present).
+Standard library plus PyYAML (the YAML library python-frontmatter uses; libyaml when present),
+read with a bound on what a note's YAML may expand to.
 Reading never raises for bad content: problems become warnings on the record.
 """
 
@@ -23,6 +24,9 @@ from vault.vault import stem_of
 
 # Files larger than this are read only up to it: metadata, links and search see the first part.
 MAX_NOTE_BYTES = 4 * 1024 * 1024
+# The most values a note's YAML may stand for once its aliases are followed (a tag list of a
+# few thousand is fine; nine levels of nine aliases, 9**9 strings from 400 bytes, is not).
+MAX_YAML_VALUES = 50_000
 
 _KEY_ALIASES = {
     "title": "title",
@@ -158,24 +162,14 @@ def prose(body: str) -> str:
 
 def _load_yaml(raw: str) -> tuple[dict | None, str]:
     """Parse front matter; on failure salvage simple `key: value` lines and say so."""
-    import yaml
-    from frontmatter.default_handlers import YAMLHandler
-
-    try:
-        data = YAMLHandler().load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 2}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    data, problem = load_yaml(raw)
+    if problem:
         salvaged = {}
         for line in raw.splitlines():
             m = HEADER_LINE.match(line)
             if m and m.group(2):
                 salvaged[m.group(1)] = m.group(2).strip().strip("'\"")
-        return salvaged, (
-            f"malformed YAML front matter ({where}{problem}); "
-            "only its simple 'key: value' lines were read"
-        )
+        return salvaged, f"{problem}; only its simple 'key: value' lines were read"
     if data is None:
         return {}, ""
     if not isinstance(data, dict):
@@ -184,6 +178,61 @@ def _load_yaml(raw: str) -> tuple[dict | None, str]:
             "the file is read as a note without metadata"
         )
     return data, ""
+
+
+def load_yaml(raw: str) -> tuple[object, str]:
+    """(data, "") of a YAML document, or (None, what is wrong) when it does not parse or
+    would stand for more than MAX_YAML_VALUES values once its aliases are followed (such a
+    document is never expanded: counting its values costs one step per node written)."""
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+    loader = loader_class(raw)
+    try:
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node) > MAX_YAML_VALUES:
+            return None, (
+                f"YAML front matter stands for more than {MAX_YAML_VALUES:,} values once its "
+                "aliases are followed (a YAML bomb?), so it was not expanded"
+            )
+        return (loader.construct_document(node) if node is not None else None), ""
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 2}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, f"malformed YAML front matter ({where}{problem})"
+    except (RecursionError, ValueError, TypeError, OverflowError) as exc:
+        return None, f"malformed YAML front matter ({type(exc).__name__}: {exc})"
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(root) -> int:
+    """How many values a composed YAML node stands for, every alias followed, counted once
+    per distinct node (a node an alias repeats is the same object: sizes are memoised)."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.SequenceNode):
+            kids = node.value
+        elif isinstance(node, yaml.MappingNode):
+            kids = [n for pair in node.value for n in pair]
+        else:
+            sizes[id(node)] = 1
+            continue
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes.get(id(k), 0) for k in kids)
+            if sizes[id(node)] > MAX_YAML_VALUES:
+                return sizes[id(node)]
+        else:
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids if id(k) not in sizes)
+    return sizes.get(id(root), 0)
 
 
 def _sort_keys(data: dict, fields: dict[str, object], meta: dict[str, object]) -> None:
