@@ -16,8 +16,16 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from vault.headers import FRONT_MATTER, HEADER_LINE, HEADER_LINES, PLAIN, after_title
-from vault.links import extract_links, is_fence
+from vault.headers import (
+    FRONT_MATTER,
+    HEADER_LINE,
+    HEADER_LINES,
+    PLAIN,
+    Block,
+    after_title,
+    heading_text,
+)
+from vault.links import find_links, mask, plain_text
 from vault.model import Note, NoteRecord
 from vault.text import filename_date, metadata_date
 from vault.vault import stem_of
@@ -121,11 +129,14 @@ def parse_note(
             block, heading_title = headed, headed.title
             _sort_keys(dict(HEADER_LINES.pairs(lines, headed)), fields, meta)
     body = "\n".join(lines[block.body :]) if block.body else text
-    body_line = block.body + 1
+    masked = link_text(lines, block)
+    body_lines = lines[block.body :]
 
     title = _clean_str(fields.get("title"))
     if not title:
-        title = heading_title or _first_heading(body) or _first_line(body) or stem
+        title = plain_text(heading_title) or _title_from_text(
+            body_lines, masked.split("\n")[block.body :], stem
+        )
     date, date_problem = metadata_date(fields.get("date")) if "date" in fields else (None, "")
     if date_problem:
         warnings.append(date_problem)
@@ -142,7 +153,7 @@ def parse_note(
         parent_ref=_parent_text(fields.get("parent")),
         tags=_tags(fields.get("tags")),
         meta=meta,
-        links=extract_links(body, first_line=body_line),
+        links=find_links(masked),
         style=block.style,
         warnings=tuple(warnings),
         stat=stat,
@@ -293,23 +304,65 @@ def _tags(value: object) -> tuple[str, ...]:
 
 # --- titles ----------------------------------------------------------------------------------
 
+# File names that say nothing about the note, so a short first line may title it instead:
+# slugs (the-rising-trend-of-x), dates (2026-03-02, 2026-03-02-x, 2026-03-02 x) and hashes.
+_SLUG_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
+_DATE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[-_ T])")
+_HASH_NAME = re.compile(r"^[0-9a-f]{8,40}$")
+# A first line that is Markdown structure rather than a title: a list item, quote, heading,
+# table row, fence, HTML, a link or embed on its own, a template tag, a comment, a rule.
+_STRUCTURE = re.compile(r"^(?:[-*+>|#<\[!{]|\d+[.)](?:\s|$)|`{3}|~{3}|%%)")
+_TITLE_LINE_CHARS = 100
+_TITLE_LINE_WORDS = 12
 
-def _first_heading(body: str) -> str:
-    in_fence = False
-    for line in body.split("\n"):
-        if is_fence(line):
-            in_fence = not in_fence
-        elif not in_fence and line.startswith("# "):
-            return line[2:].strip().rstrip("#").strip()
+
+def _title_from_text(lines: list[str], masked: list[str], stem: str) -> str:
+    """The title of a note with no `title:` and no title above its header lines: its first
+    `# ` heading outside code and comments, as text; else, for a note whose file name is a
+    slug, a date or a hash, a short first line that reads as a title; else the file name."""
+    for line, seen in zip(lines, masked, strict=True):
+        if seen.startswith("# ") or seen == "#":
+            text = plain_text(heading_text(line))
+            if text:
+                return text
+    if _SLUG_NAME.match(stem) or _DATE_NAME.match(stem) or _HASH_NAME.match(stem):
+        line = _title_line(lines)
+        if line:
+            return line
+    return stem
+
+
+def _title_line(lines: list[str]) -> str:
+    """The first non-empty line when it reads as a title: short, not a sentence (no closing
+    . , ; or :), not Markdown structure."""
+    for line in lines:
+        text = line.strip()
+        if not text:
+            continue
+        if _STRUCTURE.match(text) or text[-1] in ".,;:" or len(text) > _TITLE_LINE_CHARS:
+            return ""
+        text = plain_text(text)
+        return text if len(text.split()) <= _TITLE_LINE_WORDS else ""
     return ""
 
 
-def _first_line(body: str) -> str:
-    for line in body.split("\n"):
-        line = line.strip().lstrip("#").strip()
-        if line and not is_fence(line) and set(line) - set("-=*_"):
-            return line[:200]
-    return ""
+# --- where the links are ------------------------------------------------------------------------
+
+
+def link_text(lines: list[str], block: Block) -> str:
+    """The note's text with everything that holds no link blanked out (vault.links.mask):
+    the metadata block (a Parent written as [[x]] is the Parent, not a body link), code and
+    comments. The `# Title` above header lines keeps its links. Same length and lines as
+    the text, so the parser and `vault mv` find links at the same places."""
+    if block is PLAIN or not block.body:
+        return mask("\n".join(lines))
+    head = [" " * len(line) for line in lines[: block.body]]
+    if block.style == HEADER_LINES.name:
+        i = next(k for k in range(block.start) if lines[k].strip())  # the # Title line
+        head[i] = mask(lines[i])
+    if block.body >= len(lines):
+        return "\n".join(head)
+    return "\n".join([*head, mask("\n".join(lines[block.body :]))])
 
 
 # --- writing ---------------------------------------------------------------------------------
