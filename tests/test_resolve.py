@@ -126,3 +126,16 @@ def test_resolving_never_walks_every_note():
         r.resolve_link(Link("markdown", f"../none/missing-{i}.md"), "memory/topics/t1/note-1.md")
         r.resolve_parent(f"topics/none/missing-{i}", "memory/topics/t1/note-1.md")
     assert CountingSet.walks == 0
+
+
+def test_the_vault_kind_is_seen_at_the_root_or_in_the_notes_folder(run, tmp_path):
+    import json
+
+    for where in ("", "memory/"):
+        root = tmp_path / f"v{len(where)}"
+        (root / "memory/en/Plugins").mkdir(parents=True)
+        (root / f"{where}.obsidian").mkdir()
+        (root / "memory/en/Canvas.md").write_text("Canvas.\n", encoding="utf-8")
+        (root / "memory/en/Plugins/Core.md").write_text("[Canvas](Canvas.md)\n", encoding="utf-8")
+        found = json.loads(run(root, "backlinks", "memory/en/Canvas.md", "--json").stdout)
+        assert [b["id"] for b in found] == ["memory/en/Plugins/Core.md"], where

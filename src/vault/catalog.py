@@ -71,7 +71,7 @@ class Catalog:
     def resolver(self) -> Resolver:
         from vault.resolve import detect_kind
 
-        kind = detect_kind(self.vault.root, self.records)
+        kind = detect_kind(self.vault, self.records)
         return Resolver.build(self.records.column("title"), self.vault.notes_prefix, kind)
 
     @cached_property

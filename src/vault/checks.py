@@ -188,7 +188,7 @@ def _attachment_problems(catalog: Catalog) -> list[Problem]:
     ]
     if not wanted:
         return []
-    files = Files.build(_vault_files(catalog.vault.root))
+    files = Files(catalog.vault.root)
     out = []
     for note_id, link in wanted:
         if resolver.resolve_attachment(link, note_id, files) is None:
@@ -203,18 +203,6 @@ def _attachment_problems(catalog: Catalog) -> list[Problem]:
                 )
             )
     return out
-
-
-def _vault_files(root) -> Iterable[str]:
-    """Root-relative paths of the files that are not notes, hidden folders skipped (as the
-    notes walk skips them)."""
-    prefix = len(str(root)) + 1
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = folder[prefix:].replace(os.sep, "/")
-        for name in names:
-            if not name.startswith(".") and not name.lower().endswith(".md"):
-                yield f"{rel}/{name}" if rel else name
 
 
 # --- records -------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from vault.links import (
 )
 from vault.model import Link, NoteRecord, Resolution
 from vault.text import fold
-from vault.vault import strip_md
+from vault.vault import Vault, strip_md
 
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}[-_ ]")
 # What a Markdown link to a folder opens (Foam): its index note, else its README.
@@ -67,21 +67,24 @@ class VaultKind:
 PLAIN_KIND = VaultKind()
 
 
-def detect_kind(root: Path, records: Mapping[str, NoteRecord]) -> VaultKind:
-    """The kind of the vault at `root`: Dendron when a dendron.yml is at the root or when its
-    root note is there (a `root.md` whose YAML `id` is `root`, which Dendron gives every
-    vault: the vendored dendron-site has no dendron.yml), else Obsidian when an .obsidian/
-    folder is at the root, else plain."""
-    config = root / "dendron.yml"
-    if config.is_file():
-        return VaultKind("dendron", _dendron_vaults(config), "dendron.yml at the root")
+def detect_kind(vault: Vault, records: Mapping[str, NoteRecord]) -> VaultKind:
+    """The kind of a vault: Dendron when a dendron.yml is at its root (or its notes folder's)
+    or when Dendron's root note is there (a `root.md` whose YAML `id` is `root`, which Dendron
+    gives every vault: the vendored dendron-site has no dendron.yml), else Obsidian when an
+    .obsidian/ folder is there, else plain."""
+    folders = [vault.root] + ([vault.notes_dir] if vault.notes_dir != vault.root else [])
+    for folder in folders:
+        config = folder / "dendron.yml"
+        if config.is_file():
+            return VaultKind("dendron", _dendron_vaults(config), f"{config.name} found")
     for note_id in records:
         if (note_id == "root.md" or note_id.endswith("/root.md")) and note_id.count("/") <= 1:
             rec = records[note_id]
             if rec.style == "yaml" and rec.meta.get("id") == "root":
                 return VaultKind("dendron", None, f"{note_id} is a Dendron root note")
-    if (root / ".obsidian").is_dir():
-        return VaultKind("obsidian", None, ".obsidian/ at the root")
+    for folder in folders:
+        if (folder / ".obsidian").is_dir():
+            return VaultKind("obsidian", None, ".obsidian/ found")
     return PLAIN_KIND
 
 
@@ -343,7 +346,13 @@ class Resolver:
             found = files.at(path)
             if found is not None:
                 return found
-        if not by_name or target.startswith(("./", "../", "/")):
+        if not by_name:
+            return None
+        for path in paths:
+            found = files.at_any_case(path)
+            if found is not None:
+                return found
+        if target.startswith(("./", "../", "/")):
             return None
         tail = "/" + posixpath.normpath(target).lower()
         hits = [p for p in files.named(target) if ("/" + p.lower()).endswith(tail)]
@@ -421,27 +430,44 @@ class Resolver:
         return out[:limit]
 
 
-@dataclass
 class Files:
-    """The vault's files that are not notes (attachments), by path and by file name, any
-    case. Paths are relative to the vault root, like ids."""
+    """The vault's files that are not notes (attachments), for links to them. Whether a path
+    is a file is asked of the file system, as a Markdown renderer would; the walk that finds
+    files by name (any case, as Obsidian does) happens once, on first need, so a vault whose
+    attachments are all linked by path is never walked. Paths are relative to the root."""
 
-    by_path: dict[str, str] = field(default_factory=dict)
-    by_name: dict[str, list[str]] = field(default_factory=dict)
-
-    @classmethod
-    def build(cls, paths: Iterable[str]) -> Files:
-        files = cls()
-        for path in paths:
-            files.by_path.setdefault(path.lower(), path)
-            _add(files.by_name, path.rsplit("/", 1)[-1].lower(), path)
-        return files
+    def __init__(self, root: Path):
+        self.root = root
+        self._by_path: dict[str, str] | None = None
+        self._by_name: dict[str, list[str]] = {}
 
     def at(self, path: str) -> str | None:
+        """`path` when it is a file in the vault (not a note), exactly as written."""
         path = posixpath.normpath(path)
-        if path in (".", "..") or path.startswith(("../", "/")):
+        if path in (".", "..") or path.startswith(("../", "/")) or path.lower().endswith(".md"):
             return None
-        return self.by_path.get(path.lower())
+        return path if (self.root / path).is_file() else None
+
+    def at_any_case(self, path: str) -> str | None:
+        path = posixpath.normpath(path)
+        return self._walked().get(path.lower())
 
     def named(self, path: str) -> list[str]:
-        return self.by_name.get(path.rsplit("/", 1)[-1].lower(), [])
+        """Every file with this file name (any case), wherever it is."""
+        self._walked()
+        return self._by_name.get(path.rsplit("/", 1)[-1].lower(), [])
+
+    def _walked(self) -> dict[str, str]:
+        if self._by_path is None:
+            self._by_path = {}
+            root = str(self.root)
+            for folder, dirs, names in os.walk(root):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]  # as the notes walk does
+                rel = os.path.relpath(folder, root).replace(os.sep, "/")
+                for name in names:
+                    if name.startswith(".") or name.lower().endswith(".md"):
+                        continue
+                    path = name if rel == "." else f"{rel}/{name}"
+                    self._by_path.setdefault(path.lower(), path)
+                    _add(self._by_name, name.lower(), path)
+        return self._by_path
