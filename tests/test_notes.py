@@ -239,10 +239,12 @@ def test_show_prints_metadata_keys_whole(run, tmp_path):
     root = tmp_path / "v"
     (root / "memory").mkdir(parents=True)
     (root / "memory/n.md").write_text(
-        "---\ndescription: Canvas is a plugin\nid: n1\n---\n# N\n", encoding="utf-8"
+        "---\ndescription: Canvas is a plugin\nid: n1\nninechars: x\n---\n# N\n",
+        encoding="utf-8",
     )
     out = run(root, "show", "n").stdout.splitlines()
     assert "description: Canvas is a plugin" in out
+    assert "ninechars: x" in out
     assert "id:       n1" in out
 
 

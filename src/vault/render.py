@@ -296,8 +296,8 @@ def show_text(note: Note, catalog: Catalog) -> str:
         out.append(f"{label('tags')}{', '.join(rec.tags)}")
     for key, value in rec.meta.items():
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        # A key longer than the column keeps its whole name, with one space after it.
-        name = label(key) if len(key) < 10 else styled(f"{key}:", fg="cyan") + " "
+        # A key too long for the column keeps its whole name, with a space after it.
+        name = label(key) if len(key) < 9 else styled(f"{key}:", fg="cyan") + " "
         out.append(f"{name}{text}")
     out.append("")
     out.append(note.body.rstrip("\n"))
