@@ -147,6 +147,7 @@ def test_dendron_label_first_wikilinks_and_cross_folder_stems(tmp_path):
     root = write_vault(
         tmp_path / "v",
         {
+            "dendron.yml": "version: 5\n",  # label first only in a Dendron vault
             "memory/a.md": "# A\n\n[[The B note|b]] [[c]] [[sub/d]] [[memory/sub/d]]\n",
             "memory/b.md": "# B\n",
             "memory/deep/c.md": "# C\n",

@@ -218,12 +218,13 @@ def test_a_taken_stem_gets_path_wikilinks_so_nothing_changes_meaning(run, tmp_pa
     (root / "memory/a/two.md").write_text("# Two\n\nBody.\n")
     (root / "memory/b/other.md").write_text("# Other\n\nBody.\n")
     init_repo(root)
-    # Renaming two.md to other.md (another folder's stem): [[two]] cannot become [[other]],
-    # and the existing [[other]] would turn ambiguous, so both get explicit paths.
+    # Renaming two.md to other.md (another folder's stem): from memory/a/ the nearer one is
+    # memory/a/sub/other.md, so [[two]] becomes [[other]] and the existing [[other]], which
+    # would now mean the moved note, gets an explicit path.
     res = run(root, "mv", "memory/a/two.md", "memory/a/sub/other.md")
     assert res.exit_code == 0, res.stderr
     text = (root / "memory/a/one.md").read_text()
-    assert text == "# One\n\nSee [[memory/a/sub/other]] and [[memory/b/other]].\n"
+    assert text == "# One\n\nSee [[other]] and [[memory/b/other]].\n"
     assert sorted(links_to(root, "memory/a/sub/other.md")) == [("memory/a/one.md", 3)]
     assert links_to(root, "memory/b/other.md") == [("memory/a/one.md", 3)]
 

@@ -182,6 +182,27 @@ def test_backlinks_list_every_reference_parent_first(tmp_path, run):
     ]
 
 
+def test_backlinks_list_a_line_once_even_with_two_links_on_it(tmp_path, run):
+    root = write_vault(
+        tmp_path / "v",
+        {
+            "memory/hub.md": dated("Hub", "2026-01-01"),
+            "memory/kid.md": dated(
+                "Kid", "2026-01-02", body="[[hub]] and [[hub|the hub]] and [up](hub.md)\n[[hub]]"
+            ),
+        },
+    )
+    # JSON keeps one entry per reference; the human form one line per line.
+    raws = [
+        (b["line"], b["raw"]) for b in json.loads(run(root, "backlinks", "hub", "--json").stdout)
+    ]
+    assert raws == [(5, "hub"), (5, "hub"), (5, "hub.md"), (6, "hub")]
+    assert run(root, "backlinks", "hub").stdout.splitlines() == [
+        "memory/kid.md:5  link    Kid  hub, hub.md",
+        "memory/kid.md:6  link    Kid  hub",
+    ]
+
+
 def test_no_backlinks_is_an_empty_list(tmp_path, run):
     root = write_vault(
         tmp_path / "v",

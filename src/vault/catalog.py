@@ -30,7 +30,7 @@ from vault.resolve import Resolver
 from vault.vault import Vault, walk_notes
 
 # Bump when NoteRecord or parsing changes, so old caches are rebuilt rather than misread.
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 CACHE_FILE = "catalog.sqlite3"
 # Parse in worker processes, on every core, when at least this many files need it.
 PARALLEL_MIN = 400
@@ -71,7 +71,10 @@ class Catalog:
 
     @cached_property
     def resolver(self) -> Resolver:
-        return Resolver.build(self.records.column("title"), self.vault.notes_prefix)
+        from vault.resolve import detect_kind
+
+        kind = detect_kind(self.vault, self.records)
+        return Resolver.build(self.records.column("title"), self.vault.notes_prefix, kind)
 
     @cached_property
     def parents(self) -> dict[str, Resolution]:
@@ -223,7 +226,7 @@ def _decoded(name: str, text: str):
 
 
 def _to_row(rec: NoteRecord) -> tuple:
-    links = [[link.syntax, link.target, link.alias, link.line] for link in rec.links]
+    links = [[ln.syntax, ln.target, ln.alias, ln.line, ln.attachment] for ln in rec.links]
     return (
         rec.title,
         rec.date,

@@ -26,6 +26,8 @@ HEADER_LINE = re.compile(
 # A top-level YAML key at the start of a line.
 _YAML_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_ -]*?)[ \t]*:")
 _FM_CLOSE = re.compile(r"^(?:-{3,}|\.{3})[ \t]*$")
+# An H1 line: its text, without the optional closing run of # (which needs a space before it).
+_ATX = re.compile(r"^ {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 
 
 def _bare(line: str) -> str:
@@ -85,7 +87,7 @@ class HeaderLines:
         i = _skip_blank(lines, 0)
         if i >= len(lines) or not lines[i].startswith("# "):
             return None
-        title = _bare(lines[i])[2:].strip().rstrip("#").strip()
+        title = heading_text(_bare(lines[i]))
         start = _skip_blank(lines, i + 1)
         end = self.run_end(lines, start)
         if end == start:
@@ -149,6 +151,13 @@ def after_title(lines: list[str]) -> int:
     if i >= len(lines) or not lines[i].startswith("# "):
         return 0
     return HEADER_LINES.run_end(lines, _skip_blank(lines, i + 1))
+
+
+def heading_text(line: str) -> str:
+    """The text of a `# Heading` line (CommonMark ATX): a closing run of # goes only when a
+    space comes before it, so `# C#` is "C#" and `# Notes ##` is "Notes"."""
+    m = _ATX.match(line)
+    return m.group(1).strip() if m else ""
 
 
 def _unbold(line: str) -> str:

@@ -1,26 +1,44 @@
 """The link grammar, defined once: what counts as a link in a note's body, and how its target
 is read. The parser extracts links with these rules, and `vault mv` rewrites links by
-scanning with exactly the same patterns. Standard library only.
+scanning with exactly the same patterns over the same masked text. Standard library only.
+
+Not links (CommonMark, and Obsidian's comments): anything inside fenced code (``` or ~~~; a
+fence never closed runs to the end), indented code (four spaces or a tab after a blank line,
+outside a list), code spans, HTML comments `<!-- -->`, Obsidian comments `%% %%`, and
+backslash-escaped brackets. `mask` blanks all of those out, keeping every other character
+where it was, so positions found in the masked text are positions in the note.
+
+Every step is linear in the size of the text: a note with 100,000 links is read in one pass.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_right
 from urllib.parse import unquote
 
 from vault.model import Link
 
-# Extensions of files that are attachments, not notes: links to them are not graph edges.
+# Extensions of files that are attachments, not notes (Dendron's dotted note names such as
+# `lang.python` must not look like files, so this is a list rather than "anything with a dot").
 ASSET_EXTS = frozenset(
     {
         "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "avif",
         "heic", "pdf", "mp3", "mp4", "m4a", "wav", "ogg", "webm", "mov", "zip", "gz", "tar",
         "csv", "tsv", "json", "xml", "html", "htm", "css", "js", "txt", "docx", "xlsx", "pptx",
+        "canvas", "excalidraw", "epub", "flac", "mkv", "avi", "odt", "ods", "odp",
+        "doc", "xls", "ppt", "rtf", "drawio",
     }
 )  # fmt: skip
 
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# A fence line: indentation, the run of ` or ~, and the rest (the info string).
+_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+# What may start an inline region that is not text: an escaped bracket or backtick, a run of
+# backticks (a code span), an HTML comment, an Obsidian comment.
+_INLINE = re.compile(r"\\[\[\]`\\]|`+|<!--|%%")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 # [text](target "title"), ![alt](image); the text may hold one level of [brackets].
 MD_LINK = re.compile(
     r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)"
@@ -33,62 +51,178 @@ URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # A whole value that is one link (a Parent written as [[x]] or [x](path)).
 WHOLE_WIKILINK = re.compile(r"^!?\[\[([^\[\]]+)\]\]$")
 WHOLE_MD_LINK = re.compile(r"^\[[^\]]*\]\(\s*<?([^)>]+?)>?\s*\)$")
-_DENDRON_VAULT = "dendron://"
+DENDRON_VAULT = "dendron://"
 
 
-def blank_code(text: str) -> str:
-    """Replace fenced blocks and inline code with spaces, keeping line numbers and columns."""
-    if "`" not in text and "~~~" not in text:
-        return text
-    out: list[str] = []
-    fence: str | None = None
-    for line in text.split("\n"):
-        m = _FENCE.match(line)
-        if fence is None and m:
-            fence = m.group(1)[0] * len(m.group(1))
-            out.append("")
-        elif fence is not None:
-            if m and m.group(1).startswith(fence):
-                fence = None
-            out.append("")
+# --- what is not a link --------------------------------------------------------------------
+
+
+def _blank(segment: str) -> str:
+    return _NOT_NEWLINE.sub(" ", segment)
+
+
+def _indent_width(line: str) -> int:
+    width = 0
+    for ch in line:
+        if ch == " ":
+            width += 1
+        elif ch == "\t":
+            width += 4 - width % 4
         else:
-            out.append(
-                _INLINE_CODE.sub(lambda mm: " " * len(mm.group(0)), line) if "`" in line else line
-            )
-    return "\n".join(out)
+            break
+    return width
 
 
-def is_fence(line: str) -> bool:
-    return _FENCE.match(line) is not None
+def _mask_blocks(lines: list[str]) -> list[str]:
+    """The lines with fenced and indented code blanked out."""
+    out: list[str] = []
+    fence: tuple[str, int] | None = None  # (character, length) of the open fence
+    prev_blank = True
+    in_code = False
+    in_list = False
+    for line in lines:
+        if fence is not None:
+            m = _FENCE.match(line)
+            if (
+                m
+                and m.group(2)[0] == fence[0]
+                and len(m.group(2)) >= fence[1]
+                and (not m.group(3).strip())
+            ):
+                fence = None  # the closing fence: as long as the opening one, nothing after
+            out.append(" " * len(line))
+            prev_blank = False
+            continue
+        if not line.strip():
+            out.append(line)
+            prev_blank = True
+            continue
+        width = _indent_width(line)
+        m = _FENCE.match(line)
+        if m and (width <= 3 or in_list) and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+            fence = (m.group(2)[0], len(m.group(2)))
+            out.append(" " * len(line))
+            prev_blank = in_code = False
+            continue
+        if width >= 4 and (prev_blank or in_code) and not in_list:
+            in_code = True
+            out.append(" " * len(line))
+            prev_blank = False
+            continue
+        in_code = False
+        if _LIST_ITEM.match(line):
+            in_list = True
+        elif width == 0 and prev_blank:
+            in_list = False
+        out.append(line)
+        prev_blank = False
+    return out
+
+
+def _mask_inline(text: str) -> str:
+    """`text` with code spans, comments and escaped brackets blanked out."""
+    if "`" not in text and "<!--" not in text and "%%" not in text and "\\" not in text:
+        return text
+    pieces: list[str] = []
+    pos = 0
+    at = 0
+    end_of_text = len(text)
+    html_closes = True  # False once a search for "-->" failed: no later one can succeed
+    # Backtick-run length -> the line end before which no closing run of it exists.
+    no_close_before: dict[int, int] = {}
+    while True:
+        m = _INLINE.search(text, at)
+        if m is None:
+            break
+        token, start = m.group(0), m.start()
+        if token[0] == "\\":
+            end = m.end()
+        elif token[0] == "`":
+            eol = text.find("\n", m.end())
+            eol = end_of_text if eol < 0 else eol
+            end = -1
+            if no_close_before.get(len(token), -1) < eol:
+                close = _closing_run(len(token)).search(text, m.end(), eol)
+                if close is None:
+                    no_close_before[len(token)] = eol
+                else:
+                    end = close.end()
+            if end < 0:
+                at = m.end()
+                continue
+        else:
+            closer = "-->" if token == "<!--" else "%%"
+            close = text.find(closer, m.end()) if (html_closes or closer == "%%") else -1
+            if close < 0 and closer == "-->":
+                html_closes = False
+            if close >= 0:
+                end = close + len(closer)
+            elif _starts_line(text, start):
+                end = end_of_text  # a comment block never closed runs to the end
+            else:
+                at = m.end()
+                continue
+        pieces.append(text[pos:start])
+        pieces.append(_blank(text[start:end]))
+        pos = at = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+@functools.cache
+def _closing_run(length: int) -> re.Pattern:
+    """A run of exactly `length` backticks: what closes a code span opened by one."""
+    return re.compile(rf"(?<!`)`{{{length}}}(?!`)")
+
+
+def _starts_line(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return not text[line_start:pos].strip()
+
+
+def mask(text: str) -> str:
+    """`text` with everything that cannot hold a link (code, comments, escaped brackets)
+    replaced by spaces; same length, same line breaks, every other character in place."""
+    if "```" in text or "~~~" in text or "    " in text or "\t" in text:
+        text = "\n".join(_mask_blocks(text.split("\n")))
+    return _mask_inline(text)
+
+
+# --- finding links -------------------------------------------------------------------------
 
 
 def extract_links(body: str, first_line: int = 1) -> tuple[Link, ...]:
-    """Every link to a possible note in a body, in order of appearance."""
-    if "[" not in body:
+    """Every link in a body, to a note or an attachment, in order of appearance;
+    `first_line` is the file line the body starts on."""
+    return find_links(mask(body), first_line) if "[" in body else ()
+
+
+def find_links(masked: str, first_line: int = 1) -> tuple[Link, ...]:
+    """The links in a text already masked (see `mask`): what `vault mv` sees too."""
+    if "[" not in masked:
         return ()
-    text = blank_code(body)
-    found: list[tuple[int, Link]] = []
-
-    def line_of(pos: int) -> int:
-        return first_line + text.count("\n", 0, pos)
-
-    for m in WIKILINK.finditer(text):
+    found: list[tuple[int, int, str, str, str, bool]] = []
+    for m in WIKILINK.finditer(masked):
         target, alias = wikilink_parts(m.group(2))
-        if not target or is_asset(target) or URL_SCHEME.match(target):
+        if not target or URL_SCHEME.match(target) and not target.startswith(DENDRON_VAULT):
             continue
-        found.append((m.start(), Link("wikilink", target, alias, line_of(m.start()))))
-    for m in MD_LINK.finditer(text):
-        if m.group(1):  # an image
-            continue
-        target = note_target(m.group(3))
-        if target:
-            found.append((m.start(), Link("markdown", target, "", line_of(m.start()))))
-    for m in REF_DEF.finditer(text):
-        target = note_target(m.group(2))
-        if target:
-            found.append((m.start(), Link("markdown", target, "", line_of(m.start()))))
-    found.sort(key=lambda pair: pair[0])
-    return tuple(link for _, link in found)
+        found.append((m.start(), 0, "wikilink", target, alias, is_asset(target)))
+    for m in MD_LINK.finditer(masked):
+        read = read_md_target(m.group(3), image=bool(m.group(1)))
+        if read is not None:
+            found.append((m.start(), 1, "markdown", read[0], "", read[1]))
+    for m in REF_DEF.finditer(masked):
+        read = read_md_target(m.group(2), image=False)
+        if read is not None:
+            found.append((m.start(), 2, "markdown", read[0], "", read[1]))
+    if not found:
+        return ()
+    found.sort()
+    newlines = [m.start() for m in re.finditer("\n", masked)]
+    return tuple(
+        Link(syntax, target, alias, first_line + bisect_right(newlines, pos), attachment)
+        for pos, _, syntax, target, alias, attachment in found
+    )
 
 
 # --- wikilinks -----------------------------------------------------------------------------------
@@ -105,30 +239,36 @@ def split_wikilink(inner: str) -> tuple[str, str, str]:
 
 
 def wikilink_side(side: str) -> str:
-    """One side of a wikilink as a name: without #heading or ^block anchors, and without
-    Dendron's cross-vault `dendron://vault/` prefix."""
-    text = without_anchor(side)
-    if text.startswith(_DENDRON_VAULT):
-        text = text[len(_DENDRON_VAULT) :].partition("/")[2]
-    return text
+    """One side of a wikilink as written, without #heading, ^block or Dendron's ,1 range
+    anchors (a `dendron://vault/` prefix is kept: which vaults exist is the resolver's to
+    know)."""
+    return without_anchor(side)
 
 
 def wikilink_parts(inner: str) -> tuple[str, str]:
-    """(target, alias) of a wikilink's inside, as the parser reads them."""
+    """(left side, right side) of a wikilink's inside, as the parser reads them."""
     left, _, right = split_wikilink(inner)
     return wikilink_side(left), wikilink_side(right)
+
+
+def split_dendron_vault(name: str) -> tuple[str | None, str]:
+    """(vault name, note name) of `dendron://vault/note`; (None, name) for any other name."""
+    if not name.startswith(DENDRON_VAULT):
+        return None, name
+    vault, _, rest = name[len(DENDRON_VAULT) :].partition("/")
+    return vault, rest
 
 
 def dendron_prefix(side: str) -> str:
     """The `dendron://vault/` text a wikilink side starts with (leading spaces included)."""
     stripped = side.lstrip()
-    if not stripped.startswith(_DENDRON_VAULT):
+    if not stripped.startswith(DENDRON_VAULT):
         return ""
-    rest = stripped[len(_DENDRON_VAULT) :]
+    rest = stripped[len(DENDRON_VAULT) :]
     cut = rest.find("/")
     if cut < 0:
         return ""
-    return side[: len(side) - len(stripped)] + _DENDRON_VAULT + rest[: cut + 1]
+    return side[: len(side) - len(stripped)] + DENDRON_VAULT + rest[: cut + 1]
 
 
 # --- Markdown links ------------------------------------------------------------------------------
@@ -154,14 +294,50 @@ def split_md_target(inner: str) -> tuple[str, str]:
     return inner[:cut], inner[cut:]
 
 
-def note_target(raw: str) -> str:
-    """The note path a Markdown link points at, or "" for URLs, anchors and attachments."""
+def read_md_target(raw: str, image: bool) -> tuple[str, bool] | None:
+    """(decoded path, is it an attachment) of a Markdown link or image destination; None for
+    URLs and in-page anchors. An image is an attachment unless it names a note (.md)."""
     raw = raw.strip()
     if raw.startswith("<") and raw.endswith(">"):
         raw = raw[1:-1].strip()
     if is_external(raw):
-        return ""
+        return None
     path = unquote(split_md_target(raw)[0]).strip()
-    if not path or is_asset(path):
-        return ""
-    return path
+    if not path:
+        return None
+    attachment = is_asset(path) or (image and not path.lower().endswith(".md"))
+    return path, attachment
+
+
+def note_target(raw: str) -> str:
+    """The note path a Markdown link points at, or "" for URLs, anchors and attachments."""
+    read = read_md_target(raw, image=False)
+    return read[0] if read is not None and not read[1] else ""
+
+
+# --- links as text ----------------------------------------------------------------------------
+
+_TEXT_WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+?)\]\]")
+_TEXT_MD_LINK = re.compile(r"!?\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\([^)\n]*\)")
+_TEXT_CODE = re.compile(r"(`+)(.+?)\1")
+_TEXT_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def plain_text(text: str) -> str:
+    """A line of Markdown as the reader sees it: links and embeds as their text (a
+    wikilink's display text, else its target), code spans and strong emphasis without
+    their marks. What titles show."""
+    if "[" in text:
+        text = _TEXT_WIKILINK.sub(_wikilink_text, text)
+        text = _TEXT_MD_LINK.sub(lambda m: m.group(1), text)
+    if "`" in text:
+        text = _TEXT_CODE.sub(lambda m: m.group(2).strip(), text)
+    if "**" in text or "__" in text:
+        text = _TEXT_STRONG.sub(lambda m: m.group(2), text)
+    return " ".join(text.split())
+
+
+def _wikilink_text(m: re.Match) -> str:
+    left, sep, right = split_wikilink(m.group(1))
+    shown = right.strip() if sep else ""
+    return shown or split_dendron_vault(without_anchor(left))[1] or left.strip()

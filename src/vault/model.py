@@ -13,15 +13,20 @@ from dataclasses import dataclass, field
 class Link:
     """One reference from a note's body to another note, as written."""
 
-    # "markdown" for [x](path) and [x]: path definitions, "wikilink" for [[x]] and ![[x]].
+    # "markdown" for [x](path), ![x](path) and [x]: path definitions, "wikilink" for [[x]]
+    # and ![[x]].
     syntax: str
-    # The target exactly as written, without #heading or |alias.
+    # The target as written, without #heading or |alias (Markdown paths %-decoded). For a
+    # wikilink, the text before "|": the target everywhere but in a Dendron vault, which
+    # writes [[label|target]] (vault.resolve.Resolver.target_of knows which side is which).
     target: str
-    # For wikilinks, the text on the other side of "|" ("" when there is none). Obsidian writes
-    # [[target|label]], Dendron writes [[label|target]]; resolution tries both.
+    # For wikilinks, the text after "|" ("" when there is none), without #heading.
     alias: str = ""
-    # 1-based line of the body where the link starts.
+    # 1-based line of the file where the link starts (front matter included).
     line: int = 0
+    # A link to a file that is not a note (an image, a PDF, ...): checked for existence by
+    # `vault check`, never a graph edge.
+    attachment: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """Read and write one note: decode it, read its metadata in whichever header style it uses
 (vault.headers), title it, and find its links (vault.links).
 
-Standard library plus python-frontmatter's YAML handler (which uses libyaml when present).
+Standard library plus PyYAML (the YAML library python-frontmatter uses; libyaml when present),
+read with a bound on what a note's YAML may expand to.
 Reading never raises for bad content: problems become warnings on the record.
 """
 
@@ -15,14 +16,25 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from vault.headers import FRONT_MATTER, HEADER_LINE, HEADER_LINES, PLAIN, after_title
-from vault.links import extract_links, is_fence
+from vault.headers import (
+    FRONT_MATTER,
+    HEADER_LINE,
+    HEADER_LINES,
+    PLAIN,
+    Block,
+    after_title,
+    heading_text,
+)
+from vault.links import find_links, mask, plain_text
 from vault.model import Note, NoteRecord
 from vault.text import filename_date, metadata_date
 from vault.vault import stem_of
 
 # Files larger than this are read only up to it: metadata, links and search see the first part.
 MAX_NOTE_BYTES = 4 * 1024 * 1024
+# The most values a note's YAML may stand for once its aliases are followed (a tag list of a
+# few thousand is fine; nine levels of nine aliases, 9**9 strings from 400 bytes, is not).
+MAX_YAML_VALUES = 50_000
 
 _KEY_ALIASES = {
     "title": "title",
@@ -117,11 +129,14 @@ def parse_note(
             block, heading_title = headed, headed.title
             _sort_keys(dict(HEADER_LINES.pairs(lines, headed)), fields, meta)
     body = "\n".join(lines[block.body :]) if block.body else text
-    body_line = block.body + 1
+    masked = link_text(lines, block)
+    body_lines = lines[block.body :]
 
     title = _clean_str(fields.get("title"))
     if not title:
-        title = heading_title or _first_heading(body) or _first_line(body) or stem
+        title = plain_text(heading_title) or _title_from_text(
+            body_lines, masked.split("\n")[block.body :], stem
+        )
     date, date_problem = metadata_date(fields.get("date")) if "date" in fields else (None, "")
     if date_problem:
         warnings.append(date_problem)
@@ -138,7 +153,7 @@ def parse_note(
         parent_ref=_parent_text(fields.get("parent")),
         tags=_tags(fields.get("tags")),
         meta=meta,
-        links=extract_links(body, first_line=body_line),
+        links=find_links(masked),
         style=block.style,
         warnings=tuple(warnings),
         stat=stat,
@@ -158,24 +173,14 @@ def prose(body: str) -> str:
 
 def _load_yaml(raw: str) -> tuple[dict | None, str]:
     """Parse front matter; on failure salvage simple `key: value` lines and say so."""
-    import yaml
-    from frontmatter.default_handlers import YAMLHandler
-
-    try:
-        data = YAMLHandler().load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 2}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    data, problem = load_yaml(raw)
+    if problem:
         salvaged = {}
         for line in raw.splitlines():
             m = HEADER_LINE.match(line)
             if m and m.group(2):
                 salvaged[m.group(1)] = m.group(2).strip().strip("'\"")
-        return salvaged, (
-            f"malformed YAML front matter ({where}{problem}); "
-            "only its simple 'key: value' lines were read"
-        )
+        return salvaged, f"{problem}; only its simple 'key: value' lines were read"
     if data is None:
         return {}, ""
     if not isinstance(data, dict):
@@ -184,6 +189,61 @@ def _load_yaml(raw: str) -> tuple[dict | None, str]:
             "the file is read as a note without metadata"
         )
     return data, ""
+
+
+def load_yaml(raw: str) -> tuple[object, str]:
+    """(data, "") of a YAML document, or (None, what is wrong) when it does not parse or
+    would stand for more than MAX_YAML_VALUES values once its aliases are followed (such a
+    document is never expanded: counting its values costs one step per node written)."""
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+    loader = loader_class(raw)
+    try:
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node) > MAX_YAML_VALUES:
+            return None, (
+                f"YAML front matter stands for more than {MAX_YAML_VALUES:,} values once its "
+                "aliases are followed (a YAML bomb?), so it was not expanded"
+            )
+        return (loader.construct_document(node) if node is not None else None), ""
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 2}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, f"malformed YAML front matter ({where}{problem})"
+    except (RecursionError, ValueError, TypeError, OverflowError) as exc:
+        return None, f"malformed YAML front matter ({type(exc).__name__}: {exc})"
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(root) -> int:
+    """How many values a composed YAML node stands for, every alias followed, counted once
+    per distinct node (a node an alias repeats is the same object: sizes are memoised)."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.SequenceNode):
+            kids = node.value
+        elif isinstance(node, yaml.MappingNode):
+            kids = [n for pair in node.value for n in pair]
+        else:
+            sizes[id(node)] = 1
+            continue
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes.get(id(k), 0) for k in kids)
+            if sizes[id(node)] > MAX_YAML_VALUES:
+                return sizes[id(node)]
+        else:
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids if id(k) not in sizes)
+    return sizes.get(id(root), 0)
 
 
 def _sort_keys(data: dict, fields: dict[str, object], meta: dict[str, object]) -> None:
@@ -244,23 +304,65 @@ def _tags(value: object) -> tuple[str, ...]:
 
 # --- titles ----------------------------------------------------------------------------------
 
+# File names that say nothing about the note, so a short first line may title it instead:
+# slugs (the-rising-trend-of-x), dates (2026-03-02, 2026-03-02-x, 2026-03-02 x) and hashes.
+_SLUG_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
+_DATE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[-_ T])")
+_HASH_NAME = re.compile(r"^[0-9a-f]{8,40}$")
+# A first line that is Markdown structure rather than a title: a list item, quote, heading,
+# table row, fence, HTML, a link or embed on its own, a template tag, a comment, a rule.
+_STRUCTURE = re.compile(r"^(?:[-*+>|#<\[!{]|\d+[.)](?:\s|$)|`{3}|~{3}|%%)")
+_TITLE_LINE_CHARS = 100
+_TITLE_LINE_WORDS = 12
 
-def _first_heading(body: str) -> str:
-    in_fence = False
-    for line in body.split("\n"):
-        if is_fence(line):
-            in_fence = not in_fence
-        elif not in_fence and line.startswith("# "):
-            return line[2:].strip().rstrip("#").strip()
+
+def _title_from_text(lines: list[str], masked: list[str], stem: str) -> str:
+    """The title of a note with no `title:` and no title above its header lines: its first
+    `# ` heading outside code and comments, as text; else, for a note whose file name is a
+    slug, a date or a hash, a short first line that reads as a title; else the file name."""
+    for line, seen in zip(lines, masked, strict=True):
+        if seen.startswith("# ") or seen == "#":
+            text = plain_text(heading_text(line))
+            if text:
+                return text
+    if _SLUG_NAME.match(stem) or _DATE_NAME.match(stem) or _HASH_NAME.match(stem):
+        line = _title_line(lines)
+        if line:
+            return line
+    return stem
+
+
+def _title_line(lines: list[str]) -> str:
+    """The first non-empty line when it reads as a title: short, not a sentence (no closing
+    . , ; or :), not Markdown structure."""
+    for line in lines:
+        text = line.strip()
+        if not text:
+            continue
+        if _STRUCTURE.match(text) or text[-1] in ".,;:" or len(text) > _TITLE_LINE_CHARS:
+            return ""
+        text = plain_text(text)
+        return text if len(text.split()) <= _TITLE_LINE_WORDS else ""
     return ""
 
 
-def _first_line(body: str) -> str:
-    for line in body.split("\n"):
-        line = line.strip().lstrip("#").strip()
-        if line and not is_fence(line) and set(line) - set("-=*_"):
-            return line[:200]
-    return ""
+# --- where the links are ------------------------------------------------------------------------
+
+
+def link_text(lines: list[str], block: Block) -> str:
+    """The note's text with everything that holds no link blanked out (vault.links.mask):
+    the metadata block (a Parent written as [[x]] is the Parent, not a body link), code and
+    comments. The `# Title` above header lines keeps its links. Same length and lines as
+    the text, so the parser and `vault mv` find links at the same places."""
+    if block is PLAIN or not block.body:
+        return mask("\n".join(lines))
+    head = [" " * len(line) for line in lines[: block.body]]
+    if block.style == HEADER_LINES.name:
+        i = next(k for k in range(block.start) if lines[k].strip())  # the # Title line
+        head[i] = mask(lines[i])
+    if block.body >= len(lines):
+        return "\n".join(head)
+    return "\n".join([*head, mask("\n".join(lines[block.body :]))])
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ KINDS = (PARENT, LINK)
 
 
 def references(catalog: Catalog) -> list[Reference]:
-    """Every Parent header and body link of every note, resolved, in note-id order."""
+    """Every Parent header and body link to a note, resolved, in note-id order (links to
+    attachments are not references: they point at files, not notes)."""
     resolver = catalog.resolver
     parents = catalog.parents
     memo: dict[tuple, Resolution] = {}
@@ -36,13 +37,15 @@ def references(catalog: Catalog) -> list[Reference]:
             continue
         folder = posixpath.dirname(note_id)
         for link in rec.links:
+            if resolver.is_attachment(link):
+                continue  # a file, not a note: `vault check` looks for it
             # Resolution depends on the note only through its folder (relative paths, and
             # which of several same-named notes is nearest), so links repeat across notes.
             key = (link.syntax, link.target, link.alias, folder)
             res = memo.get(key)
             if res is None:
                 res = memo[key] = resolver.resolve_link(link, note_id)
-            out.append(Reference(note_id, LINK, resolver.link_target_label(link), link.line, res))
+            out.append(Reference(note_id, LINK, resolver.target_text(link), link.line, res))
     return out
 
 

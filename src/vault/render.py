@@ -91,7 +91,10 @@ def note_warnings(pairs: Iterable[tuple[str, str]], limit: int = WARNING_LIMIT) 
     for note_id, problem in pairs[:limit]:
         warn(f"{shown(note_id)}: {problem}")
     if len(pairs) > limit:
-        warn(f"... and {len(pairs) - limit} more problems (see `vault show` for each note)")
+        warn(
+            f"... and {len(pairs) - limit} more problems "
+            "(`vault check --kind bad_front_matter` lists them all)"
+        )
 
 
 def styled(text: str, **style: object) -> str:
@@ -220,17 +223,22 @@ def problem_dict(p: Problem) -> dict:
     }
 
 
-def check_dict(problems: list[Problem], kinds: Iterable[str]) -> dict:
-    """{"problems": [...], "counts": {kind: n, ... every kind}, "errors", "warnings"}."""
+def check_dict(problems: list[Problem], kinds: Iterable[str], hidden: int = 0) -> dict:
+    """{"problems": [...], "counts": {kind: n, ... every kind}, "errors", "warnings",
+    "infos", "hidden"}: the problems reported, and how many more were found but filtered
+    out (--kind, --ignore, --level)."""
     counts = dict.fromkeys(kinds, 0)
+    levels = {"error": 0, "warning": 0, "info": 0}
     for p in problems:
         counts[p.kind] = counts.get(p.kind, 0) + 1
-    errors = sum(1 for p in problems if p.level == "error")
+        levels[p.level] += 1
     return {
         "problems": [problem_dict(p) for p in problems],
         "counts": counts,
-        "errors": errors,
-        "warnings": len(problems) - errors,
+        "errors": levels["error"],
+        "warnings": levels["warning"],
+        "infos": levels["info"],
+        "hidden": hidden,
     }
 
 
@@ -333,7 +341,9 @@ def show_text(note: Note, catalog: Catalog) -> str:
         out.append(f"{label('tags')}{', '.join(rec.tags)}")
     for key, value in rec.meta.items():
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        out.append(f"{label(key[:9])}{text}")
+        # A key too long for the column keeps its whole name, with a space after it.
+        name = label(key) if len(key) < 9 else styled(f"{key}:", fg="cyan") + " "
+        out.append(f"{name}{text}")
     out.append("")
     out.append(note.body.rstrip("\n"))
     return "\n".join(out)
@@ -376,16 +386,32 @@ def index_text(report: IndexReport) -> str:
 
 
 def backlink_lines(found: list[Backlink]) -> list[str]:
-    """One line a reference: "id:line" (like grep), the kind, the title, the text written."""
+    """One line a referring line: "id:line" (like grep), the kind, the title, the text
+    written (a line with two links to the note is listed once, with both)."""
 
     def where(b: Backlink) -> str:
         return f"{shown(b.id)}:{b.line}" if b.line is not None else shown(b.id)
 
+    lines: dict[tuple, tuple[Backlink, list[str]]] = {}
+    for b in found:
+        entry = lines.setdefault((b.id, b.kind, b.line), (b, []))
+        if b.raw not in entry[1]:
+            entry[1].append(b.raw)
     width = max((len(where(b)) for b in found), default=0)
     return [
-        f"{where(b):<{width}}  {b.kind:<6}  {styled(b.title, bold=True)}  {styled(b.raw, dim=True)}"
-        for b in found
+        f"{where(b):<{width}}  {b.kind:<6}  {styled(b.title, bold=True)}  "
+        + styled(", ".join(raws), dim=True)
+        for b, raws in lines.values()
     ]
+
+
+def changed_note_warnings(catalog: Catalog) -> list[tuple[str, str]]:
+    """(id, problem) for the notes read from their files by this command (new or changed
+    since the cache): a note's problems are told once, when it is first read or changes;
+    `vault check` lists them all."""
+    records = catalog.records
+    ids = catalog.changes.added + catalog.changes.updated
+    return [(i, w) for i in sorted(ids) if i in records for w in records[i].warnings]
 
 
 def tree_lines(node: TreeNode, lead: str = "", child_lead: str = "") -> Iterable[str]:
@@ -417,8 +443,23 @@ def path_lines(source: str, steps: list[PathStep], catalog: Catalog) -> list[str
 
 def problem_line(p: Problem) -> str:
     where = f"{shown(p.note)}:{p.line}" if p.line is not None else shown(p.note)
-    level = styled(p.level, fg="red" if p.level == "error" else "yellow")
-    return f"{where}: {level} {p.kind}: {p.message}"
+    colour = {"error": "red", "warning": "yellow"}.get(p.level, "cyan")
+    return f"{where}: {styled(p.level, fg=colour)} {p.kind}: {p.message}"
+
+
+def check_summary(report: dict) -> str:
+    """The line `check` ends with on stderr: what was reported, and what was left out."""
+    listed = len(report["problems"])
+    if listed:
+        parts = [plural(report["errors"], "error"), plural(report["warnings"], "warning")]
+        if report["infos"]:
+            parts.append(f"{report['infos']} info")
+        line = f"{plural(listed, 'problem')}: {', '.join(parts)}."
+    else:
+        line = "No problems found."
+    if report["hidden"]:
+        line += f" {report['hidden']} more not shown (see --level, --kind, --ignore)."
+    return line
 
 
 def stats_lines(s: GraphStats) -> list[str]:

@@ -11,11 +11,12 @@ from vault.cli.common import AppState, json_option, pass_state
 def command(state: AppState, ref: str, as_json: bool) -> None:
     """List every note that links to REF or names it as its Parent.
 
-    One line per reference: the note and line ("id:line", like grep), the kind (parent or
-    link), the title and the reference as written. A note linking twice is listed twice.
+    One line per referring line: the note and line ("id:line", like grep), the kind (parent
+    or link), the title and the references as written (a line linking twice is one line).
 
-    --json prints [{"id", "title", "date", "type", "kind", "line", "raw"}], where "line" is
-    the body line of a link and null for a Parent header; [] when nothing refers to REF.
+    --json prints one entry per reference, [{"id", "title", "date", "type", "kind", "line",
+    "raw"}], where "line" is the file line of a link and null for a Parent header; [] when
+    nothing refers to REF.
 
     \b
     Examples:

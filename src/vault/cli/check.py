@@ -3,46 +3,60 @@ import sys
 import click
 
 from vault import render
+from vault.checks import KINDS, LEVELS
 from vault.cli.common import AppState, json_option, pass_state
+
+_KIND = click.Choice(list(KINDS))
 
 
 @click.command("check")
+@click.option("--kind", "kinds", type=_KIND, multiple=True, help="Only this kind (repeatable).")
+@click.option("--ignore", type=_KIND, multiple=True, help="Leave this kind out (repeatable).")
+@click.option(
+    "--level",
+    type=click.Choice(LEVELS),
+    default="warning",
+    show_default=True,
+    help="Report problems of this level and worse.",
+)
 @json_option
 @pass_state
-def command(state: AppState, as_json: bool) -> None:
-    """Check the vault's structure; exit 1 when an error is found, so CI can run it.
+def command(
+    state: AppState, kinds: tuple[str, ...], ignore: tuple[str, ...], level: str, as_json: bool
+) -> None:
+    """Check the vault's structure; exit 1 when an error is reported, so CI can run it.
 
     Errors: dangling_parent (Parent names no note), broken_link (a link to no note),
-    parent_cycle (a Parent chain that loops), ambiguous_ref (a Parent or link matching
-    several notes). Warnings: bad_front_matter (metadata or text that could not be read
-    cleanly), missing_date (no date in metadata or file name), duplicate_title (notes
-    sharing a title), orphan (no Parent, no links in or out).
+    parent_cycle (a Parent chain that loops). Warnings: ambiguous_ref (a name that several
+    notes are equally near), broken_attachment (a linked image or file that is not there),
+    bad_front_matter (metadata or text that could not be read cleanly), tracked_derived_data
+    (git tracks derived data under .vault/), missing_date (no date in metadata or file name;
+    info when most notes of the vault have none), duplicate_title (notes sharing a title),
+    orphan (no Parent, no links in or out).
 
-    One line per problem: "note[:line]: level kind: message" (the message quotes the
-    reference as written). --json prints {"problems": [{"kind", "level", "note", "line",
-    "target", "message"}], "counts": {kind: n, ... every kind}, "errors": n, "warnings": n}.
+    One line per problem: "note[:line]: level kind: message"; every occurrence of a broken
+    link is its own line, and the message quotes the target, never the display text.
+    --json prints {"problems": [{"kind", "level", "note", "line", "target", "message"}],
+    "counts": {kind: n, ... every kind}, "errors": n, "warnings": n, "infos": n, "hidden": n}
+    for the problems reported ("hidden": found but filtered out).
 
     \b
     Examples:
       vault check
-      vault check --json | jq '.problems[] | select(.level == "error")'
+      vault check --kind broken_link --kind dangling_parent
+      vault check --ignore orphan --level error
+      vault check --level info --json | jq '.problems[] | select(.kind == "missing_date")'
     """
-    from vault.checks import KINDS, check_vault
+    from vault.checks import check_vault, select_problems
 
-    problems = check_vault(state.catalog())
-    report = render.check_dict(problems, KINDS)
+    found = check_vault(state.catalog(), state.repo)
+    problems = select_problems(found, kinds, ignore, level)
+    report = render.check_dict(problems, KINDS, hidden=len(found) - len(problems))
     if as_json:
         render.emit_json(report)
     else:
         for p in problems:
             click.echo(render.problem_line(p))
-        if problems:
-            render.info(
-                f"{render.plural(len(problems), 'problem')}: "
-                f"{render.plural(report['errors'], 'error')}, "
-                f"{render.plural(report['warnings'], 'warning')}."
-            )
-        else:
-            render.info("No problems found.")
+        render.info(render.check_summary(report))
     if report["errors"]:
         sys.exit(1)

@@ -76,7 +76,7 @@ def command(state: AppState, fmt, output, root, depth, note_type, kind, stats, a
     if output and output != STDOUT:
         check_output(output, state.vault)  # refuse before any work, not after it
     catalog = state.catalog()
-    render.note_warnings(catalog.warnings())
+    render.note_warnings(render.changed_note_warnings(catalog))
     root_id = state.find(root) if root is not None else None
     graph = select(
         build_graph(catalog),

@@ -23,7 +23,7 @@ def command(state: AppState, flt, as_json: bool) -> None:
     from vault.filters import select_notes
 
     catalog = state.catalog()
-    render.note_warnings(catalog.warnings())
+    render.note_warnings(render.changed_note_warnings(catalog))
     render.note_warnings(catalog.skipped)
     records = select_notes(catalog, flt, state.repo, state.cwd_prefix())
     if as_json:

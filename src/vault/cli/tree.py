@@ -28,7 +28,7 @@ def command(state: AppState, ref: str | None, as_json: bool) -> None:
     from vault.references import parent_tree
 
     catalog = state.catalog()
-    render.note_warnings(catalog.warnings())
+    render.note_warnings(render.changed_note_warnings(catalog))
     root = state.find(ref) if ref is not None else None
     trees = parent_tree(catalog, root)
     if as_json:

@@ -70,7 +70,7 @@ def plan_edits(
     """
     # The notes as they will be after the move: only ids change.
     new_resolver = Resolver.build(
-        ((moves.get(r.id, r.id), r.title) for r in records.values()), notes_prefix
+        ((moves.get(r.id, r.id), r.title) for r in records.values()), notes_prefix, resolver.kind
     )
     ctx = Context(resolver, new_resolver, moves, notes_prefix, file_exists)
     plan = MovePlan(moves=dict(moves))

@@ -1,13 +1,17 @@
 """Rewrite one note's references for a move: only the reference text changes, every other
 byte of the note (line endings included) stays as it was.
 
-A reference is rewritten only when it RESOLVED to a moved note (or sits in a moved note and
-its base folder changed); each keeps its own form: a relative Markdown link stays relative,
-root-relative stays root-relative, site-rooted `/x` stays site-rooted, `.md` is kept or
-dropped as written, `#anchor`, `|alias` and `#heading` are kept. After the move every
-rewritten reference is resolved again against the new layout; when its form would now be
-ambiguous it falls back to an explicit path. Links are found with the parser's own patterns
-(vault.links) and the Parent line with the header styles' own rules (vault.headers).
+A reference is rewritten only when it resolved to a note and, left as it is, would no longer
+name that note (at its new place) from the note it is written in (at its new place): a link
+whose target does not change is never touched, not even its case. A rewritten reference keeps
+its own form (relative stays relative, root-relative stays root-relative, site-rooted `/x`
+stays site-rooted, a name stays a name, `.md` is kept or dropped as written, `#anchor`,
+`|alias`, `#heading` and %-escapes are kept) and the writer's spelling of every part that
+does not change; only the parts that must change are new. Each rewrite is resolved again
+against the new layout, and falls back to an explicit path when its form would now mean
+another note. Links are found with the parser's own patterns over the parser's own masked
+text (vault.links, vault.notes.link_text), and the Parent line with the header styles' own
+rules (vault.headers).
 """
 
 from __future__ import annotations
@@ -24,9 +28,9 @@ from vault.links import (
     WHOLE_MD_LINK,
     WHOLE_WIKILINK,
     WIKILINK,
-    blank_code,
     dendron_prefix,
-    is_external,
+    read_md_target,
+    split_dendron_vault,
     split_md_target,
     split_wikilink,
     wikilink_parts,
@@ -34,9 +38,9 @@ from vault.links import (
     without_anchor,
 )
 from vault.model import Link, NoteRecord
-from vault.notes import PARENT_KEYS
+from vault.notes import PARENT_KEYS, link_text
 from vault.resolve import Resolver
-from vault.vault import has_md, strip_md
+from vault.vault import has_md, stem_of, strip_md
 
 _URL_SAFE = "/-._~!$&'*+,;=:@"
 _LINK_BREAKERS = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
@@ -59,17 +63,18 @@ def rewrite_note(text: str, rec: NoteRecord, ctx: Context, warnings: list[str]) 
     relative references) rewritten; every other byte unchanged."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     lines = text[len(bom) :].split("\n")
+    block = find_block(lines, rec.style)
     if rec.parent_ref:
-        _rewrite_parent(lines, rec, ctx, warnings)
-    blank = blank_code(text[len(bom) :]).split("\n")
+        _rewrite_parent(lines, block, rec, ctx, warnings)
+    masked = link_text(lines, block).split("\n")
     if rec.id in ctx.moves:
-        # A moved note's attachment links are not in rec.links: scan its whole body.
-        scan: Iterable[int] = range(find_block(lines, rec.style).body + 1, len(lines) + 1)
+        # A moved note's relative links to files that are not notes: scan its whole text.
+        scan: Iterable[int] = range(1, len(lines) + 1)
     else:
         scan = sorted({link.line for link in rec.links})
     for number in scan:
-        if 1 <= number <= len(lines):
-            lines[number - 1] = _rewrite_line(lines[number - 1], blank[number - 1], rec, ctx)
+        if 1 <= number <= len(lines) and "[" in masked[number - 1]:
+            lines[number - 1] = _rewrite_line(lines[number - 1], masked[number - 1], rec, ctx)
     return bom + "\n".join(lines)
 
 
@@ -108,17 +113,19 @@ def _rewrite_md_target(raw: str, from_id: str, ctx: Context, image: bool) -> str
     """The new raw target of a Markdown link (`<...>`, %-escapes, #anchor kept), or None."""
     wrapped = raw.startswith("<") and raw.endswith(">")
     inner = raw[1:-1] if wrapped else raw
-    if not inner.strip() or is_external(inner):
+    read = read_md_target(raw, image)
+    if read is None:
         return None
+    path, attachment = read
     written, suffix = split_md_target(inner)
-    path = unquote(written).strip()
-    if not path:
-        return None
     new_from = ctx.moves.get(from_id, from_id)
-    res = None if image else ctx.old.resolve_markdown(path, from_id)
+    res = None if attachment else ctx.old.resolve_markdown(path, from_id)
     if res is not None and res.id is not None:
-        if _still_fine(from_id, res.id, ctx, ctx.new.resolve_markdown(path, from_id).id):
-            return None
+        want = ctx.moves.get(res.id, res.id)
+        if ctx.new.resolve_markdown(path, new_from).id == want and not _rebased(
+            path, from_id, res.id, ctx
+        ):
+            return None  # still names the note: never rewritten
         new_path = _new_markdown_path(path, from_id, res.id, ctx)
     elif from_id in ctx.moves and not path.startswith("/"):
         # An attachment (or other file) linked relatively from a moved note: follow it.
@@ -128,21 +135,82 @@ def _rewrite_md_target(raw: str, from_id: str, ctx: Context, image: bool) -> str
         new_path = posixpath.relpath(old_file, posixpath.dirname(new_from) or ".")
     else:
         return None
-    if path.startswith("./") and not new_path.startswith("."):
-        new_path = "./" + new_path  # keep the writer's explicit "./"
+    if path.startswith("./") and not new_path.startswith("./"):
+        new_path = "./" + new_path  # keep the writer's explicit "./" (also as ./../x)
     if new_path == path:
         return None
-    if wrapped:
-        return f"<{new_path}{suffix}>"
-    if "%" in written:  # the writer escaped the path: escape the new one the same way
-        return quote(new_path, safe=_URL_SAFE) + suffix
-    # Otherwise escape only what would end the link early; other characters stay readable.
-    return new_path.translate(_LINK_BREAKERS) + suffix
+    if "%" in written:  # the writer escaped the path: escape the new parts the same way
+        escape = lambda part: quote(part, safe=_URL_SAFE)  # noqa: E731
+    elif wrapped:
+        escape = lambda part: part  # noqa: E731
+    else:  # escape only what would end the link early; other characters stay readable
+        escape = lambda part: part.translate(_LINK_BREAKERS)  # noqa: E731
+    new_written = _keep_spelling(written.strip(), new_path, escape)
+    return f"<{new_written}{suffix}>" if wrapped else new_written + suffix
+
+
+def _rebased(path: str, from_id: str, target: str, ctx: Context) -> bool:
+    """Is this the shortest relative path from a moved note to its target, which from the
+    note's new place is no longer the shortest (`../research/x.md` when the note is back in
+    research/)? A relative path written the short way says where the target is from the
+    note: when the note moves, it is written the short way again, so a move and the move
+    back give the same bytes. A path written the long way round by its writer
+    (`../features/x.md` from features/) is the writer's style and is left alone."""
+    if from_id not in ctx.moves or not _is_relative(path, from_id, target):
+        return False
+    new_from, new_target = ctx.moves[from_id], ctx.moves.get(target, target)
+    written = posixpath.normpath(path)
+    return _same_path(written, _shortest(target, from_id)) and not _same_path(
+        written, _shortest(new_target, new_from)
+    )
+
+
+def _is_relative(path: str, from_id: str, target: str) -> bool:
+    if path.startswith("/"):
+        return False
+    return _form_of([("relative", posixpath.join(posixpath.dirname(from_id), path))], target) == (
+        "relative"
+    )
+
+
+def _shortest(target: str, from_id: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(from_id) or ".")
+
+
+def _same_path(a: str, b: str) -> bool:
+    return strip_md(a).lower() == strip_md(b).lower()
+
+
+def _relative_path(path: str, from_id: str, target: str, ctx: Context) -> str:
+    """The new relative path of a link that must change. Written the short way, it is the
+    short way from the new places; written with more `..` than needed (the writer's style,
+    `../features/x.md`), it keeps as many `..` and only the folders below change, when the
+    target is still below that ancestor."""
+    new_from, new_target = ctx.moves.get(from_id, from_id), ctx.moves.get(target, target)
+    shortest = _shortest(new_target, new_from)
+    written = posixpath.normpath(path)
+    if _same_path(written, _shortest(target, from_id)):
+        return shortest
+    ups, parts = 0, written.split("/")
+    while ups < len(parts) and parts[ups] == "..":
+        ups += 1
+    base = posixpath.dirname(new_from)
+    for _ in range(ups):
+        base = posixpath.dirname(base) if base else ".."
+    if base == ".." or (base and not new_target.startswith(base + "/")):
+        return shortest
+    return "/".join([".."] * ups + [posixpath.relpath(new_target, base or ".")])
 
 
 def _new_markdown_path(path: str, from_id: str, target: str, ctx: Context) -> str:
     new_from, new_target = ctx.moves.get(from_id, from_id), ctx.moves.get(target, target)
     here = posixpath.dirname(from_id)
+    keep_md = has_md(path)
+    if ctx.old.kind.name == "obsidian" and "/" not in path and _same_name(path, target):
+        # Obsidian reads a bare file name as a name, found anywhere: keep it a name.
+        new = posixpath.basename(new_target if keep_md else strip_md(new_target))
+        if ctx.new.resolve_markdown(new, new_from).id == new_target:
+            return new
     if path.startswith("/"):
         rel = path.lstrip("/")
         forms = [("site", rel), ("site-notes", ctx.prefix + rel)]
@@ -153,7 +221,11 @@ def _new_markdown_path(path: str, from_id: str, target: str, ctx: Context) -> st
             ("notes", ctx.prefix + path),
         ]
     form = _form_of(forms, target) or "relative"
-    new = _path_in_form(form, new_target, new_from, ctx.prefix, keep_md=has_md(path))
+    if form == "relative":
+        new = _relative_path(path, from_id, target, ctx)
+        new = new if keep_md else strip_md(new)
+    else:
+        new = _path_in_form(form, new_target, new_from, ctx.prefix, keep_md=keep_md)
     if ctx.new.resolve_markdown(new, new_from).id != new_target:
         new = _path_in_form("relative", new_target, new_from, ctx.prefix, keep_md=True)
     return new
@@ -163,20 +235,19 @@ def _rewrite_wikilink_inner(inner: str, from_id: str, ctx: Context) -> str | Non
     """The new inside of a [[wikilink]] (alias and #heading kept), or None."""
     left, mid, right = split_wikilink(inner)
     link = _wiki_link(inner)
-    if not link.target:
-        return None
+    if not link.target or ctx.old.is_attachment(link):
+        return None  # attachments are found by name or from the root: a move changes nothing
     old = ctx.old.resolve_link(link, from_id)
     if old.id is None:
         return None
     new_from, want = ctx.moves.get(from_id, from_id), ctx.moves.get(old.id, old.id)
-    if _still_fine(from_id, old.id, ctx, ctx.new.resolve_link(link, from_id).id):
-        return None
-    # Dendron writes [[label|target]]: rewrite whichever side resolved.
-    first = ctx.old.resolve_wikilink(link.target, from_id)
-    on_left = first.id is not None or bool(first.candidates) or not link.alias
+    if ctx.new.resolve_link(link, new_from).id == want:
+        return None  # still names the note: never rewritten
+    # The target is before the "|", or after it in a Dendron vault ([[label|target]]).
+    on_left = not ctx.old.target_on_right(link)
     side = left if on_left else right
-    written = wikilink_side(side)
-    new = _wiki_path(written, from_id, old.id, want, new_from, ctx.prefix)
+    written = split_dendron_vault(wikilink_side(side))[1]
+    new = _keep_spelling(written, _wiki_path(written, from_id, old.id, want, new_from, ctx.prefix))
 
     def joined(path: str) -> str:
         new_side = _replace_target(side, path)
@@ -196,12 +267,17 @@ def _wiki_link(inner: str) -> Link:
 
 def _wiki_path(t: str, from_id: str, target: str, new_target: str, new_from: str, prefix: str):
     keep_md = has_md(t)
+    t = t.strip()
     if "/" not in t:
         stem = new_target.rsplit("/", 1)[-1]
         return stem if keep_md else strip_md(stem)
-    here = posixpath.dirname(from_id)
+    if t.startswith(("./", "../")):
+        new = _path_in_form("relative", new_target, new_from, prefix, keep_md)
+        # Still relative, and the writer's leading "./" kept (as ./../x too).
+        return "./" + new if t.startswith("./") or not new.startswith("../") else new
     bare = t.lstrip("/")
-    forms = [("root", bare), ("notes", prefix + bare), ("relative", posixpath.join(here, t))]
+    # Any other path in a wikilink is a path from the root or the tail of one, never relative.
+    forms = [("root", bare), ("notes", prefix + bare)]
     form = _form_of(forms, target)
     if form is None:  # matched by its tail: keep as many trailing parts as were written
         parts = strip_md(new_target).split("/")
@@ -214,14 +290,16 @@ def _wiki_path(t: str, from_id: str, target: str, new_target: str, new_from: str
 # --- the Parent header -----------------------------------------------------------------------
 
 
-def _rewrite_parent(lines: list[str], rec: NoteRecord, ctx: Context, warnings: list[str]) -> None:
+def _rewrite_parent(
+    lines: list[str], block, rec: NoteRecord, ctx: Context, warnings: list[str]
+) -> None:
     ref = rec.parent_ref or ""
     old = ctx.old.resolve_parent(ref, rec.id)
     if old.id is None:
         return
     new_from, want = ctx.moves.get(rec.id, rec.id), ctx.moves.get(old.id, old.id)
-    if _still_fine(rec.id, old.id, ctx, ctx.new.resolve_parent(ref, rec.id).id):
-        return
+    if ctx.new.resolve_parent(ref, new_from).id == want:
+        return  # still names the note: never rewritten
     bare = ref.strip().strip("'\"")
     wiki = WHOLE_WIKILINK.match(bare)
     md = WHOLE_MD_LINK.match(bare)
@@ -238,9 +316,12 @@ def _rewrite_parent(lines: list[str], rec: NoteRecord, ctx: Context, warnings: l
         new = _parent_path(bare, rec.id, old.id, want, new_from, ctx.prefix)
         if ctx.new.resolve_parent(new, new_from).id != want:
             new = want
-    if new is None or new == written:
+    if new is None:
         return
-    number = key_line(lines, find_block(lines, rec.style), PARENT_KEYS)
+    new = _keep_spelling(written, new)
+    if new == written:
+        return
+    number = key_line(lines, block, PARENT_KEYS)
     line = lines[number] if number is not None else ""
     # Look for the path where it was written: inside [[...]], (...) or as the whole value.
     opener = "[[" if wiki else "(" if md else ""
@@ -271,11 +352,6 @@ def _parent_path(ref: str, from_id: str, target: str, new_target: str, new_from:
         new = "/".join(parts[-len(ref.strip("/").split("/")) :])
         return new + ".md" if keep_md else new
     return _path_in_form(form, new_target, new_from, prefix, keep_md)
-
-
-def _still_fine(from_id: str, target: str, ctx: Context, now: str | None) -> bool:
-    """Neither end moves and the reference, unchanged, still names the same note."""
-    return from_id not in ctx.moves and target not in ctx.moves and now == target
 
 
 # --- path forms --------------------------------------------------------------------------------
@@ -313,6 +389,32 @@ def _path_in_form(form: str, target: str, from_id: str, prefix: str, keep_md: bo
     else:  # site-notes
         path = "/" + in_notes
     return path if keep_md else strip_md(path)
+
+
+def _same_name(path: str, note_id: str) -> bool:
+    return strip_md(posixpath.basename(path)).lower() == stem_of(note_id).lower()
+
+
+def _keep_spelling(written: str, new: str, escape: Callable[[str], str] = lambda p: p) -> str:
+    """`new` (a path, its parts not escaped) with every part that names the same thing as
+    the part written in its place (any case, %-escapes decoded) kept as the writer wrote it;
+    the other parts pass through `escape`. Parts line up from the end, then from the start."""
+    old_parts, new_parts = written.split("/"), new.split("/")
+    out = [escape(part) for part in new_parts]
+
+    def same(a: str, b: str) -> bool:
+        return unquote(a).lower() == b.lower()
+
+    k = 1
+    while k <= min(len(old_parts), len(new_parts)) and same(old_parts[-k], new_parts[-k]):
+        out[-k] = old_parts[-k]
+        k += 1
+    matched_tail = k - 1
+    for i in range(min(len(old_parts), len(new_parts)) - matched_tail):
+        if not same(old_parts[i], new_parts[i]):
+            break
+        out[i] = old_parts[i]
+    return "/".join(out)
 
 
 def _replace_target(side: str, new: str) -> str:
