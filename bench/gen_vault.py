@@ -377,9 +377,14 @@ class _Refs:
         self.dangling = 0
 
     def target(self) -> dict:
+        """A note to point at (a fifth of the time one of the hubs); never one with a planted
+        word in its title, so that no link or Parent carries a planted word."""
         rng = self.rng
-        pick = self.hubs[rng.randrange(len(self.hubs))] if rng.random() < 0.2 else None
-        return self.plan[pick if pick is not None else rng.randrange(len(self.plan))]
+        while True:
+            pick = self.hubs[rng.randrange(len(self.hubs))] if rng.random() < 0.2 else None
+            note = self.plan[pick if pick is not None else rng.randrange(len(self.plan))]
+            if not note["terms"]["exosome_title"] or len(self.plan) < 8:
+                return note
 
     def link(self) -> str:
         """One body link: Markdown or wikilink (some path-style, some aliased), or dangling."""
@@ -400,8 +405,7 @@ class _Refs:
         stem = _stem_of(target["id"])
         roll = rng.random()
         if roll < 0.40:
-            # Link text must not carry a planted word: fall back to the stem for those titles.
-            text = stem if target["terms"]["exosome_title"] else target["title"]
+            text = target["title"]
             rel = _relative(entry["id"], target["id"]).replace(" ", "%20")
             if rng.random() < 0.1:
                 rel = rel[:-3]  # without .md, as some editors write them
@@ -426,8 +430,8 @@ class _Refs:
                 None,
             )
         parent = self.target()
-        if parent is self.entry:
-            parent = self.plan[(self.entry["i"] + 1) % len(self.plan)]
+        while parent is self.entry:
+            parent = self.target()
         stem = _stem_of(parent["id"])
         return (parent["id"], stem, f"[[{stem}]]")[rng.randrange(3)], parent["id"]
 

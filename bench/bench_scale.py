@@ -1,0 +1,895 @@
+"""How vault's commands grow with the vault: 1,000, 10,000 and 100,000 realistic notes.
+
+For each size it generates the realistic vault (bench/gen_vault.py --realistic) in a git
+repository (one initial commit) under bench/out/scale-N/, then times whole processes
+(`python -m vault ...`: interpreter start-up and imports count), medians over --runs runs,
+with each child's own peak memory (os.wait4's ru_maxrss). The steps, in order:
+
+  help          vault --help
+  first_list    vault list --json on a vault never seen (no derived data anywhere)
+  frontmatter   python-frontmatter alone: frontmatter.load() of every note, one process
+  warm_list     vault list --json, warm
+  graph         vault graph --format json, warm
+  cold_index    vault index --json with no derived data: notes/s and MB/s of Markdown
+  search_*      vault search WORD, warm: a rare word, a common word, a two-word query,
+  rg_*          each followed by `rg -il` for the same words over the same folder
+  search_edit   the rare-word search right after one note was edited (before each run)
+  new           vault new --parent P --title T, committed to git (undone afterwards)
+
+"No derived data" means ROOT/.vault/ and $XDG_CACHE_HOME/vault/ are deleted: every child
+runs with XDG_CACHE_HOME set to bench/out/scale-N.xdg/, so a cache that moves there is
+covered too. PYTHONDONTWRITEBYTECODE is removed from the children's environment (it costs
+~80 ms a run); their bytecode goes to bench/out/pycache/ (PYTHONPYCACHEPREFIX).
+
+Every step has a time limit (--max-seconds): a child still running then is killed and the
+step recorded as "timeout". Results are saved after each step to bench/out/scale.json; a
+second run skips the steps already measured for a size (--redo STEP,... or --fresh to
+measure again), so an interrupted run resumes where it stopped. At the end it writes
+bench/out/scale.md (also printed) and the log-log plot bench/scale.png (matplotlib, from
+the `bench` extra), or bench/scale.svg when matplotlib is missing.
+
+Usage:
+    .venv/bin/python bench/bench_scale.py                        # 1,000 and 10,000 notes
+    .venv/bin/python bench/bench_scale.py --sizes 100000 --max-seconds 900,cold_index=2400
+    .venv/bin/python bench/bench_scale.py --sizes 1000 --runs 3 --skip cold_index,new
+    .venv/bin/python bench/bench_scale.py --report              # tables and plot only
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import gen_vault  # noqa: E402
+
+VAULT = [sys.executable, "-m", "vault"]
+RARE, COMMON, TWO_WORDS = "exosome", "skin", ("cell", "study")
+STEPS = (
+    "generate",
+    "help",
+    "first_list",
+    "frontmatter",
+    "warm_list",
+    "graph",
+    "cold_index",
+    "search_rare",
+    "rg_rare",
+    "search_common",
+    "rg_common",
+    "search_two",
+    "rg_two",
+    "search_edit",
+    "new",
+)
+# Targets from issue 13 (seconds; whole-process medians on 2 cores), by size.
+TARGETS = {
+    10_000: {
+        "graph": 1.0,
+        "warm_list": 0.3,
+        "search_rare": 0.25,
+        "search_common": 0.25,
+        "search_two": 0.25,
+        "search_edit": 0.35,
+        "cold_index": 20.0,
+        "help": 0.1,
+    },
+    100_000: {
+        "search_rare": 0.6,
+        "search_common": 0.6,
+        "search_two": 0.6,
+        "graph": 8.0,
+        "warm_list": 2.0,
+        "new": 0.5,
+    },
+}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+FRONTMATTER_ONLY = r"""
+import os, sys, time
+start = time.perf_counter()
+import frontmatter
+ok = bad = 0
+for folder, dirs, files in os.walk(sys.argv[1]):
+    dirs[:] = [d for d in dirs if not d.startswith(".")]
+    for name in files:
+        if name.endswith(".md") and not name.startswith("."):
+            try:
+                frontmatter.load(os.path.join(folder, name))
+                ok += 1
+            except Exception:
+                bad += 1
+print(ok, bad, round(time.perf_counter() - start, 3))
+"""
+
+
+# --- running one child -------------------------------------------------------------------------
+
+
+class Run:
+    """One finished (or killed) child: seconds, peak RSS, exit code, output."""
+
+    def __init__(self, seconds, rss_kib, code, stdout, stderr, timed_out):
+        self.seconds, self.rss_kib, self.code = seconds, rss_kib, code
+        self.stdout, self.stderr, self.timed_out = stdout, stderr, timed_out
+
+
+def run_child(argv, env, cwd, limit: float) -> Run:
+    """Run argv to completion or until `limit` seconds, whichever comes first."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,  # its own process group, so a timeout kills it all
+        )
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(limit, kill)
+        timer.start()
+        try:
+            # wait4 gives this child's own resource usage: its peak memory alone.
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            seconds, usage.ru_maxrss, proc.returncode, out.read(), err.read(), killed.is_set()
+        )
+
+
+class Bench:
+    """The measurements of one vault size."""
+
+    def __init__(self, n: int, args, results: dict):
+        self.n, self.args = n, args
+        self.root = args.out / f"scale-{n}"
+        self.xdg = args.out / f"scale-{n}.xdg"
+        self.results = results.setdefault("sizes", {}).setdefault(str(n), {})
+        self.all_results = results
+        self.env = child_env(self.xdg, args.out)
+        self.vault = [*VAULT, "--vault", str(self.root)]
+        self.xdg.mkdir(parents=True, exist_ok=True)
+
+    # -- bookkeeping ----------------------------------------------------------------------
+
+    def save(self) -> None:
+        write_json(self.args.out / "scale.json", self.all_results)
+
+    def limit(self, step: str) -> float:
+        return self.args.limits.get(step, self.args.limits["*"])
+
+    def wanted(self, step: str) -> bool:
+        if step in self.args.skip or (self.args.only and step not in self.args.only):
+            return False
+        if step in self.args.redo or self.args.fresh:
+            return True
+        return step not in self.results
+
+    def say(self, text: str) -> None:
+        print(f"[{self.n:,}] {text}", flush=True)
+
+    def wipe_derived(self) -> None:
+        """Delete every place the tool keeps derived data: ROOT/.vault and the XDG cache."""
+        shutil.rmtree(self.root / ".vault", ignore_errors=True)
+        shutil.rmtree(self.xdg, ignore_errors=True)
+        self.xdg.mkdir(parents=True)
+
+    def derived_bytes(self) -> dict[str, int]:
+        return {
+            "ROOT/.vault": folder_bytes(self.root / ".vault"),
+            "XDG_CACHE_HOME": folder_bytes(self.xdg),
+        }
+
+    def measure(
+        self, step: str, argv, runs: int, before=None, warmup: bool = True, ok_codes=(0,)
+    ) -> dict:
+        """Median of `runs` runs of argv (fewer when one run exceeds --slow seconds); `before`
+        runs untimed before each; an untimed warm-up run first when `warmup`."""
+        limit = self.limit(step)
+        self.say(f"{step}: {' '.join(shorten(a, self.root) for a in argv)}")
+        if warmup:
+            if before:
+                before()
+            w = run_child(argv, self.env, self.root, limit)
+            if w.timed_out:
+                self.say(f"  warm-up timed out after {limit:.0f} s")
+                return {"status": "timeout", "limit_s": limit, "during": "warm-up"}
+            self.say(f"  warm-up {w.seconds:.2f} s")
+        times, peak, codes, last = [], 0, [], None
+        if warmup and w.seconds > self.args.slow:
+            # The step before left the caches warm: a slow warm-up is a warm run; keep it as
+            # the one run rather than spend as long again.
+            self.say(f"  slower than {self.args.slow:.0f} s: the warm-up is the one run")
+            times, peak, codes, last, runs = [w.seconds], w.rss_kib, [w.code], w, 0
+        for k in range(runs):
+            if before:
+                before()
+            r = run_child(argv, self.env, self.root, limit)
+            last = r
+            if r.timed_out:
+                self.say(f"  run {k + 1}: timeout after {limit:.0f} s")
+                return {
+                    "status": "timeout",
+                    "limit_s": limit,
+                    "times": [round(t, 4) for t in times],
+                    "peak_mb": round(max(peak, r.rss_kib) / 1024, 1),
+                }
+            times.append(r.seconds)
+            peak = max(peak, r.rss_kib)
+            codes.append(r.code)
+            self.say(f"  run {k + 1}: {r.seconds:.3f} s, {r.rss_kib / 1024:.0f} MB, exit {r.code}")
+            if r.seconds > self.args.slow and k + 1 < runs:
+                self.say(f"  slower than {self.args.slow:.0f} s: one run only")
+                break
+        entry = {
+            "status": "ok" if all(c in ok_codes for c in codes) else "error",
+            "median_s": round(statistics.median(times), 4),
+            "min_s": round(min(times), 4),
+            "max_s": round(max(times), 4),
+            "runs": len(times),
+            "peak_mb": round(peak / 1024, 1),
+            "exit_codes": sorted(set(codes)),
+        }
+        if entry["status"] == "error":
+            entry["stderr_tail"] = last.stderr.decode(errors="replace")[-600:]
+        entry["_stdout"] = last.stdout  # for the caller; dropped before saving
+        return entry
+
+    def record(self, step: str, entry: dict) -> None:
+        entry.pop("_stdout", None)
+        entry["at"] = dt.datetime.now().isoformat(timespec="seconds")
+        self.results[step] = entry
+        self.save()
+
+    # -- the steps ------------------------------------------------------------------------
+
+    def generate(self) -> None:
+        stamp = self.root.parent / f"scale-{self.n}.facts.json"
+        want = {"notes": self.n, "seed": self.args.seed, "generator": generator_digest()}
+        if stamp.exists() and self.root.is_dir() and "generate" in self.results:
+            old = json.loads(stamp.read_text())
+            if all(old.get(k) == v for k, v in want.items()):
+                self.facts = old
+                return
+        self.say("generating the realistic vault ...")
+        shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(self.xdg, ignore_errors=True)
+        start = time.perf_counter()
+        facts = gen_vault.generate(self.root, self.n, self.args.seed, realistic=True)
+        generated = time.perf_counter() - start
+        self.say(f"  {len(facts):,} notes in {generated:.1f} s; git init, add, commit ...")
+        start = time.perf_counter()
+        git(self.root, "init", "-q")
+        git(self.root, "add", "-A")
+        git(self.root, "commit", "-q", "-m", "Initial notes")
+        committed = time.perf_counter() - start
+        summary = gen_vault.summarize(facts)
+        # A note to edit and to be the Parent of `vault new`: an ordinary one.
+        ordinary = next(
+            i
+            for i, f in sorted(facts.items())
+            if f["style"] == "headers" and f["bytes"] < 20_000 and i.startswith("memory/research/")
+        )
+        expected = {
+            "rare": sum(1 for f in facts.values() if RARE in f["terms"]),
+            "common": summary["common"][COMMON],
+            "two": sum(1 for f in facts.values() if set(TWO_WORDS) <= set(f["common"])),
+        }
+        self.facts = {**want, "summary": summary, "ordinary": ordinary, "expected": expected}
+        write_json(stamp, self.facts)
+        self.say(
+            f"  {summary['mb']} MB, {summary['references']:,} references, "
+            f"{summary['dangling']:,} dangling ({summary['dangling_share']:.1%}); "
+            f"commit {committed:.1f} s"
+        )
+        # Vault regenerated: every figure measured on the old one is void.
+        for step in list(self.results):
+            del self.results[step]
+        self.record(
+            "generate",
+            {
+                "status": "ok",
+                "median_s": round(generated, 2),
+                "git_commit_s": round(committed, 2),
+                "runs": 1,
+                "vault_disk_mb": round(folder_bytes(self.root) / 2**20, 1),
+                **{k: summary[k] for k in ("mb", "references", "dangling", "dangling_share")},
+                "summary": summary,
+                "expected_hits": expected,
+            },
+        )
+
+    def run_all(self) -> None:
+        a = self.args
+        self.generate()
+        md_mb = self.facts["summary"]["mb"]
+        if self.wanted("help"):
+            self.record("help", self.measure("help", [*VAULT, "--help"], a.runs))
+        if self.wanted("first_list"):
+            e = self.measure(
+                "first_list",
+                [*self.vault, "list", "--json"],
+                a.cold_runs,
+                before=self.wipe_derived,
+                warmup=False,
+            )
+            if e.get("median_s"):
+                e["ms_per_note"] = round(e["median_s"] * 1000 / self.n, 3)
+            self.record("first_list", e)
+        if self.wanted("frontmatter"):
+            argv = [sys.executable, "-c", FRONTMATTER_ONLY, str(self.root / "memory")]
+            e = self.measure("frontmatter", argv, a.cold_runs, warmup=False)
+            if e.get("_stdout"):
+                ok, bad, inner = e["_stdout"].decode().split()
+                e.update(parsed=int(ok), failed=int(bad), in_process_s=float(inner))
+            self.record("frontmatter", e)
+        if self.wanted("warm_list"):
+            self.record(
+                "warm_list", self.measure("warm_list", [*self.vault, "list", "--json"], a.runs)
+            )
+        if self.wanted("graph"):
+            argv = [*self.vault, "graph", "--format", "json"]
+            self.record("graph", self.measure("graph", argv, a.runs))
+        if self.wanted("cold_index"):
+            e = self.measure(
+                "cold_index",
+                [*self.vault, "index", "--json"],
+                a.cold_runs,
+                before=self.wipe_derived,
+                warmup=False,
+            )
+            if e.get("median_s"):
+                e["notes_per_s"] = round(self.n / e["median_s"], 1)
+                e["mb_per_s"] = round(md_mb / e["median_s"], 2)
+            e["derived_mb"] = {k: round(v / 2**20, 1) for k, v in self.derived_bytes().items()}
+            self.record("cold_index", e)
+        queries = {"rare": [RARE], "common": [COMMON], "two": list(TWO_WORDS)}
+        for name, words in queries.items():
+            if self.wanted(f"search_{name}"):
+                argv = [*self.vault, "search", *words]
+                e = self.measure(f"search_{name}", argv, a.runs)
+                if e.get("_stdout") is not None:
+                    e["lines_out"] = len(e["_stdout"].splitlines())
+                self.record(f"search_{name}", e)
+            if self.wanted(f"rg_{name}"):
+                self.record(f"rg_{name}", self.grep(f"rg_{name}", words))
+        if self.wanted("search_edit"):
+            self.record("search_edit", self.search_after_edit())
+        if self.wanted("new"):
+            self.record("new", self.new())
+
+    def grep(self, step: str, words: list[str]) -> dict:
+        rg = shutil.which("rg")
+        tool = [rg, "-il"] if rg else ["grep", "-ril"]
+        if len(words) == 1:
+            argv = [*tool, words[0], "memory"]
+        else:  # notes with both words: the files with the first, searched for the second
+            first = [*tool, "-0" if rg else "-Z", words[0], "memory"]
+            argv = ["sh", "-c", f"{' '.join(first)} | xargs -0 {' '.join(tool)} {words[1]}"]
+        e = self.measure(step, argv, self.args.runs, ok_codes=(0, 1))
+        e["tool"] = "rg" if rg else "grep (ripgrep not installed)"
+        if e.get("_stdout") is not None:
+            e["files"] = len(e["_stdout"].splitlines())
+        return e
+
+    def search_after_edit(self) -> dict:
+        note = self.root / self.facts["ordinary"]
+        original = note.read_bytes()
+        counter = iter(range(10**9))
+
+        def edit() -> None:
+            with open(note, "a", encoding="utf-8") as fh:
+                fh.write(f"\nEdited for the benchmark, {next(counter)}.\n")
+
+        try:
+            return self.measure("search_edit", [*self.vault, "search", RARE], self.args.runs, edit)
+        finally:
+            note.write_bytes(original)
+
+    def new(self) -> dict:
+        head = git(self.root, "rev-parse", "HEAD").strip()
+        counter = iter(range(1, 10**9))
+        parent = self.facts["ordinary"]
+
+        def argv() -> list[str]:
+            return [
+                *self.vault,
+                "new",
+                "--parent",
+                parent,
+                "--title",
+                f"Bench note {next(counter)}",
+            ]
+
+        # Each run makes a new note with a new title, so argv is built per run.
+        step, runs, limit = "new", self.args.runs, self.limit("new")
+        self.say(f"new: vault new --parent {parent} --title 'Bench note K' (committed)")
+        times, peak, codes = [], 0, []
+        try:
+            run_child(argv(), self.env, self.root, limit)  # warm-up (the catalog sees a new note)
+            for k in range(runs):
+                r = run_child(argv(), self.env, self.root, limit)
+                if r.timed_out:
+                    return {"status": "timeout", "limit_s": limit}
+                times.append(r.seconds)
+                peak = max(peak, r.rss_kib)
+                codes.append(r.code)
+                self.say(
+                    f"  run {k + 1}: {r.seconds:.3f} s, {r.rss_kib / 1024:.0f} MB, exit {r.code}"
+                )
+                if r.code != 0:
+                    self.say("  " + r.stderr.decode(errors="replace").strip()[-300:])
+            commits = int(git(self.root, "rev-list", "--count", f"{head}..HEAD").strip())
+        finally:
+            git(self.root, "reset", "-q", "--hard", head)
+        return {
+            "status": "ok" if set(codes) == {0} else "error",
+            "median_s": round(statistics.median(times), 4),
+            "min_s": round(min(times), 4),
+            "max_s": round(max(times), 4),
+            "runs": len(times),
+            "peak_mb": round(peak / 1024, 1),
+            "exit_codes": sorted(set(codes)),
+            "commits_made": commits,
+            "step": step,
+        }
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def child_env(xdg: Path, out: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(GIT_ENV)
+    env["XDG_CACHE_HOME"] = str(xdg)
+    env["PYTHONPYCACHEPREFIX"] = str(out / "pycache")
+    return env
+
+
+def git(root: Path, *args: str) -> str:
+    env = {**os.environ, **GIT_ENV}
+    return subprocess.run(
+        ["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def folder_bytes(path: Path) -> int:
+    total = 0
+    for folder, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def shorten(arg: str, root: Path) -> str:
+    arg = str(arg).replace(str(root), "VAULT")
+    return arg if len(arg) < 60 else arg[:57] + "..."
+
+
+def write_json(path: Path, data) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def generator_digest() -> str:
+    import hashlib
+
+    return hashlib.sha256((HERE / "gen_vault.py").read_bytes()).hexdigest()[:16]
+
+
+def environment() -> dict:
+    from importlib import metadata
+
+    def version(name: str) -> str | None:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return None
+
+    def output(*argv: str) -> str | None:
+        try:
+            return subprocess.run(argv, capture_output=True, text=True).stdout.strip() or None
+        except OSError:
+            return None
+
+    cpu = None
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        import yaml
+
+        libyaml = bool(getattr(yaml, "__with_libyaml__", False))
+    except ImportError:
+        libyaml = None
+    rg = shutil.which("rg")
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "PYTHONDONTWRITEBYTECODE_in_harness": os.environ.get("PYTHONDONTWRITEBYTECODE"),
+        "PYTHONDONTWRITEBYTECODE_in_children": None,
+        "packages": {
+            name: version(name)
+            for name in (
+                "vault",
+                "click",
+                "python-frontmatter",
+                "PyYAML",
+                "Whoosh-Reloaded",
+                "networkx",
+                "GitPython",
+                "cached-property",
+                "matplotlib",
+            )
+        },
+        "libyaml": libyaml,
+        "rg": output(rg, "--version").splitlines()[0] if rg else "not installed: grep -ril used",
+        "git": output("git", "--version"),
+        "vault_commit": output("git", "-C", str(PROJECT), "rev-parse", "--short", "HEAD"),
+        "vault_src_dirty": bool(output("git", "-C", str(PROJECT), "status", "--porcelain", "src")),
+    }
+
+
+# --- the report --------------------------------------------------------------------------------
+
+ROWS = [
+    ("generate", "generate the vault (not vault)"),
+    ("help", "`vault --help`"),
+    ("first_list", "first `vault list --json`, never seen"),
+    ("frontmatter", "python-frontmatter alone, same files"),
+    ("warm_list", "`vault list --json`, warm"),
+    ("graph", "`vault graph --format json`, warm"),
+    ("cold_index", "cold `vault index`"),
+    ("search_rare", f"`vault search {RARE}` (rare), warm"),
+    ("rg_rare", f"`rg -il {RARE}`"),
+    ("search_common", f"`vault search {COMMON}` (common), warm"),
+    ("rg_common", f"`rg -il {COMMON}`"),
+    ("search_two", f"`vault search {' '.join(TWO_WORDS)}` (two words), warm"),
+    ("rg_two", f"`rg -il {TWO_WORDS[0]} \\| xargs rg -il {TWO_WORDS[1]}`"),
+    ("search_edit", f"`vault search {RARE}`, 1 note edited"),
+    ("new", "`vault new --parent … --title …` (commit)"),
+]
+
+
+def fmt_time(entry: dict | None) -> str:
+    if not entry:
+        return "–"
+    if entry.get("status") == "timeout":
+        return f"timeout (> {entry['limit_s']:.0f} s)"
+    s = entry.get("median_s")
+    if s is None:
+        return entry.get("status", "–")
+    text = f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s" if s < 100 else f"{s:.0f} s"
+    if entry.get("runs", 1) == 1 and "git_commit_s" not in entry:
+        text += " (1 run)"
+    if entry.get("status") == "error":
+        text += f" exit {','.join(map(str, entry.get('exit_codes', [])))}"
+    return text
+
+
+def report(results: dict) -> str:
+    sizes = sorted(int(n) for n in results.get("sizes", {}))
+    env = results.get("env", {})
+    head = (
+        "| figure | " + " | ".join(f"{n:,} notes" for n in sizes) + " | target 10k | target 100k |"
+    )
+    rule = "| --- | " + " | ".join("---:" for _ in sizes) + " | ---: | ---: |"
+    lines = [
+        f"Measured {results.get('when', '')}: {env.get('nproc')} cores ({env.get('cpu')}), "
+        f"Python {env.get('python')}, vault at {env.get('vault_commit')}"
+        f"{' (src/ modified)' if env.get('vault_src_dirty') else ''}; "
+        f"{env.get('rg')}; PYTHONDONTWRITEBYTECODE unset in the children "
+        f"(harness had {env.get('PYTHONDONTWRITEBYTECODE_in_harness')!r}). "
+        "Whole-process medians; '(1 run)' where one run was over the --slow limit.",
+        "",
+        "### Time",
+        "",
+        head,
+        rule,
+    ]
+    get = results.get("sizes", {})
+
+    def cell(n: int, step: str) -> str:
+        return fmt_time(get.get(str(n), {}).get(step))
+
+    def target(n: int, step: str) -> str:
+        t = TARGETS.get(n, {}).get(step)
+        return "" if t is None else (f"≤ {t * 1000:.0f} ms" if t < 1 else f"≤ {t:g} s")
+
+    for step, label in ROWS:
+        lines.append(
+            f"| {label} | "
+            + " | ".join(cell(n, step) for n in sizes)
+            + f" | {target(10_000, step)} | {target(100_000, step)} |"
+        )
+    # Derived figures.
+    extra = []
+    for n in sizes:
+        r = get.get(str(n), {})
+        g, ci, fl, fm = (
+            r.get(k, {}) for k in ("generate", "cold_index", "first_list", "frontmatter")
+        )
+        row = {
+            "Markdown": f"{g.get('mb', '–')} MB",
+            "references (dangling)": (
+                f"{g.get('references', 0):,} ({g.get('dangling', 0):,}, "
+                f"{g.get('dangling_share', 0):.1%})"
+                if g
+                else "–"
+            ),
+            "cold index notes/s · MB/s": (
+                f"{ci['notes_per_s']:.0f} · {ci['mb_per_s']:.2f}" if ci.get("notes_per_s") else "–"
+            ),
+            "derived data after cold index": (
+                ", ".join(f"{k} {v} MB" for k, v in ci.get("derived_mb", {}).items()) or "–"
+            ),
+            "first list ms/note": f"{fl['ms_per_note']}" if fl.get("ms_per_note") else "–",
+            "first list ÷ frontmatter (target ≤ 3)": (
+                f"{fl['median_s'] / fm['median_s']:.1f}×"
+                if fl.get("median_s") and fm.get("median_s")
+                else "–"
+            ),
+        }
+        for q in ("rare", "common", "two"):
+            s, f = r.get(f"search_{q}", {}), r.get(f"rg_{q}", {})
+            row[f"search {q} ÷ rg (target ≤ 3)"] = (
+                f"{s['median_s'] / f['median_s']:.1f}×"
+                if s.get("median_s") and f.get("median_s")
+                else "–"
+            )
+        extra.append(row)
+    if extra:
+        lines += ["", "### Derived", "", "| figure | " + " | ".join(f"{n:,}" for n in sizes) + " |"]
+        lines.append("| --- | " + " | ".join("---:" for _ in sizes) + " |")
+        for key in extra[0]:
+            lines.append(f"| {key} | " + " | ".join(row[key] for row in extra) + " |")
+    lines += ["", "### Peak memory (MB, the child's ru_maxrss; target ≤ 1,500 MB at 100k)", ""]
+    lines.append("| command | " + " | ".join(f"{n:,}" for n in sizes) + " |")
+    lines.append("| --- | " + " | ".join("---:" for _ in sizes) + " |")
+    for step, label in ROWS[1:]:
+        cells = []
+        for n in sizes:
+            e = get.get(str(n), {}).get(step, {})
+            cells.append(f"{e['peak_mb']:.0f}" if e.get("peak_mb") else "–")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+PLOTTED = [s for s, _ in ROWS if s != "generate"]
+
+
+def plot(results: dict, png: Path, svg: Path) -> Path:
+    """Log-log plot of every figure (time and peak memory) against vault size."""
+    series = {}
+    for step in PLOTTED:
+        xs, ys, mem, limits = [], [], [], []
+        for n, r in sorted(((int(k), v) for k, v in results.get("sizes", {}).items())):
+            e = r.get(step)
+            if not e:
+                continue
+            if e.get("status") == "timeout":
+                limits.append((n, e["limit_s"]))
+            elif e.get("median_s"):
+                xs.append(n)
+                ys.append(e["median_s"])
+                mem.append(e.get("peak_mb"))
+        if xs or limits:
+            series[step] = (xs, ys, mem, limits)
+    labels = dict(ROWS)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        write_svg(series, labels, svg)
+        return svg
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(15, 7))
+    for step, (xs, ys, mem, limits) in series.items():
+        label = labels[step].replace("`", "").replace("\\|", "|")
+        style = "--" if step.startswith("rg_") or step == "frontmatter" else "-"
+        (line,) = ax.plot(xs, ys, style, marker="o", label=label)
+        if limits:
+            ax.plot(*zip(*limits, strict=True), "^", color=line.get_color(), markersize=10)
+        if any(m for m in mem) and not step.startswith("rg_"):
+            bx.plot(xs, mem, style, marker="o", label=label, color=line.get_color())
+    sizes = sorted(int(n) for n in results.get("sizes", {}))
+    for a, title, unit in ((ax, "wall-clock time (median)", "seconds"), (bx, "peak memory", "MB")):
+        a.set_xscale("log")
+        a.set_yscale("log")
+        a.set_xlabel("notes in the vault")
+        a.set_ylabel(unit)
+        a.set_title(title)
+        a.set_xticks(sizes, [f"{n:,}" for n in sizes])
+        a.grid(True, which="both", alpha=0.3)
+    ax.text(
+        0.01,
+        0.99,
+        "▲ = timed out (plotted at the limit)",
+        transform=ax.transAxes,
+        va="top",
+        fontsize=8,
+    )
+    ax.legend(fontsize=7, loc="lower right")
+    env = results.get("env", {})
+    fig.suptitle(
+        f"vault on realistic vaults: {env.get('nproc')} cores, Python {env.get('python')}, "
+        f"vault {env.get('vault_commit')}"
+    )
+    fig.tight_layout()
+    fig.savefig(png, dpi=110)
+    plt.close(fig)
+    return png
+
+
+def write_svg(series: dict, labels: dict, path: Path) -> None:
+    """A plain log-log SVG of the times, for machines without matplotlib."""
+    import math
+
+    width, height, pad = 900, 600, 70
+    points = [
+        (x, y) for xs, ys, _, lim in series.values() for x, y in [*zip(xs, ys, strict=True), *lim]
+    ]
+    if not points:
+        return
+    lx = [math.log10(x) for x, _ in points]
+    ly = [math.log10(y) for _, y in points]
+    x0, x1 = min(lx) - 0.1, max(lx) + 0.1
+    y0, y1 = math.floor(min(ly)), math.ceil(max(ly))
+
+    def px(x: float) -> float:
+        return pad + (math.log10(x) - x0) / (x1 - x0) * (width - 2 * pad - 250)
+
+    def py(y: float) -> float:
+        return height - pad - (math.log10(y) - y0) / max(y1 - y0, 1) * (height - 2 * pad)
+
+    colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">']
+    out.append('<rect width="100%" height="100%" fill="white"/>')
+    for e in range(int(y0), int(y1) + 1):
+        y = py(10**e)
+        out.append(f'<line x1="{pad}" x2="{width - pad - 250}" y1="{y}" y2="{y}" stroke="#ddd"/>')
+        out.append(f'<text x="5" y="{y + 4}" font-size="11">{10**e:g} s</text>')
+    for n in sorted({x for x, _ in points}):
+        out.append(f'<text x="{px(n) - 20}" y="{height - pad + 20}" font-size="11">{n:,}</text>')
+    for k, (step, (xs, ys, _, lim)) in enumerate(series.items()):
+        c = colours[k % len(colours)]
+        if len(xs) > 1:
+            pts = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, ys, strict=True))
+            out.append(f'<polyline points="{pts}" fill="none" stroke="{c}" stroke-width="2"/>')
+        for x, y in zip(xs, ys, strict=True):
+            out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{c}"/>')
+        for x, y in lim:
+            out.append(f'<text x="{px(x) - 5:.1f}" y="{py(y):.1f}" fill="{c}">▲</text>')
+        label = labels[step].replace("`", "").replace("\\|", "|").replace("&", "&amp;")
+        out.append(
+            f'<text x="{width - 310}" y="{pad + 16 * k}" font-size="11" fill="{c}">{label}</text>'
+        )
+    out.append("</svg>")
+    path.write_text("\n".join(out), encoding="utf-8")
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def parse_limits(text: str) -> dict[str, float]:
+    limits = {"*": 600.0}
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "=" in part:
+            step, seconds = part.split("=", 1)
+            limits[step.strip()] = float(seconds)
+        else:
+            limits["*"] = float(part)
+    return limits
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000", help="vault sizes, comma-separated")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per warm median")
+    ap.add_argument("--cold-runs", type=int, default=3, help="timed runs per cold median")
+    ap.add_argument(
+        "--slow", type=float, default=20.0, help="after a run slower than this (s), stop at one"
+    )
+    ap.add_argument(
+        "--max-seconds",
+        default="600",
+        help="time limit per run: SECONDS, and/or STEP=SECONDS overrides (comma-separated)",
+    )
+    ap.add_argument("--skip", default="", help="steps not to run, comma-separated")
+    ap.add_argument("--only", default="", help="run only these steps (generate always runs)")
+    ap.add_argument("--redo", default="", help="measure these steps again though recorded")
+    ap.add_argument("--fresh", action="store_true", help="measure every step again")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", type=Path, default=HERE / "out", help="vaults and results")
+    ap.add_argument("--report", action="store_true", help="only write the tables and the plot")
+    args = ap.parse_args()
+    args.out = args.out.resolve()
+    args.out.mkdir(parents=True, exist_ok=True)
+    args.limits = parse_limits(args.max_seconds)
+    args.skip = {s for s in args.skip.split(",") if s}
+    args.only = {s for s in args.only.split(",") if s}
+    args.redo = {s for s in args.redo.split(",") if s}
+    unknown = (args.skip | args.only | args.redo | set(args.limits)) - set(STEPS) - {"*"}
+    if unknown:
+        ap.error(f"unknown steps {sorted(unknown)}; steps are {', '.join(STEPS)}")
+    path = args.out / "scale.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
+    if not args.report:
+        results["env"] = environment()
+        results["when"] = dt.date.today().isoformat()
+        env = results["env"]
+        print(
+            f"cores {env['nproc']}, python {env['python']}, vault {env['vault_commit']}, "
+            f"{env['rg']}; PYTHONDONTWRITEBYTECODE in harness: "
+            f"{env['PYTHONDONTWRITEBYTECODE_in_harness']!r} (unset for the children)",
+            flush=True,
+        )
+        if not shutil.which("rg"):
+            print("ripgrep (rg) is not installed: the floor is `grep -ril` instead", flush=True)
+        for n in (int(s) for s in args.sizes.split(",") if s.strip()):
+            bench = Bench(n, args, results)
+            bench.run_all()
+            print(f"[{n:,}] done", flush=True)
+    text = report(results)
+    (args.out / "scale.md").write_text(text, encoding="utf-8")
+    print()
+    print(text)
+    # The plot goes in bench/ beside this script for the default --out, else beside the figures.
+    where = HERE if args.out == (HERE / "out").resolve() else args.out
+    image = plot(results, where / "scale.png", where / "scale.svg")
+    print(f"figures in {path} and {args.out / 'scale.md'}; plot in {image}")
+
+
+if __name__ == "__main__":
+    main()
