@@ -128,19 +128,67 @@ print(ok, bad, round(time.perf_counter() - start, 3))
 
 
 class Run:
-    """One finished (or killed) child: seconds, peak RSS, exit code, output."""
+    """One finished (or killed) child: wall seconds, its CPU seconds (user + system), peak
+    RSS, exit code, output, and how many cores other processes kept busy meanwhile."""
 
-    def __init__(self, seconds, rss_kib, code, stdout, stderr, timed_out):
-        self.seconds, self.rss_kib, self.code = seconds, rss_kib, code
+    def __init__(self, seconds, cpu, rss_kib, code, stdout, stderr, timed_out, others):
+        self.seconds, self.cpu, self.rss_kib, self.code = seconds, cpu, rss_kib, code
         self.stdout, self.stderr, self.timed_out = stdout, stderr, timed_out
+        self.others = others
+
+
+def busy_seconds() -> float | None:
+    """CPU seconds all cores have spent busy since boot (/proc/stat), or None."""
+    try:
+        with open("/proc/stat") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def others_busy(seconds: float = 1.0) -> float | None:
+    """Cores kept busy by every process over the next `seconds` (this one sleeps)."""
+    before = busy_seconds()
+    time.sleep(seconds)
+    after = busy_seconds()
+    return None if before is None or after is None else (after - before) / seconds
+
+
+# The harness does not fork the measured command itself: a child forked from a big process
+# starts with the parent's resident pages (ru_maxrss counts them: every command looked like
+# it used at least the harness's 60-150 MB) and the fork itself takes longer. A small
+# launcher (`python -S`, ~9 MB) forks and times the command and reports its wait4 figures.
+LAUNCHER = r"""
+import os, sys, time
+report, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+with open(report, "w") as fh:
+    cpu = usage.ru_utime + usage.ru_stime
+    fh.write(f"{seconds} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {cpu}")
+"""
 
 
 def run_child(argv, env, cwd, limit: float) -> Run:
     """Run argv to completion or until `limit` seconds, whichever comes first."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r", suffix=".wait4") as report,
+    ):
+        busy_before = busy_seconds()
         start = time.perf_counter()
         proc = subprocess.Popen(
-            argv,
+            [sys.executable, "-S", "-c", LAUNCHER, report.name, *map(str, argv)],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=err,
@@ -160,17 +208,24 @@ def run_child(argv, env, cwd, limit: float) -> Run:
         timer = threading.Timer(limit, kill)
         timer.start()
         try:
-            # wait4 gives this child's own resource usage: its peak memory alone.
-            _, status, usage = os.wait4(proc.pid, 0)
+            proc.wait()
         finally:
             timer.cancel()
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        outer = time.perf_counter() - start
+        busy_after = busy_seconds()
+        figures = report.read().split()
+        if len(figures) == 4:
+            seconds, rss, code = float(figures[0]), int(figures[1]), int(figures[2])
+            cpu = float(figures[3])
+        else:  # killed before it could report
+            seconds, rss, code, cpu = outer, 0, proc.returncode, None
+        others = None
+        if busy_before is not None and busy_after is not None and cpu is not None and outer > 0:
+            # Busy core-seconds not spent by the command (nor the ~10 ms launcher), per second.
+            others = max(0.0, (busy_after - busy_before - cpu - 0.01) / outer)
         out.seek(0)
         err.seek(0)
-        return Run(
-            seconds, usage.ru_maxrss, proc.returncode, out.read(), err.read(), killed.is_set()
-        )
+        return Run(seconds, cpu, rss, code, out.read(), err.read(), killed.is_set(), others)
 
 
 class Bench:
@@ -216,59 +271,84 @@ class Bench:
             "XDG_CACHE_HOME": folder_bytes(self.xdg),
         }
 
+    def wait_for_quiet(self) -> float | None:
+        """Before a step: wait (up to --quiet-wait s) until other processes keep fewer than
+        --quiet-cores cores busy, so that a shared machine disturbs the figures less."""
+        deadline = time.monotonic() + self.args.quiet_wait
+        busy = others_busy(1.0)
+        while busy is not None and busy > self.args.quiet_cores and time.monotonic() < deadline:
+            busy = others_busy(2.0)
+        if busy is not None and busy > self.args.quiet_cores:
+            self.say(f"  machine still busy ({busy:.1f} cores used by others): measuring anyway")
+        return busy
+
     def measure(
         self, step: str, argv, runs: int, before=None, warmup: bool = True, ok_codes=(0,)
     ) -> dict:
         """Median of `runs` runs of argv (fewer when one run exceeds --slow seconds); `before`
-        runs untimed before each; an untimed warm-up run first when `warmup`."""
+        runs untimed before each; an untimed warm-up run first when `warmup`. `argv` may be a
+        function returning the arguments of each run."""
         limit = self.limit(step)
-        self.say(f"{step}: {' '.join(shorten(a, self.root) for a in argv)}")
+        make = argv if callable(argv) else (lambda: argv)
+        shown = step if callable(argv) else " ".join(shorten(a, self.root) for a in argv)
+        self.say(f"{step}: {shown}")
+        quiet = self.wait_for_quiet()
+        done: list[Run] = []
         if warmup:
             if before:
                 before()
-            w = run_child(argv, self.env, self.root, limit)
+            w = run_child(make(), self.env, self.root, limit)
             if w.timed_out:
                 self.say(f"  warm-up timed out after {limit:.0f} s")
                 return {"status": "timeout", "limit_s": limit, "during": "warm-up"}
             self.say(f"  warm-up {w.seconds:.2f} s")
-        times, peak, codes, last = [], 0, [], None
-        if warmup and w.seconds > self.args.slow:
-            # The step before left the caches warm: a slow warm-up is a warm run; keep it as
-            # the one run rather than spend as long again.
-            self.say(f"  slower than {self.args.slow:.0f} s: the warm-up is the one run")
-            times, peak, codes, last, runs = [w.seconds], w.rss_kib, [w.code], w, 0
+            if w.seconds > self.args.slow:
+                # The step before left the caches warm: a slow warm-up is a warm run; keep it
+                # as the one run rather than spend as long again.
+                self.say(f"  slower than {self.args.slow:.0f} s: the warm-up is the one run")
+                done, runs = [w], 0
         for k in range(runs):
             if before:
                 before()
-            r = run_child(argv, self.env, self.root, limit)
-            last = r
+            r = run_child(make(), self.env, self.root, limit)
             if r.timed_out:
                 self.say(f"  run {k + 1}: timeout after {limit:.0f} s")
                 return {
                     "status": "timeout",
                     "limit_s": limit,
-                    "times": [round(t, 4) for t in times],
-                    "peak_mb": round(max(peak, r.rss_kib) / 1024, 1),
+                    "times": [round(d.seconds, 4) for d in done],
+                    "peak_mb": round(max([r.rss_kib] + [d.rss_kib for d in done]) / 1024, 1),
                 }
-            times.append(r.seconds)
-            peak = max(peak, r.rss_kib)
-            codes.append(r.code)
-            self.say(f"  run {k + 1}: {r.seconds:.3f} s, {r.rss_kib / 1024:.0f} MB, exit {r.code}")
+            done.append(r)
+            others = f", others {r.others:.1f} cores" if r.others is not None else ""
+            self.say(
+                f"  run {k + 1}: {r.seconds:.3f} s (cpu {r.cpu:.3f}), {r.rss_kib / 1024:.0f} MB, "
+                f"exit {r.code}{others}"
+            )
+            if r.code not in ok_codes:
+                self.say("  " + r.stderr.decode(errors="replace").strip()[-300:])
             if r.seconds > self.args.slow and k + 1 < runs:
                 self.say(f"  slower than {self.args.slow:.0f} s: one run only")
                 break
+        times = [d.seconds for d in done]
+        cpus = [d.cpu for d in done if d.cpu is not None]
+        others = [d.others for d in done if d.others is not None]
+        codes = [d.code for d in done]
         entry = {
             "status": "ok" if all(c in ok_codes for c in codes) else "error",
             "median_s": round(statistics.median(times), 4),
             "min_s": round(min(times), 4),
             "max_s": round(max(times), 4),
+            "cpu_s": round(statistics.median(cpus), 4) if cpus else None,
             "runs": len(times),
-            "peak_mb": round(peak / 1024, 1),
+            "peak_mb": round(max(d.rss_kib for d in done) / 1024, 1),
             "exit_codes": sorted(set(codes)),
+            "others_cores": round(statistics.median(others), 2) if others else None,
+            "others_cores_before": round(quiet, 2) if quiet is not None else None,
         }
         if entry["status"] == "error":
-            entry["stderr_tail"] = last.stderr.decode(errors="replace")[-600:]
-        entry["_stdout"] = last.stdout  # for the caller; dropped before saving
+            entry["stderr_tail"] = done[-1].stderr.decode(errors="replace")[-600:]
+        entry["_stdout"] = done[-1].stdout  # for the caller; dropped before saving
         return entry
 
     def record(self, step: str, entry: dict) -> None:
@@ -423,52 +503,23 @@ class Bench:
             note.write_bytes(original)
 
     def new(self) -> dict:
+        """`vault new` under an ordinary note, committed; every note it made is undone after
+        (git reset --hard to the initial commit). Each run sees the one before's note."""
         head = git(self.root, "rev-parse", "HEAD").strip()
         counter = iter(range(1, 10**9))
         parent = self.facts["ordinary"]
+        self.say(f"new: vault new --parent {parent} --title 'Bench note K' (committed)")
 
         def argv() -> list[str]:
-            return [
-                *self.vault,
-                "new",
-                "--parent",
-                parent,
-                "--title",
-                f"Bench note {next(counter)}",
-            ]
+            title = f"Bench note {next(counter)}"
+            return [*self.vault, "new", "--parent", parent, "--title", title]
 
-        # Each run makes a new note with a new title, so argv is built per run.
-        step, runs, limit = "new", self.args.runs, self.limit("new")
-        self.say(f"new: vault new --parent {parent} --title 'Bench note K' (committed)")
-        times, peak, codes = [], 0, []
         try:
-            run_child(argv(), self.env, self.root, limit)  # warm-up (the catalog sees a new note)
-            for k in range(runs):
-                r = run_child(argv(), self.env, self.root, limit)
-                if r.timed_out:
-                    return {"status": "timeout", "limit_s": limit}
-                times.append(r.seconds)
-                peak = max(peak, r.rss_kib)
-                codes.append(r.code)
-                self.say(
-                    f"  run {k + 1}: {r.seconds:.3f} s, {r.rss_kib / 1024:.0f} MB, exit {r.code}"
-                )
-                if r.code != 0:
-                    self.say("  " + r.stderr.decode(errors="replace").strip()[-300:])
-            commits = int(git(self.root, "rev-list", "--count", f"{head}..HEAD").strip())
+            e = self.measure("new", argv, self.args.runs)
+            e["commits_made"] = int(git(self.root, "rev-list", "--count", f"{head}..HEAD"))
         finally:
             git(self.root, "reset", "-q", "--hard", head)
-        return {
-            "status": "ok" if set(codes) == {0} else "error",
-            "median_s": round(statistics.median(times), 4),
-            "min_s": round(min(times), 4),
-            "max_s": round(max(times), 4),
-            "runs": len(times),
-            "peak_mb": round(peak / 1024, 1),
-            "exit_codes": sorted(set(codes)),
-            "commits_made": commits,
-            "step": step,
-        }
+        return e
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -690,6 +741,26 @@ def report(results: dict) -> str:
         lines.append("| --- | " + " | ".join("---:" for _ in sizes) + " |")
         for key in extra[0]:
             lines.append(f"| {key} | " + " | ".join(row[key] for row in extra) + " |")
+    lines += [
+        "",
+        "### CPU time and the machine's other load",
+        "",
+        "CPU: the command's own user + system seconds (median); wall-clock minus CPU is time "
+        "spent waiting (disk, git, or the cores taken by others). Others: how many cores other "
+        "processes kept busy during the runs (median; the machine has "
+        f"{env.get('nproc')}); above ~0.5 the wall-clock figure is likely inflated.",
+        "",
+        "| command | " + " | ".join(f"{n:,} CPU · others" for n in sizes) + " |",
+        "| --- | " + " | ".join("---:" for _ in sizes) + " |",
+    ]
+    for step, label in ROWS[1:]:
+        cells = []
+        for n in sizes:
+            e = get.get(str(n), {}).get(step, {})
+            cpu, others = e.get("cpu_s"), e.get("others_cores")
+            cpu_text = "–" if cpu is None else f"{cpu * 1000:.0f} ms" if cpu < 1 else f"{cpu:.1f} s"
+            cells.append(f"{cpu_text} · {'–' if others is None else f'{others:.1f}'}")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines += ["", "### Peak memory (MB, the child's ru_maxrss; target ≤ 1,500 MB at 100k)", ""]
     lines.append("| command | " + " | ".join(f"{n:,}" for n in sizes) + " |")
     lines.append("| --- | " + " | ".join("---:" for _ in sizes) + " |")
@@ -845,6 +916,15 @@ def main() -> None:
         "--max-seconds",
         default="600",
         help="time limit per run: SECONDS, and/or STEP=SECONDS overrides (comma-separated)",
+    )
+    ap.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=30.0,
+        help="before each step, wait up to this long (s) for other processes to calm down",
+    )
+    ap.add_argument(
+        "--quiet-cores", type=float, default=0.3, help="'calm': others use fewer cores than this"
     )
     ap.add_argument("--skip", default="", help="steps not to run, comma-separated")
     ap.add_argument("--only", default="", help="run only these steps (generate always runs)")
