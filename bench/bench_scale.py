@@ -272,12 +272,15 @@ class Bench:
         }
 
     def wait_for_quiet(self) -> float | None:
-        """Before a step: wait (up to --quiet-wait s) until other processes keep fewer than
-        --quiet-cores cores busy, so that a shared machine disturbs the figures less."""
+        """Before each run: wait (up to --quiet-wait s) until other processes keep fewer than
+        --quiet-cores cores busy over half a second, so that a shared machine disturbs the
+        figures less. Returns the last reading (cores)."""
+        if self.args.quiet_wait <= 0:
+            return None
         deadline = time.monotonic() + self.args.quiet_wait
-        busy = others_busy(1.0)
+        busy = others_busy(0.5)
         while busy is not None and busy > self.args.quiet_cores and time.monotonic() < deadline:
-            busy = others_busy(2.0)
+            busy = others_busy(0.5)
         if busy is not None and busy > self.args.quiet_cores:
             self.say(f"  machine still busy ({busy:.1f} cores used by others): measuring anyway")
         return busy
@@ -292,11 +295,12 @@ class Bench:
         make = argv if callable(argv) else (lambda: argv)
         shown = step if callable(argv) else " ".join(shorten(a, self.root) for a in argv)
         self.say(f"{step}: {shown}")
-        quiet = self.wait_for_quiet()
+        quiet = []
         done: list[Run] = []
         if warmup:
             if before:
                 before()
+            quiet.append(self.wait_for_quiet())
             w = run_child(make(), self.env, self.root, limit)
             if w.timed_out:
                 self.say(f"  warm-up timed out after {limit:.0f} s")
@@ -310,6 +314,7 @@ class Bench:
         for k in range(runs):
             if before:
                 before()
+            quiet.append(self.wait_for_quiet())
             r = run_child(make(), self.env, self.root, limit)
             if r.timed_out:
                 self.say(f"  run {k + 1}: timeout after {limit:.0f} s")
@@ -344,7 +349,7 @@ class Bench:
             "peak_mb": round(max(d.rss_kib for d in done) / 1024, 1),
             "exit_codes": sorted(set(codes)),
             "others_cores": round(statistics.median(others), 2) if others else None,
-            "others_cores_before": round(quiet, 2) if quiet is not None else None,
+            "others_cores_before": [None if q is None else round(q, 2) for q in quiet],
         }
         if entry["status"] == "error":
             entry["stderr_tail"] = done[-1].stderr.decode(errors="replace")[-600:]
@@ -624,6 +629,7 @@ def environment() -> dict:
         "rg": output(rg, "--version").splitlines()[0] if rg else "not installed: grep -ril used",
         "git": output("git", "--version"),
         "vault_commit": output("git", "-C", str(PROJECT), "rev-parse", "--short", "HEAD"),
+        "src_commit": output("git", "-C", str(PROJECT), "log", "-1", "--format=%h", "--", "src"),
         "vault_src_dirty": bool(output("git", "-C", str(PROJECT), "status", "--porcelain", "src")),
     }
 
@@ -674,7 +680,8 @@ def report(results: dict) -> str:
     rule = "| --- | " + " | ".join("---:" for _ in sizes) + " | ---: | ---: |"
     lines = [
         f"Measured {results.get('when', '')}: {env.get('nproc')} cores ({env.get('cpu')}), "
-        f"Python {env.get('python')}, vault at {env.get('vault_commit')}"
+        f"Python {env.get('python')}, vault at {env.get('vault_commit')} "
+        f"(src/ last changed in {env.get('src_commit')})"
         f"{' (src/ modified)' if env.get('vault_src_dirty') else ''}; "
         f"{env.get('rg')}; PYTHONDONTWRITEBYTECODE unset in the children "
         f"(harness had {env.get('PYTHONDONTWRITEBYTECODE_in_harness')!r}). "
@@ -920,8 +927,8 @@ def main() -> None:
     ap.add_argument(
         "--quiet-wait",
         type=float,
-        default=30.0,
-        help="before each step, wait up to this long (s) for other processes to calm down",
+        default=60.0,
+        help="before each run, wait up to this long (s) for other processes to calm down",
     )
     ap.add_argument(
         "--quiet-cores", type=float, default=0.3, help="'calm': others use fewer cores than this"
