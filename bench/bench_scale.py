@@ -261,7 +261,7 @@ class Bench:
         return old is None
 
     def say(self, text: str) -> None:
-        print(f"[{self.n:,}] {text}", flush=True)
+        print(f"{time.strftime('%H:%M:%S')} [{self.n:,}] {text}", flush=True)
 
     def wipe_derived(self) -> None:
         """Delete every place the tool keeps derived data: ROOT/.vault and the XDG cache."""
