@@ -781,6 +781,34 @@ def report(results: dict) -> str:
             cpu_text = "–" if cpu is None else f"{cpu * 1000:.0f} ms" if cpu < 1 else f"{cpu:.1f} s"
             cells.append(f"{cpu_text} · {'–' if others is None else f'{others:.1f}'}")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    if len(sizes) > 1:
+        import math
+
+        pairs = list(zip(sizes, sizes[1:], strict=False))
+        lines += [
+            "",
+            "### Growth",
+            "",
+            "k in time ∝ notes^k between two sizes (1 = linear, 2 = quadratic), from the CPU "
+            "times (less disturbed by other processes than wall-clock), wall-clock in brackets.",
+            "",
+            "| command | " + " | ".join(f"{a:,} → {b:,}" for a, b in pairs) + " |",
+            "| --- | " + " | ".join("---:" for _ in pairs) + " |",
+        ]
+
+        def slope(a: float | None, b: float | None, na: int, nb: int) -> str:
+            if not a or not b:
+                return "–"
+            return f"{math.log(b / a) / math.log(nb / na):.2f}"
+
+        for step, label in ROWS[1:]:
+            cells = []
+            for a, b in pairs:
+                ea, eb = get.get(str(a), {}).get(step, {}), get.get(str(b), {}).get(step, {})
+                cpu = slope(ea.get("cpu_s"), eb.get("cpu_s"), a, b)
+                wall = slope(ea.get("median_s"), eb.get("median_s"), a, b)
+                cells.append(f"{cpu} ({wall})")
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines += ["", "### Peak memory (MB, the child's ru_maxrss; target ≤ 1,500 MB at 100k)", ""]
     lines.append("| command | " + " | ".join(f"{n:,}" for n in sizes) + " |")
     lines.append("| --- | " + " | ".join("---:" for _ in sizes) + " |")
