@@ -48,7 +48,7 @@ bench: $(VENV)/.installed-bench
 ## bench-100k: the scale harness at 100,000 notes too (about an hour today; resumable)
 bench-100k: $(VENV)/.installed-bench
 	$(PY) bench/bench_scale.py --sizes 1000,10000,100000 --runs 3 --cold-runs 1 \
-		--max-seconds 1200,cold_index=2400
+		--max-seconds 1200,cold_index=5400
 
 clean:
 	rm -rf build .vault bench/out .pytest_cache .ruff_cache

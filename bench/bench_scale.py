@@ -974,11 +974,11 @@ def main() -> None:
     ap.add_argument(
         "--quiet-wait",
         type=float,
-        default=60.0,
+        default=10.0,
         help="before each run, wait up to this long (s) for other processes to calm down",
     )
     ap.add_argument(
-        "--quiet-cores", type=float, default=0.3, help="'calm': others use fewer cores than this"
+        "--quiet-cores", type=float, default=0.9, help="'calm': others use fewer cores than this"
     )
     ap.add_argument("--skip", default="", help="steps not to run, comma-separated")
     ap.add_argument("--only", default="", help="run only these steps (generate always runs)")
