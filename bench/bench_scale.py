@@ -828,7 +828,7 @@ def plot(results: dict, png: Path, svg: Path) -> Path:
     """Log-log plot of every figure (time and peak memory) against vault size."""
     series = {}
     for step in PLOTTED:
-        xs, ys, mem, limits = [], [], [], []
+        xs, ys, mem, limits, cpu = [], [], [], [], []
         for n, r in sorted(((int(k), v) for k, v in results.get("sizes", {}).items())):
             e = r.get(step)
             if not e:
@@ -839,8 +839,9 @@ def plot(results: dict, png: Path, svg: Path) -> Path:
                 xs.append(n)
                 ys.append(e["median_s"])
                 mem.append(e.get("peak_mb"))
+                cpu.append(e.get("cpu_s"))
         if xs or limits:
-            series[step] = (xs, ys, mem, limits)
+            series[step] = (xs, ys, mem, limits, cpu)
     labels = dict(ROWS)
     try:
         import matplotlib
@@ -850,10 +851,10 @@ def plot(results: dict, png: Path, svg: Path) -> Path:
     except ImportError:
         write_svg(series, labels, svg)
         return svg
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(16, 7.5))
+    fig, (ax, cx, bx) = plt.subplots(1, 3, figsize=(21, 7.5))
     colours = plt.get_cmap("tab20").colors
     markers = "osD^vP*Xhp<>"
-    for k, (step, (xs, ys, mem, limits)) in enumerate(series.items()):
+    for k, (step, (xs, ys, mem, limits, cpu)) in enumerate(series.items()):
         label = labels[step].replace("`", "").replace("\\|", "|")
         style = "--" if step.startswith("rg_") or step == "frontmatter" else "-"
         look = {"color": colours[(2 * k) % 20 + (k >= 10)], "marker": markers[k % len(markers)]}
@@ -862,11 +863,19 @@ def plot(results: dict, png: Path, svg: Path) -> Path:
             ax.plot(*zip(*limits, strict=True), "^", markersize=12, color=look["color"])
         if any(m for m in mem) and not step.startswith("rg_"):
             bx.plot(xs, mem, style, label=label, **look)
+        points = [(x, c) for x, c in zip(xs, cpu, strict=True) if c]
+        if points:
+            cx.plot(*zip(*points, strict=True), style, label=label, **look)
     sizes = sorted(int(n) for n in results.get("sizes", {}))
     if len(sizes) > 1:  # a guide: what growing in proportion to the vault looks like
         ref = [0.05 * n / sizes[0] for n in sizes]
         ax.plot(sizes, ref, ":", color="grey", label="∝ notes (a guide, slope 1)")
-    for a, title, unit in ((ax, "wall-clock time (median)", "seconds"), (bx, "peak memory", "MB")):
+    panels = (
+        (ax, "wall-clock time (median)", "seconds"),
+        (cx, "CPU time of the command (user + system)", "seconds"),
+        (bx, "peak memory", "MB"),
+    )
+    for a, title, unit in panels:
         a.set_xscale("log")
         a.set_yscale("log")
         a.set_xlabel("notes in the vault")
@@ -900,7 +909,9 @@ def write_svg(series: dict, labels: dict, path: Path) -> None:
 
     width, height, pad = 900, 600, 70
     points = [
-        (x, y) for xs, ys, _, lim in series.values() for x, y in [*zip(xs, ys, strict=True), *lim]
+        (x, y)
+        for xs, ys, _, lim, _ in series.values()
+        for x, y in [*zip(xs, ys, strict=True), *lim]
     ]
     if not points:
         return
@@ -924,7 +935,7 @@ def write_svg(series: dict, labels: dict, path: Path) -> None:
         out.append(f'<text x="5" y="{y + 4}" font-size="11">{10**e:g} s</text>')
     for n in sorted({x for x, _ in points}):
         out.append(f'<text x="{px(n) - 20}" y="{height - pad + 20}" font-size="11">{n:,}</text>')
-    for k, (step, (xs, ys, _, lim)) in enumerate(series.items()):
+    for k, (step, (xs, ys, _, lim, _)) in enumerate(series.items()):
         c = colours[k % len(colours)]
         if len(xs) > 1:
             pts = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, ys, strict=True))
