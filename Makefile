@@ -43,7 +43,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(PY)
 bench: $(VENV)/.installed-bench
 	$(PY) bench/bench_search.py
 	$(PY) bench/bench_graph.py
-	$(PY) bench/bench_scale.py --sizes 1000,10000
+	$(PY) bench/bench_scale.py --sizes 1000,10000 --fresh
 
 ## bench-100k: the scale harness at 100,000 notes too (about an hour today; resumable)
 bench-100k: $(VENV)/.installed-bench
