@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test test-fast lint pytest bench bench-view view system-deps clean
+.PHONY: demo test test-fast lint pytest bench bench-100k bench-view view system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,10 +38,21 @@ lint: $(VENV)/.installed-test
 pytest: $(VENV)/.installed-test
 	$(PY) -m pytest
 
-## bench: search and graph benchmarks on synthetic vaults of 1,000 and 10,000 notes
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-test
+
+## bench: search and graph benchmarks, and the scale harness on realistic vaults of 1,000 and
+## 10,000 notes (bench/README-scale.md); figures in bench/out/, the plot in bench/scale.png
+bench: $(VENV)/.installed-bench
 	$(PY) bench/bench_search.py
 	$(PY) bench/bench_graph.py
+	$(PY) bench/bench_scale.py --sizes 1000,10000 --fresh
+
+## bench-100k: the scale harness at 100,000 notes too (about an hour today; resumable)
+bench-100k: $(VENV)/.installed-bench
+	$(PY) bench/bench_scale.py --sizes 1000,10000,100000 --runs 3 --cold-runs 1 \
+		--max-seconds 1200,cold_index=5400
 
 ## bench-view: the HTML view in headless Chromium on 1,000 / 6,600 / 10,000 nodes, new and old page
 bench-view: $(VENV)/.installed-test
