@@ -15,6 +15,7 @@ import click
 
 from vault.catalog import Catalog
 from vault.model import (
+    Appended,
     Backlink,
     Created,
     GraphStats,
@@ -98,6 +99,24 @@ def note_dict(note: Note, catalog: Catalog) -> dict:
         "meta": rec.meta,
         "body": note.body,
         "warnings": list(rec.warnings),
+    }
+
+
+def show_dict(note: Note, catalog: Catalog, sha256: str) -> dict:
+    """`show --json`: `note_dict` plus "sha256", the hash of the note's bytes on disk (what
+    `append` expects back)."""
+    return {**note_dict(note, catalog), "sha256": sha256}
+
+
+def appended_dict(a: Appended) -> dict:
+    """`append --json`: {"id", "path", "section", "line", "sha256", "commit"}."""
+    return {
+        "id": a.id,
+        "path": a.path,
+        "section": a.section,
+        "line": a.line,
+        "sha256": a.sha256,
+        "commit": a.commit,
     }
 
 
@@ -292,6 +311,13 @@ def show_text(note: Note, catalog: Catalog) -> str:
     out.append("")
     out.append(note.body.rstrip("\n"))
     return "\n".join(out)
+
+
+def appended_text(a: Appended) -> str:
+    """One line on stderr: where the text went, the new hash, the commit."""
+    where = f"to section {a.section!r}" if a.section else "at the end"
+    done = f"; committed {a.commit[:10]}" if a.commit else ""
+    return f"appended {where} of {a.id} (line {a.line}); sha256 now {a.sha256}{done}"
 
 
 def created_text(c: Created) -> str:

@@ -28,6 +28,7 @@ COMMANDS = {
     "search": "vault.cli.search",
     "related": "vault.cli.related",
     "index": "vault.cli.index_cmd",
+    "append": "vault.cli.append",
 }
 
 
