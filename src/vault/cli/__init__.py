@@ -29,6 +29,7 @@ COMMANDS = {
     "related": "vault.cli.related",
     "index": "vault.cli.index_cmd",
     "append": "vault.cli.append",
+    "context": "vault.cli.context",
 }
 
 
