@@ -30,6 +30,7 @@ COMMANDS = {
     "index": "vault.cli.index_cmd",
     "append": "vault.cli.append",
     "context": "vault.cli.context",
+    "mcp": "vault.cli.mcp",
 }
 
 
