@@ -264,3 +264,33 @@ def test_section_in_yaml_front_matter_is_not_a_heading():
     text = "---\ntitle: x\n# comment: y\n---\n\n# Body\n\ntext\n"
     with pytest.raises(InvalidInput, match="its headings: '# Body'"):
         plan_append(text.encode(), "t", "comment: y", "n", "yaml")
+
+
+def test_appenders_at_once_each_get_their_own_commit(git_vault):
+    import subprocess
+    import sys
+
+    from conftest import GIT_ENV
+
+    env = {**os.environ, **GIT_ENV}
+    argv = [sys.executable, "-m", "vault", "--vault", str(git_vault), "append", DEEP]
+    procs = [
+        subprocess.Popen(argv, stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        for _ in range(3)
+    ]
+    for n, proc in enumerate(procs):
+        proc.stdin.write(f"Writer {n}.\n")
+        proc.stdin.close()
+    for proc in procs:
+        assert proc.wait(timeout=120) == 0, proc.stderr.read()
+    text = (git_vault / DEEP).read_text(encoding="utf-8")
+    assert sorted(line for line in text.splitlines() if line.startswith("Writer ")) == [
+        "Writer 0.",
+        "Writer 1.",
+        "Writer 2.",
+    ]
+    for k in range(3):
+        patch = git(git_vault, "show", "--format=%s", f"HEAD~{k}")
+        assert patch.startswith(f"vault: append to {DEEP}\n")
+        assert sum(line.startswith("+Writer ") for line in patch.splitlines()) == 1
+    assert git(git_vault, "status", "--porcelain") == ""

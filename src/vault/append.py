@@ -234,11 +234,11 @@ def append_to_note(
 ) -> Appended:
     """Add text to a note, under the vault's write lock, and commit it when in git.
 
-    The note is resolved, read, checked against the expected hash and written on a catalog
-    read inside the lock, so a concurrent writer cannot slip in between the check and the
-    write. Everything is checked before anything is written: an error leaves the note as it
-    was. A commit that fails (a hook says no) leaves the note written, with `commit_note`
-    saying why.
+    The note is resolved, read, checked against the expected hash, written and committed on
+    a catalog read inside the lock, so a concurrent writer cannot slip in between the check
+    and the write, nor between the write and the commit. Everything is checked before
+    anything is written: an error leaves the note as it was. A commit that fails (a hook
+    says no) leaves the note written, with `commit_note` saying why.
     """
     expected = check_sha256(request.expected_sha256)
     if request.section is not None and not request.section.strip():
@@ -260,20 +260,22 @@ def append_to_note(
         if commit and repo is not None:
             repo.check_can_commit()
         write_atomic(target, new)
-    result = Appended(
-        id=note_id,
-        path=str(target),
-        section=head.shown() if head is not None else None,
-        line=line,
-        sha256=sha256_of(new),
-        commit=None,
-    )
-    if commit and repo is not None:
-        committed = vault.note_id(target)
-        try:
-            result = replace(result, commit=repo.commit([committed], f"vault: append to {note_id}"))
-        except GitError as exc:
-            result = replace(result, commit_note=str(exc))
+        result = Appended(
+            id=note_id,
+            path=str(target),
+            section=head.shown() if head is not None else None,
+            line=line,
+            sha256=sha256_of(new),
+            commit=None,
+        )
+        # Committed inside the lock: another append to the same note waits, so each commit
+        # holds its own change (git commits what is on disk).
+        if commit and repo is not None:
+            message = f"vault: append to {note_id}"
+            try:
+                result = replace(result, commit=repo.commit([vault.note_id(target)], message))
+            except GitError as exc:
+                result = replace(result, commit_note=str(exc))
     return result
 
 
