@@ -119,8 +119,9 @@ class _Calls:
         return await asyncio.wrap_future(self.worker.submit(self._run, fn, kwargs))
 
     def close(self) -> None:
-        self.worker.shutdown(wait=False, cancel_futures=True)
-        self.resident.close()
+        # On the worker, after the call it may be running: that call may still use the watch.
+        self.worker.submit(self.resident.close)
+        self.worker.shutdown(wait=False)
 
 
 def build_server(
