@@ -38,10 +38,11 @@ lint: $(VENV)/.installed-test
 pytest: $(VENV)/.installed-test
 	$(PY) -m pytest
 
-## bench: search and graph benchmarks on synthetic vaults of 1,000 and 10,000 notes
+## bench: search, graph and MCP-server benchmarks on synthetic vaults of 1,000 and 10,000 notes
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_search.py
 	$(PY) bench/bench_graph.py
+	$(PY) bench/bench_mcp.py
 
 clean:
 	rm -rf build .vault bench/out .pytest_cache .ruff_cache
