@@ -10,11 +10,11 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e '.[mcp]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,mcp]'
 	touch $@ $(VENV)/.installed
 
 ## demo: install vault and take a short tour of the example vault in memory/
@@ -39,14 +39,15 @@ pytest: $(VENV)/.installed-test
 	$(PY) -m pytest
 
 $(VENV)/.installed-bench: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m pip install --quiet -e '.[test,mcp,bench]'
 	touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
-## bench: search and graph benchmarks, and the scale harness on realistic vaults of 1,000 and
-## 10,000 notes (bench/README-scale.md); figures in bench/out/, the plot in bench/scale.png
+## bench: search, graph and MCP-server benchmarks, and the scale harness on realistic vaults of
+## 1,000 and 10,000 notes (bench/README-scale.md); figures in bench/out/, the plot in bench/scale.png
 bench: $(VENV)/.installed-bench
 	$(PY) bench/bench_search.py
 	$(PY) bench/bench_graph.py
+	$(PY) bench/bench_mcp.py
 	$(PY) bench/bench_scale.py --sizes 1000,10000 --fresh
 
 ## bench-100k: the scale harness at 100,000 notes too (about an hour today; resumable)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -112,7 +113,10 @@ def test_show_json_shape(run, vault_copy):
         "meta",
         "body",
         "warnings",
+        "sha256",
     ]
+    raw = (vault_copy / DEEP).read_bytes()
+    assert out["sha256"] == hashlib.sha256(raw).hexdigest()
 
 
 def test_show_dangling_parent(run, vault_copy):

@@ -160,6 +160,23 @@ class NoteFilter:
         return bool(self.changed_since or self.author)
 
 
+@dataclass(frozen=True, slots=True)
+class AppendRequest:
+    """What `vault append` is asked to add to a note (see vault.append.append_to_note)."""
+
+    # The note as the user typed it (any form `vault show` accepts).
+    ref: str
+    # The Markdown to add; blank lines around it are dropped, a blank line is put before it.
+    text: str
+    # Heading text of the section to add to (with or without its leading #s), or None for
+    # the end of the note.
+    section: str | None = None
+    # The note's sha256 as the caller last read it (`show --json`); None skips the check.
+    expected_sha256: str | None = None
+    # The working directory as an id prefix, for paths relative to it (None: outside).
+    cwd_prefix: str | None = None
+
+
 # --- results ------------------------------------------------------------------------------------
 
 
@@ -352,3 +369,59 @@ class SyncResult:
     pushed: bool
     remote: str = ""
     branch: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """What `vault append` did."""
+
+    id: str
+    path: str
+    # The heading of the section added to, as written ("## Details"), or None (end of note).
+    section: str | None
+    # 1-based line of the file where the added text starts.
+    line: int
+    # Hex sha256 of the note's bytes after the append (what the next append expects).
+    sha256: str
+    # Hex sha of the commit holding the change, or None when not committed.
+    commit: str | None
+    # Why there is no commit when one was expected ("" otherwise).
+    commit_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ContextItem:
+    """One note in the context of another (`vault context`), and why it is there."""
+
+    # "parent", "child", "sibling", "link", "backlink" or "related".
+    why: str
+    id: str
+    title: str
+    date: str | None
+    type: str | None
+    # Steps from the note: 1 for its parent, children and links, 2 for the grandparent,
+    # siblings and grandchildren, ...; None for related notes (alike, not connected).
+    distance: int | None
+    # A short plain-text excerpt: the opening of the note, or for a backlink the line that
+    # links; None for parents (named by id and title only).
+    snippet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteContext:
+    """What an agent needs before writing about a note, nearest first, within a budget."""
+
+    id: str
+    title: str
+    date: str | None
+    type: str | None
+    body: str
+    # Hex sha256 of the note's bytes, for a following `append`.
+    sha256: str
+    # True when the body was cut to fit the budget.
+    truncated: bool
+    items: tuple[ContextItem, ...]
+    # why -> how many more items of that kind did not fit in the budget.
+    omitted: dict[str, int]
+    # The budget: the JSON of the note and its items stays within this many characters.
+    max_chars: int

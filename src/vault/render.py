@@ -15,6 +15,7 @@ import click
 
 from vault.catalog import Catalog
 from vault.model import (
+    Appended,
     Backlink,
     Created,
     GraphStats,
@@ -24,6 +25,7 @@ from vault.model import (
     LogEntry,
     MoveResult,
     Note,
+    NoteContext,
     NoteRecord,
     NoteSummary,
     PathStep,
@@ -146,6 +148,55 @@ def note_dict(note: Note, catalog: Catalog) -> dict:
         "meta": rec.meta,
         "body": note.body,
         "warnings": list(rec.warnings),
+    }
+
+
+def show_dict(note: Note, catalog: Catalog, sha256: str) -> dict:
+    """`show --json`: `note_dict` plus "sha256", the hash of the note's bytes on disk (what
+    `append` expects back)."""
+    return {**note_dict(note, catalog), "sha256": sha256}
+
+
+def appended_dict(a: Appended) -> dict:
+    """`append --json`: {"id", "path", "section", "line", "sha256", "commit"}."""
+    return {
+        "id": a.id,
+        "path": a.path,
+        "section": a.section,
+        "line": a.line,
+        "sha256": a.sha256,
+        "commit": a.commit,
+    }
+
+
+def context_dict(c: NoteContext) -> dict:
+    """`context --json`: {"note": {"id", "title", "date", "type", "body", "sha256",
+    "truncated"}, "items": [{"why", "id", "title", "date", "type", "distance", "snippet"}],
+    "omitted": {why: n}, "max_chars"}; items nearest first."""
+    return {
+        "note": {
+            "id": c.id,
+            "title": c.title,
+            "date": c.date,
+            "type": c.type,
+            "body": c.body,
+            "sha256": c.sha256,
+            "truncated": c.truncated,
+        },
+        "items": [
+            {
+                "why": i.why,
+                "id": i.id,
+                "title": i.title,
+                "date": i.date,
+                "type": i.type,
+                "distance": i.distance,
+                "snippet": i.snippet,
+            }
+            for i in c.items
+        ],
+        "omitted": c.omitted,
+        "max_chars": c.max_chars,
     }
 
 
@@ -346,6 +397,34 @@ def show_text(note: Note, catalog: Catalog) -> str:
         out.append(f"{name}{text}")
     out.append("")
     out.append(note.body.rstrip("\n"))
+    return "\n".join(out)
+
+
+def appended_text(a: Appended) -> str:
+    """One line on stderr: where the text went, the new hash, the commit."""
+    where = f"to section {a.section!r}" if a.section else "at the end"
+    done = f"; committed {a.commit[:10]}" if a.commit else ""
+    return f"appended {where} of {a.id} (line {a.line}); sha256 now {a.sha256}{done}"
+
+
+def context_text(c: NoteContext) -> str:
+    """The note (title, facts, body), then one block per item: why, date, type, title, id,
+    and the snippet indented under it."""
+    out = [styled(c.title, bold=True), ""]
+    out.append(f"id: {c.id}  date: {c.date or '-'}  type: {c.type or '-'}")
+    out += ["", c.body.rstrip("\n")]
+    if c.truncated:
+        out.append(styled("[… cut to fit --max-chars]", dim=True))
+    width = max((len(i.why) for i in c.items), default=0)
+    if c.items:
+        out.append("")
+    for i in c.items:
+        out.append(
+            f"{styled(i.why.ljust(width), fg='cyan')}  {i.date or '----------'}  {i.type or '-'}  "
+            f"{styled(i.title, bold=True)}  {styled(i.id, dim=True)}"
+        )
+        if i.snippet:
+            out.append(" " * (width + 2) + i.snippet)
     return "\n".join(out)
 
 

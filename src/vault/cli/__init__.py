@@ -28,6 +28,9 @@ COMMANDS = {
     "search": "vault.cli.search",
     "related": "vault.cli.related",
     "index": "vault.cli.index_cmd",
+    "append": "vault.cli.append",
+    "context": "vault.cli.context",
+    "mcp": "vault.cli.mcp",
 }
 
 

@@ -1,0 +1,289 @@
+"""Safe edits: the sha256 a reader is shown, and `vault append`, which adds text to a note
+and changes no other byte of it.
+
+An append adds a block of Markdown after the last non-blank line of the note, or of one
+section (a heading and what follows it up to the next heading of the same or a higher
+level). Headings are found as Markdown finds them: ATX (`## Text`) and setext (a paragraph
+underlined with === or ---) headings outside fenced code and outside the metadata block. The
+bytes before and after the insertion point are kept exactly, so front matter and header
+lines stay as they were, and so does the file's line ending style. A caller that read the
+note (its sha256 from `show`) passes that hash back: if the note changed since, nothing is
+written. Standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from vault.atomic import write_atomic
+from vault.catalog import Catalog, load_catalog
+from vault.errors import GitError, InvalidInput, OutsideVault, VaultError
+from vault.headers import find_block
+from vault.locks import write_lock
+from vault.model import Appended, AppendRequest, Note
+from vault.notes import MAX_NOTE_BYTES, content_digest
+from vault.repository import Repository
+from vault.text import fold
+from vault.vault import Vault
+
+# An ATX heading: up to 3 spaces, 1-6 #s, then a space or the end; an optional closing run.
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# A setext underline: === (level 1) or --- (level 2), nothing else on the line.
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# A thematic break (***, - - -, ___), and lines that start a block a setext underline
+# cannot turn into a heading.
+_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_NOT_PARAGRAPH = re.compile(r"^ {0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|\|)")
+_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
+# How many headings an error lists before summarising the rest.
+HEADINGS_SHOWN = 30
+
+
+class StaleNote(VaultError):
+    """The note changed since the caller read it (its sha256 is not the expected one)."""
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_hashed(catalog: Catalog, note_id: str) -> tuple[Note, str]:
+    """The note and the sha256 of its bytes, taken from the same version of the file: an
+    edit between the two reads is noticed and they are read again."""
+    path = catalog.vault.path_of(note_id)
+    for _ in range(5):
+        data = path.read_bytes()
+        note = catalog.read(note_id)
+        if note.record.digest == content_digest(data[:MAX_NOTE_BYTES]):
+            return note, sha256_of(data)
+    return note, sha256_of(path.read_bytes())  # written to without a pause: the latest
+
+
+# --- headings ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """One heading of a note: 0-based line indexes into the file's lines."""
+
+    level: int
+    # The heading's text, as written (closing #s and the setext underline left out).
+    text: str
+    # First line (the ATX line, or a setext heading's first text line).
+    start: int
+    # One past its last line (the underline of a setext heading).
+    end: int
+
+    def shown(self) -> str:
+        return f"{'#' * self.level} {self.text}"
+
+
+def find_headings(lines: list[str], first: int = 0) -> list[Heading]:
+    """The headings among `lines` (without line ends) from index `first` on, skipping fenced
+    code blocks and indented code."""
+    out: list[Heading] = []
+    fence: tuple[str, int] | None = None
+    para: list[int] = []  # the current paragraph's lines: what a setext underline heads
+    for i in range(first, len(lines)):
+        line = lines[i]
+        if fence is not None:
+            char, size = fence
+            stripped = line.strip()
+            indent = len(line) - len(line.lstrip(" "))
+            if indent < 4 and len(stripped) >= size and set(stripped) == {char}:
+                fence = None  # a closing fence: the same character, at least as many
+            continue
+        m = _FENCE_OPEN.match(line)
+        if m:
+            fence = (m.group(1)[0], len(m.group(1)))
+            para = []
+            continue
+        if not line.strip():
+            para = []
+            continue
+        m = _ATX.match(line)
+        if m:
+            out.append(Heading(len(m.group(1)), (m.group(2) or "").strip(), i, i + 1))
+            para = []
+            continue
+        if para and _SETEXT.match(line):
+            level = 1 if line.strip()[0] == "=" else 2
+            text = " ".join(lines[j].strip() for j in para)
+            out.append(Heading(level, text, para[0], i + 1))
+            para = []
+            continue
+        if _BREAK.match(line) or _NOT_PARAGRAPH.match(line):
+            para = []  # a rule, list item, quote or table row: no setext heading above it
+        elif para:
+            para.append(i)  # a paragraph's continuation, indented or not
+        elif not line.startswith(("    ", "\t")):  # indented code starts no paragraph
+            para = [i]
+    return out
+
+
+def _wanted(section: str) -> str:
+    """The heading text asked for: "## Details" and "Details" both mean Details."""
+    text = section.strip()
+    m = _ATX.match(text) if text.startswith("#") else None
+    return (m.group(2) or "").strip() if m else text
+
+
+def _listing(headings: list[Heading]) -> str:
+    if not headings:
+        return "it has no headings"
+    shown = ", ".join(repr(h.shown()) for h in headings[:HEADINGS_SHOWN])
+    more = len(headings) - HEADINGS_SHOWN
+    return "its headings: " + shown + (f" and {more} more" if more > 0 else "")
+
+
+def find_section(headings: list[Heading], section: str, note_id: str, total: int) -> tuple:
+    """(heading, index one past the section's last line) of the one section headed
+    `section` (compared as names are: any case, any spacing); InvalidInput listing the
+    headings when none or several match."""
+    want = fold(_wanted(section))
+    if not want:
+        raise InvalidInput("the section heading is empty; give the text of a heading")
+    found = [k for k, h in enumerate(headings) if fold(h.text) == want]
+    if not found:
+        raise InvalidInput(f"no section {section.strip()!r} in {note_id}; {_listing(headings)}")
+    if len(found) > 1:
+        lines = ", ".join(str(headings[k].start + 1) for k in found)
+        raise InvalidInput(
+            f"{len(found)} sections of {note_id} are headed {section.strip()!r} (lines {lines}), "
+            f"so where to add is unclear; rename one, then append; {_listing(headings)}"
+        )
+    k = found[0]
+    head = headings[k]
+    end = next((h.start for h in headings[k + 1 :] if h.level <= head.level), total)
+    return head, end
+
+
+# --- planning the new bytes --------------------------------------------------------------------
+
+
+def clean_text(text: str) -> str:
+    """The text to add: newlines as \\n, leading and trailing blank lines dropped."""
+    if "\x00" in text:
+        raise InvalidInput("the text to append contains NUL bytes; is it a binary file?")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        raise InvalidInput("nothing to append: the text is empty")
+    return "\n".join(lines)
+
+
+def plan_append(
+    data: bytes, text: str, section: str | None, note_id: str, style: str | None = None
+) -> tuple[bytes, int, Heading | None]:
+    """(the note's new bytes, 1-based line where the added text starts, the section's
+    heading or None) for adding `text` to the note whose bytes are `data`. Pure: nothing is
+    read or written. The new bytes are the old ones with one block inserted."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{note_id} is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); text is only added to UTF-8 notes, so it was left as it is"
+        ) from None
+    raw = data.splitlines(keepends=True)  # \n, \r\n and \r: the parser's line breaks
+    lines = [line.decode("utf-8").rstrip("\r\n") for line in raw]
+    if lines and lines[0].startswith("\ufeff"):
+        lines[0] = lines[0][1:]
+    eol = "\r\n" if b"\r\n" in data[: data.find(b"\n") + 1] else "\n"
+    body = find_block(lines, style).body if lines else 0
+    head = None
+    if section is not None:
+        head, end = find_section(find_headings(lines, body), section, note_id, len(lines))
+        after = max((i for i in range(head.end, end) if lines[i].strip()), default=head.end - 1)
+    else:
+        after = max((i for i in range(len(lines)) if lines[i].strip()), default=-1)
+    block = eol.join(clean_text(text).split("\n")) + eol
+    if after < 0:  # an empty or blank file: the text goes first
+        return (block.encode("utf-8") + data, 1, head)
+    pos = sum(len(line) for line in raw[: after + 1])
+    lead = "" if raw[after].endswith((b"\n", b"\r")) else eol
+    follows = after + 1 < len(lines) and lines[after + 1].strip()
+    insert = lead + eol + block + (eol if follows else "")
+    return data[:pos] + insert.encode("utf-8") + data[pos:], after + 3, head
+
+
+# --- appending ---------------------------------------------------------------------------------
+
+
+def check_sha256(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not _SHA256.match(value):
+        raise InvalidInput(
+            f"bad expected sha256 {value!r}: give the 64 hex digits `vault show --json` prints"
+        )
+    return value.lower()
+
+
+def append_to_note(
+    vault: Vault, request: AppendRequest, repo: Repository | None, *, commit: bool = True
+) -> Appended:
+    """Add text to a note, under the vault's write lock, and commit it when in git.
+
+    The note is resolved, read, checked against the expected hash, written and committed on
+    a catalog read inside the lock, so a concurrent writer cannot slip in between the check
+    and the write, nor between the write and the commit. Everything is checked before
+    anything is written: an error leaves the note as it was. A commit that fails (a hook
+    says no) leaves the note written, with `commit_note` saying why.
+    """
+    expected = check_sha256(request.expected_sha256)
+    if request.section is not None and not request.section.strip():
+        raise InvalidInput("the section heading is empty; give the text of a heading")
+    clean_text(request.text)  # an empty text is refused before waiting for the lock
+    with write_lock(vault):
+        catalog = load_catalog(vault, repo)
+        note_id = catalog.resolver.find(request.ref, request.cwd_prefix)
+        target = _real_path(vault, note_id)
+        data = target.read_bytes()
+        current = sha256_of(data)
+        if expected is not None and current != expected:
+            raise StaleNote(
+                f"{note_id} changed since it was read: its sha256 is now {current}, not "
+                f"{expected}; read it again (vault show --json) and retry; nothing was written"
+            )
+        style = catalog.records[note_id].style
+        new, line, head = plan_append(data, request.text, request.section, note_id, style)
+        if commit and repo is not None:
+            repo.check_can_commit()
+        write_atomic(target, new)
+        result = Appended(
+            id=note_id,
+            path=str(target),
+            section=head.shown() if head is not None else None,
+            line=line,
+            sha256=sha256_of(new),
+            commit=None,
+        )
+        # Committed inside the lock: another append to the same note waits, so each commit
+        # holds its own change (git commits what is on disk).
+        if commit and repo is not None:
+            message = f"vault: append to {note_id}"
+            try:
+                result = replace(result, commit=repo.commit([vault.note_id(target)], message))
+            except GitError as exc:
+                result = replace(result, commit_note=str(exc))
+    return result
+
+
+def _real_path(vault: Vault, note_id: str) -> Path:
+    """The file to write: a note that is a symbolic link is written through it (replacing the
+    link would turn it into a copy), and only when its target is in the vault."""
+    path = vault.path_of(note_id)
+    real = Path(os.path.realpath(path))
+    if real != path and vault.root not in real.parents:
+        raise OutsideVault(f"{note_id} links to {real}, outside the vault at {vault.root}")
+    return real

@@ -1,0 +1,41 @@
+import click
+
+from vault.cli.common import AppState, pass_state
+
+INSTALL = (
+    "vault mcp needs the MCP Python SDK 2.x, which is not installed: "
+    "pip install 'vault[mcp]' (or pip install 'mcp>=2,<3')"
+)
+
+
+@click.command("mcp")
+@click.option("--read-only", is_flag=True, help="Offer no tool that writes (no new, no append).")
+@pass_state
+def command(state: AppState, read_only: bool) -> None:
+    """Serve the vault to AI assistants: an MCP server on standard input and output.
+
+    Tools with the commands' names, parameters and results: search, show, list, related,
+    backlinks, tree, path, graph, check, log and context to read; new and append to write
+    (left out with --read-only). Each tool returns exactly what the command of the same
+    name prints with --json, and a failure is the one line the command would print. The
+    server keeps the vault open between calls and sees every change to the files (an
+    editor, git pull, another vault process) by the next call. Register it with an MCP
+    client as {"command": "vault", "args": ["--vault", "/path/to/notes", "mcp"]}.
+
+    Needs the mcp extra: pip install 'vault[mcp]'.
+
+    \b
+    Examples:
+      VAULT_DIR=~/notes vault mcp
+      VAULT_DIR=~/notes vault mcp --read-only
+    """
+    from vault.errors import VaultError
+
+    try:
+        from vault.mcp.server import serve
+    except ImportError as exc:
+        # The SDK missing, or a 1.x one (no mcp.server.mcpserver): say what to install.
+        if (exc.name or "").split(".")[0] in ("mcp", "pydantic", "anyio"):
+            raise VaultError(INSTALL) from None
+        raise
+    serve(state.vault_dir, read_only=read_only)

@@ -1,0 +1,123 @@
+"""What the server keeps between calls: the vault, its git repository, and a catalog that is
+always as fresh as the files.
+
+The catalog (with the resolver, the Parent structure, the resolved references and the link
+graph built on it) is kept until something changes under the notes folder. The watcher
+(vault.mcp.watch) says so in one non-blocking read; then the catalog is loaded again, which
+walks the vault and reparses only the files whose state changed (the catalog's cache).
+Without a watcher every call walks, as a CLI command does; an unchanged vault keeps its
+catalog either way, so the resolver and the rest are not built again.
+
+Not thread-safe: the server makes every call from one thread (the catalog's cache is an
+SQLite connection, which belongs to the thread that opened it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from vault.catalog import Catalog, load_catalog
+from vault.errors import OutsideVault
+from vault.model import Reference
+from vault.references import references
+from vault.repository import Repository
+from vault.vault import Vault, open_vault
+
+
+def _to_stderr(message: str) -> None:
+    print(f"vault: {message}", file=sys.stderr, flush=True)
+
+
+class Resident:
+    """The vault a server works on, opened once."""
+
+    def __init__(
+        self,
+        vault_dir: str | None,
+        *,
+        watch: bool = True,
+        notify: Callable[[str], None] = _to_stderr,
+    ):
+        from vault.git import open_repository
+        from vault.mcp.watch import WatchUnavailable, open_watcher
+
+        self.vault: Vault = open_vault(vault_dir)
+        self.repo: Repository | None = open_repository(self.vault)
+        # Where the server was started, as an id prefix: references relative to it resolve
+        # as they would for a CLI command run there.
+        self.cwd_prefix = _cwd_prefix(self.vault)
+        self.notify = notify
+        self.watcher = None
+        if watch:
+            try:
+                self.watcher = open_watcher(self.vault.notes_dir)
+            except WatchUnavailable as exc:
+                notify(f"{exc}; every call walks the vault to see what changed")
+        self._catalog: Catalog | None = None
+        self._stale = True
+        self._refs: list[Reference] | None = None
+        self._graph = None
+
+    def refresh(self) -> Catalog:
+        """At the start of every call: load the catalog again when anything under the notes
+        folder changed (or, without a watcher, when the walk finds a change)."""
+        from vault.mcp.watch import WatchUnavailable
+
+        if self.watcher is not None:
+            try:
+                if self.watcher.changed():
+                    self._stale = True
+            except WatchUnavailable as exc:
+                self.watcher.close()
+                self.watcher = None
+                self.notify(f"{exc}; every call walks the vault from now on")
+        if self._stale or self.watcher is None:
+            fresh = load_catalog(self.vault, self.repo)
+            old = self._catalog
+            # Same notes, same bytes: keep the old catalog and what was built on it.
+            if old is None or fresh.digests() != old.digests():
+                self._catalog, self._refs, self._graph = fresh, None, None
+            self._stale = False
+        return self._catalog
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog as of the last `refresh`."""
+        return self._catalog if self._catalog is not None else self.refresh()
+
+    def changed(self) -> None:
+        """After a write of the server's own: look again on the next call."""
+        self._stale = True
+
+    def find(self, ref: str) -> str:
+        return self.catalog.resolver.find(ref, self.cwd_prefix)
+
+    def references(self) -> list[Reference]:
+        """Every Parent and link of the catalog, resolved (built once per catalog)."""
+        if self._refs is None:
+            self._refs = references(self.catalog)
+        return self._refs
+
+    def graph(self):
+        """The link graph of the catalog (built once per catalog, and never modified:
+        vault.graph.query.select returns copies)."""
+        from vault.graph.build import build_graph
+
+        if self._graph is None:
+            self._graph = build_graph(self.catalog, self.references())
+        return self._graph
+
+    def close(self) -> None:
+        if self.watcher is not None:
+            self.watcher.close()
+
+
+def _cwd_prefix(vault: Vault) -> str | None:
+    try:
+        prefix = vault.note_id(Path(os.getcwd()))
+    except OutsideVault:
+        return None
+    return "" if prefix == "." else prefix

@@ -1,0 +1,432 @@
+"""`vault mcp`: the vault as an MCP server over stdio, on the official SDK (mcp 2.x).
+
+The server is resident: it opens the vault once and keeps the catalog (and what is built on
+it) between calls, looking again only when the watcher says something changed
+(vault.mcp.resident). Every call runs on one worker thread, in order, so the event loop stays
+free to read requests while a call works (a first search at 10,000 notes builds the index)
+and the vault's state is only ever touched from one thread.
+
+A tool's result is what the command of the same name prints with --json: the text exactly,
+and the same data as structured content (lists under "result", the SDK's convention, as
+structured content must be an object). A failure is a tool error whose text is the one
+line the CLI prints after "Error: ".
+"""
+
+import asyncio
+import inspect
+import sys
+import traceback
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import MCPServer
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import Field
+
+from vault import __version__
+from vault.errors import VaultError
+from vault.mcp import tools
+from vault.mcp.resident import Resident
+
+# What structured content looks like, for the tools' output schemas.
+Obj = Annotated[CallToolResult, dict[str, Any]]
+Items = Annotated[CallToolResult, list[dict[str, Any]]]
+
+READ = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+)
+WRITE = ToolAnnotations(
+    read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
+)
+
+INSTRUCTIONS = """\
+A vault of Markdown research notes kept in git. Notes are named by id (their path, e.g.
+memory/research/2026-02-14-exosomes-deep-dive.md); every `ref` also takes a file stem, a
+[[wikilink]] or a title. Notes form a tree through their Parent header: a technical
+supplement names the note it supplements as its Parent.
+Before writing about a note, call `context` (the note, its Parent chain, children, siblings,
+links, backlinks and related notes, in one call). Find notes with `search`; read one with
+`show`, whose "sha256" you pass to `append` as expected_sha256, so nothing is added to a note
+that changed since you read it. Create a supplement with `new` (never overwrites). Every
+result is the JSON the vault CLI prints with --json.
+"""
+
+# Field descriptions shared by several tools.
+REF = "The note: an id (memory/x/2026-01-01-y.md), a path, a file stem, a [[wikilink]] or a title."
+TYPE = "Only notes of this type (any case), e.g. 'Technical Supplement'."
+UNDER = "Only this note and its descendants by Parent (any form a ref takes)."
+SINCE = "Only notes dated on or after this day (YYYY-MM-DD)."
+UNTIL = "Only notes dated on or before this day (YYYY-MM-DD)."
+CHANGED = "Only notes changed in git since this: a date, 'N days ago', or a commit."
+AUTHOR = "Only notes changed in git by this author (name or email, any case)."
+
+
+def _error(message: str) -> CallToolResult:
+    return CallToolResult(
+        content=[TextContent(type="text", text=" ".join(message.split()))], is_error=True
+    )
+
+
+def _result(out: tools.Output) -> CallToolResult:
+    data = out.data
+    structured = data if isinstance(data, dict) else {"result": data}
+    return CallToolResult(
+        content=[TextContent(type="text", text=out.as_text())], structured_content=structured
+    )
+
+
+async def _one_line_errors(ctx, call_next):
+    """Middleware: a tool error the SDK wrote (arguments that fail the input schema, an
+    unknown tool) is made one line, like every error of ours."""
+    result = await call_next(ctx)
+    if ctx.method == "tools/call" and isinstance(result, dict) and result.get("isError"):
+        for block in result.get("content") or ():
+            if block.get("type") == "text" and "\n" in block.get("text", ""):
+                lines = [ln.strip() for ln in block["text"].splitlines()]
+                kept = [ln for ln in lines if ln and not ln.startswith("For further information")]
+                block["text"] = ": ".join(kept)
+    return result
+
+
+def _described(fn: Callable) -> str:
+    return inspect.cleandoc(fn.__doc__ or "")
+
+
+class _Calls:
+    """Runs tool functions on the one worker thread, the Resident refreshed first, and turns
+    what they raise into tool errors."""
+
+    def __init__(self, resident: Resident):
+        self.resident = resident
+        self.worker = ThreadPoolExecutor(1, thread_name_prefix="vault")
+
+    def _run(self, fn: Callable[..., tools.Output], kwargs: dict) -> CallToolResult:
+        try:
+            self.resident.refresh()
+            return _result(fn(self.resident, **kwargs))
+        except VaultError as exc:
+            return _error(str(exc))
+        except OSError as exc:  # a file gone or unreadable between the walk and the read
+            where = f" {exc.filename}" if exc.filename else ""
+            return _error(f"cannot read{where}: {exc.strerror or exc}")
+        except Exception as exc:  # a bug: the traceback to stderr, one line to the client
+            traceback.print_exc(file=sys.stderr)
+            return _error(f"internal error in vault ({type(exc).__name__}: {exc}); see its stderr")
+
+    async def __call__(self, fn: Callable[..., tools.Output], **kwargs) -> CallToolResult:
+        return await asyncio.wrap_future(self.worker.submit(self._run, fn, kwargs))
+
+    def close(self) -> None:
+        # On the worker, after the call it may be running: that call may still use the watch.
+        self.worker.submit(self.resident.close)
+        self.worker.shutdown(wait=False)
+
+
+def build_server(
+    vault_dir: str | None, *, read_only: bool = False, watch: bool = True
+) -> MCPServer:
+    """The server for the vault at `vault_dir` (as --vault takes it); VaultError when there
+    is no vault there. `read_only` leaves out the tools that write."""
+    calls = _Calls(Resident(vault_dir, watch=watch))
+
+    @asynccontextmanager
+    async def lifespan(_server: MCPServer) -> AsyncIterator[dict]:
+        try:
+            yield {}
+        finally:
+            calls.close()
+
+    server = MCPServer(
+        "vault",
+        title="vault: Markdown research notes in git",
+        instructions=INSTRUCTIONS,
+        version=__version__,
+        lifespan=lifespan,
+        log_level="WARNING",
+        middleware=[_one_line_errors],
+    )
+
+    def tool(name: str, title: str, annotations: ToolAnnotations):
+        def register(fn: Callable) -> Callable:
+            server.add_tool(
+                fn, name=name, title=title, description=_described(fn), annotations=annotations
+            )
+            return fn
+
+        return register
+
+    @tool(name="search", title="Search notes", annotations=READ)
+    async def search(
+        query: Annotated[
+            str,
+            Field(
+                description="Words to find (joined with AND, matched by stem); also OR, NOT, "
+                '"exact phrases", field:value (title, body, tags, type, parent, date, id), '
+                "exo* and fuzzy exosme~."
+            ),
+        ],
+        type: Annotated[str | None, Field(description=TYPE)] = None,
+        under: Annotated[str | None, Field(description=UNDER)] = None,
+        since: Annotated[str | None, Field(description=SINCE)] = None,
+        until: Annotated[str | None, Field(description=UNTIL)] = None,
+        changed_since: Annotated[str | None, Field(description=CHANGED)] = None,
+        author: Annotated[str | None, Field(description=AUTHOR)] = None,
+        limit: Annotated[
+            int, Field(description="Most hits to return.", json_schema_extra={"minimum": 1})
+        ] = 20,
+    ) -> Items:
+        """Full-text search over the notes' titles, bodies and tags, best first; the index is
+        brought up to date first, so results reflect the files. Returns [{"id", "title",
+        "date", "type", "parent", "score", "snippet"}] ([] when nothing matches), as
+        `vault search --json`."""
+        return await calls(
+            tools.search,
+            query=query,
+            type=type,
+            under=under,
+            since=since,
+            until=until,
+            changed_since=changed_since,
+            author=author,
+            limit=limit,
+        )
+
+    @tool(name="show", title="Read a note", annotations=READ)
+    async def show(ref: Annotated[str, Field(description=REF)]) -> Obj:
+        """One note: {"id", "title", "date", "type", "parent" (resolved id or null),
+        "parent_ref" (as written), "children", "tags", "meta", "body", "warnings",
+        "sha256"}, as `vault show --json`. Pass "sha256" to `append` as expected_sha256."""
+        return await calls(tools.show, ref=ref)
+
+    @tool(name="list", title="List notes", annotations=READ)
+    async def list_notes(
+        type: Annotated[str | None, Field(description=TYPE)] = None,
+        under: Annotated[str | None, Field(description=UNDER)] = None,
+        since: Annotated[str | None, Field(description=SINCE)] = None,
+        until: Annotated[str | None, Field(description=UNTIL)] = None,
+        changed_since: Annotated[str | None, Field(description=CHANGED)] = None,
+        author: Annotated[str | None, Field(description=AUTHOR)] = None,
+    ) -> Items:
+        """Every note passing the filters, newest first: [{"id", "title", "date", "type",
+        "parent"}], as `vault list --json`."""
+        return await calls(
+            tools.list_notes,
+            type=type,
+            under=under,
+            since=since,
+            until=until,
+            changed_since=changed_since,
+            author=author,
+        )
+
+    @tool(name="related", title="Notes like this one", annotations=READ)
+    async def related(
+        ref: Annotated[str, Field(description=REF)],
+        limit: Annotated[
+            int, Field(description="Most notes to return.", json_schema_extra={"minimum": 1})
+        ] = 10,
+    ) -> Items:
+        """The notes most like `ref` by the words that characterise it (more-like-this): what
+        the vault already says, before writing more. Same shape as `search`, as
+        `vault related --json`."""
+        return await calls(tools.related, ref=ref, limit=limit)
+
+    @tool(name="backlinks", title="What points at a note", annotations=READ)
+    async def backlinks(ref: Annotated[str, Field(description=REF)]) -> Items:
+        """Every note that links to `ref` or names it as Parent, one entry per reference:
+        [{"id", "title", "date", "type", "kind" ("parent" or "link"), "line" (null for a
+        Parent header), "raw" (as written)}], as `vault backlinks --json`."""
+        return await calls(tools.backlinks, ref=ref)
+
+    @tool(name="tree", title="The Parent tree", annotations=READ)
+    async def tree(
+        ref: Annotated[
+            str | None, Field(description=REF + " Omit for every root note's tree.")
+        ] = None,
+    ) -> Items:
+        """The Parent hierarchy below `ref`, or every tree when omitted: [{"id", "title",
+        "date", "type", "children": [...]}] (a note met again on a Parent cycle has
+        "cycle": true), as `vault tree --json`."""
+        return await calls(tools.tree, ref=ref)
+
+    @tool(name="path", title="How two notes connect", annotations=READ)
+    async def path(
+        a: Annotated[str, Field(description="The first note. " + REF)],
+        b: Annotated[str, Field(description="The second note. " + REF)],
+    ) -> Obj:
+        """The shortest chain of Parent and link edges between `a` and `b`, either direction:
+        {"from", "to", "length" (null when not connected), "path": [ids], "steps": [{"from",
+        "to", "kind", "direction"}]}, as `vault path --json`."""
+        return await calls(tools.path, a=a, b=b)
+
+    @tool(name="graph", title="The link graph", annotations=READ)
+    async def graph(
+        root: Annotated[
+            str | None, Field(description="Only this note's neighbourhood. " + REF)
+        ] = None,
+        depth: Annotated[
+            int | None,
+            Field(
+                description="With root: how many steps out, any direction (default 1).",
+                json_schema_extra={"minimum": 0},
+            ),
+        ] = None,
+        kind: Annotated[
+            Literal["parent", "link", "all"], Field(description="Only edges of this kind.")
+        ] = "all",
+        type: Annotated[str | None, Field(description=TYPE)] = None,
+    ) -> Obj:
+        """The link graph as `vault graph` exports it in JSON: {"directed": true, "nodes":
+        [{"id", "title", "date", "type", "tags", "missing"}], "edges": [{"source", "target",
+        "kind"}]}. Without root it is the whole vault, which can be large: give a root."""
+        return await calls(tools.graph, root=root, depth=depth, kind=kind, type=type)
+
+    @tool(name="check", title="Problems in the vault", annotations=READ)
+    async def check(
+        kind: Annotated[
+            str | None,
+            Field(
+                description="Only problems of this kind: dangling_parent, broken_link, "
+                "parent_cycle, ambiguous_ref, bad_front_matter, missing_date, duplicate_title, "
+                "orphan."
+            ),
+        ] = None,
+        level: Annotated[
+            Literal["error", "warning"] | None, Field(description="Only problems of this level.")
+        ] = None,
+    ) -> Obj:
+        """Broken Parents and links, cycles, ambiguous references, unreadable metadata,
+        undated, duplicate-titled and orphan notes: {"problems": [{"kind", "level", "note",
+        "line", "target", "message"}], "counts": {kind: n}, "errors", "warnings"}, as
+        `vault check --json`."""
+        return await calls(tools.check, kind=kind, level=level)
+
+    @tool(name="log", title="History from git", annotations=READ)
+    async def log(
+        ref: Annotated[
+            str | None, Field(description=REF + " Omit for the whole vault's history.")
+        ] = None,
+        since: Annotated[
+            str | None,
+            Field(description="Only commits after this: YYYY-MM-DD, 'N days ago', or a commit."),
+        ] = None,
+        author: Annotated[
+            str | None, Field(description="Only commits whose author name or email has this.")
+        ] = None,
+        limit: Annotated[
+            int | None,
+            Field(description="At most this many commits.", json_schema_extra={"minimum": 0}),
+        ] = None,
+    ) -> Items:
+        """Commits touching the vault, or one note through its renames, newest first:
+        [{"commit", "author", "email", "date", "message", "notes": [ids]}], as
+        `vault log --json`."""
+        return await calls(tools.log, ref=ref, since=since, author=author, limit=limit)
+
+    @tool(name="context", title="Everything around a note", annotations=READ)
+    async def context(
+        ref: Annotated[str, Field(description=REF)],
+        depth: Annotated[
+            int,
+            Field(
+                description="Levels of children below the note (2 adds grandchildren).",
+                json_schema_extra={"minimum": 0},
+            ),
+        ] = 1,
+        max_chars: Annotated[
+            int,
+            Field(
+                description="Budget for the note and its items, as compact JSON (about 4 "
+                "characters a token).",
+                json_schema_extra={"minimum": 1},
+            ),
+        ] = 12_000,
+    ) -> Obj:
+        """What to read before writing about a note, in one call: {"note": {"id", "title",
+        "date", "type", "body", "sha256", "truncated"}, "items": [{"why" (parent, child,
+        sibling, link, backlink, related), "id", "title", "date", "type", "distance",
+        "snippet"}], "omitted": {why: n}, "max_chars"}; items nearest first, as many as fit
+        in max_chars ("omitted" counts the rest). As `vault context --json`."""
+        return await calls(tools.context, ref=ref, depth=depth, max_chars=max_chars)
+
+    if read_only:
+        return server
+
+    @tool(name="new", title="Create a note", annotations=WRITE)
+    async def new(
+        title: Annotated[str, Field(description="The note's title (one line).")],
+        body: Annotated[
+            str, Field(description="The Markdown body; empty for a section template.")
+        ] = "",
+        parent: Annotated[
+            str | None,
+            Field(description="The existing note this one supplements. " + REF),
+        ] = None,
+        type: Annotated[
+            str | None,
+            Field(description="Default: 'Technical Supplement' with a parent, else 'Note'."),
+        ] = None,
+        date: Annotated[
+            str | None, Field(description="The note's date, YYYY-MM-DD (default: today).")
+        ] = None,
+        tags: Annotated[list[str] | None, Field(description="Tags.")] = None,
+        yaml: Annotated[
+            bool, Field(description="Write YAML front matter instead of header lines.")
+        ] = False,
+    ) -> Obj:
+        """Create a note, by default a technical supplement under `parent`, in the parent's
+        folder as <date>-<slug-of-title>.md, and commit it. Never overwrites (a taken name
+        gets -2, -3, ...) and never writes outside the vault. Returns {"id", "path",
+        "title", "date", "type", "parent", "commit"}, as `vault new --json`."""
+        return await calls(
+            tools.new,
+            title=title,
+            body=body,
+            parent=parent,
+            type=type,
+            date=date,
+            tags=tags,
+            yaml=yaml,
+        )
+
+    @tool(name="append", title="Add to a note", annotations=WRITE)
+    async def append(
+        ref: Annotated[str, Field(description=REF)],
+        text: Annotated[str, Field(description="The Markdown to add, as a paragraph of its own.")],
+        expected_sha256: Annotated[
+            str,
+            Field(
+                description='The note\'s "sha256" as `show` or `context` returned it: if the '
+                "note changed since, nothing is written and the error gives the new hash."
+            ),
+        ],
+        section: Annotated[
+            str | None,
+            Field(
+                description="Add at the end of the section with this heading (its text, "
+                "any case; it must appear once). Omit for the end of the note."
+            ),
+        ] = None,
+    ) -> Obj:
+        """Add text at the end of a note, or of one section of it, changing no other byte
+        (front matter and header lines stay as they were), and commit it. Refuses when the
+        note changed since it was read (expected_sha256), or when the section is missing
+        or appears more than once (the error lists the headings). Returns {"id", "path",
+        "section", "line", "sha256" (the new hash, for the next append), "commit"}, as
+        `vault append --json`."""
+        return await calls(
+            tools.append, ref=ref, text=text, expected_sha256=expected_sha256, section=section
+        )
+
+    return server
+
+
+def serve(vault_dir: str | None, *, read_only: bool = False) -> None:
+    """Run the server on standard input and output until the client closes them."""
+    server = build_server(vault_dir, read_only=read_only)
+    try:
+        server.run("stdio")
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,241 @@
+"""The tools, one function each: the same library calls as the command of the same name, and
+the same render function for the result, so a tool returns exactly what the command prints
+with --json. Each takes the Resident (refreshed by the server before the call) and the
+tool's arguments, and raises VaultError for anything a user can fix.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from vault import render
+from vault.errors import InvalidInput
+from vault.mcp.resident import Resident
+from vault.model import AppendRequest, NewNote, NoteFilter
+from vault.text import parse_user_date
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """A tool's result: the data (what --json prints, parsed) and its text."""
+
+    data: object
+    # The text the command prints; None means the data as `vault ... --json` prints it.
+    text: str | None = None
+
+    def as_text(self) -> str:
+        if self.text is not None:
+            return self.text
+        return json.dumps(self.data, indent=2, ensure_ascii=False)
+
+
+def _date(value: str | None, option: str) -> str | None:
+    # The CLI's IsoDate names the option the same way.
+    return parse_user_date(value, what=f"{option} date") if value is not None else None
+
+
+def _filter(type, under, since, until, changed_since, author) -> NoteFilter:
+    return NoteFilter(
+        type, _date(since, "--since"), _date(until, "--until"), changed_since, author, under
+    )
+
+
+def _at_least(value: int | None, least: int, option: str) -> None:
+    if value is not None and value < least:
+        raise InvalidInput(f"{option} must be at least {least}")
+
+
+# --- read tools ----------------------------------------------------------------------------------
+
+
+def search(
+    r: Resident,
+    query: str,
+    type=None,
+    under=None,
+    since=None,
+    until=None,
+    changed_since=None,
+    author=None,
+    limit: int = 20,
+) -> Output:
+    from vault.search.search import search as search_notes
+
+    flt = _filter(type, under, since, until, changed_since, author)
+    hits = search_notes(
+        r.catalog,
+        query,
+        flt,
+        repo=r.repo,
+        cwd_prefix=r.cwd_prefix,
+        limit=limit,
+        notify=r.notify,
+    )
+    return Output([render.hit_dict(h) for h in hits])
+
+
+def show(r: Resident, ref: str) -> Output:
+    from vault.append import read_hashed
+
+    note, sha256 = read_hashed(r.catalog, r.find(ref))
+    return Output(render.show_dict(note, r.catalog, sha256))
+
+
+def list_notes(
+    r: Resident, type=None, under=None, since=None, until=None, changed_since=None, author=None
+) -> Output:
+    from vault.filters import select_notes
+
+    flt = _filter(type, under, since, until, changed_since, author)
+    records = select_notes(r.catalog, flt, r.repo, r.cwd_prefix)
+    return Output([render.summary(rec, r.catalog) for rec in records])
+
+
+def related(r: Resident, ref: str, limit: int = 10) -> Output:
+    from vault.search.search import related as alike
+
+    _at_least(limit, 1, "--limit")
+    hits = alike(r.catalog, r.find(ref), limit=limit, notify=r.notify)
+    return Output([render.hit_dict(h) for h in hits])
+
+
+def backlinks(r: Resident, ref: str) -> Output:
+    from vault.references import backlinks as referring
+
+    found = referring(r.catalog, r.find(ref), r.references())
+    return Output([render.backlink_dict(b) for b in found])
+
+
+def tree(r: Resident, ref: str | None = None) -> Output:
+    from vault.references import parent_tree
+
+    root = r.find(ref) if ref is not None else None
+    return Output([render.tree_dict(t) for t in parent_tree(r.catalog, root)])
+
+
+def path(r: Resident, a: str, b: str) -> Output:
+    from vault.graph.query import shortest_path
+
+    source, target = r.find(a), r.find(b)
+    steps = shortest_path(r.graph(), source, target)
+    return Output(render.path_dict(source, target, steps))
+
+
+def graph(
+    r: Resident, root: str | None = None, depth: int | None = None, kind="all", type=None
+) -> Output:
+    from vault.graph import export
+    from vault.graph.query import select
+
+    if depth is not None and root is None:
+        raise InvalidInput("--depth needs --root")
+    root_id = r.find(root) if root is not None else None
+    g = select(
+        r.graph(), kind=kind, note_type=type, root=root_id, depth=1 if depth is None else depth
+    )
+    return Output(export.graph_dict(g), export.export(g, "json"))
+
+
+def check(r: Resident, kind: str | None = None, level: str | None = None) -> Output:
+    from vault.checks import KINDS, check_vault
+
+    if kind is not None and kind not in KINDS:
+        raise InvalidInput(f"unknown problem kind {kind!r}; use one of: {', '.join(KINDS)}")
+    if level is not None and level not in ("error", "warning"):
+        raise InvalidInput(f"unknown level {level!r}; use error or warning")
+    # vault check has no --kind/--level yet: filter here, by the same fields it reports.
+    problems = [
+        p
+        for p in check_vault(r.catalog)
+        if (kind is None or p.kind == kind) and (level is None or p.level == level)
+    ]
+    return Output(render.check_dict(problems, KINDS))
+
+
+def log(
+    r: Resident, ref: str | None = None, since=None, author=None, limit: int | None = None
+) -> Output:
+    from vault.git import require_repository
+    from vault.git.log import log_entries
+
+    _at_least(limit, 0, "--limit")
+    repo = r.repo if r.repo is not None else require_repository(r.vault)
+    note_id = r.find(ref) if ref else None
+    entries = log_entries(repo, note_id, since=since, author=author, limit=limit)
+    return Output([render.log_dict(e) for e in entries])
+
+
+def context(r: Resident, ref: str, depth: int = 1, max_chars: int = 12_000) -> Output:
+    from vault.context import note_context
+    from vault.search.search import related as alike
+
+    catalog = r.catalog
+
+    def related_notes(note_id: str, limit: int):
+        return alike(catalog, note_id, limit, notify=r.notify)
+
+    found = note_context(
+        catalog,
+        r.find(ref),
+        depth=depth,
+        max_chars=max_chars,
+        related=related_notes,
+        refs=r.references(),
+    )
+    return Output(render.context_dict(found))
+
+
+# --- write tools ---------------------------------------------------------------------------------
+
+
+def new(
+    r: Resident,
+    title: str,
+    body: str = "",
+    parent: str | None = None,
+    type: str | None = None,
+    date: str | None = None,
+    tags: list[str] | None = None,
+    yaml: bool = False,
+) -> Output:
+    from vault.create import new_note
+
+    request = NewNote(
+        title=title,
+        body=body,
+        parent_ref=parent,
+        note_type=type,
+        date=_date(date, "--date"),
+        tags=tuple(tags or ()),
+        yaml_front_matter=yaml,
+        cwd_prefix=r.cwd_prefix,
+    )
+    try:
+        created = new_note(r.vault, request, r.repo, commit=True)
+    finally:
+        r.changed()
+    if created.commit_note:
+        r.notify(f"warning: {created.id} was written but not committed: {created.commit_note}")
+    return Output(render.created_dict(created))
+
+
+def append(
+    r: Resident, ref: str, text: str, expected_sha256: str, section: str | None = None
+) -> Output:
+    from vault.append import append_to_note
+
+    request = AppendRequest(
+        ref=ref,
+        text=text,
+        section=section,
+        expected_sha256=expected_sha256,
+        cwd_prefix=r.cwd_prefix,
+    )
+    try:
+        done = append_to_note(r.vault, request, r.repo, commit=True)
+    finally:
+        r.changed()
+    if done.commit_note:
+        r.notify(f"warning: {done.id} was written but not committed: {done.commit_note}")
+    return Output(render.appended_dict(done))
