@@ -143,18 +143,25 @@ def test_every_read_tool_returns_what_the_command_prints_with_json(run, git_vaul
 
 
 def test_check_filters_by_kind_and_level(run, git_vault):
-    everything = json.loads(run(git_vault, "check", "--json").stdout)
+    """The tool selects problems as `vault check --kind/--ignore/--level` does."""
+    calls = [
+        ({"kind": "broken_link"}, ["--kind", "broken_link"]),
+        ({"kind": ["broken_link", "missing_date"], "level": "info"},
+         ["--kind", "broken_link", "--kind", "missing_date", "--level", "info"]),
+        ({"level": "error"}, ["--level", "error"]),
+        ({"ignore": "orphan", "level": "info"}, ["--ignore", "orphan", "--level", "info"]),
+        ({}, []),
+    ]  # fmt: skip
 
     async def body(c):
-        one = data_of(await c.call_tool("check", {"kind": "broken_link"}))[0]
-        warn = data_of(await c.call_tool("check", {"level": "warning"}))[0]
-        bad = error_of(await c.call_tool("check", {"kind": "nope"}))
-        return one, warn, bad
+        results = [data_of(await c.call_tool("check", args))[0] for args, _ in calls]
+        return results, error_of(await c.call_tool("check", {"kind": "nope"}))
 
-    one, warn, bad = session(Client(build_server(str(git_vault))), body)
-    assert one["problems"] == [p for p in everything["problems"] if p["kind"] == "broken_link"]
-    assert {p["level"] for p in warn["problems"]} == {"warning"}
-    assert (one["errors"], warn["errors"]) == (1, 0)
+    results, bad = session(Client(build_server(str(git_vault))), body)
+    for (args, argv), got in zip(calls, results, strict=True):
+        want = json.loads(run(git_vault, "check", *argv, "--json").stdout)
+        assert got == want, args
+    assert results[0]["errors"] == 1 and results[2]["warnings"] == 0
     assert bad.startswith("unknown problem kind 'nope'; use one of: dangling_parent,")
 
 
@@ -564,3 +571,26 @@ def test_without_the_extra_vault_mcp_says_what_to_install(vault_copy, module):
         "Error: vault mcp needs the MCP Python SDK 2.x, which is not installed: "
         "pip install 'vault[mcp]' (or pip install 'mcp>=2,<3')\n"
     )
+
+
+def test_a_move_killed_while_the_server_runs_is_recovered_by_its_next_call(git_vault):
+    """The server finishes or undoes an interrupted `vault mv` before it reads the notes, as
+    every command does."""
+    hub = "memory/research/2026-02-14-skin-tech-trends.md"
+    before = snapshot(git_vault)
+
+    async def body(c):
+        first = data_of(await c.call_tool("list", {}))[0]
+        killed = subprocess.run(
+            [sys.executable, "-m", "vault", "--vault", str(git_vault), "mv", hub, "memory/x.md"],
+            capture_output=True,
+            env={**os.environ, **GIT_ENV, "VAULT_TEST_KILL_AT": "rewrote-first"},
+        )
+        assert killed.returncode == -9
+        assert snapshot(git_vault) != before  # half-written
+        second = data_of(await c.call_tool("list", {}))[0]
+        return first, second
+
+    first, second = session(Client(build_server(str(git_vault))), body)
+    assert snapshot(git_vault) == before
+    assert [n["id"] for n in second] == [n["id"] for n in first]

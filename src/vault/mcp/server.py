@@ -26,6 +26,7 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
 from vault import __version__
+from vault.checks import KINDS
 from vault.errors import VaultError
 from vault.mcp import tools
 from vault.mcp.resident import Resident
@@ -286,22 +287,22 @@ def build_server(
     @tool(name="check", title="Problems in the vault", annotations=READ)
     async def check(
         kind: Annotated[
-            str | None,
-            Field(
-                description="Only problems of this kind: dangling_parent, broken_link, "
-                "parent_cycle, ambiguous_ref, bad_front_matter, missing_date, duplicate_title, "
-                "orphan."
-            ),
+            str | list[str] | None,
+            Field(description="Only problems of this kind, or these: " + ", ".join(KINDS) + "."),
+        ] = None,
+        ignore: Annotated[
+            str | list[str] | None, Field(description="Leave out problems of this kind, or these.")
         ] = None,
         level: Annotated[
-            Literal["error", "warning"] | None, Field(description="Only problems of this level.")
-        ] = None,
+            Literal["error", "warning", "info"],
+            Field(description="Problems of this level and worse (info shows everything)."),
+        ] = "warning",
     ) -> Obj:
-        """Broken Parents and links, cycles, ambiguous references, unreadable metadata,
-        undated, duplicate-titled and orphan notes: {"problems": [{"kind", "level", "note",
-        "line", "target", "message"}], "counts": {kind: n}, "errors", "warnings"}, as
-        `vault check --json`."""
-        return await calls(tools.check, kind=kind, level=level)
+        """Broken Parents and links, cycles, ambiguous references, missing attachments,
+        unreadable metadata, undated, duplicate-titled and orphan notes, as `vault check
+        --json`: {"problems": [{"kind", "level", "note", "line", "target", "message"}],
+        "counts": {kind: n}, "errors", "warnings", "infos", "hidden"}."""
+        return await calls(tools.check, kinds=_names(kind), ignore=_names(ignore), level=level)
 
     @tool(name="log", title="History from git", annotations=READ)
     async def log(
@@ -430,3 +431,10 @@ def serve(vault_dir: str | None, *, read_only: bool = False) -> None:
         server.run("stdio")
     except KeyboardInterrupt:
         pass
+
+
+def _names(value: str | list[str] | None) -> tuple[str, ...]:
+    """A tool argument given as one name or a list of them."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)

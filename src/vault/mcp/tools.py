@@ -137,20 +137,17 @@ def graph(
     return Output(export.graph_dict(g), export.export(g, "json"))
 
 
-def check(r: Resident, kind: str | None = None, level: str | None = None) -> Output:
-    from vault.checks import KINDS, check_vault
+def check(r: Resident, kinds=(), ignore=(), level: str = "warning") -> Output:
+    from vault.checks import KINDS, LEVELS, check_vault, select_problems
 
-    if kind is not None and kind not in KINDS:
-        raise InvalidInput(f"unknown problem kind {kind!r}; use one of: {', '.join(KINDS)}")
-    if level is not None and level not in ("error", "warning"):
-        raise InvalidInput(f"unknown level {level!r}; use error or warning")
-    # vault check has no --kind/--level yet: filter here, by the same fields it reports.
-    problems = [
-        p
-        for p in check_vault(r.catalog)
-        if (kind is None or p.kind == kind) and (level is None or p.level == level)
-    ]
-    return Output(render.check_dict(problems, KINDS))
+    for name in (*kinds, *ignore):
+        if name not in KINDS:
+            raise InvalidInput(f"unknown problem kind {name!r}; use one of: {', '.join(KINDS)}")
+    if level not in LEVELS:
+        raise InvalidInput(f"unknown level {level!r}; use one of: {', '.join(LEVELS)}")
+    found = check_vault(r.catalog, r.repo)
+    problems = select_problems(found, kinds, ignore, level)
+    return Output(render.check_dict(problems, KINDS, hidden=len(found) - len(problems)))
 
 
 def log(
