@@ -21,7 +21,7 @@ from pathlib import Path
 
 from vault.atomic import write_atomic
 from vault.catalog import Catalog, load_catalog
-from vault.errors import GitError, InvalidInput, OutsideVault, VaultError
+from vault.errors import GitError, InvalidInput, OutsideVault, StaleNote
 from vault.headers import find_block
 from vault.locks import write_lock
 from vault.model import Appended, AppendRequest, Note
@@ -42,10 +42,6 @@ _NOT_PARAGRAPH = re.compile(r"^ {0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|\|)")
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 # How many headings an error lists before summarising the rest.
 HEADINGS_SHOWN = 30
-
-
-class StaleNote(VaultError):
-    """The note changed since the caller read it (its sha256 is not the expected one)."""
 
 
 def sha256_of(data: bytes) -> str:

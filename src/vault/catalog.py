@@ -329,9 +329,14 @@ def _parse_all(
 ) -> dict[str, NoteRecord]:
     """Records for these files: in this process for a few, in worker processes on every
     core for many (parsing is pure CPU work, and a first run may have thousands)."""
+    import threading
+
     total = len(stale)
     workers = min(os.cpu_count() or 1, 8)
-    if total < PARALLEL_MIN or workers < 2:
+    # Workers are forked (they start in milliseconds with vault already imported); a process
+    # with other threads (the MCP server) must not fork: a lock another thread holds would
+    # stay held in the child. It parses here instead.
+    if total < PARALLEL_MIN or workers < 2 or threading.active_count() > 1:
         out = {}
         for n, (note_id, path, stat) in enumerate(stale, 1):
             out[note_id] = _read_record(note_id, path, stat)
@@ -347,7 +352,6 @@ def _parse_all(
     chunks = [stale[k : k + size] for k in range(0, total, size)]
     out: dict[str, NoteRecord] = {}
     done = 0
-    # fork: the workers start in milliseconds with vault already imported.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         for records in pool.map(_parse_chunk, chunks):
             for rec in records:

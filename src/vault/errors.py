@@ -56,3 +56,7 @@ class IndexBusy(VaultError):
 
 class VaultBusy(VaultError):
     """Another vault process held the vault's write lock past the timeout."""
+
+
+class StaleNote(VaultError):
+    """The note changed since the caller read it (its sha256 is not the expected one)."""

@@ -1,7 +1,7 @@
 """Read and write one note: decode it, read its metadata in whichever header style it uses
 (vault.headers), title it, and find its links (vault.links).
 
-Standard library plus PyYAML (the YAML library python-frontmatter uses; libyaml when present),
+Standard library plus python-frontmatter's YAML handler (PyYAML; libyaml when present),
 read with a bound on what a note's YAML may expand to.
 Reading never raises for bad content: problems become warnings on the record.
 """
@@ -9,6 +9,7 @@ Reading never raises for bad content: problems become warnings on the record.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -194,19 +195,19 @@ def _load_yaml(raw: str) -> tuple[dict | None, str]:
 def load_yaml(raw: str) -> tuple[object, str]:
     """(data, "") of a YAML document, or (None, what is wrong) when it does not parse or
     would stand for more than MAX_YAML_VALUES values once its aliases are followed (such a
-    document is never expanded: counting its values costs one step per node written)."""
-    import yaml
+    document is never expanded: counting its values costs one step per node written).
 
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
-    loader = loader_class(raw)
+    python-frontmatter's YAML handler does the loading, with a loader that counts first."""
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
     try:
-        node = loader.get_single_node()
-        if node is not None and _expanded_size(node) > MAX_YAML_VALUES:
-            return None, (
-                f"YAML front matter stands for more than {MAX_YAML_VALUES:,} values once its "
-                "aliases are followed (a YAML bomb?), so it was not expanded"
-            )
-        return (loader.construct_document(node) if node is not None else None), ""
+        return YAMLHandler().load(raw, Loader=_bounded_loader()), ""
+    except _TooBig:
+        return None, (
+            f"YAML front matter stands for more than {MAX_YAML_VALUES:,} values once its "
+            "aliases are followed (a YAML bomb?), so it was not expanded"
+        )
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}: " if mark is not None else ""
@@ -214,8 +215,30 @@ def load_yaml(raw: str) -> tuple[object, str]:
         return None, f"malformed YAML front matter ({where}{problem})"
     except (RecursionError, ValueError, TypeError, OverflowError) as exc:
         return None, f"malformed YAML front matter ({type(exc).__name__}: {exc})"
-    finally:
-        loader.dispose()
+
+
+class _TooBig(Exception):
+    """A YAML document past MAX_YAML_VALUES values."""
+
+
+@functools.cache
+def _bounded_loader():
+    """PyYAML's safe loader (libyaml's when present) that measures a document before
+    building it, and refuses one that would expand past the bound."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class BoundedLoader(base):
+        def get_single_data(self):
+            node = self.get_single_node()
+            if node is None:
+                return None
+            if _expanded_size(node) > MAX_YAML_VALUES:
+                raise _TooBig
+            return self.construct_document(node)
+
+    return BoundedLoader
 
 
 def _expanded_size(root) -> int:
