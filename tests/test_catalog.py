@@ -84,3 +84,40 @@ def test_the_fast_json_writer_writes_what_json_dumps_writes():
         assert json_text(data) == json.dumps(data, indent=2, ensure_ascii=False)
     for other in ({"a": [1]}, [{"a": [1]}], [{}], [], "x"):
         assert json_text(other) == json.dumps(other, indent=2, ensure_ascii=False)
+
+
+def _fresh_references(root):
+    """The references of a vault computed with no cache at all."""
+    from vault.references import references
+
+    return references(load_catalog(open_vault(root), use_cache=False))
+
+
+def test_stored_resolutions_are_what_resolving_again_gives(tmp_path):
+    """Links and Parents are resolved once and kept; every kind of change on disk gives the
+    references a cache-free run gives."""
+    from vault.references import references
+
+    root = tmp_path / "vault"
+    make_vault(root, 120)
+    memory = root / "memory"
+    (memory / "a.md").write_text("# A\n\n[[b]] [[topics/c]] [x](nowhere.md)\n", encoding="utf-8")
+    (memory / "kid.md").write_text("# Kid\n\nParent: b\n", encoding="utf-8")
+
+    def check():
+        cached = references(load_catalog(open_vault(root)))
+        assert cached == _fresh_references(root)
+        assert references(load_catalog(open_vault(root))) == cached  # from the cache now
+        return {(r.source, r.raw): r.resolution.id for r in cached}
+
+    first = check()
+    assert first[("memory/a.md", "b")] is None and first[("memory/kid.md", "b")] is None
+    (memory / "b.md").write_text("# B\n", encoding="utf-8")  # a new note: names change meaning
+    second = check()
+    assert second[("memory/a.md", "b")] == "memory/b.md" == second[("memory/kid.md", "b")]
+    (memory / "topics" / "c.md").write_text("# C\n", encoding="utf-8")
+    assert check()[("memory/a.md", "topics/c")] == "memory/topics/c.md"
+    (memory / "a.md").write_text("# A\n\n[[kid]]\n", encoding="utf-8")  # an edit
+    assert check()[("memory/a.md", "kid")] == "memory/kid.md"
+    (memory / "b.md").unlink()  # a removal
+    assert check()[("memory/kid.md", "b")] is None

@@ -26,11 +26,11 @@ from pathlib import Path
 from vault.model import Link, Note, NoteRecord, NoteSummary, Resolution
 from vault.notes import parse_note, read_note, stat_key
 from vault.repository import Repository
-from vault.resolve import Resolver
+from vault.resolve import Resolver, VaultKind, detect_kind
 from vault.vault import Vault, walk_notes
 
 # Bump when NoteRecord or parsing changes, so old caches are rebuilt rather than misread.
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 CACHE_FILE = "catalog.sqlite3"
 # Parse in worker processes, on every core, when at least this many files need it.
 PARALLEL_MIN = 400
@@ -68,23 +68,72 @@ class Catalog:
     changes: Changes = field(default_factory=Changes)
     # (id, why) of the files named like notes that were left out (symbolic links elsewhere).
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # The cache (None without one), for results derived from the records (vault.references).
+    _cache: _Cache | None = field(default=None, repr=False)
+
+    @cached_property
+    def kind(self) -> VaultKind:
+        """Which tool wrote the vault, as far as its links are concerned."""
+        return detect_kind(self.vault, self.records)
 
     @cached_property
     def resolver(self) -> Resolver:
-        from vault.resolve import detect_kind
+        return Resolver.build(self.records.column("title"), self.vault.notes_prefix, self.kind)
 
-        kind = detect_kind(self.vault, self.records)
-        return Resolver.build(self.records.column("title"), self.vault.notes_prefix, kind)
+    @cached_property
+    def resolution_key(self) -> str:
+        """What every resolution of a reference depends on besides the note it is written in:
+        the set of note ids and the kind of vault (not titles, not other notes' text). A
+        resolution stored under this key holds for as long as the key does."""
+        import hashlib
+
+        h = hashlib.blake2b(digest_size=16)
+        h.update(repr(self.kind).encode("utf-8", "surrogateescape"))
+        for note_id in sorted(self.records):
+            h.update(b"\0" + note_id.encode("utf-8", "surrogateescape"))
+        return h.hexdigest()
+
+    def derived(self, name: str) -> dict[str, str]:
+        """Values stored under `name` (by vault.references, say) for the notes unchanged since
+        they were stored, if they were stored under the current resolution key."""
+        if self._cache is None:
+            return {}
+        digests = self.digests()
+        # Each value is kept with the digest of the note it came from: another process may
+        # have stored one for an older text of the note.
+        return {
+            note_id: value
+            for note_id, (digest, value) in self._cache.derived(name, self.resolution_key).items()
+            if digests.get(note_id) == digest
+        }
+
+    def store_derived(self, name: str, values: dict[str, str]) -> None:
+        """Keep `values` (note id -> text) under `name` for the next run; stored under
+        another resolution key before, the old ones are dropped."""
+        if self._cache is not None and values:
+            digests = self.digests()
+            rows = {note_id: (digests[note_id], value) for note_id, value in values.items()}
+            self._cache.store_derived(name, self.resolution_key, rows)
 
     @cached_property
     def parents(self) -> dict[str, Resolution]:
-        """id -> resolution of its Parent header, for notes that have one."""
-        r = self.resolver
-        return {
-            note_id: r.resolve_parent(ref, note_id)
-            for note_id, ref in self.records.column("parent_ref")
-            if ref
-        }
+        """id -> resolution of its Parent header, for notes that have one (kept in the cache
+        between runs, so an unchanged vault needs no resolver for them)."""
+        stored = self.derived("parent")
+        out: dict[str, Resolution] = {}
+        new: dict[str, str] = {}
+        for note_id, ref in self.records.column("parent_ref"):
+            if not ref:
+                continue
+            text = stored.get(note_id)
+            if text is not None:
+                found, *candidates = json.loads(text)
+                out[note_id] = Resolution(found, tuple(candidates))
+            else:
+                res = out[note_id] = self.resolver.resolve_parent(ref, note_id)
+                new[note_id] = json.dumps([res.id, *res.candidates], ensure_ascii=False)
+        self.store_derived("parent", new)
+        return out
 
     @cached_property
     def children(self) -> dict[str, list[str]]:
@@ -309,7 +358,7 @@ def load_catalog(
 
     kept = {i: stats[i] for i in ids if i not in fresh}
     records = Records(ids, kept, fresh, cache, reparse)
-    return Catalog(vault=vault, records=records, changes=changes, skipped=skipped)
+    return Catalog(vault=vault, records=records, changes=changes, skipped=skipped, _cache=cache)
 
 
 def _read_record(note_id: str, path: str, stat: Stat) -> NoteRecord:
@@ -417,6 +466,8 @@ class _Cache:
                 "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
                 "CREATE TABLE notes (id TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,"
                 f" ctime_ns INTEGER, ino INTEGER, digest TEXT, {cols});"
+                "CREATE TABLE derived (name TEXT, id TEXT, digest TEXT, value TEXT,"
+                " PRIMARY KEY (name, id));"
                 "COMMIT;"
             )
             db.executemany(
@@ -455,6 +506,39 @@ class _Cache:
             return dict(self.db.execute(f"SELECT id, {name} FROM notes"))
         except sqlite3.Error:
             return {}
+
+    def derived(self, name: str, key: str) -> dict[str, tuple[str, str]]:
+        """id -> (digest, value) stored under `name`, if stored under `key`."""
+        try:
+            if self._meta(f"derived:{name}") != key:
+                return {}
+            rows = self.db.execute("SELECT id, digest, value FROM derived WHERE name = ?", (name,))
+            return {r[0]: (r[1], r[2]) for r in rows}
+        except sqlite3.Error:
+            return {}
+
+    def store_derived(self, name: str, key: str, values: dict[str, tuple[str, str]]) -> None:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            if self._meta(f"derived:{name}") != key:
+                self.db.execute("DELETE FROM derived WHERE name = ?", (name,))
+                self.db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"derived:{name}", key)
+                )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO derived VALUES (?, ?, ?, ?)",
+                ((name, note_id, digest, value) for note_id, (digest, value) in values.items()),
+            )
+            self.db.execute("COMMIT")
+        except sqlite3.Error:  # derived data: another run will store it
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
 
     def write(self, fresh: dict[str, NoteRecord], removed: Iterable[str]) -> None:
         """Store the records parsed now and drop the removed notes, in one transaction."""

@@ -24,29 +24,72 @@ KINDS = (PARENT, LINK)
 
 def references(catalog: Catalog) -> list[Reference]:
     """Every Parent header and body link to a note, resolved, in note-id order (links to
-    attachments are not references: they point at files, not notes)."""
-    resolver = catalog.resolver
+    attachments are not references: they point at files, not notes).
+
+    What a note's links resolve to is kept in the catalog's cache, for as long as the note
+    and the set of note ids stay as they are (Catalog.resolution_key): on an unchanged
+    vault no link is resolved again, and no record is even built."""
+    stored = catalog.derived("references")
     parents = catalog.parents
-    memo: dict[tuple, Resolution] = {}
+    written = dict(catalog.records.column("parent_ref")) if stored else {}
     out: list[Reference] = []
-    for note_id in sorted(catalog.records):
-        rec = catalog.records[note_id]
-        if rec.parent_ref:
-            out.append(Reference(note_id, PARENT, rec.parent_ref, None, parents[note_id]))
-        if not rec.links:
+    new: dict[str, str] = {}
+    ids = sorted(catalog.records)
+    missing = [i for i in ids if i not in stored]
+    records = {i: catalog.records[i] for i in missing} if len(missing) < 1000 else None
+    if records is None:
+        records = dict(catalog.records.items())  # many: read every row at once
+    memo: dict[tuple, Resolution] = {}
+    for note_id in ids:
+        text = stored.get(note_id)
+        if text is not None:
+            if note_id in parents:
+                out.append(Reference(note_id, PARENT, written[note_id], None, parents[note_id]))
+            out.extend(_decode(note_id, text))
             continue
-        folder = posixpath.dirname(note_id)
-        for link in rec.links:
-            if resolver.is_attachment(link):
-                continue  # a file, not a note: `vault check` looks for it
-            # Resolution depends on the note only through its folder (relative paths, and
-            # which of several same-named notes is nearest), so links repeat across notes.
-            key = (link.syntax, link.target, link.alias, folder)
-            res = memo.get(key)
-            if res is None:
-                res = memo[key] = resolver.resolve_link(link, note_id)
-            out.append(Reference(note_id, LINK, resolver.target_text(link), link.line, res))
+        refs = _resolve_note(catalog, records[note_id], parents, memo)
+        out.extend(refs)
+        new[note_id] = _encode(refs)
+    catalog.store_derived("references", new)
     return out
+
+
+def _resolve_note(catalog: Catalog, rec: NoteRecord, parents, memo) -> list[Reference]:
+    resolver = catalog.resolver
+    note_id = rec.id
+    refs = []
+    if rec.parent_ref:
+        refs.append(Reference(note_id, PARENT, rec.parent_ref, None, parents[note_id]))
+    folder = posixpath.dirname(note_id)
+    for link in rec.links:
+        if resolver.is_attachment(link):
+            continue  # a file, not a note: `vault check` looks for it
+        # Resolution depends on the note only through its folder (relative paths, and
+        # which of several same-named notes is nearest), so links repeat across notes.
+        key = (link.syntax, link.target, link.alias, folder)
+        res = memo.get(key)
+        if res is None:
+            res = memo[key] = resolver.resolve_link(link, note_id)
+        refs.append(Reference(note_id, LINK, resolver.target_text(link), link.line, res))
+    return refs
+
+
+def _encode(refs: list[Reference]) -> str:
+    """A note's links as stored: [[raw, line, id, *candidates], ...] (its Parent is stored
+    with the catalog's parents)."""
+    import json
+
+    rows = [[r.raw, r.line, r.resolution.id, *r.resolution.candidates] for r in refs]
+    return json.dumps([row for row, r in zip(rows, refs, strict=True) if r.kind == LINK])
+
+
+def _decode(note_id: str, text: str) -> list[Reference]:
+    import json
+
+    return [
+        Reference(note_id, LINK, raw, line, Resolution(found, tuple(candidates)))
+        for raw, line, found, *candidates in json.loads(text)
+    ]
 
 
 def backlinks(catalog: Catalog, target: str, refs: list[Reference] | None = None) -> list[Backlink]:

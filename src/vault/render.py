@@ -45,33 +45,40 @@ def emit_json(data: object) -> None:
     click.echo(json_text(data))
 
 
-_SCALARS = (str, int, float, bool, type(None))
+def _scalar(value: object) -> str | None:
+    """A JSON scalar as json.dumps(ensure_ascii=False) writes it; None for anything else."""
+    if isinstance(value, str):
+        return _quote(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)  # floats as json writes them (NaN, Infinity and all)
+    return None
+
+
+_quote = json.encoder.encode_basestring  # what ensure_ascii=False quotes strings with
 
 
 def json_text(data: object) -> str:
     """`json.dumps(data, indent=2, ensure_ascii=False)`, the same to the byte. With an
     indent, json falls back to its pure-Python encoder: a list of flat objects (`list`, a
-    search) is written here instead, each value through the fast one."""
-    dumps = json.dumps
-    if (
-        isinstance(data, list)
-        and data
-        and all(
-            isinstance(d, dict) and d and all(isinstance(v, _SCALARS) for v in d.values())
-            for d in data
-        )
-    ):
-        items = (
-            "  {\n"
-            + ",\n".join(
-                f"    {dumps(k, ensure_ascii=False)}: {dumps(v, ensure_ascii=False)}"
-                for k, v in d.items()
-            )
-            + "\n  }"
-            for d in data
-        )
+    search) is written here instead, a C call a value."""
+    if isinstance(data, list) and data and all(isinstance(d, dict) and d for d in data):
+        items = []
+        for d in data:
+            fields = []
+            for k, v in d.items():
+                text = _scalar(v)
+                if text is None or not isinstance(k, str):
+                    return json.dumps(data, indent=2, ensure_ascii=False)
+                fields.append(f"    {_quote(k)}: {text}")
+            items.append("  {\n" + ",\n".join(fields) + "\n  }")
         return "[\n" + ",\n".join(items) + "\n]"
-    return dumps(data, indent=2, ensure_ascii=False)
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def warn(message: str) -> None:
