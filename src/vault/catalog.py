@@ -172,22 +172,24 @@ class Catalog:
 
 
 class Records(Mapping):
-    """id -> NoteRecord, in walk order. Notes parsed just now are records already; for the
-    others the cache is asked only for what is used: one column for all notes (titles for the
-    resolver, dates to sort by), one row for one note (`show`), or every row at once when a
-    command goes through all the records (the graph, `check`)."""
+    """id -> NoteRecord, in walk order, built from rows only when asked for. The rows of the
+    notes parsed just now are at hand; for the others the cache is asked only for what is
+    used: one column for all notes (titles for the resolver, dates to sort by), one row for
+    one note (`show`), or every row at once when a command goes through all the records
+    (the graph, `check`)."""
 
     def __init__(
         self,
         ids: list[str],
         stats: dict[str, tuple[Stat, str]],
-        fresh: dict[str, NoteRecord],
+        fresh: dict[str, tuple],
         cache: _Cache | None,
         reparse: Callable[[list[str]], dict[str, NoteRecord]],
     ):
         self._ids = ids
-        self._stats = stats  # cached (file state, digest) of the notes not in `fresh`
-        self._built: dict[str, NoteRecord] = dict(fresh)
+        self._stats = stats  # (file state, digest) of every note
+        self._fresh = fresh  # the rows of the notes parsed just now
+        self._built: dict[str, NoteRecord] = {}
         self._keys = set(ids)
         self._cache = cache
         self._reparse = reparse
@@ -198,7 +200,9 @@ class Records(Mapping):
         if rec is None:
             if note_id not in self._keys:
                 raise KeyError(note_id)
-            row = self._cache.row(note_id) if self._cache is not None else None
+            row = self._fresh.get(note_id)
+            if row is None and self._cache is not None:
+                row = self._cache.row(note_id)
             self._build({note_id: row} if row is not None else {}, [note_id])
             rec = self._built[note_id]
         return rec
@@ -222,7 +226,9 @@ class Records(Mapping):
 
     def _build_all(self) -> None:
         if len(self._built) < len(self._ids):
-            self._build(self._cache.rows() if self._cache is not None else {}, self._ids)
+            cached = len(self._fresh) < len(self._ids) and self._cache is not None
+            rows = self._cache.rows() if cached else {}
+            self._build(rows | self._fresh, self._ids)
 
     def _build(self, rows: dict[str, tuple], ids: Iterable[str]) -> None:
         """Records from cached rows for the notes not built yet; a note whose row cannot be
@@ -245,7 +251,11 @@ class Records(Mapping):
         if len(built) < len(self._ids):
             raw = self._columns.get(name)
             if raw is None:
-                raw = self._columns[name] = self._cache.column(name) if self._cache else {}
+                cached = len(self._fresh) < len(self._ids) and self._cache is not None
+                raw = self._cache.column(name) if cached else {}
+                at = _COLUMNS.index(name)
+                raw.update((i, row[at]) for i, row in self._fresh.items())
+                self._columns[name] = raw
         decode = name in _JSON_COLUMNS
         for note_id in self._ids:
             rec = built.get(note_id)
@@ -258,8 +268,7 @@ class Records(Mapping):
                 yield note_id, (_decoded(name, value) if decode else value)
 
     def digests(self) -> dict[str, str]:
-        built = self._built
-        return {i: built[i].digest if i in built else self._stats[i][1] for i in self._ids}
+        return {i: self._stats[i][1] for i in self._ids}
 
 
 def _decoded(name: str, text: str):
@@ -338,9 +347,7 @@ def load_catalog(
     fresh = _parse_all(stale, progress)
     for note_id, _, _ in stale:
         (changes.updated if note_id in stats else changes.added).append(note_id)
-    undated = [i for i, rec in fresh.items() if rec.date is None]
-    if undated:
-        _fill_dates(repo, fresh, undated)
+    _fill_dates(repo, fresh)
     if cache is not None and (fresh or changes.removed):
         cache.write(fresh, changes.removed)
 
@@ -353,31 +360,36 @@ def load_catalog(
             except OSError:
                 files.append((note_id, str(path), (0, 0, 0, 0)))
         again = _parse_all(files, None)
-        _fill_dates(repo, again, [i for i, r in again.items() if r.date is None])
-        return again
+        _fill_dates(repo, again)
+        return {i: _from_row(i, stat, digest, row) for i, (stat, digest, row) in again.items()}
 
-    kept = {i: stats[i] for i in ids if i not in fresh}
-    records = Records(ids, kept, fresh, cache, reparse)
+    known = {i: stats[i] for i in ids if i not in fresh}
+    known.update((i, (stat, digest)) for i, (stat, digest, _) in fresh.items())
+    records = Records(ids, known, {i: row for i, (_, _, row) in fresh.items()}, cache, reparse)
     return Catalog(vault=vault, records=records, changes=changes, skipped=skipped, _cache=cache)
 
 
-def _read_record(note_id: str, path: str, stat: Stat) -> NoteRecord:
+# A parsed note as it travels (from worker processes too) and is stored: (file state, digest,
+# cache row). Strings and numbers only: quick to pass between processes, ready to write.
+Parsed = tuple[Stat, str, tuple]
+
+
+def _read_row(note_id: str, path: str, stat: Stat) -> Parsed:
     try:
-        return read_note(Path(path), note_id).record
+        rec = read_note(Path(path), note_id).record
     except OSError as exc:
         problem = f"cannot read the file: {exc.strerror or exc}"
-        return parse_note("", note_id, warnings=[problem], stat=stat).record
+        rec = parse_note("", note_id, warnings=[problem], stat=stat).record
+    return rec.stat, rec.digest, _to_row(rec)
 
 
-def _parse_chunk(items: list[tuple[str, str, Stat]]) -> list[NoteRecord]:
-    return [_read_record(*item) for item in items]
+def _parse_chunk(items: list[tuple[str, str, Stat]]) -> list[tuple[str, Parsed]]:
+    return [(item[0], _read_row(*item)) for item in items]
 
 
-def _parse_all(
-    stale: list[tuple[str, str, Stat]], progress: Progress | None
-) -> dict[str, NoteRecord]:
-    """Records for these files: in this process for a few, in worker processes on every
-    core for many (parsing is pure CPU work, and a first run may have thousands)."""
+def _parse_all(stale: list[tuple[str, str, Stat]], progress: Progress | None) -> dict[str, Parsed]:
+    """These files parsed: in this process for a few, in worker processes on every core for
+    many (parsing is pure CPU work, and a first run may have thousands)."""
     import threading
 
     total = len(stale)
@@ -388,7 +400,7 @@ def _parse_all(
     if total < PARALLEL_MIN or workers < 2 or threading.active_count() > 1:
         out = {}
         for n, (note_id, path, stat) in enumerate(stale, 1):
-            out[note_id] = _read_record(note_id, path, stat)
+            out[note_id] = _read_row(note_id, path, stat)
             if progress and n % 50 == 0:
                 progress(n, total)
         if progress and total:
@@ -399,30 +411,32 @@ def _parse_all(
 
     size = max(50, min(500, total // (workers * 8)))
     chunks = [stale[k : k + size] for k in range(0, total, size)]
-    out: dict[str, NoteRecord] = {}
-    done = 0
+    out: dict[str, Parsed] = {}
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for records in pool.map(_parse_chunk, chunks):
-            for rec in records:
-                out[rec.id] = rec
-            done += len(records)
+        for parsed in pool.map(_parse_chunk, chunks):
+            out.update(parsed)
             if progress:
-                progress(done, total)
+                progress(len(out), total)
     return out
 
 
-def _fill_dates(repo: Repository | None, records: dict[str, NoteRecord], ids: list[str]) -> None:
+_DATE, _DATE_SOURCE = _COLUMNS.index("date"), _COLUMNS.index("date_source")
+
+
+def _fill_dates(repo: Repository | None, parsed: dict[str, Parsed]) -> None:
     """Notes without a date in their metadata or name: the first git commit, else mtime."""
-    if not ids:
+    undated = [i for i, (_, _, row) in parsed.items() if row[_DATE] is None]
+    if not undated:
         return
-    git_dates = repo.first_commit_dates(ids) if repo is not None else {}
-    for note_id in ids:
-        rec = records[note_id]
+    git_dates = repo.first_commit_dates(undated) if repo is not None else {}
+    for note_id in undated:
+        stat, digest, row = parsed[note_id]
         if note_id in git_dates:
-            records[note_id] = replace(rec, date=git_dates[note_id], date_source="git")
+            day, source = git_dates[note_id], "git"
         else:
-            day = dt.datetime.fromtimestamp(rec.mtime_ns / 1e9).date().isoformat()
-            records[note_id] = replace(rec, date=day, date_source="mtime")
+            day, source = dt.datetime.fromtimestamp(stat[0] / 1e9).date().isoformat(), "mtime"
+        row = (*row[:_DATE], day, source, *row[_DATE_SOURCE + 1 :])
+        parsed[note_id] = (stat, digest, row)
 
 
 # --- the cache -------------------------------------------------------------------------------
@@ -540,15 +554,15 @@ class _Cache:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def write(self, fresh: dict[str, NoteRecord], removed: Iterable[str]) -> None:
-        """Store the records parsed now and drop the removed notes, in one transaction."""
+    def write(self, fresh: dict[str, Parsed], removed: Iterable[str]) -> None:
+        """Store the notes parsed now and drop the removed ones, in one transaction."""
         marks = ", ".join("?" * (6 + len(_COLUMNS)))
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany("DELETE FROM notes WHERE id = ?", ((i,) for i in removed))
             self.db.executemany(
                 f"INSERT OR REPLACE INTO notes VALUES ({marks})",
-                ((rec.id, *rec.stat, rec.digest, *_to_row(rec)) for rec in fresh.values()),
+                ((i, *stat, digest, *row) for i, (stat, digest, row) in fresh.items()),
             )
             self.db.execute("COMMIT")
         except sqlite3.Error:  # locked by another writer past the timeout, read-only, full

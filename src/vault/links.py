@@ -39,14 +39,19 @@ _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 # backticks (a code span), an HTML comment, an Obsidian comment.
 _INLINE = re.compile(r"\\[\[\]`\\]|`+|<!--|%%")
 _NOT_NEWLINE = re.compile(r"[^\n]")
-# [text](target "title"), ![alt](image); the text may hold one level of [brackets].
+# The link patterns start with their "[", so the regex engine finds candidates by scanning
+# for it (15-20 times faster than trying a pattern that may start with "!" at every place);
+# whether a "!" stands before one (an image, an embed) is `embedded`'s to say.
+# [text](target "title"): group 1 the text (which may hold one level of [brackets]), 2 the
+# target.
 MD_LINK = re.compile(
-    r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)"
+    r"\[((?:[^\[\]\n]++|\[[^\[\]\n]*+\])*+)\]\(\s*(<[^>\n]*>|[^)\s]+)"
     r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"
 )
-# A reference-style definition: [label]: target
+# A reference-style definition: [label]: target (only looked for in a text with "]:").
 REF_DEF = re.compile(r"^[ \t]{0,3}\[([^\]\n^][^\]\n]*)\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
-WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+# [[inside]]: group 1 the inside.
+WIKILINK = re.compile(r"\[\[([^\[\]\n]++)\]\]")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # A whole value that is one link (a Parent written as [[x]] or [x](path)).
 WHOLE_WIKILINK = re.compile(r"^!?\[\[([^\[\]]+)\]\]$")
@@ -197,21 +202,26 @@ def extract_links(body: str, first_line: int = 1) -> tuple[Link, ...]:
     return find_links(mask(body), first_line) if "[" in body else ()
 
 
+def embedded(text: str, m: re.Match) -> bool:
+    """Whether the link `m` found in `text` is an image or an embed: a "!" before it."""
+    return m.start() > 0 and text[m.start() - 1] == "!"
+
+
 def find_links(masked: str, first_line: int = 1) -> tuple[Link, ...]:
     """The links in a text already masked (see `mask`): what `vault mv` sees too."""
     if "[" not in masked:
         return ()
     found: list[tuple[int, int, str, str, str, bool]] = []
     for m in WIKILINK.finditer(masked):
-        target, alias = wikilink_parts(m.group(2))
+        target, alias = wikilink_parts(m.group(1))
         if not target or URL_SCHEME.match(target) and not target.startswith(DENDRON_VAULT):
             continue
         found.append((m.start(), 0, "wikilink", target, alias, is_asset(target)))
     for m in MD_LINK.finditer(masked):
-        read = read_md_target(m.group(3), image=bool(m.group(1)))
+        read = read_md_target(m.group(2), image=embedded(masked, m))
         if read is not None:
             found.append((m.start(), 1, "markdown", read[0], "", read[1]))
-    for m in REF_DEF.finditer(masked):
+    for m in REF_DEF.finditer(masked) if "]:" in masked else ():
         read = read_md_target(m.group(2), image=False)
         if read is not None:
             found.append((m.start(), 2, "markdown", read[0], "", read[1]))

@@ -29,6 +29,7 @@ from vault.links import (
     WHOLE_WIKILINK,
     WIKILINK,
     dendron_prefix,
+    embedded,
     read_md_target,
     split_dendron_vault,
     split_md_target,
@@ -86,13 +87,14 @@ def _rewrite_line(line: str, blank: str, rec: NoteRecord, ctx: Context) -> str:
     positions match and links inside code are left alone."""
     spans: list[tuple[int, int, str]] = []
     for m in WIKILINK.finditer(blank):
-        new = _rewrite_wikilink_inner(line[m.start(2) : m.end(2)], rec.id, ctx)
+        new = _rewrite_wikilink_inner(line[m.start(1) : m.end(1)], rec.id, ctx)
+        if new is not None:
+            spans.append((m.start(1), m.end(1), new))
+    for m in MD_LINK.finditer(blank):
+        image = embedded(blank, m)
+        new = _rewrite_md_target(line[m.start(2) : m.end(2)], rec.id, ctx, image)
         if new is not None:
             spans.append((m.start(2), m.end(2), new))
-    for m in MD_LINK.finditer(blank):
-        new = _rewrite_md_target(line[m.start(3) : m.end(3)], rec.id, ctx, bool(m.group(1)))
-        if new is not None:
-            spans.append((m.start(3), m.end(3), new))
     for m in REF_DEF.finditer(blank):
         new = _rewrite_md_target(line[m.start(2) : m.end(2)], rec.id, ctx, False)
         if new is not None:
