@@ -14,7 +14,6 @@ import hashlib
 import os
 import re
 import unicodedata
-from dataclasses import replace
 from pathlib import Path
 
 from vault.headers import (
@@ -65,8 +64,9 @@ def read_note(path: Path, note_id: str) -> Note:
             f"{MAX_NOTE_BYTES // 2**20} MiB is read"
         )
     text = decode(data, warnings)
-    note = parse_note(text, note_id, warnings=warnings, stat=stat_key(st))
-    return Note(replace(note.record, digest=content_digest(data)), note.body)
+    return parse_note(
+        text, note_id, warnings=warnings, stat=stat_key(st), digest=content_digest(data)
+    )
 
 
 def content_digest(data: bytes) -> str:
@@ -106,8 +106,10 @@ def parse_note(
     *,
     warnings: list[str] | None = None,
     stat: tuple[int, int, int, int] = (0, 0, 0, 0),
+    digest: str = "",
 ) -> Note:
-    """Parse a note's text in whichever of the three header styles it uses."""
+    """Parse a note's text in whichever of the three header styles it uses (`stat` and
+    `digest` say which file state and bytes it was read from)."""
     warnings = list(warnings or [])
     stem = stem_of(note_id)
     lines = text.split("\n")
@@ -158,6 +160,7 @@ def parse_note(
         style=block.style,
         warnings=tuple(warnings),
         stat=stat,
+        digest=digest,
     )
     return Note(record=record, body=body)
 
