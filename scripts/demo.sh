@@ -14,6 +14,7 @@ step "$vault" --vault . search exosome
 step "$vault" --vault . search exosme          # a typo: no hit, and a suggestion
 step "$vault" --vault . related exosomes-deep-dive --limit 2
 step "$vault" --vault . tree
+step "$vault" --vault . context exosomes-deep-dive --max-chars 1500   # what an agent reads first
 step "$vault" --vault . graph --stats
 step "$vault" --vault . graph --format mermaid
 step "$vault" --vault . graph --format html -o "$out/graph.html"
@@ -32,4 +33,12 @@ echo "Room-temperature stability needs trehalose or liposomal wrapping." |
   GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.com \
   step "$vault" --vault "$tmp" new --parent memory/research/2026-02-14-skin-tech-trends.md \
     --title "Exosome Stability at Room Temperature" --date 2026-03-01 --json
+sha=$("$vault" --vault "$tmp" show exosome-stability-at-room-temperature --json |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["sha256"])')
+echo "Trehalose at 5% w/v was enough in the 2026 trials." |
+  GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.com \
+  GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.com \
+  step "$vault" --vault "$tmp" append exosome-stability-at-room-temperature --expect-sha256 "$sha"
 step git -C "$tmp" log --oneline
+printf '\n\033[1m# agents: `vault mcp` serves all of this over MCP (see the README)\033[0m\n'
+step "$vault" mcp --help
