@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -202,9 +202,8 @@ def test_garbage_manifest_and_unknown_files(run, gen):
 def test_index_of_another_schema_version_is_rebuilt(run, gen):
     root, facts = gen
     manifest = state_dir(root) / "index" / MANIFEST
-    data = pickle.loads(manifest.read_bytes())
-    data["schema"] = -1
-    manifest.write_bytes(pickle.dumps(data))
+    with sqlite3.connect(manifest) as db:
+        db.execute("UPDATE meta SET value = '-1' WHERE key = 'schema'")
     res = run(root, "search", "exosome", "--paths")
     assert ids_of(res.stdout) == with_term(facts, "exosome")
     assert "another version; rebuilding the search index" in res.stderr
