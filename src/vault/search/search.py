@@ -19,7 +19,7 @@ from vault.model import Hit, NoteFilter
 from vault.repository import Repository
 from vault.search.analysis import MAX_SUGGESTED, has_cjk
 from vault.search.index import Notify, Progress, open_index, repair_index, searchable
-from vault.search.query import OPERATORS, check_syntax, note_filter, parse_query, vocabulary
+from vault.search.query import OPERATORS, check_syntax, mask_for, note_filter, parse_query
 from vault.search.schema import TEXT_FIELDS, body_field
 from vault.search.snippets import Snippets
 
@@ -59,7 +59,7 @@ def search(
         docs = note_filter(searcher, flt, scope)
         if docs is not None and not docs:
             return []
-        results = searcher.search(q, limit=limit, filter=docs, mask=vocabulary())
+        results = searcher.search(q, limit=limit, filter=docs, mask=mask_for(q))
         return _hits(catalog, results, _positive_terms(q, searcher.reader()), snippets)
 
     return with_searcher(catalog, run, progress=progress, notify=notify)
@@ -84,7 +84,7 @@ def suggest(catalog: Catalog, query: str) -> str | None:
                 q = parse_query(searcher, words)
             except InvalidInput:
                 return False
-            return not searcher.search(q, limit=1, mask=vocabulary()).is_empty()
+            return not searcher.search(q, limit=1, mask=mask_for(q)).is_empty()
 
         out, changed, last = [], False, 0
         for m in _QUERY_WORD.finditer(text):
@@ -217,7 +217,7 @@ def _positive_terms(q, reader) -> set[str]:
 
 
 def _hits(catalog: Catalog, results, terms: set[str], snippets: bool) -> list[Hit]:
-    maker = Snippets() if snippets else None
+    maker = Snippets(terms) if snippets else None
     hits = []
     for hit in results:
         note_id = hit["id"]
@@ -225,9 +225,8 @@ def _hits(catalog: Catalog, results, terms: set[str], snippets: bool) -> list[Hi
             continue
         snippet, marks = "", ()
         if maker is not None:
-            snippet, marks = maker.of(
-                catalog.vault.path_of(note_id), hit.get("style"), hit.get("lang"), terms
-            )
+            path = catalog.vault.path_of(note_id)
+            snippet, marks = maker.of(path, hit.get("style"), hit.get("lang"))
         hits.append(
             # The index is fresh and stores what the record says: no need to build records.
             Hit(
