@@ -8,6 +8,8 @@ note of several megabytes costs no more than a long one.
 
 from __future__ import annotations
 
+import re
+
 from vault.notes import prose
 from vault.search.fieldtypes import analysis
 from vault.search.texts import read_body
@@ -18,15 +20,25 @@ SNIPPET_CHARS = 160
 SCAN_CHARS = 200_000
 # How much text around the first match is kept before the line is clipped.
 _WINDOW = 400
+# At most this many terms (the longest) are looked for to find where to start.
+_MAX_HINTS = 64
 
 
 class Snippets:
-    """Makes the snippets of one result list."""
+    """Makes the snippets of one result list (for the terms a query looks for)."""
+
+    def __init__(self, terms: set[str]):
+        self.terms = terms
+        # Where a match may start: a stem or CJK term written out (any case). Most words
+        # begin with their stem, so analysing starts a little before the first of these.
+        hints = sorted((t for t in terms if len(t) >= 2), key=len, reverse=True)[:_MAX_HINTS]
+        self.hint = re.compile("|".join(map(re.escape, hints)), re.IGNORECASE) if hints else None
 
     def of(
-        self, path, style: str | None, lang: str | None, terms: set[str]
+        self, path, style: str | None, lang: str | None
     ) -> tuple[str, tuple[tuple[int, int], ...]]:
         """(snippet, spans of the matched words in it) for a note's file."""
+        terms = self.terms
         try:
             body = prose(read_body(path, style)[0])[:SCAN_CHARS]
         except OSError:
@@ -34,10 +46,13 @@ class Snippets:
         if not body or not terms:
             return _clip(_one_line(body), ())
         ana = analysis(lang or "en")
-        first = next(
-            (start for term, _, start, _ in ana.tokens(body, index=True) if term in terms),
-            None,
-        )
+        first = None
+        hint = self.hint.search(body) if self.hint else None
+        if hint:
+            start = body.rfind(" ", 0, max(0, hint.start() - 100)) + 1
+            first = _first(ana, body, terms, start)
+        if first is None:  # a stem that is not how the word starts (happy -> happi)
+            first = _first(ana, body, terms, 0)
         if first is None:
             return _clip(_one_line(body), ())
         lo = max(0, first - _WINDOW)
@@ -51,6 +66,14 @@ class Snippets:
                 else:
                     spans.append([start, end])
         return _clip(*_flatten(window, spans))
+
+
+def _first(ana, body: str, terms: set[str], start: int) -> int | None:
+    """Where the first matched term at or after `start` begins."""
+    text = body[start:]
+    return next(
+        (start + s for term, _, s, _ in ana.tokens(text, index=True) if term in terms), None
+    )
 
 
 def _flatten(text: str, spans: list[list[int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
