@@ -1,31 +1,35 @@
 """The index manifest: what the Whoosh index holds, as data only (SQLite, never pickle).
 
-One row per indexed note (id, content digest, resolved Parent) and a `meta` table: the
-schema version, the number of notes, the vault's language (or "mixed", decided at each full
-build) and a fingerprint of the vault as it was indexed (every id and digest, in walk
-order). Bringing the index up to date first compares that fingerprint with the catalog's:
-when they agree nothing changed and no row is read, so a warm search costs the same at
-100,000 notes as at 1,000. Rows are read only to find what changed, and written only for
-what did.
+One row per indexed note (id, content digest, resolved Parent, Parent as written) and a
+`meta` table: the schema version, the number of notes, the vault's language (or "mixed",
+decided at each full build) and a fingerprint of the vault as it was indexed (every id and
+digest, in walk order). Bringing the index up to date first compares that fingerprint with
+the catalog's: when they agree nothing changed and no row is read. Rows are read only to
+find what changed, and written only for what did.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import sqlite3
 from pathlib import Path
 
 MANIFEST = "manifest.sqlite3"
 
-Entry = tuple[str, str | None]  # (content digest, resolved parent id)
+# (content digest, resolved parent id, the Parent as written): with the written Parent
+# unchanged, an edited note keeps its resolved parent without resolving it again.
+Entry = tuple[str, str | None, str | None]
 MIXED = "mixed"
 
 
 def fingerprint(digests: dict[str, str]) -> str:
-    """Every id and digest of the vault, in the catalog's (walk) order, hashed."""
-    joined = "\0".join(itertools.chain.from_iterable(digests.items()))
-    return hashlib.blake2b(joined.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    """Every id and digest of the vault, in the catalog's (walk) order, hashed (two joins:
+    15 ms at 100,000 notes)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update("\0".join(digests).encode("utf-8", "surrogateescape"))
+    h.update(b"\1")
+    h.update("".join(digests.values()).encode("ascii"))
+    return h.hexdigest()
 
 
 class Manifest:
@@ -83,9 +87,10 @@ class Manifest:
             return 0
 
     def files(self) -> dict[str, Entry] | None:
-        """id -> (digest, parent) of every indexed note; None when unreadable."""
+        """id -> (digest, parent, ref) of every indexed note; None when unreadable."""
         try:
-            return {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT * FROM notes")}
+            rows = self.db.execute("SELECT id, digest, parent, ref FROM notes")
+            return {r[0]: (r[1], r[2], r[3]) for r in rows}
         except sqlite3.Error:
             return None
 
@@ -109,14 +114,19 @@ def write_manifest(
         path.unlink()
     db = sqlite3.connect(path, timeout=30, isolation_level=None)
     try:
+        # Derived data: a transaction survives the process being killed (the journal), and a
+        # file damaged by a power cut is rebuilt like any damaged index; no fsync needed.
+        db.execute("PRAGMA synchronous=OFF")
         db.execute("BEGIN IMMEDIATE")
         if create:
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-            db.execute("CREATE TABLE notes (id TEXT PRIMARY KEY, digest TEXT, parent TEXT)")
+            db.execute(
+                "CREATE TABLE notes (id TEXT PRIMARY KEY, digest TEXT, parent TEXT, ref TEXT)"
+            )
         db.executemany("DELETE FROM notes WHERE id = ?", ((i,) for i in removed))
         db.executemany(
-            "INSERT OR REPLACE INTO notes VALUES (?, ?, ?)",
-            ((i, d, p) for i, (d, p) in changed.items()),
+            "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?)",
+            ((i, d, p, r) for i, (d, p, r) in changed.items()),
         )
         meta = [("schema", str(schema)), ("notes", str(notes)), ("fingerprint", fingerprint)]
         if create:

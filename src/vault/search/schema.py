@@ -20,7 +20,7 @@ from vault.text import day_start, fold
 from vault.vault import stem_of
 
 # Bump when the schema or what goes into a field changes: older indexes are then rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # The fields queries name (title and body stand for every language's), for the parser and
 # its error messages.
 TEXT_FIELDS = ("title", "body", "tags")
