@@ -494,3 +494,54 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     assert json.loads(out)["added"] == 250  # stdout stays clean JSON
     res = run_process(root, "index", "--rebuild", "--json")
     assert res.stderr == ""
+
+
+# --- the full build ------------------------------------------------------------------------
+
+
+def _postings(folder: Path) -> list:
+    """Every term of an index with its statistics and postings, and every stored document."""
+    from vault.search.imports import whoosh_index
+
+    ix = whoosh_index().open_dir(str(folder))
+    out = []
+    with ix.reader() as reader:
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            m = reader.postings(fieldname, text)
+            posts = []
+            while m.is_active():
+                posts.append((m.id(), m.weight(), m.value()))
+                m.next()
+            stats = (info.doc_frequency(), info.weight(), info.min_length(), info.max_length())
+            out.append((fieldname, text, stats, info.max_weight(), posts))
+        out.append(list(reader.iter_docs()))
+    return out
+
+
+def test_the_build_writes_what_whoosh_would(tmp_path, monkeypatch):
+    """The build's own writer fills Whoosh's posting blocks a term at a time; the index is
+    the one Whoosh's posting-by-posting path writes: same terms, statistics and postings."""
+    import uuid
+
+    import vault.search.build as build
+    import vault.search.schema as schema
+    from vault.catalog import load_catalog
+    from vault.vault import open_vault
+
+    root = tmp_path / "vault"
+    make_vault(root, 120)
+    text = "ホットキーを使うと、マウスを使わずに実行できます。"
+    write_note(root, "memory/ja.md", "ホットキー", text)
+    catalog = load_catalog(open_vault(root))
+    monkeypatch.setattr(schema.uuid, "uuid4", lambda: uuid.UUID(int=7))  # vocabulary ids
+    built = []
+    for bulk in (True, False):
+        if not bulk:
+            monkeypatch.setattr(build, "_bulk_capable", lambda writer: False)
+        folder = tmp_path / f"index-{bulk}"
+        folder.mkdir()
+        build.build(catalog, folder, None)
+        built.append(_postings(folder))
+    assert built[0] == built[1]
+    assert len(built[0]) > 1000

@@ -20,9 +20,9 @@ Nothing here imports Whoosh at module level; stemmers and stop lists are loaded 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterator
 
 # Languages with a Whoosh stop list and stemmer, detected by their stop words.
@@ -54,13 +54,22 @@ CJK_CHARS = (
     "\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff"
     "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
 )
-_CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
-_CJK_SPLIT = re.compile(f"([{CJK_CHARS}]+)")
+_CJK_RUN = f"[{CJK_CHARS}]+"
 # A word: Whoosh's default `\w+(\.?\w+)*` (so "e.g", "3.14" and "v2.1" stay whole), except
 # that a CJK run is a token of its own even when it touches other letters.
 _WORD = rf"[^\W{CJK_CHARS}]+(?:\.[^\W{CJK_CHARS}]+)*"
-_TOKEN = re.compile(rf"([{CJK_CHARS}]+)|{_WORD}")
 _PLAIN_TOKEN = re.compile(r"\w+(?:\.\w+)*")
+
+
+@functools.cache
+def _regex(pattern: str) -> re.Pattern:
+    """The CJK patterns compiled on first use (their character classes take 6 ms to
+    compile, and text without CJK never needs them)."""
+    return re.compile(pattern)
+
+
+_CJK_SPLIT = f"({_CJK_RUN})"
+_TOKEN = rf"({_CJK_RUN})|{_WORD}"
 
 _MISSING = object()
 _stemmers: dict[str, object] = {}
@@ -76,7 +85,7 @@ def normalize(text: str) -> str:
 
 
 def has_cjk(text: str) -> bool:
-    return _CJK_RUN.search(text) is not None
+    return not text.isascii() and _regex(_CJK_RUN).search(text) is not None
 
 
 def _stoplist(lang: str) -> frozenset[str]:
@@ -168,21 +177,21 @@ class Analysis:
         `words`, also adds to it the text's words as written (lower-cased, letters only,
         MIN_WORD to MAX_SUGGESTED long): what spelling suggestions may offer."""
         text = normalize(text)
-        out: defaultdict[str, list[int]] = defaultdict(list)
+        out: dict[str, list[int]] = {}
         if not has_cjk(text):
             raws = _PLAIN_TOKEN.findall(text)
             self._place(raws, out, 0)
         else:
             raws = []
             pos = 0
-            for i, piece in enumerate(_CJK_SPLIT.split(text)):
+            for i, piece in enumerate(_regex(_CJK_SPLIT).split(text)):
                 if i % 2 == 0:  # between CJK runs
                     found = _PLAIN_TOKEN.findall(piece)
                     pos = self._place(found, out, pos)
                     raws += found
                 elif piece:
                     for term, at in cjk_terms(piece, pos, index=True):
-                        out[term].append(at)
+                        out.setdefault(term, []).append(at)
                     pos += max(1, len(piece) - 1)
         if words is not None:
             words.update(
@@ -190,17 +199,20 @@ class Analysis:
             )
         return out
 
-    def _place(self, raws: list[str], out: defaultdict, pos: int) -> int:
+    def _place(self, raws: list[str], out: dict[str, list[int]], pos: int) -> int:
         """Add the terms of these words from position `pos`; the next position."""
         get = self._cache.get
         terms = [get(raw, _MISSING) for raw in raws]
         if _MISSING in terms:
             word = self.word
             terms = [word(raw) if t is _MISSING else t for raw, t in zip(raws, terms, strict=True)]
-        for term in terms:
-            if term is not None:
-                out[term].append(pos)
-                pos += 1
+        for at, term in enumerate([t for t in terms if t is not None], pos):
+            seen = out.get(term)
+            if seen is None:
+                out[term] = [at]
+            else:
+                seen.append(at)
+            pos = at + 1
         return pos
 
     def tokens(self, text: str, *, index: bool = False) -> Iterator[tuple[str, int, int, int]]:
@@ -208,7 +220,14 @@ class Analysis:
         `text` as given (each word is normalised on its own, so offsets stay those of the
         text shown); query form unless `index` (which adds CJK unigrams)."""
         pos = 0
-        for m in _TOKEN.finditer(text):
+        if not has_cjk(text):
+            for m in _PLAIN_TOKEN.finditer(text):
+                term = self.word(normalize(m.group()))
+                if term is not None:
+                    yield term, pos, m.start(), m.end()
+                    pos += 1
+            return
+        for m in _regex(_TOKEN).finditer(text):
             run = m.group(1)
             if run is None:
                 term = self.word(normalize(m.group()))
@@ -281,7 +300,7 @@ def detect_language(text: str) -> str:
     the language whose stop words it uses most (clearly more than the runner-up), else
     DEFAULT."""
     sample = normalize(text[:_SAMPLE_CHARS]).lower()
-    cjk = sum(len(run) for run in _CJK_RUN.findall(sample))
+    cjk = sum(len(run) for run in _regex(_CJK_RUN).findall(sample)) if has_cjk(sample) else 0
     if cjk:
         letters = sum(1 for ch in sample if ch.isalpha())
         if cjk * 3 >= letters:

@@ -8,9 +8,7 @@ notes that differ, so with nothing changed no Whoosh file is even opened. If a p
 between a commit and the manifest write, the next run simply writes those notes again
 (updates are idempotent).
 
-A full build runs on every core: worker processes each read, analyse and write segments of
-their own, and the parent commits them all in one table of contents (as Whoosh's MpWriter
-does with multisegment=True, minus shipping every document to the workers through files).
+A full build runs on every core (vault.search.build).
 
 A missing, damaged or old-format index is rebuilt in a fresh folder and swapped in, with a
 one-line note through the caller's `notify`. Writers are serialised by a file lock
@@ -35,32 +33,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from vault.catalog import Catalog
 from vault.errors import IndexBusy, VaultError
 from vault.model import IndexReport
-from vault.search import fieldtypes
-from vault.search.analysis import Analyzed, detect_language, vault_language
+from vault.search import documents
+from vault.search.build import COMPOUND, REBUILD_CHUNK, build
 from vault.search.manifest import MANIFEST, Entry, Manifest, fingerprint, write_manifest
-from vault.search.schema import SCHEMA_VERSION, document, make_schema, vocabulary_doc
-from vault.search.texts import read_body
+from vault.search.schema import SCHEMA_VERSION, make_schema, vocabulary_doc
 
 INDEX_FOLDER = "index"
 # Commit without merging until this many small segments pile up; then Whoosh merges them.
 MAX_SEGMENTS = 8
-# A full build writes one segment per chunk of about this many notes (or this many bytes of
-# Markdown): each segment's postings are then sorted in memory, where one big segment would
-# spill sorted runs to disk and merge them. Fewer, bigger segments make searches faster.
-REBUILD_CHUNK = int(os.environ.get("VAULT_INDEX_CHUNK", "2500"))
-CHUNK_BYTES = 16 * 2**20
-# Build in worker processes, on every core, when at least this many notes are indexed.
-PARALLEL_MIN = 400
-# Pool memory for each Whoosh segment writer during a full build (MB).
-WRITER_LIMIT_MB = 256
-# Segments are written as separate files, not one compound file: Whoosh copies each file of
-# a compound segment into memory when opening a reader (45 ms of a 10,000-note search).
-COMPOUND = False
 DEFAULT_TIMEOUT = 60.0
 
 Progress = Callable[[int, int], None]
@@ -80,21 +64,6 @@ class Unusable:
     # True when the rebuild is no surprise, so no note is shown: there is no index yet (its
     # first use), or the user asked for a rebuild.
     expected: bool = False
-
-
-class Source(NamedTuple):
-    """What a note's document is made of, as the catalog knows it."""
-
-    id: str
-    title: str
-    type: str | None
-    tags: tuple[str, ...]
-    date: str | None
-    style: str
-    digest: str
-    parent: str | None
-    # The Parent as written (None: none).
-    ref: str | None
 
 
 def index_dir(catalog: Catalog) -> Path:
@@ -334,7 +303,7 @@ class _Work:
         # A Parent resolves against the set of note ids: when notes appear or go, the parents
         # of others may change, and their documents are rewritten too.
         if delete or any(note_id not in manifest for note_id in write):
-            parents = _parents(catalog)
+            parents = documents.parents(catalog)
             changed = set(write)
             for note_id, seen in manifest.items():
                 if (
@@ -344,7 +313,7 @@ class _Work:
                 ):
                     write.append(note_id)
         else:
-            parents = _parents_kept(catalog, write, manifest)
+            parents = documents.parents_kept(catalog, write, manifest)
         report = IndexReport(notes=len(manifest))
         files: dict[str, Entry] = {}
         removed: list[str] = []
@@ -359,8 +328,8 @@ class _Work:
                         writer.delete_by_term("id", note_id)
                         removed.append(note_id)
                 for n, note_id in enumerate(write, 1):
-                    src = _source(catalog, note_id, parents.get(note_id))
-                    made = _prepare(root, src, language)
+                    src = documents.source(catalog, note_id, parents.get(note_id))
+                    made = documents.prepare(root, src, language)
                     if made is None:  # deleted since the walk: the next run removes it
                         continue
                     doc, entry, vocab = made
@@ -430,281 +399,6 @@ class _Work:
             if fresh.exists():
                 shutil.rmtree(fresh, ignore_errors=True)
         return IndexReport(added=len(files), rebuilt=True, notes=len(files))
-
-
-def _parents(catalog: Catalog) -> dict[str, str | None]:
-    return {i: r.id for i, r in catalog.parents.items()}
-
-
-def _parents_kept(
-    catalog: Catalog, ids: list[str], manifest: dict[str, Entry]
-) -> dict[str, str | None]:
-    """The parents of edited notes when no note came or went: a note whose Parent is written
-    as before keeps the parent it resolved to (resolving needs every title: 0.1 s at 10,000
-    notes); the others are resolved again."""
-    out: dict[str, str | None] = {}
-    again = []
-    for note_id in ids:
-        seen = manifest.get(note_id)
-        if seen is not None and seen[2] == (catalog.records[note_id].parent_ref or None):
-            out[note_id] = seen[1]
-        else:
-            again.append(note_id)
-    if again:
-        out.update(_parents_of(catalog, again))
-    return out
-
-
-def _parents_of(catalog: Catalog, ids) -> dict[str, str | None]:
-    resolver = catalog.resolver
-    out = {}
-    for note_id in ids:
-        ref = catalog.records[note_id].parent_ref
-        out[note_id] = resolver.resolve_parent(ref, note_id).id if ref else None
-    return out
-
-
-def _source(catalog: Catalog, note_id: str, parent: str | None) -> Source:
-    rec = catalog.records[note_id]
-    return Source(
-        note_id,
-        rec.title,
-        rec.type,
-        rec.tags,
-        rec.date,
-        rec.style,
-        rec.digest,
-        parent,
-        rec.parent_ref or None,
-    )
-
-
-def _sources(catalog: Catalog) -> list[Source]:
-    """Every note's Source, from the catalog's columns (no record is built)."""
-    records = catalog.records
-    names = ("title", "type", "tags", "date", "style", "parent_ref")
-    columns = {name: dict(records.column(name)) for name in names}
-    digests = catalog.digests()
-    parents = _parents(catalog)
-    return [
-        Source(
-            note_id,
-            columns["title"][note_id],
-            columns["type"][note_id],
-            columns["tags"][note_id],
-            columns["date"][note_id],
-            columns["style"][note_id],
-            digests[note_id],
-            parents.get(note_id),
-            columns["parent_ref"][note_id] or None,
-        )
-        for note_id in sorted(records)
-    ]
-
-
-def _prepare(root: Path, src: Source, language: str | None) -> tuple[dict, Entry, set[str]] | None:
-    """(Whoosh document, manifest entry, vocabulary) of a note, read from disk now, in the
-    vault's `language` (None: the note's own); None when the file is gone."""
-    path = root / src.id
-    try:
-        body, digest = read_body(path, src.style)
-    except OSError:
-        return None
-    rec = src
-    if digest != src.digest:
-        # Changed since the walk: parse it again (the catalog sees it next time).
-        from vault.notes import read_note
-
-        try:
-            note = read_note(path, src.id)
-        except OSError:
-            return None
-        new = note.record
-        rec = src._replace(
-            title=new.title,
-            type=new.type,
-            tags=new.tags,
-            date=new.date or src.date,
-            style=new.style,
-            digest=new.digest,
-            ref=new.parent_ref or None,
-        )
-        body = note.body
-    lang = language or detect_language(f"{rec.title}\n{body}")
-    words: set[str] = set()
-    analysis = fieldtypes.analysis(lang)
-    analysed = Analyzed(analysis.positions(body, words))
-    analysis.positions(rec.title, words)
-    doc = document(rec.id, rec, analysed, lang, rec.parent)
-    return doc, (rec.digest, rec.parent, rec.ref), words
-
-
-# --- the parallel build ----------------------------------------------------------------------
-
-
-def build(
-    catalog: Catalog, folder: Path, progress: Progress | None
-) -> tuple[dict[str, Entry], str | None]:
-    """Index every note of `catalog` into a new index in the empty `folder`: the manifest
-    entries of the notes written, and the vault's language (None: mixed). Worker processes on
-    every core write one segment per chunk of notes; the table of contents naming them all is
-    written at the end."""
-    from vault.search.imports import whoosh_index
-
-    ix = whoosh_index().create_in(str(folder), make_schema())
-    sources = _sources(catalog)
-    chunks = _chunks(catalog, sources)
-    root = catalog.vault.root
-    language = _vault_language(root, sources)
-    total = len(sources)
-    workers = min(os.cpu_count() or 1, 8, len(chunks))
-    files: dict[str, Entry] = {}
-    segments = []
-    done = 0
-    if progress and total:
-        progress(0, total)
-    jobs = [(str(folder), str(root), chunk, language) for chunk in chunks]
-    if workers < 2 or total < PARALLEL_MIN:
-        results = map(_build_chunk, jobs)
-        pool = None
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # fork: the workers start in milliseconds with vault and whoosh already imported.
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-        results = pool.map(_build_chunk, jobs)
-    try:
-        for segment, written, count in results:
-            if segment is not None:
-                segments.append(segment)
-            files.update(written)
-            done += count
-            if progress:
-                progress(done, total)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-    _commit_segments(ix, segments)
-    return files, language
-
-
-# How many notes the vault's language is told from.
-LANGUAGE_SAMPLE = 300
-
-
-def _vault_language(root: Path, sources: list[Source]) -> str | None:
-    """The vault's one language, from an even sample of its notes; None when mixed."""
-    step = max(1, len(sources) // LANGUAGE_SAMPLE)
-    langs = []
-    for src in sources[::step]:
-        try:
-            body = read_body(root / src.id, src.style)[0]
-        except OSError:
-            continue
-        langs.append(detect_language(f"{src.title}\n{body}"))
-    return vault_language(langs)
-
-
-def _chunks(catalog: Catalog, sources: list[Source]) -> list[list[Source]]:
-    """Notes in chunks of at most REBUILD_CHUNK notes and about CHUNK_BYTES of Markdown."""
-    root = catalog.vault.root
-    chunks: list[list[Source]] = []
-    chunk: list[Source] = []
-    size = 0
-    for src in sources:
-        chunk.append(src)
-        try:
-            size += os.stat(root / src.id).st_size
-        except OSError:
-            pass
-        if len(chunk) >= REBUILD_CHUNK or size >= CHUNK_BYTES:
-            chunks.append(chunk)
-            chunk, size = [], 0
-    if chunk:
-        chunks.append(chunk)
-    return chunks
-
-
-def _build_chunk(job) -> tuple[object | None, dict[str, Entry], int]:
-    """In a worker: one segment of the notes of a chunk, not yet in any table of contents."""
-    folder, root, chunk, language = job
-    ix = open_index(Path(folder))
-    writer = _segment_writer(ix)
-    files: dict[str, Entry] = {}
-    words: Counter = Counter()
-    base = Path(root)
-    try:
-        for src in chunk:
-            made = _prepare(base, src, language)
-            if made is None:
-                continue
-            doc, entry, vocab = made
-            writer.add_document(**doc)
-            words.update(vocab)
-            files[src.id] = entry
-        if not files:
-            writer._close_segment()
-            return None, files, len(chunk)
-        writer.add_document(**vocabulary_doc(words))
-        # The segment's files are complete; the parent names it in the table of contents.
-        segment = writer._finalize_segment()
-    except BaseException:
-        writer._close_segment()
-        raise
-    return segment, files, len(chunk)
-
-
-def _segment_writer(ix):
-    """A Whoosh segment writer for a build worker (no lock: the parent holds it) that keeps
-    each document's field lengths in memory. Whoosh's own reads them back from the segment's
-    length columns for every posting it writes (a third of the time of writing a segment)."""
-    from whoosh.util.numeric import byte_to_length, length_to_byte
-    from whoosh.writing import SegmentWriter
-
-    class BuildWriter(SegmentWriter):
-        def __init__(self):
-            super().__init__(ix, _lk=False, limitmb=WRITER_LIMIT_MB, compound=COMPOUND)
-            self.lengths: dict[tuple[int, str], int] = {}
-            record = self.perdocwriter.add_field
-            lengths = self.lengths
-
-            def add_field(fieldname, fieldobj, value, length):
-                if length:  # as the length column holds it: one byte, approximate
-                    lengths[self.docnum, fieldname] = byte_to_length(length_to_byte(length))
-                record(fieldname, fieldobj, value, length)
-
-            self.perdocwriter.add_field = add_field
-
-        def _flush_segment(self):
-            self.perdocwriter.close()
-            self.fieldwriter.add_postings(
-                self.schema, _Lengths(self.lengths), self.pool.iter_postings()
-            )
-            self.fieldwriter.close()
-
-    return BuildWriter()
-
-
-class _Lengths:
-    """Document field lengths for FieldWriter.add_postings, from memory."""
-
-    def __init__(self, lengths: dict[tuple[int, str], int]):
-        self.get = lengths.get
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        return self.get((docnum, fieldname), default)
-
-
-def _commit_segments(ix, segments: list) -> None:
-    """Write the table of contents naming `segments` (what MpWriter does for the segments
-    its sub-writers wrote)."""
-    writer = ix.writer()
-    try:
-        writer._close_segment()  # its own segment stays empty
-        writer._commit_toc(segments)
-    finally:
-        writer._finish()
 
 
 # --- when the state folder cannot be written -------------------------------------------------

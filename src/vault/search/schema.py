@@ -123,13 +123,14 @@ def title_text(title: str, note_id: str) -> str:
     return f"{title}\n{' '.join(missing)}" if missing else title
 
 
-def document(note_id: str, rec, body, lang: str, parent: str | None) -> dict:
+def document(note_id: str, rec, body, lang: str, parent: str | None, title=None) -> dict:
     """The Whoosh document of a note (its record `rec`, its body as indexed: text or
-    Analyzed, its language) whose Parent resolved to `parent`."""
+    Analyzed, its language) whose Parent resolved to `parent`; `title` is its title_text,
+    analysed already."""
     doc = {
         "id": note_id,
         "title": rec.title,
-        title_field(lang): title_text(rec.title, note_id),
+        title_field(lang): title if title is not None else title_text(rec.title, note_id),
         body_field(lang): body,
         "name": names_of(note_id),
         "lang": lang,

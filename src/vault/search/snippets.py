@@ -8,6 +8,7 @@ note of several megabytes costs no more than a long one.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from vault.notes import prose
@@ -18,8 +19,9 @@ from vault.search.texts import read_body
 SNIPPET_CHARS = 160
 # How far into a note the first match is looked for.
 SCAN_CHARS = 200_000
-# How much text around the first match is kept before the line is clipped.
-_WINDOW = 400
+# How much text before and after the first match is kept before the line is clipped.
+_BEFORE, _AFTER = 120, 320
+_SPACES = re.compile(r"\s+")
 # At most this many terms (the longest) are looked for to find where to start.
 _MAX_HINTS = 64
 
@@ -55,9 +57,9 @@ class Snippets:
             first = _first(ana, body, terms, 0)
         if first is None:
             return _clip(_one_line(body), ())
-        lo = max(0, first - _WINDOW)
+        lo = max(0, first - _BEFORE)
         lo = body.rfind(" ", 0, lo) + 1 if lo else 0  # not in the middle of a word
-        window = body[lo : first + _WINDOW]
+        window = body[lo : first + _AFTER]
         spans: list[list[int]] = []
         for term, _, start, end in ana.tokens(window, index=True):
             if term in terms:
@@ -78,24 +80,21 @@ def _first(ana, body: str, terms: set[str], start: int) -> int | None:
 
 def _flatten(text: str, spans: list[list[int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The text on one line (each run of white space one space), the spans moved with it."""
-    out: list[str] = []
-    moved = [0] * (len(text) + 1)  # where each character of `text` lands
-    length = 0
-    space = True  # drop leading white space
-    for i, ch in enumerate(text):
-        moved[i] = length
-        if ch.isspace():
-            if not space:
-                out.append(" ")
-                length += 1
-            space = True
-        else:
-            out.append(ch)
-            length += 1
-            space = False
-    moved[len(text)] = length
-    line = "".join(out).rstrip()
-    return line, tuple((moved[a], min(moved[b], len(line))) for a, b in spans)
+    line = _SPACES.sub(" ", text)
+    lead = len(line) - len(line.lstrip(" "))
+    # (where a run of white space ended in `text`, characters dropped before that point)
+    cuts = [(0, 0)]
+    dropped = 0
+    for m in _SPACES.finditer(text):
+        dropped += len(m.group()) - 1
+        cuts.append((m.end(), dropped))
+    ends = [c for c, _ in cuts]
+
+    def moved(i: int) -> int:
+        return i - cuts[bisect.bisect_right(ends, i) - 1][1] - lead
+
+    line = line.strip(" ")
+    return line, tuple((max(0, moved(a)), min(moved(b), len(line))) for a, b in spans)
 
 
 def _clip(text: str, marks: tuple) -> tuple[str, tuple[tuple[int, int], ...]]:
