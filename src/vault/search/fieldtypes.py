@@ -81,6 +81,9 @@ class LanguageAnalyzer:
         return f"LanguageAnalyzer({self.lang!r})"
 
 
+_SINGLE: list[bytes] | None = None
+
+
 def __getattr__(name: str):
     if name in ("LanguageText", "CompactPositions"):
         _define()
@@ -97,10 +100,16 @@ def _define() -> None:
     from whoosh import fields, formats
 
     swap = sys.byteorder == "big"  # stored little-endian, whatever the machine
-    # The postings of a word seen once (the most common kind), for positions up to 65,535:
-    # 65,536 small bytes objects made once (15 ms), where encoding each costs 1 µs.
-    _SINGLE = [b"B" + bytes([p]) for p in range(256)]
-    _SINGLE += [b"H" + p.to_bytes(2, "little") for p in range(256, 65536)]
+
+    def _single() -> list[bytes]:
+        """The postings of a word seen once (the most common kind), for positions up to
+        65,535: 65,536 small bytes objects made on first use (15 ms), where encoding each
+        costs a microsecond."""
+        global _SINGLE
+        if _SINGLE is None:
+            _SINGLE = [b"B" + bytes([p]) for p in range(256)]
+            _SINGLE += [b"H" + p.to_bytes(2, "little") for p in range(256, 65536)]
+        return _SINGLE
 
     class CompactPositions(formats.Positions):
         """Positions as one type code and an array of deltas: 1 + n bytes for most postings,
@@ -108,8 +117,8 @@ def _define() -> None:
         most of the index, and positions most of a posting."""
 
         def encode(self, poslist):
-            if len(poslist) == 1 and poslist[0] < len(_SINGLE):
-                return _SINGLE[poslist[0]]
+            if len(poslist) == 1 and poslist[0] < 65536:
+                return _single()[poslist[0]]
             if len(poslist) == 1:
                 deltas = poslist
             else:

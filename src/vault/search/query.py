@@ -88,7 +88,28 @@ def parse_query(searcher, text: str):
         raise InvalidInput(f"malformed query {text!r}: cannot read the date in it")
     if _has_error(q):
         raise InvalidInput(f"malformed query {text!r}: Whoosh could not read part of it")
-    return _named(_adjacent(_positive(q)), text)
+    return _present(_named(_adjacent(_positive(q)), text), searcher.reader())
+
+
+def _present(q, reader):
+    """`q` with the terms the index does not hold left out of its ORs. A word is looked for
+    in every field of every language, most of which lack it; an absent term's matcher keeps
+    Whoosh from skipping blocks of the others, and made a common word's search three times
+    as long. An OR with no term left keeps one, which matches nothing (as it should: left
+    out, an AND would no longer need it)."""
+    from whoosh import query
+
+    def absent(node) -> bool:
+        return type(node) is query.Term and (node.fieldname, node.text) not in reader
+
+    def prune(node):
+        if type(node) is query.Or:
+            kept = [child for child in node.subqueries if not absent(child)]
+            if len(kept) < len(node.subqueries):
+                return query.Or(kept or node.subqueries[:1], boost=node.boost)
+        return node
+
+    return q.accept(prune)
 
 
 def _adjacent(q):
