@@ -195,3 +195,11 @@ def test_no_state_folder_possible_builds_a_temporary_index(vault_copy, tmp_path)
     ]
     assert "cannot write the search index" in res.stderr
     assert not list(cache.iterdir())
+    # No hits: the spelling suggestion has no index to look in, and says nothing.
+    cache.chmod(0o555)
+    try:
+        res = run_process(vault_copy, "search", "exosme", env=env, wrap=without_root_powers())
+    finally:
+        cache.chmod(0o755)
+    assert res.exit_code == 0, res.stderr
+    assert "No notes match." in res.stderr and "Traceback" not in res.stderr

@@ -111,8 +111,12 @@ def suggest(catalog: Catalog, query: str) -> str | None:
         fixed = "".join(out) + text[last:]
         return fixed if finds(fixed) else None
 
-    # The search just brought the index up to date.
-    return with_searcher(catalog, run, notify=None, refresh=False)
+    # The search just brought the index up to date. A suggestion is a courtesy: an index that
+    # cannot be read (a temporary one is gone by now) means no suggestion, not an error.
+    try:
+        return with_searcher(catalog, run, notify=None, refresh=False)
+    except Exception:
+        return None
 
 
 def related(
@@ -151,8 +155,10 @@ def with_searcher(
     VaultError) leads to a repair, then to a forced rebuild, each followed by one retry."""
     from vault.search.index import index_dir
 
-    if not refresh:
-        return _searching(catalog, index_dir(catalog), fn, progress, notify, private=False)
+    if not refresh:  # as it is: no repair either
+        ix = open_index(index_dir(catalog))
+        with ix.searcher() as searcher:
+            return fn(searcher)
     with searchable(catalog, progress=progress, notify=notify) as folder:
         return _searching(catalog, folder, fn, progress, notify, folder != index_dir(catalog))
 
