@@ -47,18 +47,19 @@ def build(
     written at the end."""
     ix = whoosh_index().create_in(str(folder), make_schema())
     notes = sources(catalog)
-    chunks = _chunks(catalog, notes)
+    total = len(notes)
+    workers = min(os.cpu_count() or 1, 8) if total >= PARALLEL_MIN else 1
+    chunks = _chunks(catalog, notes, workers)
+    workers = min(workers, len(chunks))
     root = catalog.vault.root
     language = language_of(root, notes)
-    total = len(notes)
-    workers = min(os.cpu_count() or 1, 8, len(chunks))
     files: dict[str, Entry] = {}
     segments = []
     done = 0
     if progress and total:
         progress(0, total)
     jobs = [(str(folder), str(root), chunk, language) for chunk in chunks]
-    if workers < 2 or total < PARALLEL_MIN:
+    if workers < 2:
         results = map(_build_chunk, jobs)
         pool = None
     else:
@@ -83,24 +84,21 @@ def build(
     return files, language
 
 
-def _chunks(catalog: Catalog, sources: list[Source]) -> list[list[Source]]:
-    """Notes in chunks of at most REBUILD_CHUNK notes and about CHUNK_BYTES of Markdown."""
+def _chunks(catalog: Catalog, notes: list[Source], workers: int) -> list[list[Source]]:
+    """Notes in chunks of at most REBUILD_CHUNK notes and about CHUNK_BYTES of Markdown, as
+    many as a multiple of the workers, each taking every n-th note: every chunk then has its
+    share of long and short notes, and the workers finish together."""
     root = catalog.vault.root
-    chunks: list[list[Source]] = []
-    chunk: list[Source] = []
     size = 0
-    for src in sources:
-        chunk.append(src)
+    for src in notes:
         try:
             size += os.stat(root / src.id).st_size
         except OSError:
             pass
-        if len(chunk) >= REBUILD_CHUNK or size >= CHUNK_BYTES:
-            chunks.append(chunk)
-            chunk, size = [], 0
-    if chunk:
-        chunks.append(chunk)
-    return chunks
+    count = max(1, -(-len(notes) // REBUILD_CHUNK), -(-size // CHUNK_BYTES))
+    if count > 1 and workers > 1:
+        count = -(-count // workers) * workers
+    return [chunk for chunk in (notes[k::count] for k in range(count)) if chunk]
 
 
 def _build_chunk(job) -> tuple[object | None, dict[str, Entry], int]:
