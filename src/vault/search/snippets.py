@@ -17,8 +17,9 @@ from vault.search.texts import read_body
 
 # Snippets: one line of about this many characters around the first matched word.
 SNIPPET_CHARS = 160
-# How far into a note the first match is looked for.
+# How far into a note the first match is looked for (and how much of the file is read).
 SCAN_CHARS = 200_000
+SCAN_BYTES = 256 * 1024
 # How much text before and after the first match is kept before the line is clipped.
 _BEFORE, _AFTER = 120, 320
 _SPACES = re.compile(r"\s+")
@@ -42,7 +43,7 @@ class Snippets:
         """(snippet, spans of the matched words in it) for a note's file."""
         terms = self.terms
         try:
-            body = prose(read_body(path, style)[0])[:SCAN_CHARS]
+            body = prose(read_body(path, style, limit=SCAN_BYTES)[0])[:SCAN_CHARS]
         except OSError:
             body = ""
         if not body or not terms:

@@ -17,12 +17,14 @@ from vault.headers import find_block
 from vault.notes import MAX_NOTE_BYTES, content_digest, decode
 
 
-def read_body(path: Path, style: str | None) -> tuple[str, str]:
+def read_body(path: Path, style: str | None, limit: int = MAX_NOTE_BYTES) -> tuple[str, str]:
     """(body, content digest) of the note at `path`, read in header `style` (the style its
-    record was parsed in). OSError propagates."""
+    record was parsed in). With a smaller `limit`, only that many bytes are read (for a
+    snippet: the digest is then of those bytes only). OSError propagates."""
+    limit = min(limit, MAX_NOTE_BYTES)
     with open(path, "rb") as fh:
-        data = fh.read(MAX_NOTE_BYTES + 1)
-    data = data[:MAX_NOTE_BYTES]
+        data = fh.read(limit + 1)
+    data = data[:limit]
     text = decode(data, [])
     lines = text.split("\n")
     block = find_block(lines, style)
