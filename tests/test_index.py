@@ -84,6 +84,24 @@ def test_edited_note_is_found_by_its_new_words_only(run, gen):
     assert note_id in paths(run, root, "liposome")
 
 
+def test_edits_the_index_missed_are_written_with_the_next_one(run, gen):
+    """An edit seen by another command (`list` refreshes the note cache, not the index),
+    then another edit: the search writes both, not only the one the cache just saw."""
+    root, facts = gen
+    first, second = sorted(with_term(facts, "niacinamide"))[:2]
+
+    def append(note_id: str, word: str) -> None:
+        path = root / note_id
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{word} here.\n", "utf-8")
+        bump(path)
+
+    append(first, "Quillaja")
+    assert run(root, "list").exit_code == 0
+    append(second, "Moringa")
+    assert paths(run, root, "quillaja") == {first}
+    assert paths(run, root, "moringa") == {second}
+
+
 def test_deleted_note_disappears(run, gen):
     root, facts = gen
     gone = sorted(with_term(facts, "niacinamide"))[0]

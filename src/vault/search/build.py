@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from vault.catalog import Catalog
+from vault.search import fieldtypes
 from vault.search.analysis import Analyzed
 from vault.search.documents import Source, language_of, prepare, sources
 from vault.search.imports import whoosh_index
@@ -46,6 +47,7 @@ def build(
     every core write one segment per chunk of notes; the table of contents naming them all is
     written at the end."""
     ix = whoosh_index().create_in(str(folder), make_schema())
+    fieldtypes.prepare_build()  # before the workers fork
     notes = sources(catalog)
     total = len(notes)
     workers = min(os.cpu_count() or 1, 8) if total >= PARALLEL_MIN else 1

@@ -81,7 +81,19 @@ class LanguageAnalyzer:
         return f"LanguageAnalyzer({self.lang!r})"
 
 
+# The postings of a word seen once (the most common kind), for positions up to 65,535:
+# 65,536 small bytes objects, made (15 ms) by a full build, where encoding each costs a
+# microsecond; an update of a few notes encodes them one by one.
 _SINGLE: list[bytes] | None = None
+
+
+def prepare_build() -> None:
+    """Make the table of one-position postings (the build's workers share it)."""
+    global _SINGLE
+    if _SINGLE is None:
+        table = [b"B" + bytes([p]) for p in range(256)]
+        table += [b"H" + p.to_bytes(2, "little") for p in range(256, 65536)]
+        _SINGLE = table
 
 
 def __getattr__(name: str):
@@ -101,24 +113,14 @@ def _define() -> None:
 
     swap = sys.byteorder == "big"  # stored little-endian, whatever the machine
 
-    def _single() -> list[bytes]:
-        """The postings of a word seen once (the most common kind), for positions up to
-        65,535: 65,536 small bytes objects made on first use (15 ms), where encoding each
-        costs a microsecond."""
-        global _SINGLE
-        if _SINGLE is None:
-            _SINGLE = [b"B" + bytes([p]) for p in range(256)]
-            _SINGLE += [b"H" + p.to_bytes(2, "little") for p in range(256, 65536)]
-        return _SINGLE
-
     class CompactPositions(formats.Positions):
         """Positions as one type code and an array of deltas: 1 + n bytes for most postings,
         where Whoosh's Positions pickles a list after a 4-byte count (12 + 2n). Postings are
         most of the index, and positions most of a posting."""
 
         def encode(self, poslist):
-            if len(poslist) == 1 and poslist[0] < 65536:
-                return _single()[poslist[0]]
+            if len(poslist) == 1 and _SINGLE is not None and poslist[0] < 65536:
+                return _SINGLE[poslist[0]]
             if len(poslist) == 1:
                 deltas = poslist
             else:

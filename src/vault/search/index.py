@@ -266,12 +266,14 @@ class _Work:
             manifest = Manifest.open(self.folder, SCHEMA_VERSION)
             files = None
             language = None
+            plan = None
             if manifest is not None:
                 with manifest:
                     if manifest.fingerprint == self.mark and not verify:
                         return IndexReport(notes=manifest.notes)
-                    files = manifest.files()
                     language = manifest.language
+                    plan = None if verify else self._edits_only(manifest)
+                    files = manifest.files() if plan is None else plan[0]
             # Opening every segment costs time: only when the manifest is missing or reading
             # the index has just failed.
             if files is None or verify:
@@ -280,7 +282,9 @@ class _Work:
                     problem = Unusable("the index manifest is unreadable")
             if problem is None:
                 try:
-                    return self._apply(files, language, deadline)
+                    if plan is None:
+                        plan = self._changes(files)
+                    return self._apply(*plan, language, deadline)
                 except IndexBusy:
                     raise
                 except Exception as exc:  # unreadable: rebuild, it is derived data
@@ -295,11 +299,45 @@ class _Work:
 
     # --- changes ---------------------------------------------------------------------------
 
-    def _apply(self, manifest: dict[str, Entry], language: str | None, deadline) -> IndexReport:
-        catalog = self.catalog
+    def _edits_only(self, manifest: Manifest) -> tuple | None:
+        """The plan for the common case, without reading every row: the catalog saw only
+        edits since its cache was written, and the index holds exactly what the vault held
+        before them (the fingerprint of today's digests with those notes' indexed digests
+        put back is the manifest's). None when that is not so."""
+        changes = self.catalog.changes
+        if not changes.updated or changes.added or changes.removed:
+            return None
+        seen = manifest.entries(changes.updated)
+        if seen is None or len(seen) != len(changes.updated):
+            return None
+        before = dict(self.digests)
+        for note_id, entry in seen.items():
+            before[note_id] = entry[0]
+        if fingerprint(before) != manifest.fingerprint:
+            return None
+        write = [i for i, entry in seen.items() if entry[0] != self.digests[i]]
+        return seen, write, [], manifest.notes
+
+    def _changes(self, manifest: dict[str, Entry]) -> tuple:
+        """The plan from every row: (entries, ids to write, ids to delete, notes indexed)."""
         digests = self.digests
         write = [i for i, d in digests.items() if (manifest.get(i) or ("",))[0] != d]
         delete = [i for i in manifest if i not in digests]
+        return manifest, write, delete, len(manifest)
+
+    def _apply(
+        self,
+        manifest: dict[str, Entry],
+        write: list[str],
+        delete: list[str],
+        indexed: int,
+        language: str | None,
+        deadline,
+    ) -> IndexReport:
+        """Write `write`, delete `delete`; `manifest` holds the entries of at least those
+        notes (all of them when notes come or go), `indexed` how many notes the index has."""
+        catalog = self.catalog
+        digests = self.digests
         # A Parent resolves against the set of note ids: when notes appear or go, the parents
         # of others may change, and their documents are rewritten too.
         if delete or any(note_id not in manifest for note_id in write):
@@ -314,7 +352,7 @@ class _Work:
                     write.append(note_id)
         else:
             parents = documents.parents_kept(catalog, write, manifest)
-        report = IndexReport(notes=len(manifest))
+        report = IndexReport(notes=indexed)
         files: dict[str, Entry] = {}
         removed: list[str] = []
         if write or delete:
@@ -353,7 +391,7 @@ class _Work:
                 writer.cancel()
                 raise
         report.removed = len(removed)
-        report.notes = len(manifest) - len(removed) + report.added
+        report.notes = indexed - len(removed) + report.added
         write_manifest(
             self.folder,
             SCHEMA_VERSION,

@@ -86,6 +86,21 @@ class Manifest:
         except ValueError:
             return 0
 
+    def entries(self, ids: list[str]) -> dict[str, Entry] | None:
+        """id -> (digest, parent, ref) of these notes (those indexed); None when unreadable."""
+        out: dict[str, Entry] = {}
+        try:
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                marks = ", ".join("?" * len(part))
+                rows = self.db.execute(
+                    f"SELECT id, digest, parent, ref FROM notes WHERE id IN ({marks})", part
+                )
+                out.update((r[0], (r[1], r[2], r[3])) for r in rows)
+        except sqlite3.Error:
+            return None
+        return out
+
     def files(self) -> dict[str, Entry] | None:
         """id -> (digest, parent, ref) of every indexed note; None when unreadable."""
         try:
