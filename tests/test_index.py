@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -82,6 +82,24 @@ def test_edited_note_is_found_by_its_new_words_only(run, gen):
     bump(path)
     assert paths(run, root, "exosome") == with_term(facts, "exosome") - {note_id}
     assert note_id in paths(run, root, "liposome")
+
+
+def test_edits_the_index_missed_are_written_with_the_next_one(run, gen):
+    """An edit seen by another command (`list` refreshes the note cache, not the index),
+    then another edit: the search writes both, not only the one the cache just saw."""
+    root, facts = gen
+    first, second = sorted(with_term(facts, "niacinamide"))[:2]
+
+    def append(note_id: str, word: str) -> None:
+        path = root / note_id
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{word} here.\n", "utf-8")
+        bump(path)
+
+    append(first, "Quillaja")
+    assert run(root, "list").exit_code == 0
+    append(second, "Moringa")
+    assert paths(run, root, "quillaja") == {first}
+    assert paths(run, root, "moringa") == {second}
 
 
 def test_deleted_note_disappears(run, gen):
@@ -202,9 +220,8 @@ def test_garbage_manifest_and_unknown_files(run, gen):
 def test_index_of_another_schema_version_is_rebuilt(run, gen):
     root, facts = gen
     manifest = state_dir(root) / "index" / MANIFEST
-    data = pickle.loads(manifest.read_bytes())
-    data["schema"] = -1
-    manifest.write_bytes(pickle.dumps(data))
+    with sqlite3.connect(manifest) as db:
+        db.execute("UPDATE meta SET value = '-1' WHERE key = 'schema'")
     res = run(root, "search", "exosome", "--paths")
     assert ids_of(res.stdout) == with_term(facts, "exosome")
     assert "another version; rebuilding the search index" in res.stderr
@@ -495,3 +512,54 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     assert json.loads(out)["added"] == 250  # stdout stays clean JSON
     res = run_process(root, "index", "--rebuild", "--json")
     assert res.stderr == ""
+
+
+# --- the full build ------------------------------------------------------------------------
+
+
+def _postings(folder: Path) -> list:
+    """Every term of an index with its statistics and postings, and every stored document."""
+    from vault.search.imports import whoosh_index
+
+    ix = whoosh_index().open_dir(str(folder))
+    out = []
+    with ix.reader() as reader:
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            m = reader.postings(fieldname, text)
+            posts = []
+            while m.is_active():
+                posts.append((m.id(), m.weight(), m.value()))
+                m.next()
+            stats = (info.doc_frequency(), info.weight(), info.min_length(), info.max_length())
+            out.append((fieldname, text, stats, info.max_weight(), posts))
+        out.append(list(reader.iter_docs()))
+    return out
+
+
+def test_the_build_writes_what_whoosh_would(tmp_path, monkeypatch):
+    """The build's own writer fills Whoosh's posting blocks a term at a time; the index is
+    the one Whoosh's posting-by-posting path writes: same terms, statistics and postings."""
+    import uuid
+
+    import vault.search.build as build
+    import vault.search.schema as schema
+    from vault.catalog import load_catalog
+    from vault.vault import open_vault
+
+    root = tmp_path / "vault"
+    make_vault(root, 120)
+    text = "ホットキーを使うと、マウスを使わずに実行できます。"
+    write_note(root, "memory/ja.md", "ホットキー", text)
+    catalog = load_catalog(open_vault(root))
+    monkeypatch.setattr(schema.uuid, "uuid4", lambda: uuid.UUID(int=7))  # vocabulary ids
+    built = []
+    for bulk in (True, False):
+        if not bulk:
+            monkeypatch.setattr(build, "_bulk_capable", lambda writer: False)
+        folder = tmp_path / f"index-{bulk}"
+        folder.mkdir()
+        build.build(catalog, folder, None)
+        built.append(_postings(folder))
+    assert built[0] == built[1]
+    assert len(built[0]) > 1000

@@ -11,8 +11,9 @@ from vault.cli.common import AppState, IndexProgress, json_option, pass_state
 def command(state: AppState, rebuild: bool, as_json: bool) -> None:
     """Bring the search index up to date now, and say what was done.
 
-    Never required: search and related update the index themselves. It lives in
-    .vault/index (never committed); --rebuild starts it afresh. --json prints
+    Never required: search and related update the index themselves. It is derived data
+    in vault's cache folder, outside the vault ($XDG_CACHE_HOME/vault/...); --rebuild
+    starts it afresh, on every core. --json prints
     {"added", "updated", "removed", "notes", "seconds", "rebuilt"}.
 
     \b

@@ -16,10 +16,12 @@ from vault.cli.common import AppState, IndexProgress, json_option, note_filter_o
 def command(state: AppState, query, flt, limit, paths, as_json):
     """Search the notes' titles, bodies and tags; best matches first.
 
-    Words are joined with AND and matched by stem (exosome finds "Exosomes"). The query
-    language also has OR, NOT, "exact phrases", field:value (title, body, tags, type,
-    parent, date, id), wildcards (exo*) and fuzzy terms (exosme~). The index under
-    .vault/index is brought up to date first, so results always reflect the files.
+    Words are joined with AND and matched by stem in each note's language (exosome finds
+    "Exosomes"); Chinese, Japanese and Korean words are found inside unspaced text, and a
+    note whose file name is the query ranks first. The query language also has OR, NOT,
+    "exact phrases", field:value (title, body, tags, type, parent, date, id), wildcards
+    (exo*) and fuzzy terms (exosme~). The index (derived data, outside the vault) is
+    brought up to date first, so results always reflect the files.
 
     --json prints [{"id", "title", "date", "type", "parent", "score", "snippet"}, ...],
     [] when nothing matches.

@@ -1,17 +1,21 @@
-"""The Whoosh full-text index under ROOT/.vault/index, kept fresh against the notes.
+"""The Whoosh full-text index in the vault's state folder, kept fresh against the notes.
 
-The index is derived data. Next to the Whoosh files it keeps a small manifest
-(manifest.pickle: id -> (content digest, resolved parent), plus the schema version), written
-right after each successful commit. Bringing the index up to date compares the catalog (which
-already walked the vault) with that manifest and writes only the notes that differ, so with
-nothing changed no Whoosh file is even opened. If a process dies between a commit and the
-manifest write, the next run simply writes those notes again (updates are idempotent).
+The index is derived data, outside the vault (vault.vault.Vault.state_dir). Next to the
+Whoosh files it keeps a manifest (vault.search.manifest: SQLite, data only), written right
+after each successful commit. Bringing the index up to date compares the catalog (which
+already walked the vault) with that manifest, first by one fingerprint, and writes only the
+notes that differ, so with nothing changed no Whoosh file is even opened. If a process dies
+between a commit and the manifest write, the next run simply writes those notes again
+(updates are idempotent).
+
+A full build runs on every core (vault.search.build).
 
 A missing, damaged or old-format index is rebuilt in a fresh folder and swapped in, with a
 one-line note through the caller's `notify`. Writers are serialised by a file lock
 (index.lock in the vault's locks folder) and then by Whoosh's own write lock; both are waited
 on for VAULT_INDEX_TIMEOUT seconds (default 60) before IndexBusy is raised. Readers take no
-lock.
+lock. A state folder that cannot be written raises IndexUnwritable; search and related then
+search a temporary copy instead (see `searchable`).
 
 whoosh is imported inside the functions that use it, so importing this module is cheap.
 """
@@ -20,38 +24,35 @@ from __future__ import annotations
 
 import errno
 import os
-import pickle
 import shutil
+import sqlite3
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from vault.atomic import write_atomic
 from vault.catalog import Catalog
 from vault.errors import IndexBusy, VaultError
 from vault.model import IndexReport
-from vault.search.schema import SCHEMA_VERSION, document, make_schema, note_words, vocabulary_doc
+from vault.search import documents
+from vault.search.build import COMPOUND, REBUILD_CHUNK, build
+from vault.search.manifest import MANIFEST, Entry, Manifest, fingerprint, write_manifest
+from vault.search.schema import SCHEMA_VERSION, make_schema, vocabulary_doc
 
 INDEX_FOLDER = "index"
-MANIFEST = "manifest.pickle"
 # Commit without merging until this many small segments pile up; then Whoosh merges them.
 MAX_SEGMENTS = 8
-# A full build commits a segment every this many notes: each segment's postings are then
-# sorted in memory, where one big segment would spill sorted runs to disk and merge them,
-# which took longer than the indexing itself (measured at 10,000 notes).
-REBUILD_CHUNK = int(os.environ.get("VAULT_INDEX_CHUNK", "1500"))
-# Pool memory for the Whoosh writer during a full build (MB).
-WRITER_LIMIT_MB = 256
-# Segments are written as separate files, not one compound file: Whoosh copies each file of
-# a compound segment into memory when opening a reader (45 ms of a 10,000-note search).
-COMPOUND = False
 DEFAULT_TIMEOUT = 60.0
 
 Progress = Callable[[int, int], None]
 Notify = Callable[[str], None]
+
+
+class IndexUnwritable(VaultError):
+    """The state folder cannot be written (read-only, no permission, disk full)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,42 +79,6 @@ def lock_timeout() -> float:
         return DEFAULT_TIMEOUT
 
 
-# --- manifest ------------------------------------------------------------------------------
-
-
-def _load_manifest(folder: Path) -> dict[str, tuple] | None:
-    """id -> (content digest, parent id), or None when missing, damaged or of another schema."""
-    try:
-        with open(folder / MANIFEST, "rb") as fh:
-            data = pickle.load(fh)
-    except FileNotFoundError:
-        return None
-    except Exception:
-        return None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
-        return None
-    files = data.get("files")
-    return files if isinstance(files, dict) else None
-
-
-def _save_manifest(folder: Path, files: dict[str, tuple]) -> None:
-    data = pickle.dumps({"schema": SCHEMA_VERSION, "files": files}, pickle.HIGHEST_PROTOCOL)
-    write_atomic(folder / MANIFEST, data, durable=False)
-
-
-def _stale(catalog: Catalog, manifest: dict[str, tuple]) -> tuple[list[str], list[str]]:
-    """(ids to write, ids to delete): notes whose content differs from what was indexed (a
-    file copied or checked out again, same bytes, is not written again)."""
-    digests = catalog.digests()
-    write = []
-    for note_id, digest in digests.items():
-        seen = manifest.get(note_id)
-        if seen is None or seen[0] != digest:
-            write.append(note_id)
-    delete = [note_id for note_id in manifest if note_id not in digests]
-    return write, delete
-
-
 # --- locking -------------------------------------------------------------------------------
 
 
@@ -137,9 +102,11 @@ def _busy(timeout: float) -> IndexBusy:
     )
 
 
-def _whoosh_writer(ix, deadline: float, **kwargs):
+def _whoosh_writer(ix, deadline: float | None, **kwargs):
     from whoosh.index import LockError
 
+    if deadline is None:  # a private index (a temporary copy): nobody else writes it
+        return ix.writer(**kwargs)
     try:
         return ix.writer(timeout=max(0.0, deadline - time.monotonic()), delay=0.05, **kwargs)
     except LockError:
@@ -151,9 +118,9 @@ def _whoosh_writer(ix, deadline: float, **kwargs):
 
 def open_index(folder: Path):
     """The Whoosh index in `folder`; raises when it is missing or unreadable."""
-    from whoosh.index import open_dir
+    from vault.search.imports import whoosh_index
 
-    return open_dir(str(folder), schema=None)
+    return whoosh_index().open_dir(str(folder), schema=None)
 
 
 def check_index(folder: Path) -> Unusable | None:
@@ -162,8 +129,10 @@ def check_index(folder: Path) -> Unusable | None:
         if not folder.exists():
             return Unusable("no index yet", expected=True)
         return Unusable("the index has no manifest")
-    if _load_manifest(folder) is None:
+    manifest = Manifest.open(folder, SCHEMA_VERSION)
+    if manifest is None:
         return Unusable("the index was made by another version")
+    manifest.close()
     try:
         ix = open_index(folder)
         fields = set(ix.schema.names())
@@ -185,35 +154,32 @@ def update_index(
     rebuild: bool = False,
     progress: Progress | None = None,
     notify: Notify | None = None,
+    folder: Path | None = None,
 ) -> IndexReport:
     """Bring the index up to date with `catalog`, writing only what changed.
 
     With `rebuild`, build it from scratch. A missing, damaged or old-format index is rebuilt
-    too; `notify` gets a one-line note saying why, unless it is simply the first use.
-    Raises IndexBusy when another process holds the lock past the timeout.
+    too; `notify` gets a one-line note saying why, unless it is simply the first use. Raises
+    IndexBusy when another process holds the lock past the timeout, IndexUnwritable when the
+    state folder cannot be written. `folder` is a private index (no locks) instead of the
+    vault's own.
     """
     start = time.perf_counter()
-    folder = index_dir(catalog)
+    private = folder is not None
+    folder = folder or index_dir(catalog)
+    digests = catalog.digests()
+    mark = fingerprint(digests)
     if not rebuild:
-        manifest = _load_manifest(folder)
+        manifest = Manifest.open(folder, SCHEMA_VERSION)
         if manifest is not None:
-            write, delete = _stale(catalog, manifest)
-            if not write and not delete:
-                return IndexReport(seconds=time.perf_counter() - start, notes=len(manifest))
+            with manifest:
+                if manifest.fingerprint == mark:
+                    return IndexReport(seconds=time.perf_counter() - start, notes=manifest.notes)
     requested = Unusable("a rebuild was asked for", expected=True) if rebuild else None
-    report = _locked_update(catalog, requested, progress, notify)
+    work = _Work(catalog, folder, digests, mark, progress, notify, private)
+    report = work.run(requested)
     report.seconds = time.perf_counter() - start
     return report
-
-
-_CANNOT_WRITE = {errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EROFS, errno.EDQUOT}
-
-
-def _unwritable(folder: Path, exc: OSError) -> VaultError:
-    return VaultError(
-        f"cannot write the search index in {folder}: {exc.strerror or exc}; "
-        "check that the vault folder is writable and the disk is not full"
-    )
 
 
 def repair_index(
@@ -223,178 +189,18 @@ def repair_index(
     force: bool = False,
     progress: Progress | None = None,
     notify: Notify | None = None,
+    folder: Path | None = None,
 ) -> IndexReport:
     """After reading the index failed with `problem`: rebuild it if it still looks damaged
     (another process may have repaired or replaced it meanwhile), or in any case with force."""
     start = time.perf_counter()
-    forced = Unusable(problem) if force else None
-    report = _locked_update(catalog, forced, progress, notify, verify=True)
+    digests = catalog.digests()
+    private = folder is not None
+    folder = folder or index_dir(catalog)
+    work = _Work(catalog, folder, digests, fingerprint(digests), progress, notify, private)
+    report = work.run(Unusable(problem) if force else None, verify=True)
     report.seconds = time.perf_counter() - start
     return report
-
-
-def _locked_update(
-    catalog: Catalog, forced: Unusable | None, progress, notify, verify: bool = False
-) -> IndexReport:
-    """Under the lock: rebuild when `forced` or the index is unusable, else apply the
-    changes. Another process may have done the work while this one waited."""
-    folder = index_dir(catalog)
-    try:
-        return _locked_update_in(catalog, folder, forced, progress, notify, verify)
-    except OSError as exc:
-        raise _unwritable(folder, exc) from None
-
-
-def _locked_update_in(
-    catalog: Catalog, folder: Path, forced: Unusable | None, progress, notify, verify
-):
-    timeout = lock_timeout()
-    deadline = time.monotonic() + timeout
-    with _writing(catalog, timeout):
-        problem = forced
-        if problem is None:
-            manifest = _load_manifest(folder)
-            # Opening every segment costs time: only when the manifest is missing or reading
-            # the index has just failed.
-            if manifest is None or verify:
-                problem = check_index(folder)
-            if problem is None:
-                try:
-                    return _apply(catalog, folder, manifest, deadline, progress)
-                except IndexBusy:
-                    raise
-                except Exception as exc:  # unreadable: rebuild, it is derived data
-                    if isinstance(exc, OSError) and exc.errno in _CANNOT_WRITE:
-                        raise
-                    problem = Unusable(f"the index is damaged ({type(exc).__name__})")
-        if notify and not problem.expected:
-            notify(f"{problem.reason}; rebuilding the search index")
-        report = _rebuild(catalog, folder, progress)
-        report.reason = "" if problem.expected else problem.reason
-        return report
-
-
-def _parents(catalog: Catalog) -> dict[str, str | None]:
-    return {i: r.id for i, r in catalog.parents.items()}
-
-
-def _parents_of(catalog: Catalog, ids) -> dict[str, str | None]:
-    resolver = catalog.resolver
-    out = {}
-    for note_id in ids:
-        ref = catalog.records[note_id].parent_ref
-        out[note_id] = resolver.resolve_parent(ref, note_id).id if ref else None
-    return out
-
-
-def _apply(catalog: Catalog, folder: Path, manifest: dict, deadline: float, progress):
-    write, delete = _stale(catalog, manifest)
-    if not write and not delete:
-        return IndexReport(notes=len(manifest))
-    # A Parent resolves against the set of note ids: when notes appear or go, the parents
-    # of others may change, and their documents are rewritten too.
-    if delete or any(note_id not in manifest for note_id in write):
-        parents = _parents(catalog)
-        changed = set(write)
-        for note_id, seen in manifest.items():
-            if (
-                note_id in catalog.records
-                and note_id not in changed
-                and seen[1] != parents.get(note_id)
-            ):
-                write.append(note_id)
-    else:
-        parents = _parents_of(catalog, write)
-    report = IndexReport(notes=len(manifest))
-    if not write and not delete:
-        return report
-    ix = open_index(folder)
-    writer = _whoosh_writer(ix, deadline, compound=COMPOUND)
-    files = dict(manifest)
-    words: Counter = Counter()
-    try:
-        for note_id in delete:
-            if not catalog.vault.path_of(note_id).exists():
-                writer.delete_by_term("id", note_id)
-                files.pop(note_id, None)
-                report.removed += 1
-        for n, note_id in enumerate(write, 1):
-            try:
-                note = catalog.read(note_id)
-            except OSError:  # deleted since the walk: the next run removes it
-                continue
-            parent = parents.get(note_id)
-            writer.update_document(**document(note, parent))
-            words.update(note_words(note))
-            rec = note.record
-            files[note_id] = (rec.digest, parent)
-            if note_id in manifest:
-                report.updated += 1
-            else:
-                report.added += 1
-            if progress:
-                progress(n, len(write))
-        if words:
-            writer.add_document(**vocabulary_doc(words))
-        # Small segments from earlier updates pile up; merging them costs little, but doing
-        # it on every update would cost every update. The rebuild's big ones stay as they are.
-        small = [seg for seg in ix._segments() if seg.doc_count_all() < REBUILD_CHUNK // 2]
-        writer.commit(merge=len(small) >= MAX_SEGMENTS)
-    except BaseException:
-        writer.cancel()
-        raise
-    _save_manifest(folder, files)
-    report.notes = len(files)
-    return report
-
-
-def _rebuild(catalog: Catalog, folder: Path, progress) -> IndexReport:
-    """Build a new index in a sibling folder, then swap it in (readers never see half)."""
-    from whoosh.index import create_in
-
-    parent_dir = folder.parent
-    parent_dir.mkdir(parents=True, exist_ok=True)
-    for old in parent_dir.glob(f"{INDEX_FOLDER}.*"):  # left by killed processes (we hold the lock)
-        shutil.rmtree(old, ignore_errors=True)
-    fresh = parent_dir / f"{INDEX_FOLDER}.new-{os.getpid()}"
-    fresh.mkdir()
-    try:
-        ix = create_in(str(fresh), make_schema())
-        parents = _parents(catalog)
-        files: dict[str, tuple] = {}
-        ids = sorted(catalog.records)
-        for first in range(0, len(ids), REBUILD_CHUNK):
-            writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=COMPOUND)
-            words: Counter = Counter()
-            try:
-                for n, note_id in enumerate(ids[first : first + REBUILD_CHUNK], first + 1):
-                    try:
-                        note = catalog.read(note_id)
-                    except OSError:
-                        continue
-                    parent = parents.get(note_id)
-                    writer.add_document(**document(note, parent))
-                    words.update(note_words(note))
-                    files[note_id] = (note.record.digest, parent)
-                    if progress:
-                        progress(n, len(ids))
-                if words:
-                    writer.add_document(**vocabulary_doc(words))
-                writer.commit(merge=False)
-            except BaseException:
-                writer.cancel()
-                raise
-        _save_manifest(fresh, files)
-        ix.close()
-        retired = parent_dir / f"{INDEX_FOLDER}.old-{os.getpid()}"
-        if folder.exists():
-            os.replace(folder, retired)
-        os.replace(fresh, folder)
-        shutil.rmtree(retired, ignore_errors=True)
-    finally:
-        if fresh.exists():
-            shutil.rmtree(fresh, ignore_errors=True)
-    return IndexReport(added=len(files), rebuilt=True, notes=len(files))
 
 
 def refresh_if_present(catalog: Catalog, notify: Notify | None = None) -> IndexReport | None:
@@ -403,3 +209,274 @@ def refresh_if_present(catalog: Catalog, notify: Notify | None = None) -> IndexR
     if not index_dir(catalog).exists():
         return None
     return update_index(catalog, notify=notify)
+
+
+_CANNOT_WRITE = {errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EROFS, errno.EDQUOT}
+
+
+def _unwritable(folder: Path, reason: str) -> IndexUnwritable:
+    return IndexUnwritable(
+        f"cannot write the search index in {folder}: {reason}; "
+        "check that the folder is writable and the disk is not full (or set VAULT_CACHE_DIR)"
+    )
+
+
+def _cannot_write(exc: BaseException) -> str | None:
+    """Why `exc` means the folder cannot be written, or None when it means something else."""
+    if isinstance(exc, OSError) and exc.errno in _CANNOT_WRITE:
+        return exc.strerror or str(exc)
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc)
+        if "readonly" in text or "unable to open" in text or "disk" in text:
+            return text
+    return None
+
+
+class _Work:
+    """One update of one index folder, under the locks (unless the folder is private)."""
+
+    def __init__(self, catalog, folder, digests, mark, progress, notify, private):
+        self.catalog = catalog
+        self.folder = folder
+        self.digests = digests
+        self.mark = mark
+        self.progress = progress
+        self.notify = notify
+        self.private = private
+
+    def run(self, forced: Unusable | None, verify: bool = False) -> IndexReport:
+        try:
+            if self.private:
+                return self._run(forced, verify, None)
+            timeout = lock_timeout()
+            deadline = time.monotonic() + timeout
+            with _writing(self.catalog, timeout):
+                return self._run(forced, verify, deadline)
+        except (OSError, sqlite3.Error) as exc:
+            reason = _cannot_write(exc)
+            if reason is None:
+                raise
+            raise _unwritable(self.folder, reason) from None
+
+    def _run(self, forced: Unusable | None, verify: bool, deadline) -> IndexReport:
+        """Rebuild when `forced` or the index is unusable, else apply the changes. Another
+        process may have done the work while this one waited for the lock."""
+        problem = forced
+        if problem is None:
+            manifest = Manifest.open(self.folder, SCHEMA_VERSION)
+            files = None
+            language = None
+            plan = None
+            if manifest is not None:
+                with manifest:
+                    if manifest.fingerprint == self.mark and not verify:
+                        return IndexReport(notes=manifest.notes)
+                    language = manifest.language
+                    plan = None if verify else self._edits_only(manifest)
+                    files = manifest.files() if plan is None else plan[0]
+            # Opening every segment costs time: only when the manifest is missing or reading
+            # the index has just failed.
+            if files is None or verify:
+                problem = check_index(self.folder)
+                if problem is None and files is None:
+                    problem = Unusable("the index manifest is unreadable")
+            if problem is None:
+                try:
+                    if plan is None:
+                        plan = self._changes(files)
+                    return self._apply(*plan, language, deadline)
+                except IndexBusy:
+                    raise
+                except Exception as exc:  # unreadable: rebuild, it is derived data
+                    if _cannot_write(exc):
+                        raise
+                    problem = Unusable(f"the index is damaged ({type(exc).__name__})")
+        if self.notify and not problem.expected:
+            self.notify(f"{problem.reason}; rebuilding the search index")
+        report = self._rebuild()
+        report.reason = "" if problem.expected else problem.reason
+        return report
+
+    # --- changes ---------------------------------------------------------------------------
+
+    def _edits_only(self, manifest: Manifest) -> tuple | None:
+        """The plan for the common case, without reading every row: the catalog saw only
+        edits since its cache was written, and the index holds exactly what the vault held
+        before them (the fingerprint of today's digests with those notes' indexed digests
+        put back is the manifest's). None when that is not so."""
+        changes = self.catalog.changes
+        if not changes.updated or changes.added or changes.removed:
+            return None
+        seen = manifest.entries(changes.updated)
+        if seen is None or len(seen) != len(changes.updated):
+            return None
+        before = dict(self.digests)
+        for note_id, entry in seen.items():
+            before[note_id] = entry[0]
+        if fingerprint(before) != manifest.fingerprint:
+            return None
+        write = [i for i, entry in seen.items() if entry[0] != self.digests[i]]
+        return seen, write, [], manifest.notes
+
+    def _changes(self, manifest: dict[str, Entry]) -> tuple:
+        """The plan from every row: (entries, ids to write, ids to delete, notes indexed)."""
+        digests = self.digests
+        write = [i for i, d in digests.items() if (manifest.get(i) or ("",))[0] != d]
+        delete = [i for i in manifest if i not in digests]
+        return manifest, write, delete, len(manifest)
+
+    def _apply(
+        self,
+        manifest: dict[str, Entry],
+        write: list[str],
+        delete: list[str],
+        indexed: int,
+        language: str | None,
+        deadline,
+    ) -> IndexReport:
+        """Write `write`, delete `delete`; `manifest` holds the entries of at least those
+        notes (all of them when notes come or go), `indexed` how many notes the index has."""
+        catalog = self.catalog
+        digests = self.digests
+        # A Parent resolves against the set of note ids: when notes appear or go, the parents
+        # of others may change, and their documents are rewritten too.
+        if delete or any(note_id not in manifest for note_id in write):
+            parents = documents.parents(catalog)
+            changed = set(write)
+            for note_id, seen in manifest.items():
+                if (
+                    note_id in digests
+                    and note_id not in changed
+                    and seen[1] != parents.get(note_id)
+                ):
+                    write.append(note_id)
+        else:
+            parents = documents.parents_kept(catalog, write, manifest)
+        report = IndexReport(notes=indexed)
+        files: dict[str, Entry] = {}
+        removed: list[str] = []
+        if write or delete:
+            ix = open_index(self.folder)
+            writer = _whoosh_writer(ix, deadline, compound=COMPOUND)
+            words: Counter = Counter()
+            root = catalog.vault.root
+            try:
+                for note_id in delete:
+                    if not catalog.vault.path_of(note_id).exists():
+                        writer.delete_by_term("id", note_id)
+                        removed.append(note_id)
+                for n, note_id in enumerate(write, 1):
+                    src = documents.source(catalog, note_id, parents.get(note_id))
+                    made = documents.prepare(root, src, language)
+                    if made is None:  # deleted since the walk: the next run removes it
+                        continue
+                    doc, entry, vocab = made
+                    writer.update_document(**doc)
+                    words.update(vocab)
+                    files[note_id] = entry
+                    if note_id in manifest:
+                        report.updated += 1
+                    else:
+                        report.added += 1
+                    if self.progress:
+                        self.progress(n, len(write))
+                if words:
+                    writer.add_document(**vocabulary_doc(words))
+                # Small segments from earlier updates pile up; merging them costs little, but
+                # doing it on every update would cost every update. The rebuild's big ones
+                # stay as they are.
+                small = [s for s in ix._segments() if s.doc_count_all() < REBUILD_CHUNK // 2]
+                writer.commit(merge=len(small) >= MAX_SEGMENTS)
+            except BaseException:
+                writer.cancel()
+                raise
+        report.removed = len(removed)
+        report.notes = indexed - len(removed) + report.added
+        write_manifest(
+            self.folder,
+            SCHEMA_VERSION,
+            changed=files,
+            removed=removed,
+            notes=report.notes,
+            # What was seen now, unless a note could not be written (then compare next time).
+            fingerprint=self.mark if len(files) == len(write) else "",
+        )
+        return report
+
+    # --- full build ------------------------------------------------------------------------
+
+    def _rebuild(self) -> IndexReport:
+        """Build a new index in a sibling folder, then swap it in (readers never see half)."""
+        folder = self.folder
+        parent_dir = folder.parent
+        parent_dir.mkdir(parents=True, exist_ok=True)
+        if not self.private:
+            # Left by killed processes (we hold the lock).
+            for old in parent_dir.glob(f"{INDEX_FOLDER}.*"):
+                shutil.rmtree(old, ignore_errors=True)
+        fresh = parent_dir / f"{folder.name}.new-{os.getpid()}"
+        fresh.mkdir()
+        try:
+            files, language = build(self.catalog, fresh, self.progress)
+            write_manifest(
+                fresh,
+                SCHEMA_VERSION,
+                changed=files,
+                removed=[],
+                notes=len(files),
+                fingerprint=self.mark if len(files) == len(self.digests) else "",
+                language=language,
+                create=True,
+            )
+            retired = parent_dir / f"{folder.name}.old-{os.getpid()}"
+            if folder.exists():
+                os.replace(folder, retired)
+            os.replace(fresh, folder)
+            shutil.rmtree(retired, ignore_errors=True)
+        finally:
+            if fresh.exists():
+                shutil.rmtree(fresh, ignore_errors=True)
+        return IndexReport(added=len(files), rebuilt=True, notes=len(files))
+
+
+# --- when the state folder cannot be written -------------------------------------------------
+
+
+def _copy_index(own: Path, copy: Path) -> None:
+    """The files of an index folder (it has no subfolders), writable whatever they were."""
+    copy.mkdir()
+    for entry in os.scandir(own):
+        if entry.is_file() and not entry.name.endswith("LOCK"):
+            shutil.copyfile(entry.path, copy / entry.name)
+
+
+@contextmanager
+def searchable(
+    catalog: Catalog, progress: Progress | None = None, notify: Notify | None = None
+) -> Iterator[Path]:
+    """The folder of an up-to-date index to search: the vault's own, or, when the state folder
+    cannot be written, a temporary copy of it brought up to date (or built afresh), removed
+    afterwards, with one warning through `notify`."""
+    try:
+        update_index(catalog, progress=progress, notify=notify)
+    except IndexUnwritable as exc:
+        reason = str(exc).split(": ", 1)[-1].split(";", 1)[0]
+        with tempfile.TemporaryDirectory(prefix="vault-index-") as tmp:
+            copy = Path(tmp) / INDEX_FOLDER
+            own = index_dir(catalog)
+            how = "built afresh"
+            if check_index(own) is None:
+                try:
+                    _copy_index(own, copy)
+                    how = "a copy brought up to date"
+                except OSError:
+                    shutil.rmtree(copy, ignore_errors=True)
+            update_index(catalog, progress=progress, folder=copy)
+            if notify:
+                notify(
+                    f"cannot write the search index in {own.parent} ({reason}); "
+                    f"searched a temporary index ({how}) instead"
+                )
+            yield copy
+        return
+    yield index_dir(catalog)

@@ -1,5 +1,12 @@
 """What goes into the Whoosh index: the schema, a note's document, and the vocabulary
-documents that spelling suggestions come from."""
+documents that spelling suggestions come from.
+
+A note's title and body go into the fields of its language (`title_de`, `body_de`; see
+vault.search.analysis); queries name them `title` and `body` and are expanded to every
+language the index holds. The file name counts as title words too (Obsidian and Foam title
+a note by its file name), and `name` holds the whole file name, so a query that is exactly
+a note's name can rank that note first.
+"""
 
 from __future__ import annotations
 
@@ -8,40 +15,63 @@ import uuid
 from collections import Counter
 
 from vault.model import Note
+from vault.search.analysis import ALL_LANGUAGES, normalize
 from vault.text import day_start, fold
+from vault.vault import stem_of
 
 # Bump when the schema or what goes into a field changes: older indexes are then rebuilt.
-SCHEMA_VERSION = 3
-# Searchable fields, for error messages and the query parser.
+SCHEMA_VERSION = 5
+# The fields queries name (title and body stand for every language's), for the parser and
+# its error messages.
 TEXT_FIELDS = ("title", "body", "tags")
 QUERY_FIELDS = ("title", "body", "tags", "type", "parent", "date", "id")
+# Title words weigh this much more than body words.
+TITLE_BOOST = 2.0
 # The id prefix and kind of vocabulary documents (never shown as hits).
 VOCAB = "~vocab"
-# Words offered as spelling suggestions: letters only, two or more.
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_NAME_SPLIT = re.compile(r"[\W_]+")
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ _.-]+|$)")
+
+
+def title_field(lang: str) -> str:
+    return f"title_{lang}"
+
+
+def body_field(lang: str) -> str:
+    return f"body_{lang}"
 
 
 def make_schema():
+    from vault.search.imports import load_whoosh
+
+    load_whoosh()
     from whoosh import fields
     from whoosh.analysis import (
         DelimitedAttributeFilter,
         LowercaseFilter,
         RegexTokenizer,
         SpaceSeparatedTokenizer,
-        StemmingAnalyzer,
     )
 
-    stemmed = StemmingAnalyzer()
+    from vault.search.fieldtypes import LanguageText
+
     plain = RegexTokenizer() | LowercaseFilter()
-    # Spelling suggestions need the words as written: a fuzzy term on a stemmed field with
-    # spelling=True looks in the unstemmed word list and then finds no postings. So unstemmed
-    # words live in their own field, and only in vocabulary documents (see vocabulary_doc):
-    # a copy of every note's words would double the postings and the indexing time.
+    # Spelling suggestions need the words as written, and only in vocabulary documents (see
+    # vocabulary_doc): a copy of every note's words would double the postings.
     counted = SpaceSeparatedTokenizer() | DelimitedAttributeFilter("^", "boost", 1.0, float)
+    text = {}
+    for lang in ALL_LANGUAGES:
+        text[title_field(lang)] = LanguageText(lang, field_boost=TITLE_BOOST)
+        text[body_field(lang)] = LanguageText(lang)
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
-        title=fields.TEXT(analyzer=stemmed, field_boost=2.0, stored=True),
-        body=fields.TEXT(analyzer=stemmed),
+        # Shown in hits; searched through the language fields.
+        title=fields.STORED(),
+        # The file name (and without a leading date), folded: exact-name matches.
+        name=fields.ID(),
+        # The note's language and header style, for snippets.
+        lang=fields.STORED(),
+        style=fields.STORED(),
         tags=fields.KEYWORD(lowercase=True, commas=True, scorable=True, stored=True),
         # `type:supplement` and `type:"technical supplement"` in queries...
         type=fields.TEXT(analyzer=plain, stored=True),
@@ -52,6 +82,7 @@ def make_schema():
         # TEXT is scorable, so it has a length column: without one, Whoosh stats a file for
         # every posting it writes.
         words=fields.TEXT(analyzer=counted, phrase=False),
+        **text,
     )
 
 
@@ -64,14 +95,47 @@ def vocabulary_doc(counts: Counter) -> dict:
     return {"id": f"{VOCAB}/{uuid.uuid4().hex}", "kind": VOCAB, "words": text}
 
 
-def note_words(note: Note) -> set[str]:
-    return set(_WORD.findall(f"{note.record.title}\n{note.body}".lower()))
+def fold_name(text: str) -> str:
+    """A file name or a query as the `name` field compares them: normalised, any case, any
+    spacing."""
+    return " ".join(normalize(text).lower().split())
 
 
-def document(note: Note, parent: str | None) -> dict:
-    """The Whoosh document of a note whose Parent resolved to `parent`."""
-    rec = note.record
-    doc = {"id": rec.id, "title": rec.title, "body": note.body}
+def names_of(note_id: str) -> list[str]:
+    """The `name` terms of a note: its file name, and without a leading date ("2024-03-04
+    standup" is also "standup")."""
+    stem = fold_name(stem_of(note_id))
+    out = [stem]
+    rest = _DATE_PREFIX.sub("", stem)
+    if rest and rest != stem:
+        out.append(rest)
+    return out
+
+
+def title_text(title: str, note_id: str) -> str:
+    """The title as indexed: with the file name's words when the title lacks some of them
+    (dates and numbers aside)."""
+    title_words = set(_NAME_SPLIT.split(fold_name(title)))
+    missing = []
+    for word in _NAME_SPLIT.split(fold_name(stem_of(note_id))):
+        if word and not word.isdigit() and word not in title_words and word not in missing:
+            missing.append(word)
+    return f"{title}\n{' '.join(missing)}" if missing else title
+
+
+def document(note_id: str, rec, body, lang: str, parent: str | None, title=None) -> dict:
+    """The Whoosh document of a note (its record `rec`, its body as indexed: text or
+    Analyzed, its language) whose Parent resolved to `parent`; `title` is its title_text,
+    analysed already."""
+    doc = {
+        "id": note_id,
+        "title": rec.title,
+        title_field(lang): title if title is not None else title_text(rec.title, note_id),
+        body_field(lang): body,
+        "name": names_of(note_id),
+        "lang": lang,
+        "style": rec.style,
+    }
     if rec.tags:
         doc["tags"] = ",".join(rec.tags)
     if rec.type:
@@ -85,3 +149,7 @@ def document(note: Note, parent: str | None) -> dict:
         except ValueError:
             pass
     return doc
+
+
+def note_document(note: Note, lang: str, parent: str | None) -> dict:
+    return document(note.record.id, note.record, note.body, lang, parent)

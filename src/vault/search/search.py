@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Callable
 
 from vault.catalog import Catalog
@@ -16,12 +17,16 @@ from vault.errors import InvalidInput, NoteNotFound, VaultError
 from vault.filters import id_scope
 from vault.model import Hit, NoteFilter
 from vault.repository import Repository
-from vault.search.index import Notify, Progress, index_dir, open_index, repair_index, update_index
-from vault.search.query import OPERATORS, check_syntax, note_filter, parse_query, vocabulary
-from vault.search.schema import TEXT_FIELDS
+from vault.search.analysis import MAX_SUGGESTED, has_cjk
+from vault.search.index import Notify, Progress, open_index, repair_index, searchable
+from vault.search.query import OPERATORS, check_syntax, mask_for, note_filter, parse_query
+from vault.search.schema import TEXT_FIELDS, body_field
 from vault.search.snippets import Snippets
 
 _QUERY_WORD = re.compile(r"(?<![\w:\\])([^\W\d_][\w'-]*)(?![\w:~*?])")
+# "Did you mean" stops looking after this long: on a vault with a huge vocabulary a query
+# with no hits must not cost more than one with hits.
+SUGGEST_SECONDS = 0.3
 
 
 def search(
@@ -50,20 +55,25 @@ def search(
         scope = set(restrict_to) if scope is None else scope & set(restrict_to)
 
     def run(searcher) -> list[Hit]:
-        q = parse_query(searcher.schema, text)
+        q = parse_query(searcher, text)
         docs = note_filter(searcher, flt, scope)
         if docs is not None and not docs:
             return []
-        results = searcher.search(q, limit=limit, filter=docs, mask=vocabulary(), terms=True)
-        return _hits(catalog, results, snippets)
+        results = searcher.search(q, limit=limit, filter=docs, mask=mask_for(q))
+        return _hits(catalog, results, _positive_terms(q, searcher.reader()), snippets)
 
     return with_searcher(catalog, run, progress=progress, notify=notify)
 
 
 def suggest(catalog: Catalog, query: str) -> str | None:
     """A corrected query (each unknown word replaced by the closest indexed word) that finds
-    something, or None. Only the spelling is corrected; filters are not considered."""
+    something, or None. Only the spelling is corrected; filters are not considered.
+
+    The work is bounded: CJK words and words over MAX_SUGGESTED letters are not corrected,
+    a suggestion shares the word's first letter (Whoosh then walks only that part of the
+    vocabulary), and the search for one stops after SUGGEST_SECONDS."""
     text = " ".join(query.split())
+    deadline = time.monotonic() + SUGGEST_SECONDS
 
     def run(searcher) -> str | None:
         reader = searcher.reader()
@@ -71,10 +81,10 @@ def suggest(catalog: Catalog, query: str) -> str | None:
 
         def finds(words: str) -> bool:
             try:
-                q = parse_query(searcher.schema, words)
+                q = parse_query(searcher, words)
             except InvalidInput:
                 return False
-            return len(searcher.search(q, limit=1, mask=vocabulary())) > 0
+            return not searcher.search(q, limit=1, mask=mask_for(q)).is_empty()
 
         out, changed, last = [], False, 0
         for m in _QUERY_WORD.finditer(text):
@@ -82,14 +92,16 @@ def suggest(catalog: Catalog, query: str) -> str | None:
             field = re.search(r"(\w+):\"?$", text[: m.start()])
             if word in OPERATORS or (field and field.group(1) not in TEXT_FIELDS):
                 continue
-            if ("words", word.lower()) in reader:
+            low = word.lower()
+            if len(low) > MAX_SUGGESTED or has_cjk(low) or ("words", low) in reader:
                 continue
             # Whoosh ranks suggestions by frequency alone: try the closest spellings first.
             # The vocabulary may hold words of deleted notes: keep only words still found.
             for maxdist in (1, 2):
-                found = [
-                    w for w in corrector.suggest(word.lower(), limit=5, maxdist=maxdist) if finds(w)
-                ]
+                if time.monotonic() > deadline:
+                    return None
+                candidates = corrector.suggest(low, limit=5, maxdist=maxdist, prefix=1)
+                found = [w for w in candidates if time.monotonic() < deadline and finds(w)]
                 if found:
                     out.append(text[last : m.start()] + found[0])
                     last, changed = m.end(), True
@@ -99,7 +111,12 @@ def suggest(catalog: Catalog, query: str) -> str | None:
         fixed = "".join(out) + text[last:]
         return fixed if finds(fixed) else None
 
-    return with_searcher(catalog, run, notify=None)
+    # The search just brought the index up to date. A suggestion is a courtesy: an index that
+    # cannot be read (a temporary one is gone by now) means no suggestion, not an error.
+    try:
+        return with_searcher(catalog, run, notify=None, refresh=False)
+    except Exception:
+        return None
 
 
 def related(
@@ -110,16 +127,18 @@ def related(
     progress: Progress | None = None,
     notify: Notify | None = None,
 ) -> list[Hit]:
-    """The notes most like `note_id` (Whoosh more-like-this on its key terms), best first."""
+    """The notes most like `note_id` (Whoosh more-like-this on its key terms, in its own
+    language's field), best first."""
     note = catalog.read(note_id)
 
     def run(searcher) -> list[Hit]:
         docnum = searcher.document_number(id=note_id)
         if docnum is None:
             raise NoteNotFound(note_id)
+        lang = searcher.stored_fields(docnum).get("lang") or "en"
         text = f"{note.record.title}\n{note.body}"
-        results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=15)
-        return _hits(catalog, results, True)
+        results = searcher.more_like(docnum, body_field(lang), text=text, top=limit, numterms=15)
+        return _hits(catalog, results, _positive_terms(results.q, searcher.reader()), True)
 
     return with_searcher(catalog, run, progress=progress, notify=notify)
 
@@ -130,11 +149,21 @@ def with_searcher(
     *,
     progress: Progress | None = None,
     notify: Notify | None = None,
+    refresh: bool = True,
 ):
     """Bring the index up to date, then call fn(searcher). A failure to read the index (not a
     VaultError) leads to a repair, then to a forced rebuild, each followed by one retry."""
-    update_index(catalog, progress=progress, notify=notify)
-    folder = index_dir(catalog)
+    from vault.search.index import index_dir
+
+    if not refresh:  # as it is: no repair either
+        ix = open_index(index_dir(catalog))
+        with ix.searcher() as searcher:
+            return fn(searcher)
+    with searchable(catalog, progress=progress, notify=notify) as folder:
+        return _searching(catalog, folder, fn, progress, notify, folder != index_dir(catalog))
+
+
+def _searching(catalog, folder, fn, progress, notify, private: bool):
     for attempt in range(3):
         try:
             ix = open_index(folder)
@@ -146,19 +175,55 @@ def with_searcher(
             if attempt == 2:
                 raise
             problem = f"the search index could not be read ({type(exc).__name__})"
-            repair_index(catalog, problem, force=attempt == 1, progress=progress, notify=notify)
+            repair_index(
+                catalog,
+                problem,
+                force=attempt == 1,
+                progress=progress,
+                notify=notify,
+                folder=folder if private else None,
+            )
     raise AssertionError("unreachable")
 
 
 # --- hits --------------------------------------------------------------------------------------
 
 
-def _hits(catalog: Catalog, results, snippets: bool) -> list[Hit]:
-    maker = Snippets(results.searcher) if snippets else None
+def _positive_terms(q, reader) -> set[str]:
+    """The texts of the title and body terms a query looks for (not those it excludes), with
+    wildcards, prefixes and fuzzy terms expanded to the indexed terms they match: what
+    snippets highlight."""
+    from whoosh import query
+
+    out: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, query.Not):
+            return
+        if isinstance(node, query.AndNot):
+            walk(node.a)
+            return
+        if isinstance(node, query.AndMaybe):
+            walk(node.a)  # the name bonus is not a word to highlight
+            walk(node.b)
+            return
+        if isinstance(node, (query.Term, query.Phrase)) or not node.children():
+            for field, text in node.existing_terms(reader, phrases=True, expand=True):
+                if field.startswith(("title_", "body_")):
+                    out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+            return
+        for child in node.children():
+            walk(child)
+
     try:
-        query_terms = _words(results.q.iter_all_terms())
-    except Exception:
-        query_terms = set()
+        walk(q)
+    except Exception:  # a query type without terms
+        pass
+    return out
+
+
+def _hits(catalog: Catalog, results, terms: set[str], snippets: bool) -> list[Hit]:
+    maker = Snippets(terms) if snippets else None
     hits = []
     for hit in results:
         note_id = hit["id"]
@@ -166,11 +231,8 @@ def _hits(catalog: Catalog, results, snippets: bool) -> list[Hit]:
             continue
         snippet, marks = "", ()
         if maker is not None:
-            try:
-                terms = _words(hit.matched_terms())
-            except Exception:  # results made without terms=True (more-like-this)
-                terms = query_terms
-            snippet, marks = maker.of(catalog.vault.path_of(note_id), note_id, terms)
+            path = catalog.vault.path_of(note_id)
+            snippet, marks = maker.of(path, hit.get("style"), hit.get("lang"))
         hits.append(
             # The index is fresh and stores what the record says: no need to build records.
             Hit(
@@ -189,13 +251,3 @@ def _hits(catalog: Catalog, results, snippets: bool) -> list[Hit]:
 
 def _iso(value) -> str | None:
     return value.date().isoformat() if isinstance(value, dt.datetime) else None
-
-
-def _words(pairs) -> set[str]:
-    """The texts of title and body terms: both fields share one analyzer, so a word matched
-    in the title (title:exosome) is highlighted in the body too."""
-    out = set()
-    for field, text in pairs:
-        if field in ("title", "body"):
-            out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return out

@@ -1,48 +1,101 @@
-"""Search snippets: one line of a note around the words a query matched, with their spans."""
+"""Search snippets: one line of a note around the words a query matched, with their spans.
+
+The note's prose is analysed the way its language was indexed (vault.search.analysis), so a
+stem matches every form of its word and a CJK word its characters; the snippet starts a
+little before the first match. Only the first SCAN_CHARS of a note are looked through: a
+note of several megabytes costs no more than a long one.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
 
-from vault.notes import prose, read_note
+from vault.notes import prose
+from vault.search.fieldtypes import analysis
+from vault.search.texts import read_body
 
-# Snippets: one line of about this many characters around the best-matching passage.
+# Snippets: one line of about this many characters around the first matched word.
 SNIPPET_CHARS = 160
-# Marks around highlighted words in a snippet before they become spans.
-_ON, _OFF = "\x02", "\x03"
+# How far into a note the first match is looked for (and how much of the file is read).
+SCAN_CHARS = 200_000
+SCAN_BYTES = 256 * 1024
+# How much text before and after the first match is kept before the line is clipped.
+_BEFORE, _AFTER = 120, 320
+_SPACES = re.compile(r"\s+")
+# At most this many terms (the longest) are looked for to find where to start.
+_MAX_HINTS = 64
 
 
 class Snippets:
-    """Makes the snippets of one result list (the highlighter's parts are set up once)."""
+    """Makes the snippets of one result list (for the terms a query looks for)."""
 
-    def __init__(self, searcher):
-        from whoosh import highlight
+    def __init__(self, terms: set[str]):
+        self.terms = terms
+        # Where a match may start: a stem or CJK term written out (any case). Most words
+        # begin with their stem, so analysing starts a little before the first of these.
+        hints = sorted((t for t in terms if len(t) >= 2), key=len, reverse=True)[:_MAX_HINTS]
+        self.hint = re.compile("|".join(map(re.escape, hints)), re.IGNORECASE) if hints else None
 
-        self.analyzer = searcher.schema["body"].analyzer
-        self.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        self.formatter = _mark_formatter_class()()
-
-    def of(self, path, note_id: str, terms: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    def of(
+        self, path, style: str | None, lang: str | None
+    ) -> tuple[str, tuple[tuple[int, int], ...]]:
         """(snippet, spans of the matched words in it) for a note's file."""
-        from whoosh import highlight
-
+        terms = self.terms
         try:
-            body = prose(read_note(path, note_id).body)
+            body = prose(read_body(path, style, limit=SCAN_BYTES)[0])[:SCAN_CHARS]
         except OSError:
             body = ""
-        marked = ""
-        if body and terms:
-            # Analysing a whole note for its best passage is slow; the passage is nearly always
-            # around the first place where a matched stem starts a word, so look there first.
-            found = [m.start() for t in terms if (m := re.search(rf"(?i)\b{re.escape(t)}", body))]
-            window = body[max(0, min(found) - 400) : min(found) + 400] if found else body
-            args = (terms, self.analyzer, self.fragmenter, self.formatter)
-            marked = highlight.highlight(window, *args, top=1)
-            if not marked and window is not body:
-                marked = highlight.highlight(body, *args, top=1)
-        if not marked:
+        if not body or not terms:
             return _clip(_one_line(body), ())
-        return _clip(*_spans(_one_line(marked)))
+        ana = analysis(lang or "en")
+        first = None
+        hint = self.hint.search(body) if self.hint else None
+        if hint:
+            start = body.rfind(" ", 0, max(0, hint.start() - 100)) + 1
+            first = _first(ana, body, terms, start)
+        if first is None:  # a stem that is not how the word starts (happy -> happi)
+            first = _first(ana, body, terms, 0)
+        if first is None:
+            return _clip(_one_line(body), ())
+        lo = max(0, first - _BEFORE)
+        lo = body.rfind(" ", 0, lo) + 1 if lo else 0  # not in the middle of a word
+        window = body[lo : first + _AFTER]
+        spans: list[list[int]] = []
+        for term, _, start, end in ana.tokens(window, index=True):
+            if term in terms:
+                if spans and start <= spans[-1][1]:  # overlapping CJK bigrams: one span
+                    spans[-1][1] = max(spans[-1][1], end)
+                else:
+                    spans.append([start, end])
+        return _clip(*_flatten(window, spans))
+
+
+def _first(ana, body: str, terms: set[str], start: int) -> int | None:
+    """Where the first matched term at or after `start` begins."""
+    text = body[start:]
+    return next(
+        (start + s for term, _, s, _ in ana.tokens(text, index=True) if term in terms), None
+    )
+
+
+def _flatten(text: str, spans: list[list[int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The text on one line (each run of white space one space), the spans moved with it."""
+    line = _SPACES.sub(" ", text)
+    lead = len(line) - len(line.lstrip(" "))
+    # (where a run of white space ended in `text`, characters dropped before that point)
+    cuts = [(0, 0)]
+    dropped = 0
+    for m in _SPACES.finditer(text):
+        dropped += len(m.group()) - 1
+        cuts.append((m.end(), dropped))
+    ends = [c for c, _ in cuts]
+
+    def moved(i: int) -> int:
+        return i - cuts[bisect.bisect_right(ends, i) - 1][1] - lead
+
+    line = line.strip(" ")
+    return line, tuple((max(0, moved(a)), min(moved(b), len(line))) for a, b in spans)
 
 
 def _clip(text: str, marks: tuple) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -64,33 +117,3 @@ def _clip(text: str, marks: tuple) -> tuple[str, tuple[tuple[int, int], ...]]:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _spans(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    out: list[str] = []
-    marks = []
-    length = 0
-    start = 0
-    for piece in re.split(f"([{_ON}{_OFF}])", marked):
-        if piece == _ON:
-            start = length
-        elif piece == _OFF:
-            marks.append((start, length))
-        else:
-            out.append(piece)
-            length += len(piece)
-    return "".join(out), tuple(marks)
-
-
-def _mark_formatter_class():
-    from whoosh.highlight import Formatter, get_text
-
-    class MarkFormatter(Formatter):
-        """Wraps matched words in control marks that `_spans` turns into offsets."""
-
-        between = " … "
-
-        def format_token(self, text, token, replace=False):
-            return _ON + get_text(text, token, replace) + _OFF
-
-    return MarkFormatter

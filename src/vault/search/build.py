@@ -1,0 +1,289 @@
+"""A full build of the index on every core.
+
+Worker processes (forked, so they start in milliseconds with vault and Whoosh imported) each
+take chunks of notes and write one Whoosh segment per chunk, not yet named in any table of
+contents; the parent then writes the one table of contents that names them all (what
+Whoosh's MpWriter does with multisegment=True, minus shipping every document to the workers
+through temporary files). The writer of a worker (BuildWriter) is Whoosh's SegmentWriter
+with its inner loop replaced: documents arrive analysed already, postings are grouped by term
+as they come (so only the terms are sorted, not every posting) and field lengths stay in
+memory (Whoosh reads them back from the segment's files for every posting it writes).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from vault.catalog import Catalog
+from vault.search import fieldtypes
+from vault.search.analysis import Analyzed
+from vault.search.documents import Source, language_of, prepare, sources
+from vault.search.imports import whoosh_index
+from vault.search.manifest import Entry
+from vault.search.schema import make_schema, vocabulary_doc
+
+# A full build writes one segment per chunk of about this many notes (or this many bytes of
+# Markdown): each segment's postings are then sorted in memory, where one big segment would
+# spill sorted runs to disk and merge them. Fewer, bigger segments make searches faster.
+REBUILD_CHUNK = int(os.environ.get("VAULT_INDEX_CHUNK", "2500"))
+CHUNK_BYTES = 16 * 2**20
+# Build in worker processes, on every core, when at least this many notes are indexed.
+PARALLEL_MIN = 400
+# Segments are written as separate files, not one compound file: Whoosh copies each file of
+# a compound segment into memory when opening a reader (45 ms of a 10,000-note search).
+COMPOUND = False
+
+Progress = Callable[[int, int], None]
+
+
+def build(
+    catalog: Catalog, folder: Path, progress: Progress | None
+) -> tuple[dict[str, Entry], str | None]:
+    """Index every note of `catalog` into a new index in the empty `folder`: the manifest
+    entries of the notes written, and the vault's language (None: mixed). Worker processes on
+    every core write one segment per chunk of notes; the table of contents naming them all is
+    written at the end."""
+    ix = whoosh_index().create_in(str(folder), make_schema())
+    fieldtypes.prepare_build()  # before the workers fork
+    notes = sources(catalog)
+    total = len(notes)
+    workers = min(os.cpu_count() or 1, 8) if total >= PARALLEL_MIN else 1
+    chunks = _chunks(catalog, notes, workers)
+    workers = min(workers, len(chunks))
+    root = catalog.vault.root
+    language = language_of(root, notes)
+    files: dict[str, Entry] = {}
+    segments = []
+    done = 0
+    if progress and total:
+        progress(0, total)
+    jobs = [(str(folder), str(root), chunk, language) for chunk in chunks]
+    if workers < 2:
+        results = map(_build_chunk, jobs)
+        pool = None
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork: the workers start in milliseconds with vault and whoosh already imported.
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        results = pool.map(_build_chunk, jobs)
+    try:
+        for segment, written, count in results:
+            if segment is not None:
+                segments.append(segment)
+            files.update(written)
+            done += count
+            if progress:
+                progress(done, total)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    _commit_segments(ix, segments)
+    return files, language
+
+
+def _chunks(catalog: Catalog, notes: list[Source], workers: int) -> list[list[Source]]:
+    """Notes in chunks of at most REBUILD_CHUNK notes and about CHUNK_BYTES of Markdown, as
+    many as a multiple of the workers, each taking every n-th note: every chunk then has its
+    share of long and short notes, and the workers finish together."""
+    root = catalog.vault.root
+    size = 0
+    for src in notes:
+        try:
+            size += os.stat(root / src.id).st_size
+        except OSError:
+            pass
+    count = max(1, -(-len(notes) // REBUILD_CHUNK), -(-size // CHUNK_BYTES))
+    if count > 1 and workers > 1:
+        count = -(-count // workers) * workers
+    return [chunk for chunk in (notes[k::count] for k in range(count)) if chunk]
+
+
+def _build_chunk(job) -> tuple[object | None, dict[str, Entry], int]:
+    """In a worker: one segment of the notes of a chunk, not yet in any table of contents."""
+    folder, root, chunk, language = job
+    ix = whoosh_index().open_dir(folder)
+    writer = _segment_writer(ix)
+    files: dict[str, Entry] = {}
+    words: Counter = Counter()
+    base = Path(root)
+    try:
+        for src in chunk:
+            made = prepare(base, src, language)
+            if made is None:
+                continue
+            doc, entry, vocab = made
+            writer.add_document(**doc)
+            words.update(vocab)
+            files[src.id] = entry
+        if not files:
+            writer._close_segment()
+            return None, files, len(chunk)
+        writer.add_document(**vocabulary_doc(words))
+        # The segment's files are complete; the parent names it in the table of contents.
+        segment = writer._finalize_segment()
+    except BaseException:
+        writer._close_segment()
+        raise
+    return segment, files, len(chunk)
+
+
+def _segment_writer(ix):
+    """A BuildWriter on `ix` (see the module's docstring); no lock: the parent holds it."""
+    from itertools import chain, repeat
+
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+    from whoosh.writing import SegmentWriter
+
+    class BuildWriter(SegmentWriter):
+        def __init__(self):
+            super().__init__(ix, _lk=False, compound=COMPOUND)
+            # field -> term -> ([docnums], [weights], [posting values]); docnums ascend.
+            # Terms of analysed texts are str until written (UTF-8 sorts as str does), the
+            # others bytes; a field gets one kind or the other.
+            self.postings: dict[str, dict[str, tuple[list, list, list]]] = {}
+            # (docnum, field) -> length, as the length column holds it (one byte, rounded).
+            self.lengths: dict[tuple[int, str], int] = {}
+
+        def add_document(self, **fields):
+            docnum = self.docnum
+            schema = self.schema
+            perdoc = self.perdocwriter
+            perdoc.start_doc(docnum)
+            for fieldname in sorted(fields):
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    terms = self.postings.setdefault(fieldname, {})
+                    if isinstance(value, Analyzed):
+                        length = _add_analysed(terms, docnum, field.format, value)
+                    else:
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            slot = terms.get(tbytes)
+                            if slot is None:
+                                slot = terms[tbytes] = ([], [], [])
+                            slot[0].append(docnum)
+                            slot[1].append(weight)
+                            slot[2].append(vbytes)
+                            length += freq
+                    if not field.scorable:
+                        length = 0
+                    elif length:
+                        self.lengths[docnum, fieldname] = byte_to_length(length_to_byte(length))
+                stored = value if field.stored and not isinstance(value, Analyzed) else None
+                perdoc.add_field(fieldname, field, stored, length)
+                if field.column_type is not None:
+                    perdoc.add_column_value(
+                        fieldname, field.column_type, field.to_column_value(value)
+                    )
+            perdoc.finish_doc()
+            self._added = True
+            self.docnum += 1
+
+        def _flush_segment(self):
+            self.perdocwriter.close()
+            writer = self.fieldwriter
+            ordered = [
+                ((fieldname, term.encode("utf-8") if isinstance(term, str) else term), slot)
+                for fieldname in sorted(self.postings)
+                for term, slot in sorted(self.postings[fieldname].items())
+            ]
+            if _bulk_capable(writer):
+                _write_bulk(writer, self.schema, self.lengths, ordered)
+            else:  # another codec: posting by posting, as Whoosh does
+                items = chain.from_iterable(
+                    zip(repeat(fieldname), repeat(tbytes), *slot)
+                    for (fieldname, tbytes), slot in ordered
+                )
+                writer.add_postings(self.schema, _Lengths(self.lengths), items)
+            writer.close()
+            self.postings.clear()
+
+    return BuildWriter()
+
+
+def _bulk_capable(writer) -> bool:
+    """Whether `writer` is Whoosh 2.7's W3 field writer, whose block buffer _write_bulk
+    fills (any other codec is written posting by posting)."""
+    from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
+
+    return type(writer) is W3FieldWriter and all(
+        hasattr(W3PostingsWriter, name) for name in ("_write_block", "_new_block", "add_posting")
+    )
+
+
+def _write_bulk(writer, schema, lengths: dict, ordered) -> None:
+    """Each term's postings given to the W3 postings writer a block at a time: what
+    FieldWriter.add_postings and W3PostingsWriter.add_posting do one posting at a time (a
+    third of the time of a build), with the same blocks, statistics and bytes."""
+    from array import array
+
+    lastfield = None
+    for (fieldname, tbytes), (docnums, weights, values) in ordered:
+        if fieldname != lastfield:
+            if lastfield is not None:
+                writer.finish_field()
+            writer.start_field(fieldname, schema[fieldname])
+            lastfield = fieldname
+        writer.start_term(tbytes)
+        post = writer._postwriter
+        limit = post._blocklimit
+        for start in range(0, len(docnums), limit):
+            if start:  # a full block before this one: out it goes, as add_posting does
+                post._write_block()
+            ids = docnums[start : start + limit]
+            post._ids = array("I", ids)
+            post._weights = array("f", weights[start : start + limit])
+            post._values = [v for v in values[start : start + limit] if v]
+            post._maxweight = max(post._weights)
+            known = [n for n in (lengths.get((d, fieldname)) for d in ids) if n]
+            post._minlength = min(known) if known else None
+            post._maxlength = max(known) if known else 0
+        writer.finish_term()
+    if lastfield is not None:
+        writer.finish_field()
+
+
+def _add_analysed(terms: dict, docnum: int, fmt, value: Analyzed) -> int:
+    """Add an analysed text's postings (what field.index() would give) to `terms`; its
+    length."""
+    boost, encode = fmt.field_boost, fmt.encode
+    length = 0
+    for term, poslist in value.positions.items():
+        n = len(poslist)
+        slot = terms.get(term)
+        if slot is None:
+            slot = terms[term] = ([], [], [])
+        slot[0].append(docnum)
+        slot[1].append(n * boost)
+        slot[2].append(encode(poslist))
+        length += n
+    return length
+
+
+class _Lengths:
+    """Document field lengths for FieldWriter.add_postings, from memory."""
+
+    def __init__(self, lengths: dict[tuple[int, str], int]):
+        self.get = lengths.get
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        return self.get((docnum, fieldname), default)
+
+
+def _commit_segments(ix, segments: list) -> None:
+    """Write the table of contents naming `segments` (what MpWriter does for the segments
+    its sub-writers wrote)."""
+    writer = ix.writer()
+    try:
+        writer._close_segment()  # its own segment stays empty
+        writer._commit_toc(segments)
+    finally:
+        writer._finish()
