@@ -413,3 +413,26 @@ def test_help_has_examples(run):
         res = run(None, name, "--help")
         assert res.exit_code == 0
         assert "Examples:" in res.stdout and f"vault {name}" in res.stdout
+
+
+def test_a_snippet_does_not_repeat_a_title_line(run, tmp_path):
+    """A note without metadata titled by its first line (seed style): the title is shown
+    apart, so the snippet is the text after it, as for a `# Title`."""
+    root = tmp_path / "v"
+    (root / "memory").mkdir(parents=True)
+    (root / "memory" / "quillaja-bark-foams.md").write_text(
+        "Quillaja Bark Foams\n\nSoap bark: quillaja saponins foam in cold water.\n",
+        encoding="utf-8",
+    )
+    (root / "memory" / "heading.md").write_text(
+        "# Quillaja in Drinks\n\nQuillaja extract gives root beer its head.\n", encoding="utf-8"
+    )
+    hits = json.loads(run(root, "search", "quillaja", "--json").stdout)
+    snippets = {h["id"]: (h["title"], h["snippet"]) for h in hits}
+    assert snippets == {
+        "memory/quillaja-bark-foams.md": (
+            "Quillaja Bark Foams",
+            "Soap bark: quillaja saponins foam in cold water.",
+        ),
+        "memory/heading.md": ("Quillaja in Drinks", "Quillaja extract gives root beer its head."),
+    }

@@ -192,7 +192,8 @@ def _snippet(catalog: Catalog, note_id: str, line: int | None) -> str:
     path = catalog.vault.path_of(note_id)
     try:
         if line is None:
-            text = prose(catalog.read(note_id).body)
+            note = catalog.read(note_id)
+            text = prose(note.body, note.record.title)
         else:
             with open(path, "rb") as fh:
                 lines = decode(fh.read(MAX_NOTE_BYTES), []).split("\n")

@@ -24,7 +24,9 @@ class LockTimeout(Exception):
 
 class LockDenied(VaultError):
     """A lock file cannot be created or opened at all (permissions, a read-only file
-    system): waiting would not help, so this is raised at once."""
+    system): waiting would not help, so this is raised at once. `reason`: the system's words."""
+
+    reason: str = ""
 
 
 class UnfinishedMove(VaultError):
@@ -34,10 +36,12 @@ class UnfinishedMove(VaultError):
 
 def _denied(path: Path, exc: OSError) -> LockDenied:
     why = exc.strerror or str(exc)
-    return LockDenied(
+    denied = LockDenied(
         f"cannot create the lock file {path}: {why}; make {path.parent} writable (or set "
         "VAULT_CACHE_DIR to a writable folder) and try again"
     )
+    denied.reason = why
+    return denied
 
 
 def lock_path(vault: Vault, name: str) -> Path:

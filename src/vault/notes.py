@@ -165,11 +165,15 @@ def parse_note(
     return Note(record=record, body=body)
 
 
-def prose(body: str) -> str:
-    """A body without its leading `# Title` and the header lines under it: the text search
-    snippets are taken from (title and facts are shown apart)."""
+def prose(body: str, title: str = "") -> str:
+    """A body without its leading `# Title` and the header lines under it, or without a first
+    line that is the note's `title` as it is (a title line, seed-style): the text snippets are
+    taken from (title and facts are shown apart)."""
     lines = body.lstrip("\n").split("\n")
-    return "\n".join(lines[after_title(lines) :])
+    start = after_title(lines)
+    if not start and title and lines[0].strip() == title:
+        start = 1
+    return "\n".join(lines[start:])
 
 
 # --- front matter --------------------------------------------------------------------------

@@ -245,6 +245,8 @@ class _Work:
         self.private = private
 
     def run(self, forced: Unusable | None, verify: bool = False) -> IndexReport:
+        from vault.locks import LockDenied
+
         try:
             if self.private:
                 return self._run(forced, verify, None)
@@ -252,6 +254,8 @@ class _Work:
             deadline = time.monotonic() + timeout
             with _writing(self.catalog, timeout):
                 return self._run(forced, verify, deadline)
+        except LockDenied as exc:  # no lock file can be made: nor can the index be written
+            raise _unwritable(self.folder, exc.reason) from None
         except (OSError, sqlite3.Error) as exc:
             reason = _cannot_write(exc)
             if reason is None:

@@ -230,14 +230,15 @@ def _hits(catalog: Catalog, results, terms: set[str], snippets: bool) -> list[Hi
         if note_id not in catalog.records:  # deleted since the walk
             continue
         snippet, marks = "", ()
+        title = hit.get("title", "")
         if maker is not None:
             path = catalog.vault.path_of(note_id)
-            snippet, marks = maker.of(path, hit.get("style"), hit.get("lang"))
+            snippet, marks = maker.of(path, hit.get("style"), hit.get("lang"), title)
         hits.append(
             # The index is fresh and stores what the record says: no need to build records.
             Hit(
                 id=note_id,
-                title=hit.get("title", ""),
+                title=title,
                 date=_iso(hit.get("date")),
                 type=hit.get("type"),
                 parent=hit.get("parent"),

@@ -38,12 +38,12 @@ class Snippets:
         self.hint = re.compile("|".join(map(re.escape, hints)), re.IGNORECASE) if hints else None
 
     def of(
-        self, path, style: str | None, lang: str | None
+        self, path, style: str | None, lang: str | None, title: str = ""
     ) -> tuple[str, tuple[tuple[int, int], ...]]:
-        """(snippet, spans of the matched words in it) for a note's file."""
+        """(snippet, spans of the matched words in it) for a note's file (titled `title`)."""
         terms = self.terms
         try:
-            body = prose(read_body(path, style, limit=SCAN_BYTES)[0])[:SCAN_CHARS]
+            body = prose(read_body(path, style, limit=SCAN_BYTES)[0], title)[:SCAN_CHARS]
         except OSError:
             body = ""
         if not body or not terms:
