@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from graph_helpers import edge_set, pinned_example, write_vault
 
+from vault.graph import export
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 FORMATS = {"json": "json", "graphml": "graphml", "gexf": "gexf", "dot": "dot", "mermaid": "mmd"}
@@ -31,7 +33,10 @@ WEIRD = {
 
 
 def normalize(fmt: str, text: str) -> str:
-    """Remove what changes between runs but not between graphs: GEXF's date and version."""
+    """Remove what changes between runs but not between graphs: GEXF's date and version,
+    and the JSON's vault key (made from the vault's path, here a temporary folder)."""
+    if fmt == "json":
+        text = re.sub(r'^  "vault": "[^"]*",$', '  "vault": "VAULT",', text, count=1, flags=re.M)
     if fmt == "gexf":
         text = re.sub(r'lastmodifieddate="[^"]*"', 'lastmodifieddate="DATE"', text)
         text = re.sub(r"<creator>NetworkX [^<]*</creator>", "<creator>NetworkX</creator>", text)
@@ -69,11 +74,21 @@ def test_html_embeds_exactly_the_json_graph(example, run):
     # The page template belongs to vault.graph.html and changes on its own; what `vault graph`
     # decides is the data and title handed to it.
     from vault.graph.html import render_html
+    from vault.vault import open_vault
 
     res = run(example, "graph", "--format", "html")
     assert res.exit_code == 0, res.stderr
     data = json.loads((GOLDEN / "example.json").read_text(encoding="utf-8"))
+    data["vault"] = open_vault(example).state_dir.name
     assert res.stdout == render_html(data, "vault · link graph")
+
+
+def test_the_vault_key_is_stable_and_names_the_vault(example, run, tmp_path):
+    key = json.loads(run(example, "graph").stdout)["vault"]
+    assert key.startswith("vault-") and len(key) > len("vault-") + 8
+    other = pinned_example(tmp_path / "elsewhere" / "vault")
+    assert json.loads(run(example, "graph", "--root", "exosomes-deep-dive").stdout)["vault"] == key
+    assert json.loads(run(other, "graph").stdout)["vault"] not in (key, "")
 
 
 def test_json_flag_equals_the_default_format(example, run):
@@ -89,13 +104,20 @@ def _json_graph(run, root) -> dict:
     return json.loads(res.stdout)
 
 
-def _expected_attrs(node: dict) -> dict:
+def _expected_attrs(node: dict, colors: dict[str, str]) -> dict:
     attrs = {"label": node["title"], "title": node["title"], "tags": ",".join(node["tags"])}
     attrs["missing"] = node["missing"]
     if node["date"]:
         attrs["date"] = node["date"]
     if node["type"]:
         attrs["type"] = node["type"]
+    attrs["folder"] = node["folder"]
+    if node["group"] is not None:
+        attrs["group"] = node["group"]
+    attrs["color"] = colors[node["group"]] if node["group"] is not None else "#c3c8cf"
+    for key in ("community", "degree", "pagerank", "label_rank"):
+        if node[key] is not None:
+            attrs[key] = node[key]
     return attrs
 
 
@@ -119,12 +141,25 @@ def test_graphml_and_gexf_read_back_with_every_attribute(tmp_path, run, fmt, whi
     assert res.stdout == "" and f"to {out}" in res.stderr
     g = (nx.read_graphml if fmt == "graphml" else nx.read_gexf)(out)
     expected = _json_graph(run, root)
+    colors = {gr["key"]: gr["color"] for gr in expected["groups"]}
     assert g.is_directed()
-    assert dict(g.nodes(data=True)) == {n["id"]: _expected_attrs(n) for n in expected["nodes"]}
+    nodes = dict(g.nodes(data=True))
+    if fmt == "gexf":  # Gephi's colour and size, from the group and the degree
+        for n in expected["nodes"]:
+            viz = nodes[n["id"]].pop("viz")
+            c = _expected_attrs(n, colors)["color"]
+            rgb = {"r": int(c[1:3], 16), "g": int(c[3:5], 16), "b": int(c[5:7], 16)}
+            assert viz["color"] == {**rgb, "a": 1.0} and "position" not in viz
+            assert viz["size"] == round(4 + 2 * n["degree"] ** 0.5, 2)
+        assert "networkx_key" not in out.read_text(encoding="utf-8")
+    assert nodes == {n["id"]: _expected_attrs(n, colors) for n in expected["nodes"]}
     got = {(u, v, d["kind"]) for u, v, d in g.edges(data=True)}
     assert got == edge_set(expected) and g.number_of_edges() == len(expected["edges"])
     if which == "multi":
         assert g.is_multigraph()
+    if fmt == "graphml":  # every edge has an id of its own (graphology refuses repeats)
+        ids = re.findall(r'<edge [^>]*id="([^"]*)"', out.read_text(encoding="utf-8"))
+        assert len(ids) == len(expected["edges"]) == len(set(ids))
 
 
 # --- Graphviz and Mermaid --------------------------------------------------------------------
@@ -135,9 +170,10 @@ def test_dot_quotes_ids_and_labels(tmp_path, run):
     res = run(root, "graph", "--format", "dot")
     assert res.exit_code == 0, res.stderr
     assert '"memory/quote \\"and\\" back\\\\slash.md" -> "memory/plain.md"' in res.stdout
-    assert 'label="Say \\"hi\\" <b>#1</b> [x] {y} (z) | a & b `c` ; end \\\\n\\n2026-03-01"' in (
-        res.stdout
-    )
+    # `&` is written &amp;, as Graphviz reads entities in labels; no date without --dates.
+    assert 'label="Say \\"hi\\" <b>#1</b> [x] {y} (z) | a &amp; b `c` ; end \\\\n"' in res.stdout
+    dated = run(root, "graph", "--format", "dot", "--dates").stdout
+    assert 'a &amp; b `c` ; end \\\\n\\n2026-03-01"' in dated
 
 
 @pytest.mark.skipif(not Path("/usr/bin/dot").exists(), reason="Graphviz is not installed")
@@ -168,16 +204,16 @@ def test_mermaid_escapes_labels_and_uses_safe_ids(tmp_path, run):
     nodes = [ln.strip() for ln in lines if re.match(r"^  n\d+\[", ln)]
     # Every label is one quoted string with no character that could end or bend it.
     for line in nodes:
-        m = re.fullmatch(r'n\d+\["([^"]*)"\](:::missing)?', line)
+        m = re.fullmatch(r'n\d+\["([^"]*)"\]:::(missing|g\d+)', line)
         assert m, line
         assert not set(m.group(1)) & set('"<>[]{}|`\\'), line
         assert re.sub(r"#\d+;", "", m.group(1)).count("#") == 0, line
     weird = next(ln for ln in nodes if "Say" in ln)
     assert weird.startswith('n3["Say #34;hi#34; #60;b#62;#35;1#60;/b#62; #91;x#93; #123;y#125;')
-    assert weird.endswith('(z) #124; a #38; b #96;c#96; ; end #92;n"]')
+    assert weird.endswith('(z) #124; a #38; b #96;c#96; ; end #92;n"]:::g1')
     assert 'n0["gone"]:::missing' in nodes
     assert "  n3 -.-> n0" in lines and "  n1 --> n3" in lines
-    assert lines[-1].startswith("  classDef missing ")
+    assert "  classDef missing " + export._MERMAID_MISSING in lines
 
 
 # --- -o ----------------------------------------------------------------------------------------
@@ -189,7 +225,8 @@ def test_output_file_replaces_an_old_export_and_leaves_no_temp_file(example, run
     out.write_text("old", encoding="utf-8")
     res = run(example, "graph", "-o", str(out))
     assert res.exit_code == 0, res.stderr
-    assert out.read_text(encoding="utf-8") == (GOLDEN / "example.json").read_text(encoding="utf-8")
+    text = normalize("json", out.read_text(encoding="utf-8"))
+    assert text == (GOLDEN / "example.json").read_text(encoding="utf-8")
     assert sorted(p.name for p in out.parent.iterdir()) == ["graph.json"]
 
 
@@ -226,7 +263,7 @@ def test_html_page_in_headless_chromium(example, run, tmp_path, browser):
     expected = sorted(
         n["id"]
         for n in data["nodes"]
-        if "k-beauty" in (n["title"] + "\n" + n["id"] + "\n" + "\n".join(n["tags"])).lower()
+        if "k-beauty" in "\n".join([n["title"], n["id"], *n["tags"], n.get("snippet", "")]).lower()
     )
     assert expected == [
         "memory/posts/2026-01-11-exosomes-in-k-beauty.md",
@@ -236,9 +273,11 @@ def test_html_page_in_headless_chromium(example, run, tmp_path, browser):
         "expected => JSON.stringify(window.vaultGraph.highlighted()) === JSON.stringify(expected)",
         arg=expected,
     )
+    # The missing note by its name, and the note whose text links to it (its snippet).
     page.fill("#search", "pdrn")
     page.wait_for_function(
-        "JSON.stringify(window.vaultGraph.highlighted()) === '[\"/posts/pdrn-salmon-dna\"]'"
+        "JSON.stringify(window.vaultGraph.highlighted()) === "
+        '\'["/posts/pdrn-salmon-dna","memory/posts/2026-01-11-exosomes-in-k-beauty.md"]\''
     )
     page.fill("#search", "")
     page.wait_for_function("window.vaultGraph.highlighted().length === 0")
