@@ -340,3 +340,27 @@ def test_dendron_builds_a_graph_and_stats_without_error(tmp_path, run):
     for fmt in ("graphml", "gexf", "dot", "mermaid"):
         res = run(tmp_path / "dendron", "graph", "--format", fmt)
         assert res.exit_code == 0, (fmt, res.stderr)
+
+
+def test_a_neighbourhood_comes_out_in_id_order_on_every_run(known):
+    """networkx iterates a small subgraph view in the order of a set, which changes with
+    the interpreter's hash seed: the order must not."""
+    import os
+    import subprocess
+    import sys
+
+    outs = set()
+    for seed in ("1", "2", "3", "4"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "vault", "--vault", str(known), "graph", "--root", "d"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=60,
+        )
+        assert proc.returncode == 0, proc.stderr
+        data = json.loads(proc.stdout)
+        assert [n["id"] for n in data["nodes"]] == [HUB, D]
+        assert [(e["source"], e["target"]) for e in data["edges"]] == [(HUB, D), (D, HUB)]
+        outs.add(proc.stdout)
+    assert len(outs) == 1
