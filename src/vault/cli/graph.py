@@ -86,7 +86,7 @@ def command(
       vault graph --stats
     """
     from vault.graph.build import build_graph
-    from vault.graph.export import GraphRequest, export_graph
+    from vault.graph.export import COMMUNITIES_CACHE, GraphRequest, export_graph
     from vault.graph.query import select
     from vault.graph.stats import stats as graph_stats
     from vault.output import STDOUT, check_output, write_output
@@ -110,7 +110,7 @@ def command(
             root=root_id,
             depth=1 if depth is None else depth,
         )
-        data = graph_stats(graph)
+        data = graph_stats(graph, cache=state.vault.state_dir / COMMUNITIES_CACHE)
         if as_json:
             render.emit_json(render.stats_dict(data))
         else:

@@ -31,6 +31,8 @@ VERSION = 2
 # Formats whose nodes carry communities (Louvain costs about a second on 10,000 notes; DOT and
 # Mermaid need them only when coloured by them).
 _WITH_COMMUNITIES = ("json", "cytoscape", "graphml", "gexf", "html")
+# Louvain's last answer, in the vault's derived-data folder.
+COMMUNITIES_CACHE = "graph-communities.json"
 # What Mermaid renders by default (its maxTextSize and maxEdges settings).
 MERMAID_MAX_TEXT = 50_000
 MERMAID_MAX_EDGES = 500
@@ -89,6 +91,7 @@ def export_graph(catalog: Catalog, request: GraphRequest) -> Exported:
         color_by=request.color_by,
         notes_prefix=vault.notes_prefix,
         with_communities=fmt in _WITH_COMMUNITIES,
+        cache=vault.state_dir / COMMUNITIES_CACHE,
     )
     if request.root is not None and request.root not in whole:
         raise InvalidInput(f"{request.root} is not in the graph once --type/--kind are applied")

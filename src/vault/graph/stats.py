@@ -11,6 +11,8 @@ from vault.model import Community, GraphStats, Hub
 from vault.references import KINDS, PARENT
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import networkx as nx
 
 
@@ -41,7 +43,7 @@ def pagerank(g: nx.MultiDiGraph, alpha: float = 0.85, tol: float = 1e-6, max_ite
     return dict(zip(ids, x, strict=True))
 
 
-def stats(g: nx.MultiDiGraph, top: int = 10) -> GraphStats:
+def stats(g: nx.MultiDiGraph, top: int = 10, cache: Path | None = None) -> GraphStats:
     """Counts, components, hierarchy roots, orphans, Parent cycles, the top hubs and the
     communities.
 
@@ -49,7 +51,8 @@ def stats(g: nx.MultiDiGraph, top: int = 10) -> GraphStats:
     with no edge at all; the top hubs by degree, missing targets included (a target many
     notes link to but nobody wrote is worth knowing about), and by PageRank over the notes
     (a link to nothing confers no rank, so a missing target never ranks); communities by
-    networkx's Louvain, each named after its best-ranked note.
+    networkx's Louvain, each named after its best-ranked note (`cache`: see
+    analysis.communities).
     """
     import networkx as nx
 
@@ -83,12 +86,12 @@ def stats(g: nx.MultiDiGraph, top: int = 10) -> GraphStats:
         parent_cycles=sum(1 for _ in nx.simple_cycles(nx.DiGraph(parents))),
         top_degree=tuple(hub(i, deg[i]) for i in by_degree),
         top_pagerank=tuple(hub(i, round(rank[i], 6)) for i in by_rank),
-        communities=_communities(g, notes),
+        communities=_communities(g, notes, cache),
     )
 
 
-def _communities(g: nx.MultiDiGraph, notes: list[str]) -> tuple[Community, ...]:
-    found = communities(g)
+def _communities(g: nx.MultiDiGraph, notes: list[str], cache) -> tuple[Community, ...]:
+    found = communities(g, cache=cache)
     rank = undirected_pagerank(g)
     members: dict[int, list[str]] = {}
     for n in notes:
