@@ -34,6 +34,7 @@ _WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 _MD_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
 _FOOTNOTE = re.compile(r"\[\^[^\]\n]*\]")
 _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^>\s]+)>")
+_RAW_ELEMENT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.I)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _EMPHASIS = (
     re.compile(r"(\*\*\*|___)(?=\S)(.+?)(?<=\S)\1"),
@@ -78,6 +79,7 @@ def _reduce(text: str, label_first: bool = False) -> str:
         text = _MD_LINK.sub(lambda m: m.group(1), text)
     if "<" in text:
         text = _AUTOLINK.sub(lambda m: m.group(1), text)
+        text = _RAW_ELEMENT.sub("", text)  # a script's or style's text is never shown
         text = _TAG.sub("", text)
     for marks, pattern in zip(("*_", "*_", "*", "_", "~="), _EMPHASIS, strict=True):
         if any(mark in text for mark in marks):
