@@ -954,7 +954,7 @@ def test_cli_page_opens_the_local_graph_of_root(browser, tmp_path, run):
 
 
 EVIL_NOTE = (
-    "# Evil note\n\nIntro <img src=x onerror=\"window.__pwned=1\"> and "
+    '# Evil note\n\nIntro <img src=x onerror="window.__pwned=1"> and '
     "<script>window.__pwned=2</script> about zymurgy, with [[plain|a plain link]].\n"
     "<!-- secretword in a comment -->\n"
 )
