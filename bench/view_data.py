@@ -312,8 +312,72 @@ def _groups(nodes: list[dict], color_by: str) -> list[dict]:
     return out
 
 
-if __name__ == "__main__":
-    import json
-    import sys
+def _stem(node_id: str) -> str:
+    return node_id.rsplit("/", 1)[1][:-3]
 
-    print(json.dumps(make_graph(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)))
+
+def write_vault(data: dict, root, *, seed: int = 1, words: tuple[int, int] = (150, 700)) -> int:
+    """Write the graph `data` as a vault of Markdown notes under root/memory: one note per
+    existing node (YAML front matter with title, date, type, tags and the Parent as a
+    [[wikilink]]; a `# Title`; paragraphs of words with the node's links as [[wikilinks]]),
+    so that `vault graph` on it finds the same nodes and edges (a missing node is named by
+    its link text). Returns the number of notes written."""
+    from pathlib import Path
+
+    rnd = random.Random(seed)
+    root = Path(root)
+    by_id = {n["id"]: n for n in data["nodes"]}
+    parent: dict[str, str] = {}
+    links: dict[str, list[str]] = {}
+    for e in data["edges"]:
+        if e["kind"] == "parent" and e["source"] not in parent:
+            parent[e["source"]] = e["target"]
+        else:
+            links.setdefault(e["source"], []).append(e["target"])
+    count = 0
+    for n in data["nodes"]:
+        if n["missing"]:
+            continue
+        lines = ["---", f"title: {n['title']}"]
+        if n.get("date"):
+            lines.append(f"date: {n['date']}")
+        if n.get("type"):
+            lines.append(f"type: {n['type']}")
+        if n.get("tags"):
+            lines.append("tags: [" + ", ".join(n["tags"]) + "]")
+        if n["id"] in parent:
+            lines.append(f'parent: "[[{_stem(parent[n["id"]])}]]"')
+        lines += ["---", "", f"# {n['title']}", ""]
+        body = [rnd.choice(WORDS) for _ in range(rnd.randint(*words))]
+        for target in links.get(n["id"], []):
+            name = _stem(target)
+            alias = by_id[target]["title"] if rnd.random() < 0.3 else ""
+            link = f"[[{name}|{alias}]]" if alias else f"[[{name}]]"
+            body.insert(rnd.randrange(len(body) + 1), link)
+        paragraphs = [body[k : k + 60] for k in range(0, len(body), 60)]
+        for k, para in enumerate(paragraphs):
+            if k and k % 3 == 0:
+                lines += [f"## {' '.join(rnd.choice(WORDS) for _ in range(3)).capitalize()}", ""]
+            lines += [" ".join(para).capitalize() + ".", ""]
+        path = root / n["id"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines), encoding="utf-8")
+        count += 1
+    return count
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(description="A synthetic graph as JSON, or as a vault.")
+    ap.add_argument("nodes", type=int, nargs="?", default=1000)
+    ap.add_argument("--vault", help="write the graph as a vault of notes under VAULT/memory")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    graph = make_graph(args.nodes, seed=args.seed, with_snippets=False)
+    if args.vault:
+        n = write_vault(graph, args.vault, seed=args.seed)
+        print(f"wrote {n} notes ({len(graph['edges'])} edges) under {args.vault}/memory")
+    else:
+        print(json.dumps(make_graph(args.nodes, seed=args.seed)))

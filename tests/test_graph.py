@@ -120,7 +120,8 @@ def test_nodes_are_every_note_plus_missing_targets(known, run):
     nodes = {n["id"]: n for n in data["nodes"]}
     assert set(nodes) == set(FILES) | {"nowhere", "notes/gone.md", "nowhere-at-all"}
     assert [n["id"] for n in data["nodes"]] == sorted(nodes)
-    assert nodes[HUB] == {
+    v1 = ("id", "title", "date", "type", "tags", "missing")
+    assert {k: nodes[HUB][k] for k in v1} == {
         "id": HUB,
         "title": "Hub",
         "date": "2026-01-01",
@@ -135,6 +136,12 @@ def test_nodes_are_every_note_plus_missing_targets(known, run):
         "type": None,
         "tags": [],
         "missing": True,
+        "folder": "",
+        "group": None,
+        "community": None,
+        "degree": 1,
+        "pagerank": None,
+        "label_rank": len(nodes) - 1,  # after every note; "notes/gone.md" first by id
     }
     assert {i for i, n in nodes.items() if n["missing"]} == {
         "nowhere",
@@ -334,3 +341,319 @@ def test_dendron_builds_a_graph_and_stats_without_error(tmp_path, run):
     for fmt in ("graphml", "gexf", "dot", "mermaid"):
         res = run(tmp_path / "dendron", "graph", "--format", fmt)
         assert res.exit_code == 0, (fmt, res.stderr)
+
+
+def test_a_neighbourhood_comes_out_in_id_order_on_every_run(known):
+    """networkx iterates a small subgraph view in the order of a set, which changes with
+    the interpreter's hash seed: the order must not."""
+    import os
+    import subprocess
+    import sys
+
+    outs = set()
+    for seed in ("1", "2", "3", "4"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "vault", "--vault", str(known), "graph", "--root", "d"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=60,
+        )
+        assert proc.returncode == 0, proc.stderr
+        data = json.loads(proc.stdout)
+        assert [n["id"] for n in data["nodes"]] == [HUB, D]
+        assert [(e["source"], e["target"]) for e in data["edges"]] == [(HUB, D), (D, HUB)]
+        outs.add(proc.stdout)
+    assert len(outs) == 1
+
+
+# --- PageRank over notes, communities ----------------------------------------------------------
+
+
+def test_pagerank_is_over_notes_so_a_missing_target_never_ranks(tmp_path, run):
+    """Issue 10: on the example vault the missing /posts/pdrn-salmon-dna ranked first."""
+    root = pinned_example(tmp_path / "v")
+    s = json.loads(run(root, "graph", "--stats", "--json").stdout)
+    ranks = s["top_pagerank"]
+    assert ranks[0]["id"] == "memory/research/2026-02-14-skin-tech-trends.md"
+    assert not any(r["missing"] for r in ranks) and len(ranks) == s["notes"]
+    assert abs(sum(r["pagerank"] for r in ranks) - 1) < 1e-4
+    # Degree still counts missing targets: one nobody wrote but many link to is worth seeing.
+    assert any(h["missing"] for h in s["top_degree"])
+    # The view's ranks agree: notes first, a missing target after every note.
+    nodes = json.loads(run(root, "graph").stdout)["nodes"]
+    by_rank = sorted(nodes, key=lambda n: n["label_rank"])
+    assert by_rank[0]["id"] == ranks[0]["id"] and by_rank[-1]["missing"]
+    assert [n["label_rank"] for n in by_rank] == list(range(1, len(nodes) + 1))
+    assert all(n["pagerank"] is None for n in nodes if n["missing"])
+
+
+def cliques(*names: str, size: int = 6, bridge: bool = True) -> dict[str, str]:
+    """A vault of `size`-note cliques (one per name, in a flat folder), linked in a chain by
+    one link between their first notes, plus an orphan."""
+    files = {}
+    for name in names:
+        for k in range(size):
+            others = " ".join(f"[[{name}-{j}]]" for j in range(size) if j != k)
+            files[f"memory/{name}-{k}.md"] = f"# {name.title()} {k}\n\n{others}\n"
+    if bridge:
+        for a, b in zip(names, names[1:], strict=False):
+            files[f"memory/{a}-0.md"] += f"\nSee [[{b}-0]].\n"
+    files["memory/lonely.md"] = "# Lonely\n\nNo links.\n"
+    return files
+
+
+def test_stats_report_communities_with_sizes_and_names(tmp_path, run):
+    root = write_vault(tmp_path / "v", cliques("alpha", "beta", "gamma"))
+    res = run(root, "graph", "--stats", "--json")
+    assert res.exit_code == 0, res.stderr
+    found = json.loads(res.stdout)["communities"]
+    assert [c["size"] for c in found] == [6, 6, 6]
+    assert [c["community"] for c in found] == [0, 1, 2]
+    # Named after its best-ranked note: the bridged first note of each clique.
+    leaders = {c["leader"] for c in found}
+    assert leaders == {"memory/alpha-0.md", "memory/beta-0.md", "memory/gamma-0.md"}
+    assert {c["title"] for c in found} == {"Alpha 0", "Beta 0", "Gamma 0"}
+    text = run(root, "graph", "--stats").stdout
+    assert "communities 3  (notes linked more among themselves; largest: 6 notes)" in text
+    assert "Largest communities (Louvain), each named after its best-ranked note:" in text
+    assert "       6  Beta 0  memory/beta-0.md" in text
+
+
+def test_communities_are_the_same_on_every_run_and_come_from_the_cache(tmp_path, run):
+    from vault.graph import analysis
+    from vault.graph.export import COMMUNITIES_CACHE
+
+    root = write_vault(tmp_path / "v", cliques("alpha", "beta", "gamma", "delta"))
+    first = json.loads(run(root, "graph").stdout)
+    cache = open_vault(root).state_dir / COMMUNITIES_CACHE
+    assert cache.is_file()
+    # Unchanged edges: read back, Louvain not run again.
+    import networkx as nx
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("Louvain ran again")
+
+    saved = nx.community.louvain_communities
+    nx.community.louvain_communities = refuse
+    try:
+        assert json.loads(run(root, "graph").stdout) == first
+        cache.write_text("{not json", encoding="utf-8")  # damaged: found again
+        with pytest.raises(AssertionError, match="ran again"):
+            run(root, "graph")
+    finally:
+        nx.community.louvain_communities = saved
+    assert json.loads(run(root, "graph").stdout) == first
+    communities = {n["id"]: n["community"] for n in first["nodes"]}
+    assert len({communities[f"memory/beta-{k}.md"] for k in range(6)}) == 1
+    assert communities["memory/lonely.md"] is None
+    assert analysis.communities(graph_of(root)) == {
+        n: c for n, c in communities.items() if c is not None
+    }
+
+
+# --- colour groups -----------------------------------------------------------------------------
+
+
+def groups_of(run, root, *args) -> tuple[str, list[tuple[str, str, int]], dict]:
+    data = json.loads(run(root, "graph", *args).stdout)
+    return (
+        data["color_by"],
+        [(g["key"], g["label"], g["count"]) for g in data["groups"]],
+        {n["id"]: n["group"] for n in data["nodes"]},
+    )
+
+
+def test_colour_by_type_when_most_notes_have_one(tmp_path, run):
+    mode, groups, _ = groups_of(run, pinned_example(tmp_path / "v"))
+    assert mode == "type"
+    assert groups == [
+        ("Research Hub", "Research Hub", 1),
+        ("Skincare Science", "Skincare Science", 1),
+        ("Technical Supplement", "Technical Supplement", 1),
+        ("(none)", "untyped", 1),
+    ]
+
+
+def test_colour_by_folder_when_few_notes_have_a_type(known, run):
+    mode, groups, group = groups_of(run, known)
+    assert mode == "folder"  # 4 typed notes of 15
+    assert groups == [
+        ("notes", "notes", 9),
+        ("cycle", "cycle", 3),
+        ("one", "one", 1),
+        ("two", "two", 1),
+        ("(none)", "top level", 1),
+    ]
+    assert group[HUB] == "(none)" and group["nowhere"] is None
+
+
+def test_a_flat_vault_without_types_is_coloured_by_community(tmp_path, run):
+    root = write_vault(tmp_path / "v", cliques("alpha", "beta", "gamma"))
+    mode, groups, group = groups_of(run, root)
+    assert mode == "community"
+    assert sorted(label for _, label, _ in groups) == [
+        "Alpha 0 …",
+        "Beta 0 …",
+        "Gamma 0 …",
+        "no links",
+    ]
+    assert [count for _, _, count in groups] == [6, 6, 6, 1]
+    assert len({group[f"memory/gamma-{k}.md"] for k in range(6)}) == 1
+    assert group["memory/lonely.md"] == "(none)"
+
+
+def test_colour_by_tag_takes_each_notes_most_used_tag(tmp_path, run):
+    files = {f"memory/n{k}.md": f"---\ntags: [common, t{k % 3}]\n---\nText.\n" for k in range(6)}
+    files["memory/rare.md"] = "---\ntags: [rare, t0]\n---\nText.\n"
+    files["memory/none.md"] = "# None\n"
+    root = write_vault(tmp_path / "v", files)
+    mode, groups, group = groups_of(run, root, "--color-by", "tag")
+    assert mode == "tag"
+    assert groups == [("common", "common", 6), ("t0", "t0", 1), ("(none)", "no tag", 1)]
+    assert group["memory/rare.md"] == "t0" and group["memory/none.md"] == "(none)"
+
+
+def test_past_eleven_groups_the_rest_share_one(tmp_path, run):
+    files = {}
+    for k in range(15):
+        for j in range(k + 1):  # folder fk holds k+1 notes: a strict order of sizes
+            files[f"memory/f{k:02d}/n{j}.md"] = f"# N{k}-{j}\n"
+    root = write_vault(tmp_path / "v", files)
+    mode, groups, group = groups_of(run, root)
+    assert mode == "folder"
+    keys = [key for key, _, _ in groups]
+    assert keys == [f"f{k:02d}" for k in range(14, 3, -1)] + ["(other)"]
+    assert groups[-1] == ("(other)", "other (4 more)", 1 + 2 + 3 + 4)
+    assert group["memory/f00/n0.md"] == "(other)"
+    data = json.loads(run(root, "graph").stdout)
+    colors = [g["color"] for g in data["groups"]]
+    assert len(set(colors[:-1])) == 11 and colors[-1] == "#a3a9b2"
+
+
+def test_unknown_colour_mode_is_a_usage_error(known, run):
+    res = run(known, "graph", "--color-by", "mood")
+    assert res.exit_code == 2 and "mood" in res.stderr
+
+
+# --- labels and note text --------------------------------------------------------------------
+
+
+def test_labels_are_plain_text(tmp_path, run):
+    root = write_vault(
+        tmp_path / "v",
+        {
+            "memory/a.md": "# [[dataview|Dataview]] tips for **busy** people\n\nText.\n",
+            "memory/b.md": "# See [the docs](https://example.com) now\n\nText.\n",
+            "memory/d.md": "# snake_case and 2*3*4\n\nText.\n",
+        },
+    )
+    nodes = json.loads(run(root, "graph").stdout)["nodes"]
+    titles = {n["id"]: n["title"] for n in nodes if not n["missing"]}
+    assert titles == {
+        "memory/a.md": "Dataview tips for busy people",
+        "memory/b.md": "See the docs now",
+        "memory/d.md": "snake_case and 2*3*4",
+    }
+
+
+SNIPPET_NOTES = {
+    # YAML front matter, a title heading, Markdown of every kind.
+    "memory/yaml.md": "---\ntitle: Yaml note\ntags: [a]\n---\n\n# Yaml note\n\n"
+    "Intro with [[target|an alias]], [[plain]], [a link](https://x.example) and **bold**,\n"
+    "*italic*, `code [[not a link]]`, ~~gone~~ and an image ![pic](p.png) ![[embed.png]].\n"
+    "<!-- a comment [[hidden]] --> %% an Obsidian comment %%\n\n"
+    "- first item\n- [x] done item\n\n```\nfenced code\n```\n\n## Next section\n\nLater text.\n",
+    # Header lines under the title.
+    "memory/headers.md": "# Headers note\n\nDate: 2026-01-01\nType: Idea\n\n"
+    "> [!tip] A callout\n> quoted line\n\nText after.\n",
+    # Plain: the first line is the title (the file is named after it), so not the text; in a
+    # file named otherwise, it is the text (the file name is the title).
+    "memory/plain-title-line.md": "Plain title line\n\nThe body begins here.\n",
+    "memory/plain.md": "Plain title line\n\nThe body begins here.\n",
+    # Long: cut at a word boundary.
+    "memory/long.md": "# Long\n\n" + " ".join(f"word{k}" for k in range(200)) + "\n",
+    "memory/empty.md": "",
+}
+
+
+def test_snippets_are_the_notes_beginning_as_plain_text(tmp_path, run):
+    root = write_vault(tmp_path / "v", SNIPPET_NOTES)
+    nodes = {n["id"]: n for n in json.loads(run(root, "graph").stdout)["nodes"]}
+    snippet = {i: n.get("snippet") for i, n in nodes.items()}
+    assert snippet["memory/yaml.md"] == (
+        "Intro with an alias, plain, a link and bold, italic, code [[not a link]], gone and "
+        "an image .\n\n• first item\n• done item"
+    )
+    assert snippet["memory/headers.md"] == "A callout quoted line\n\nText after."
+    assert snippet["memory/plain-title-line.md"] == "The body begins here."
+    assert snippet["memory/plain.md"] == "Plain title line\n\nThe body begins here."
+    long = snippet["memory/long.md"]
+    assert long.endswith("…") and len(long) <= 301 and long.startswith("word0 word1 ")
+    assert long[:-1].split()[-1].startswith("word") and " " not in long[-2:]
+    assert snippet["memory/empty.md"] == ""
+    assert "snippet" not in nodes["target"]  # the missing target has no text
+
+
+def test_a_snippet_stops_at_the_next_section(tmp_path):
+    from vault.graph.snippets import snippet_of
+
+    body = "# T\n\n" + "A first paragraph that is long enough to stand on its own. " * 2
+    body += "\n\n## Second\n\nNot shown.\n"
+    assert (
+        snippet_of(body) == ("A first paragraph that is long enough to stand on its own. " * 2)[:-1]
+    )
+    # A heading right at the start is kept: it is the section's name.
+    assert snippet_of("## Intro\n\nShort.\n\n## More\n\nAlso.\n") == (
+        "Intro\n\nShort.\n\nMore\n\nAlso."
+    )
+
+
+def test_snippets_read_only_the_beginning_of_a_note(tmp_path, run):
+    from vault.graph import snippets
+
+    big = "# Big\n\nThe start.\n\n" + ("filler " * 200 + "\n\n") * 2000  # ~2.8 MB
+    long_yaml = "---\ntitle: Long front matter\nnotes: '" + "x" * 20_000 + "'\n---\nAfter it.\n"
+    root = write_vault(tmp_path / "v", {"memory/big.md": big, "memory/fm.md": long_yaml})
+    reads: list[int] = []
+    real_open = open
+
+    class Counting:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def read(self, n=-1):
+            data = self.fh.read(n)
+            reads.append(len(data))
+            return data
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+    snippets.open = lambda path, mode="r", *a, **k: Counting(real_open(path, mode, *a, **k))
+    try:
+        got = snippets.read_snippets(root, [("memory/big.md", "plain", "Big")])
+        assert got["memory/big.md"].startswith("The start.\n\nfiller filler ")
+        assert sum(reads) <= snippets.HEAD_BYTES
+        # Front matter past the head: the rest is read, and the text after it found.
+        assert snippets.read_snippets(root, [("memory/fm.md", "yaml", "")]) == {
+            "memory/fm.md": "After it."
+        }
+    finally:
+        del snippets.open
+
+
+def test_dendron_vaults_show_the_label_of_label_first_wikilinks(tmp_path, run):
+    files = {
+        "notes/a.md": "---\ntitle: A\n---\nSee [[The B note|b]] and [[b]].\n",
+        "notes/b.md": "---\ntitle: B\n---\nText.\n",
+    }
+    root = write_vault(tmp_path / "v", files)
+    obsidian = {n["id"]: n.get("snippet") for n in json.loads(run(root, "graph").stdout)["nodes"]}
+    assert obsidian["notes/a.md"] == "See b and b."
+    (root / "dendron.yml").write_text("version: 5\n", encoding="utf-8")
+    dendron = {n["id"]: n.get("snippet") for n in json.loads(run(root, "graph").stdout)["nodes"]}
+    assert dendron["notes/a.md"] == "See The B note and b."

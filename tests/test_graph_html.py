@@ -1,8 +1,10 @@
 """The interactive HTML graph view (sigma.js over WebGL), checked in a real headless Chromium.
 
-The data given to the page is the format in docs/graph-view-data.md. These tests build pages
+The data given to the page is the format in docs/graph-view-data.md. Most tests build pages
 from hand-made data through `render_html`, so they do not depend on how the CLI computes the
-optional fields (groups, ranks, snippets); the page must work with and without them.
+optional fields (groups, ranks, snippets); the page must work with and without them. The
+tests at the end (`test_cli_page_*`) open pages `vault graph --format html` wrote for
+hand-made and vendored vaults: the data the CLI computes, as the page shows it.
 
 Two things the browser does on its own are not held against the page:
 - a `blob:` request: the layout worker's script, made from a string inside the page (it
@@ -20,7 +22,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS
+from conftest import CHROMIUM, CHROMIUM_ARGS, CORPORA, PROJECT
 
 from vault.graph.html import render_html
 
@@ -191,9 +193,12 @@ class GraphPage:
         context=None,
         settle: bool = True,
         viewport: dict | None = None,
+        page_file: Path | None = None,
     ):
-        self.path = tmp_path / "graph.html"
-        self.path.write_text(render_html(data, title=title), encoding="utf-8")
+        """`page_file`: a page written already (by `vault graph`), instead of `data`."""
+        self.path = page_file or tmp_path / "graph.html"
+        if page_file is None:
+            self.path.write_text(render_html(data, title=title), encoding="utf-8")
         self.url = self.path.as_uri()
         self.tmp_path = tmp_path
         self.requests: list[str] = []
@@ -867,3 +872,146 @@ def test_without_webgl_the_page_says_so(browser, tmp_path: Path) -> None:
         assert errors == []
     finally:
         b.close()
+
+
+# ---------------------------------------------------------------- pages `vault graph` wrote
+
+
+def cli_page(browser, tmp_path: Path, run, root: Path, *args: str, settle: bool = True):
+    """The page `vault graph --format html ARGS -o FILE` writes for the vault at `root`, open
+    in Chromium, with the data it embeds."""
+    out = tmp_path / "cli-graph.html"
+    res = run(root, "graph", "--format", "html", *args, "-o", str(out))
+    assert res.exit_code == 0, res.stderr
+    text = out.read_text(encoding="utf-8")
+    m = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', text, re.S)
+    return GraphPage(browser, tmp_path, None, page_file=out, settle=settle), json.loads(m[1])
+
+
+def copy_fixture(name: str, dest: Path, leave_out: tuple[str, ...] = ()) -> Path:
+    import shutil
+
+    src = PROJECT / "tests" / "fixtures" / name
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("expected.json", *leave_out))
+    return dest
+
+
+def test_cli_page_of_a_vault_without_types_is_coloured_by_folder(browser, tmp_path, run):
+    # The YAML alias bomb is left out: reading it is another part's test (tests/test_bad_input).
+    root = copy_fixture("obsidian-community", tmp_path / "v", ("YAML alias bomb.md",))
+    gp, data = cli_page(browser, tmp_path, run, root)
+    assert data["color_by"] == "folder"
+    assert gp.js("window.vaultGraph.colorBy()") == "folder"
+    groups = gp.js("window.vaultGraph.groups()")
+    assert groups == data["groups"]
+    assert [g["label"] for g in groups] == ["Daily", "Projects", "Templates", "People", "top level"]
+    assert len({g["color"] for g in groups if g["key"] != "(none)"}) == 4
+    legend = gp.page.inner_text("#legend")
+    assert "untyped" not in legend and "Daily" in legend
+    for n in data["nodes"]:
+        if not n["missing"]:
+            expected = next(g["color"] for g in groups if g["key"] == n["group"])
+            assert gp.js("id => window.vaultGraph.nodeColor(id)", n["id"]) == expected, n["id"]
+    # The legend still filters: hiding Daily hides exactly the three daily notes.
+    gp.js("window.vaultGraph.toggleGroup('Daily')")
+    hidden = {n["id"] for n in data["nodes"]} - set(gp.visible())
+    assert hidden == {n["id"] for n in data["nodes"] if n["group"] == "Daily"}
+    gp.finish("cli-community-vault")
+
+
+def test_cli_page_of_a_flat_vault_is_coloured_by_its_communities(browser, tmp_path, run):
+    root = copy_fixture("dendron-mini", tmp_path / "v")
+    gp, data = cli_page(browser, tmp_path, run, root)
+    assert data["color_by"] == "community" == gp.js("window.vaultGraph.colorBy()")
+    assert gp.js("window.vaultGraph.groups()") == data["groups"]
+    assert [g["label"] for g in data["groups"]][0] == "Python …"
+    python = [n["id"] for n in data["nodes"] if n["id"].startswith("notes/lang.python")]
+    assert len({gp.js("id => window.vaultGraph.groupOf(id)", i) for i in python}) == 1
+    gp.finish("cli-flat-vault")
+
+
+def test_cli_page_opens_the_local_graph_of_root(browser, tmp_path, run):
+    import shutil
+
+    root = tmp_path / "foam"
+    shutil.copytree(CORPORA / "foam" / "docs", root)
+    note = "user/features/graph-view.md"
+    part = json.loads(run(root, "graph", "--root", note, "--depth", "2").stdout)
+    gp, data = cli_page(browser, tmp_path, run, root, "--root", note, "--depth", "2")
+    assert data["root"] == note and data["depth"] == 2
+    local = gp.js("window.vaultGraph.local()")
+    assert local["root"] == note and local["depth"] == 2
+    # The page's neighbourhood is the one `vault graph --root --depth` takes.
+    assert local["nodes"] == sorted(n["id"] for n in part["nodes"])
+    assert gp.js("window.vaultGraph.selected()") == note
+    assert gp.page.input_value("#depth") == "2"
+    assert note in gp.js("window.vaultGraph.labels()")
+    # Leaving it shows the whole vault, which the page holds.
+    gp.page.click("#close-local")
+    gp.wait_settled()
+    assert len(gp.visible()) == len(data["nodes"])
+    gp.finish("cli-local")
+
+
+EVIL_NOTE = (
+    '# Evil note\n\nIntro <img src=x onerror="window.__pwned=1"> and '
+    "<script>window.__pwned=2</script> about zymurgy, with [[plain|a plain link]].\n"
+    "<!-- secretword in a comment -->\n"
+)
+
+
+def test_cli_page_shows_note_text_on_click_and_searches_it(browser, tmp_path, run):
+    files = {
+        "memory/evil.md": EVIL_NOTE,
+        "memory/plain.md": "---\ntitle: Plain note\n---\n# Plain note\n\n"
+        "Fermentation of **barley** into beer.\n",
+    }
+    root = tmp_path / "v"
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    gp, data = cli_page(browser, tmp_path, run, root)
+    snippets = {n["id"]: n.get("snippet") for n in data["nodes"]}
+    assert snippets["memory/plain.md"] == "Fermentation of barley into beer."
+    assert snippets["memory/evil.md"] == "Intro and about zymurgy, with a plain link."
+    # A click on the node shows its text.
+    box = gp.page.locator("#graph").bounding_box()
+    pos = gp.js("window.vaultGraph.viewportPosition('memory/evil.md')")
+    gp.page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"])
+    gp.page.wait_for_selector("#tooltip", state="visible")
+    gp.page.mouse.down()
+    gp.page.mouse.up()
+    gp.page.wait_for_function("window.vaultGraph.selected() === 'memory/evil.md'")
+    assert gp.page.inner_text("#snippet") == snippets["memory/evil.md"]
+    gp.js("id => window.vaultGraph.select(id)", "memory/plain.md")
+    assert gp.page.inner_text("#snippet") == "Fermentation of barley into beer."
+    gp.page.fill("#search", "zymurgy")
+    assert gp.js("window.vaultGraph.highlighted()") == ["memory/evil.md"]
+    gp.page.fill("#search", "barley")
+    assert gp.js("window.vaultGraph.highlighted()") == ["memory/plain.md"]
+    gp.page.fill("#search", "secretword")  # comments are not text
+    assert gp.js("window.vaultGraph.highlighted()") == []
+    assert gp.js("window.__pwned === undefined")
+    gp.finish("cli-note-text")
+
+
+@pytest.mark.slow
+def test_cli_page_of_a_generated_vault_of_2000_notes(browser, tmp_path, run):
+    import sys
+
+    sys.path.insert(0, str(PROJECT / "bench"))
+    from view_data import make_graph, write_vault
+
+    graph = make_graph(2000, seed=3, with_snippets=False)
+    write_vault(graph, tmp_path / "v", seed=3)
+    gp, data = cli_page(browser, tmp_path, run, tmp_path / "v")
+    assert gp.js("window.vaultGraph.nodeCount") == len(data["nodes"]) >= 1900
+    assert gp.js("window.vaultGraph.edgeCount") == len(data["edges"])
+    assert gp.js("window.vaultGraph.groups()") == data["groups"]
+    labels = gp.js("window.vaultGraph.labels()")
+    best = [n["id"] for n in sorted(data["nodes"], key=lambda n: n["label_rank"])[:3]]
+    assert set(best) & set(labels)
+    note = best[0]
+    gp.page.fill("#search", next(n for n in data["nodes"] if n["id"] == note)["snippet"][:40])
+    assert note in gp.js("window.vaultGraph.highlighted()")
+    gp.finish("cli-2000")

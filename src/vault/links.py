@@ -62,6 +62,11 @@ DENDRON_VAULT = "dendron://"
 # --- what is not a link --------------------------------------------------------------------
 
 
+def is_fence(line: str) -> bool:
+    """Whether `line` opens or closes a fenced code block (``` or ~~~, any indent)."""
+    return _FENCE.match(line) is not None
+
+
 def _blank(segment: str) -> str:
     return _NOT_NEWLINE.sub(" ", segment)
 

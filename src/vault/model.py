@@ -251,6 +251,19 @@ class Hub:
 
 
 @dataclass(frozen=True, slots=True)
+class Community:
+    """A group of notes linked more among themselves than to the rest (Louvain)."""
+
+    # Its number: 0 is the largest.
+    number: int
+    # Notes in it (missing targets not counted).
+    size: int
+    # Id and title of its best-ranked note (by PageRank), which names it.
+    leader: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class GraphStats:
     """What `vault graph --stats` reports."""
 
@@ -270,7 +283,10 @@ class GraphStats:
     # Loops of Parent edges (each a note that is its own ancestor).
     parent_cycles: int
     top_degree: tuple[Hub, ...]
+    # By PageRank over the notes: a missing target has none.
     top_pagerank: tuple[Hub, ...]
+    # Every community with a note in it, largest first.
+    communities: tuple[Community, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

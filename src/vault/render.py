@@ -318,6 +318,10 @@ def stats_dict(s: GraphStats) -> dict:
         "parent_cycles": s.parent_cycles,
         "top_degree": [_hub(h, "degree") for h in s.top_degree],
         "top_pagerank": [_hub(h, "pagerank") for h in s.top_pagerank],
+        "communities": [
+            {"community": c.number, "size": c.size, "leader": c.leader, "title": c.title}
+            for c in s.communities
+        ],
     }
 
 
@@ -558,6 +562,8 @@ def stats_lines(s: GraphStats) -> list[str]:
         f"roots       {len(s.roots)}  (notes with children and no Parent)",
         f"orphans     {len(s.orphans)}  (notes with no parent, links or backlinks)",
         f"cycles      {s.parent_cycles}  (Parent chains that loop)",
+        f"communities {len(s.communities)}  (notes linked more among themselves; "
+        f"largest: {s.communities[0].size if s.communities else 0} notes)",
     ]
     for label, hubs, fmt in (
         ("Top hubs by degree:", s.top_degree, "{:>6}"),
@@ -570,6 +576,14 @@ def stats_lines(s: GraphStats) -> list[str]:
                 + (styled("(missing)", dim=True) if h.missing else styled(shown(h.id), dim=True))
                 for h in hubs
             ]
+    if s.communities:
+        lines += ["", "Largest communities (Louvain), each named after its best-ranked note:"]
+        lines += [
+            f"  {c.size:>6}  {styled(c.title, bold=True)}  {styled(shown(c.leader), dim=True)}"
+            for c in s.communities[:10]
+        ]
+        if len(s.communities) > 10:
+            lines.append(f"  ... and {len(s.communities) - 10} more")
     return lines
 
 

@@ -3,7 +3,9 @@ import click
 from vault import render
 from vault.cli.common import AppState, json_option, pass_state
 
-FORMATS = ("json", "graphml", "gexf", "dot", "mermaid", "html")
+# Also in vault.graph.export (FORMATS, COLOR_MODES): kept here so `--help` imports no graph code.
+FORMATS = ("json", "cytoscape", "graphml", "gexf", "dot", "mermaid", "html")
+COLOR_MODES = ("type", "folder", "tag", "community")
 
 
 @click.command("graph")
@@ -35,34 +37,56 @@ FORMATS = ("json", "graphml", "gexf", "dot", "mermaid", "html")
     show_default=True,
     help="Only edges of this kind.",
 )
-@click.option("--stats", is_flag=True, help="Print counts, components, roots, orphans and hubs.")
+@click.option(
+    "--color-by",
+    type=click.Choice(COLOR_MODES),
+    default=None,
+    help="Colour notes by type, top-level folder, most used tag or community (default: type "
+    "when most notes have one, else folder, else community).",
+)
+@click.option("--dates", is_flag=True, help="DOT: show each note's date under its title.")
+@click.option(
+    "--stats", is_flag=True, help="Print counts, components, roots, orphans, hubs and communities."
+)
 @json_option
 @pass_state
-def command(state: AppState, fmt, output, root, depth, note_type, kind, stats, as_json) -> None:
+def command(
+    state: AppState, fmt, output, root, depth, note_type, kind, color_by, dates, stats, as_json
+) -> None:
     """Export the link graph: notes are nodes, Parent headers and body links are edges.
 
     An edge `parent` goes from a note to its Parent; `link` from a note to a note its body
     links to. Links to notes that do not exist end at a node marked "missing" named by the
-    link text. JSON (the default) is {"directed": true, "nodes": [{"id", "title", "date",
-    "type", "tags", "missing"}], "edges": [{"source", "target", "kind"}]}. Formats: json,
-    graphml and gexf (Gephi, yEd, Cytoscape), dot (Graphviz), mermaid (GitHub), html (one
-    self-contained interactive page, works offline).
+    link text. JSON (the default, version 2, schema in the README) is {"version",
+    "directed", "vault", "color_by", "groups", "root", "depth", "nodes": [{"id", "title",
+    "date", "type", "tags", "missing", "folder", "group", "community", "degree",
+    "pagerank", "label_rank", "snippet"}], "edges": [{"source", "target", "kind"}]}.
+    Formats: json, cytoscape (Cytoscape.js elements), graphml and gexf (Gephi, yEd,
+    Cytoscape, igraph, graphology), dot (Graphviz), mermaid (GitHub), html (one
+    self-contained interactive page, works offline). Every format colours notes by the
+    same groups (--color-by).
+
+    --root REF --depth N keeps one note's neighbourhood; with --format html the page holds
+    the whole graph and opens on that note's local graph (depth 1 to 3).
 
     --stats prints counts, connected components, roots (notes with children and no Parent),
-    orphans (no edges) and the top hubs by degree and PageRank; add --json for
-    {"nodes", "notes", "missing", "edges", "edge_kinds", "components", "largest_component",
-    "roots", "orphans", "top_degree", "top_pagerank"}.
+    orphans (no edges), the top hubs by degree and PageRank and the communities; add --json
+    for {"nodes", "notes", "missing", "edges", "edge_kinds", "components",
+    "largest_component", "roots", "orphans", "parent_cycles", "top_degree",
+    "top_pagerank", "communities"}.
 
     \b
     Examples:
       vault graph > graph.json
       vault graph --format html -o graph.html
+      vault graph --format html --root skin-tech-trends --depth 2 -o hub.html
       vault graph --format mermaid --kind parent
       vault graph --format dot --root 2026-02-14-skin-tech-trends --depth 2 | dot -Tsvg > hub.svg
+      vault graph --format gexf --color-by community -o graph.gexf
       vault graph --stats
     """
-    from vault.graph import export
     from vault.graph.build import build_graph
+    from vault.graph.export import COMMUNITIES_CACHE, GraphRequest, export_graph
     from vault.graph.query import select
     from vault.graph.stats import stats as graph_stats
     from vault.output import STDOUT, check_output, write_output
@@ -78,28 +102,36 @@ def command(state: AppState, fmt, output, root, depth, note_type, kind, stats, a
     catalog = state.catalog()
     render.note_warnings(render.changed_note_warnings(catalog))
     root_id = state.find(root) if root is not None else None
-    graph = select(
-        build_graph(catalog),
-        kind=kind,
-        note_type=note_type,
-        root=root_id,
-        depth=1 if depth is None else depth,
-    )
     if stats:
-        data = graph_stats(graph)
+        graph = select(
+            build_graph(catalog),
+            kind=kind,
+            note_type=note_type,
+            root=root_id,
+            depth=1 if depth is None else depth,
+        )
+        data = graph_stats(graph, cache=state.vault.state_dir / COMMUNITIES_CACHE)
         if as_json:
             render.emit_json(render.stats_dict(data))
         else:
             click.echo("\n".join(render.stats_lines(data)))
         return
     fmt = fmt or "json"
-    title = f"{state.vault.root.name} · link graph"
-    text = export.export(graph, fmt, title)
+    request = GraphRequest(
+        fmt=fmt,
+        kind=kind,
+        note_type=note_type,
+        root=root_id,
+        depth=depth,
+        color_by=color_by,
+        dates=dates,
+        title=f"{state.vault.root.name} · link graph",
+    )
+    result = export_graph(catalog, request)
+    for message in result.warnings:
+        render.warn(message)
     if output and output != STDOUT:
-        write_output(output, text, state.vault)
-        render.info(
-            f"Wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges "
-            f"to {output} ({fmt})."
-        )
+        write_output(output, result.text, state.vault)
+        render.info(f"Wrote {result.nodes} nodes and {result.edges} edges to {output} ({fmt}).")
     else:
-        click.echo(text, nl=False)
+        click.echo(result.text, nl=False)

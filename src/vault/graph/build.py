@@ -4,7 +4,8 @@ missing target) and `parent` and `link` edges.
 Built from the catalog's references (vault.references), whose parsed links and Parent
 references are cached per note, so an unchanged note is never read again.
 
-Node attributes: title, date, type (None when absent), tags (a tuple), missing (bool).
+Node attributes: title (plain text: a title's link syntax is reduced to the link's text), date,
+type (None when absent), tags (a tuple), missing (bool).
 Edges are keyed by their kind ("parent" or "link") and carry it as the `kind` attribute, so a
 link written twice is one edge. Nodes are added in id order and edges in (source, target,
 kind) order, so every iteration, and every export, is stable.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from vault.links import plain_text
 from vault.model import NoteRecord, Reference
 from vault.references import references
 
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
 def note_attrs(rec: NoteRecord) -> dict:
     return {
-        "title": rec.title,
+        "title": plain_text(rec.title),
         "date": rec.date,
         "type": rec.type,
         "tags": tuple(rec.tags),

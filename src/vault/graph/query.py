@@ -67,12 +67,13 @@ def neighbourhood(g: nx.MultiDiGraph, root: str, depth: int) -> set[str]:
 
 def _ordered_copy(view) -> nx.MultiDiGraph:
     """A real graph with the view's nodes in id order and edges in (source, target, kind)
-    order: subgraph views keep the order of the graph they filter, which is that order."""
+    order. Sorted here: a subgraph view of a few nodes iterates over the set it was given
+    (networkx's FilterAtlas), whose order changes from run to run."""
     import networkx as nx
 
     out = nx.MultiDiGraph()
-    out.add_nodes_from(view.nodes(data=True))
-    out.add_edges_from(view.edges(keys=True, data=True))
+    out.add_nodes_from(sorted(view.nodes(data=True), key=lambda pair: pair[0]))
+    out.add_edges_from(sorted(view.edges(keys=True, data=True), key=lambda e: e[:3]))
     return out
 
 

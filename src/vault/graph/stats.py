@@ -1,14 +1,18 @@
-"""Graph statistics: counts, components, roots, orphans, Parent cycles and the top hubs."""
+"""Graph statistics: counts, components, roots, orphans, Parent cycles, the top hubs and the
+communities."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from vault.graph.analysis import communities, undirected_pagerank
 from vault.graph.query import components
-from vault.model import GraphStats, Hub
+from vault.model import Community, GraphStats, Hub
 from vault.references import KINDS, PARENT
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import networkx as nx
 
 
@@ -39,12 +43,16 @@ def pagerank(g: nx.MultiDiGraph, alpha: float = 0.85, tol: float = 1e-6, max_ite
     return dict(zip(ids, x, strict=True))
 
 
-def stats(g: nx.MultiDiGraph, top: int = 10) -> GraphStats:
-    """Counts, components, hierarchy roots, orphans, Parent cycles and the top hubs.
+def stats(g: nx.MultiDiGraph, top: int = 10, cache: Path | None = None) -> GraphStats:
+    """Counts, components, hierarchy roots, orphans, Parent cycles, the top hubs and the
+    communities.
 
     roots: notes with children but no Parent edge (the tops of hierarchies); orphans: notes
-    with no edge at all; the top hubs by degree and by PageRank, missing targets included
-    (a target many notes link to but nobody wrote is worth knowing about).
+    with no edge at all; the top hubs by degree, missing targets included (a target many
+    notes link to but nobody wrote is worth knowing about), and by PageRank over the notes
+    (a link to nothing confers no rank, so a missing target never ranks); communities by
+    networkx's Louvain, each named after its best-ranked note (`cache`: see
+    analysis.communities).
     """
     import networkx as nx
 
@@ -57,14 +65,14 @@ def stats(g: nx.MultiDiGraph, top: int = 10) -> GraphStats:
     deg = dict(g.degree())
     comps = components(g)
     notes = [n for n, missing in g.nodes(data="missing") if not missing]
-    rank = pagerank(g)
+    rank = pagerank(g.subgraph(notes))
 
     def hub(node_id: str, value: float) -> Hub:
         attrs = g.nodes[node_id]
         return Hub(node_id, attrs["title"], attrs["missing"], value)
 
     by_degree = sorted((i for i in g if deg[i]), key=lambda i: (-deg[i], i))[:top]
-    by_rank = sorted(g, key=lambda i: (-rank[i], i))[:top] if g.number_of_edges() else []
+    by_rank = sorted(rank, key=lambda i: (-rank[i], i))[:top] if g.number_of_edges() else []
     return GraphStats(
         nodes=g.number_of_nodes(),
         notes=len(notes),
@@ -78,4 +86,21 @@ def stats(g: nx.MultiDiGraph, top: int = 10) -> GraphStats:
         parent_cycles=sum(1 for _ in nx.simple_cycles(nx.DiGraph(parents))),
         top_degree=tuple(hub(i, deg[i]) for i in by_degree),
         top_pagerank=tuple(hub(i, round(rank[i], 6)) for i in by_rank),
+        communities=_communities(g, notes, cache),
     )
+
+
+def _communities(g: nx.MultiDiGraph, notes: list[str], cache) -> tuple[Community, ...]:
+    found = communities(g, cache=cache)
+    rank = undirected_pagerank(g)
+    members: dict[int, list[str]] = {}
+    for n in notes:
+        if n in found:
+            members.setdefault(found[n], []).append(n)
+    degree = g.degree
+    out = []
+    for number in sorted(members):
+        # Named as the view names it: after the note it labels first.
+        leader = min(members[number], key=lambda n: (-rank[n], -degree[n], n))
+        out.append(Community(number, len(members[number]), leader, g.nodes[leader]["title"]))
+    return tuple(out)

@@ -279,9 +279,11 @@ def build_server(
         ] = "all",
         type: Annotated[str | None, Field(description=TYPE)] = None,
     ) -> Obj:
-        """The link graph as `vault graph` exports it in JSON: {"directed": true, "nodes":
-        [{"id", "title", "date", "type", "tags", "missing"}], "edges": [{"source", "target",
-        "kind"}]}. Without root it is the whole vault, which can be large: give a root."""
+        """The link graph as `vault graph` exports it in JSON (version 2): {"version",
+        "directed", "color_by", "groups", "root", "depth", "nodes": [{"id", "title", "date",
+        "type", "tags", "missing", "folder", "group", "community", "degree", "pagerank",
+        "label_rank", "snippet"}], "edges": [{"source", "target", "kind"}]}. Without root it
+        is the whole vault, which can be large: give a root."""
         return await calls(tools.graph, root=root, depth=depth, kind=kind, type=type)
 
     @tool(name="check", title="Problems in the vault", annotations=READ)

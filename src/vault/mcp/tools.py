@@ -126,15 +126,13 @@ def graph(
     r: Resident, root: str | None = None, depth: int | None = None, kind="all", type=None
 ) -> Output:
     from vault.graph import export
-    from vault.graph.query import select
 
     if depth is not None and root is None:
         raise InvalidInput("--depth needs --root")
     root_id = r.find(root) if root is not None else None
-    g = select(
-        r.graph(), kind=kind, note_type=type, root=root_id, depth=1 if depth is None else depth
-    )
-    return Output(export.graph_dict(g), export.export(g, "json"))
+    request = export.GraphRequest(kind=kind, note_type=type, root=root_id, depth=depth)
+    g, view = export.prepare(r.catalog, request, built=r.graph())
+    return Output(export.graph_dict(g, view), export.to_json(g, view))
 
 
 def check(r: Resident, kinds=(), ignore=(), level: str = "warning") -> Output:
