@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -657,3 +658,31 @@ def test_dendron_vaults_show_the_label_of_label_first_wikilinks(tmp_path, run):
     (root / "dendron.yml").write_text("version: 5\n", encoding="utf-8")
     dendron = {n["id"]: n.get("snippet") for n in json.loads(run(root, "graph").stdout)["nodes"]}
     assert dendron["notes/a.md"] == "See The B note and b."
+
+
+def test_snippets_kept_with_the_derived_data_follow_every_edit(run, tmp_path):
+    """Snippets are kept between runs, each with its note's digest: an edited note's is made
+    again (same size and time too), a removed note's goes, the others are read from the cache."""
+    root = tmp_path / "v"
+    (root / "memory").mkdir(parents=True)
+    a, b = root / "memory" / "a.md", root / "memory" / "b.md"
+    a.write_text("# A\n\nFirst words of A.\n", encoding="utf-8")
+    b.write_text("# B\n\nFirst words of B, see [[a]].\n", encoding="utf-8")
+
+    def snippets() -> dict[str, str]:
+        res = run(root, "graph")
+        assert res.exit_code == 0, res.stderr
+        return {n["id"]: n.get("snippet") for n in json.loads(res.stdout)["nodes"]}
+
+    assert snippets() == {
+        "memory/a.md": "First words of A.",
+        "memory/b.md": "First words of B, see a.",
+    }
+    stat = a.stat()
+    a.write_text("# A\n\nOther words of A.\n", encoding="utf-8")  # the same size
+    os.utime(a, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert snippets()["memory/a.md"] == "Other words of A."
+    b.unlink()
+    c = root / "memory" / "c.md"
+    c.write_text("# C\n\nWords of C.\n", encoding="utf-8")
+    assert snippets() == {"memory/a.md": "Other words of A.", "memory/c.md": "Words of C."}

@@ -588,3 +588,21 @@ def test_html_with_root_holds_the_whole_graph_and_names_the_root(tmp_path, run):
     for depth in ("0", "4"):
         res = run(root, "graph", "--format", "html", "--root", "beta-2", "--depth", depth)
         assert res.exit_code == 1 and "depth 1 to 3" in res.stderr and res.stderr.count("\n") == 1
+
+
+def test_the_fast_json_encoding_is_json_dumps_to_the_byte():
+    import math
+
+    from vault.text import compact_json
+
+    values = [
+        {"id": 'a"\\é😀\n\x00\u2028\udcff', "x": [1, 2.5, None, True, -0.0, 1e300]},
+        {"t": ("a", "b"), "d": {"k": {}}, "n": math.nan, "i": math.inf},
+        "plain",
+        3,
+        None,
+        [],
+        {},
+    ]
+    for value in values:
+        assert compact_json(value) == json.dumps(value, ensure_ascii=False)

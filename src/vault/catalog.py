@@ -93,27 +93,29 @@ class Catalog:
             h.update(b"\0" + note_id.encode("utf-8", "surrogateescape"))
         return h.hexdigest()
 
-    def derived(self, name: str) -> dict[str, str]:
+    def derived(self, name: str, key: str | None = None) -> dict[str, str]:
         """Values stored under `name` (by vault.references, say) for the notes unchanged since
-        they were stored, if they were stored under the current resolution key."""
+        they were stored, if they were stored under `key`: what else they depend on besides
+        the note's text (by default the resolution key)."""
         if self._cache is None:
             return {}
         digests = self.digests()
+        key = self.resolution_key if key is None else key
         # Each value is kept with the digest of the note it came from: another process may
         # have stored one for an older text of the note.
         return {
             note_id: value
-            for note_id, (digest, value) in self._cache.derived(name, self.resolution_key).items()
+            for note_id, (digest, value) in self._cache.derived(name, key).items()
             if digests.get(note_id) == digest
         }
 
-    def store_derived(self, name: str, values: dict[str, str]) -> None:
+    def store_derived(self, name: str, values: dict[str, str], key: str | None = None) -> None:
         """Keep `values` (note id -> text) under `name` for the next run; stored under
-        another resolution key before, the old ones are dropped."""
+        another key before, the old ones are dropped."""
         if self._cache is not None and values:
             digests = self.digests()
             rows = {note_id: (digests[note_id], value) for note_id, value in values.items()}
-            self._cache.store_derived(name, self.resolution_key, rows)
+            self._cache.store_derived(name, self.resolution_key if key is None else key, rows)
 
     @cached_property
     def parents(self) -> dict[str, Resolution]:
@@ -559,7 +561,9 @@ class _Cache:
         marks = ", ".join("?" * (6 + len(_COLUMNS)))
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("DELETE FROM notes WHERE id = ?", ((i,) for i in removed))
+            removed = [(i,) for i in removed]
+            self.db.executemany("DELETE FROM notes WHERE id = ?", removed)
+            self.db.executemany("DELETE FROM derived WHERE id = ?", removed)
             self.db.executemany(
                 f"INSERT OR REPLACE INTO notes VALUES ({marks})",
                 ((i, *stat, digest, *row) for i, (stat, digest, row) in fresh.items()),

@@ -1,4 +1,5 @@
-"""Text rules shared by every module: how names are compared, and how dates are read.
+"""Text rules shared by every module: how names are compared, how dates are read, and
+one fast JSON encoding.
 
 Standard library only.
 """
@@ -6,6 +7,7 @@ Standard library only.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 from vault.errors import InvalidInput
@@ -80,3 +82,26 @@ def metadata_date(value: object) -> tuple[str | None, str]:
 def day_start(iso: str) -> dt.datetime:
     """Midnight at the start of an ISO day (what the search index stores dates as)."""
     return dt.datetime.fromisoformat(iso)
+
+
+def _compact_encoder():
+    """json's C encoder, made once: `"".join(enc(value, 0))` is json.dumps(value,
+    ensure_ascii=False) without the Python-level set-up json.dumps pays on every call."""
+    try:
+        from _json import make_encoder
+    except ImportError:  # a Python without the C accelerator
+        return None
+    return make_encoder(
+        None, None, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
+    )
+
+
+_ENCODER = _compact_encoder()
+
+
+def compact_json(value: object) -> str:
+    """`json.dumps(value, ensure_ascii=False)`, the same to the byte, several times faster
+    for small values (one line of a graph export)."""
+    if _ENCODER is None:
+        return json.dumps(value, ensure_ascii=False)
+    return "".join(_ENCODER(value, 0))

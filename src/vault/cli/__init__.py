@@ -98,7 +98,16 @@ def cli(ctx: click.Context, vault_dir: str | None) -> None:
     ctx.obj = AppState(vault_dir)
 
 
+# Python's default is (700, 10, 10).
+_GC_THRESHOLD = (50_000, 20, 20)
+
+
 def main() -> None:
+    # A command builds many containers and frees few until it exits: collecting the young
+    # generation every 700 allocations cost 15-20% of a 10,000-note graph or list.
+    import gc
+
+    gc.set_threshold(*_GC_THRESHOLD)
     try:
         cli(prog_name="vault")
     except BrokenPipeError:

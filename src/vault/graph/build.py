@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vault.links import plain_text
-from vault.model import NoteRecord, Reference
+from vault.model import Reference
 from vault.references import references
 
 if TYPE_CHECKING:
@@ -25,12 +25,12 @@ if TYPE_CHECKING:
     from vault.catalog import Catalog
 
 
-def note_attrs(rec: NoteRecord) -> dict:
+def _attrs(title: str, date: str | None, note_type: str | None, tags) -> dict:
     return {
-        "title": plain_text(rec.title),
-        "date": rec.date,
-        "type": rec.type,
-        "tags": tuple(rec.tags),
+        "title": plain_text(title),
+        "date": date,
+        "type": note_type,
+        "tags": tuple(tags),
         "missing": False,
     }
 
@@ -48,7 +48,12 @@ def build_graph(catalog: Catalog, refs: list[Reference] | None = None) -> nx.Mul
     if refs is None:
         refs = references(catalog)
     records = catalog.records
-    nodes: dict[str, dict] = {i: note_attrs(records[i]) for i in records}
+    # From the catalog's columns: no record is built for a node.
+    columns = [records.column(name) for name in ("title", "date", "type", "tags")]
+    nodes: dict[str, dict] = {
+        i: _attrs(title, date, note_type, tags)
+        for (i, title), (_, date), (_, note_type), (_, tags) in zip(*columns, strict=True)
+    }
     edges: set[tuple[str, str, str]] = set()
     for ref in refs:
         res = ref.resolution

@@ -119,14 +119,10 @@ def prepare(
         facts = facts.within(whole)
     snippets = None
     if fmt in ("json", "html"):
-        from vault.graph.snippets import read_snippets
+        from vault.graph.snippets import catalog_snippets
 
-        styles = dict(catalog.records.column("style"))
-        snippets = read_snippets(
-            vault.root,
-            ((n, styles.get(n, "plain"), a["title"]) for n, a in graph.nodes(data=True)
-             if not a["missing"]),
-        )  # fmt: skip
+        titles = {n: a["title"] for n, a in graph.nodes(data=True) if not a["missing"]}
+        snippets = catalog_snippets(catalog, titles)
     view = View(
         facts,
         vault_key=vault.state_dir.name,
@@ -206,10 +202,9 @@ def graph_dict(g: nx.MultiDiGraph, view: View) -> dict:
 def to_json(g: nx.MultiDiGraph, view: View) -> str:
     """The JSON shape with one group, node or edge per line: easy to diff, and several times
     faster than json.dumps(indent=...), which falls back to the pure-Python encoder."""
-    data = graph_dict(g, view)
+    from vault.text import compact_json as value
 
-    def value(v) -> str:
-        return json.dumps(v, ensure_ascii=False)
+    data = graph_dict(g, view)
 
     def block(items: list[dict]) -> str:
         if not items:

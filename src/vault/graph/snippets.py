@@ -12,11 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vault.headers import FRONT_MATTER, find_block
 from vault.links import REF_DEF, is_fence, split_wikilink, without_anchor
 from vault.notes import MAX_NOTE_BYTES, decode, prose
 
+if TYPE_CHECKING:
+    from vault.catalog import Catalog
+
+# The version of the rules below: snippets kept with the derived data under another are made
+# again. Raise it with any change to what a snippet holds.
+SNIPPET_RULES = "snippet-1"
 # The file that makes a folder a Dendron vault (its wikilinks are [[label|target]]).
 DENDRON_CONFIG = "dendron.yml"
 # What is read of each note: enough for ~300 characters of text after its metadata.
@@ -224,3 +231,18 @@ def read_snippets(root: Path, notes: Iterable[tuple[str, str, str]]) -> dict[str
         note_id: note_snippet(root / note_id, style, title, label_first)
         for note_id, style, title in notes
     }
+
+
+def catalog_snippets(catalog: Catalog, titles: dict[str, str]) -> dict[str, str]:
+    """id -> snippet for the notes `titles` names (id -> its title as shown), each read only
+    when it changed since its snippet was kept with the catalog's derived data."""
+    root = catalog.vault.root
+    key = f"{SNIPPET_RULES}:{(root / DENDRON_CONFIG).is_file()}"
+    known = catalog.derived("snippet", key)
+    todo = [i for i in titles if i not in known]
+    if not todo:
+        return known
+    styles = dict(catalog.records.column("style"))
+    fresh = read_snippets(root, ((i, styles.get(i) or "plain", titles[i]) for i in todo))
+    catalog.store_derived("snippet", fresh, key)
+    return known | fresh
