@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from vault.headers import find_block, key_line
 from vault.model import Problem, Reference
 from vault.notes import PARENT_KEYS
+from vault.problem_kinds import KINDS, LEVELS
 from vault.references import LINK, PARENT, references
 from vault.resolve import Files
 from vault.text import fold
@@ -25,21 +26,6 @@ if TYPE_CHECKING:
     from vault.catalog import Catalog
     from vault.repository import Repository
 
-# Every kind, in report order, with its level (missing_date's depends on the vault).
-KINDS = {
-    "dangling_parent": "error",
-    "broken_link": "error",
-    "parent_cycle": "error",
-    "ambiguous_ref": "warning",
-    "broken_attachment": "warning",
-    "bad_front_matter": "warning",
-    "tracked_derived_data": "warning",
-    "missing_date": "warning",
-    "duplicate_title": "warning",
-    "orphan": "warning",
-}
-# Levels, most severe first: `--level L` reports L and everything above it.
-LEVELS = ("error", "warning", "info")
 _ORDER = {kind: k for k, kind in enumerate(KINDS)}
 
 

@@ -10,29 +10,31 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import click
 
-from vault.catalog import Catalog
-from vault.model import (
-    Appended,
-    Backlink,
-    Created,
-    GraphStats,
-    Hit,
-    Hub,
-    IndexReport,
-    LogEntry,
-    MoveResult,
-    Note,
-    NoteContext,
-    NoteRecord,
-    NoteSummary,
-    PathStep,
-    Problem,
-    SyncResult,
-    TreeNode,
-)
+if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's module
+    from vault.catalog import Catalog
+    from vault.model import (
+        Appended,
+        Backlink,
+        Created,
+        GraphStats,
+        Hit,
+        Hub,
+        IndexReport,
+        LogEntry,
+        MoveResult,
+        Note,
+        NoteContext,
+        NoteRecord,
+        NoteSummary,
+        PathStep,
+        Problem,
+        SyncResult,
+        TreeNode,
+    )
 
 # How many per-note warnings a command prints before summarising the rest.
 WARNING_LIMIT = 10

@@ -3,8 +3,8 @@ import sys
 import click
 
 from vault import render
-from vault.checks import KINDS, LEVELS
 from vault.cli.common import AppState, json_option, pass_state
+from vault.problem_kinds import KINDS, LEVELS
 
 _KIND = click.Choice(list(KINDS))
 

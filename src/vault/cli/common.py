@@ -9,14 +9,16 @@ import sys
 import time
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from vault.catalog import Catalog, load_catalog
 from vault.errors import OutsideVault
-from vault.model import NoteFilter
-from vault.repository import Repository
-from vault.vault import Vault, open_vault
+
+if TYPE_CHECKING:  # `--help` imports every command's module, and with it this one
+    from vault.catalog import Catalog
+    from vault.repository import Repository
+    from vault.vault import Vault
 
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout."
@@ -35,6 +37,8 @@ class AppState:
 
     @cached_property
     def vault(self) -> Vault:
+        from vault.vault import open_vault
+
         vault = open_vault(self.vault_dir)
         # A `vault mv` killed midway is finished or undone before anything reads the notes.
         from vault.git import open_repository
@@ -53,6 +57,8 @@ class AppState:
 
     def catalog(self) -> Catalog:
         if self._catalog is None:
+            from vault.catalog import load_catalog
+
             # A first run on a big vault reads every note: show it once it takes a second.
             with Progress("Reading notes", delay=progress_delay()) as progress:
                 self._catalog = load_catalog(self.vault, self.repo, progress=progress)
@@ -112,6 +118,8 @@ def note_filter_options(command):
 
     @functools.wraps(command)  # keeps the options already attached to `command`
     def wrapper(*args, note_type, under, since, until, changed_since, author, **kwargs):
+        from vault.model import NoteFilter
+
         flt = NoteFilter(note_type, since, until, changed_since, author, under)
         return command(*args, flt=flt, **kwargs)
 
