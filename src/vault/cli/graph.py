@@ -8,6 +8,10 @@ FORMATS = ("json", "cytoscape", "graphml", "gexf", "dot", "mermaid", "html")
 COLOR_MODES = ("type", "folder", "tag", "community")
 
 
+# How much of an export is written to standard output at a time (characters).
+_CHUNK = 1 << 20
+
+
 @click.command("graph")
 @click.option(
     "--format",
@@ -134,4 +138,6 @@ def command(
         write_output(output, result.text, state.vault)
         render.info(f"Wrote {result.nodes} nodes and {result.edges} edges to {output} ({fmt}).")
     else:
-        click.echo(result.text, nl=False)
+        text = result.text
+        for start in range(0, len(text), _CHUNK):  # not one copy of a 100 MB export as bytes
+            click.echo(text[start : start + _CHUNK], nl=False)
