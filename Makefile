@@ -50,7 +50,7 @@ bench: $(VENV)/.installed-bench
 	$(PY) bench/bench_mcp.py
 	$(PY) bench/bench_scale.py --sizes 1000,10000 --fresh
 
-## bench-100k: the scale harness at 100,000 notes too (about an hour today; resumable)
+## bench-100k: the scale harness at 100,000 notes too (about 15 minutes today; resumable)
 bench-100k: $(VENV)/.installed-bench
 	$(PY) bench/bench_scale.py --sizes 1000,10000,100000 --runs 3 --cold-runs 1 \
 		--max-seconds 1200,cold_index=5400

@@ -3,7 +3,9 @@
 For each vault size, a synthetic vault is made with bench/gen_vault.py (or the vault given
 with --vault is used), then each command is run as `python -m vault ...`: once with no
 catalog cache (every note parsed), then --runs times with the cache warm (the usual case:
-unchanged notes come from .vault/cache). Prints a Markdown table of wall-clock times.
+unchanged notes come from the catalog in the vault's derived-data folder). Every child runs
+with XDG_CACHE_HOME set to a temporary folder of this run, so "no cache" is really none and
+the user's own cache is never touched. Prints a Markdown table of wall-clock times.
 
 Usage:
     .venv/bin/python bench/bench_graph.py                    # 1,000 and 10,000 notes
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -42,8 +43,13 @@ COMMANDS = [
 def run_once(vault: Path, args: list[str], out: Path) -> float:
     argv = [sys.executable, "-m", "vault", "--vault", str(vault)]
     argv += [a.replace("{out}", str(out)) for a in args]
+    dropped = ("PYTHONDONTWRITEBYTECODE", "VAULT_CACHE_DIR")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env["XDG_CACHE_HOME"] = str(out / "xdg")
     start = time.perf_counter()
-    proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+    )
     elapsed = time.perf_counter() - start
     # check exits 1 when it finds errors; anything else is a failure of the benchmark.
     if proc.returncode not in (0, 1) or (proc.returncode == 1 and args[0] != "check"):
@@ -51,14 +57,9 @@ def run_once(vault: Path, args: list[str], out: Path) -> float:
     return elapsed
 
 
-def drop_cache(vault: Path) -> None:
-    shutil.rmtree(vault / ".vault", ignore_errors=True)
-
-
 def bench_vault(vault: Path, runs: int, label: str) -> list[str]:
     rows = []
-    with tempfile.TemporaryDirectory() as out:
-        drop_cache(vault)
+    with tempfile.TemporaryDirectory() as out:  # its xdg/ starts empty: no derived data
         cold = run_once(vault, ["graph"], Path(out))
         rows.append(f"| {label} | graph (json), no cache | {cold * 1000:.0f} | - |")
         for name, args in COMMANDS:
