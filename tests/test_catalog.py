@@ -82,7 +82,12 @@ def test_the_fast_json_writer_writes_what_json_dumps_writes():
             for _ in range(rng.randint(0, 4))
         ]
         assert json_text(data) == json.dumps(data, indent=2, ensure_ascii=False)
-    for other in ({"a": [1]}, [{"a": [1]}], [{}], [], "x"):
+
+    class Text(str):  # a str subclass takes the general path
+        pass
+
+    others = ({"a": [1]}, [{"a": [1]}], [{}], [], "x", [{1: "a"}], [{"a": Text("b")}])
+    for other in (*others, [{"a": 1}, {"a": [1]}], [{"a": "x", "b": None}, {"b": 2.5}]):
         assert json_text(other) == json.dumps(other, indent=2, ensure_ascii=False)
 
 

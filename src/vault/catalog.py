@@ -165,9 +165,11 @@ class Catalog:
 
     def summaries(self) -> list[NoteSummary]:
         """Every note's id, title, date and type, read as columns: no record is built."""
-        columns = [dict(self.records.column(name)) for name in ("title", "date", "type")]
-        titles, dates, types = columns
-        return [NoteSummary(i, titles[i], dates[i], types[i]) for i in self.records]
+        columns = [self.records.column(name) for name in ("title", "date", "type")]
+        return [
+            NoteSummary(i, title, date, note_type)
+            for (i, title), (_, date), (_, note_type) in zip(*columns, strict=True)
+        ]
 
     def warnings(self) -> list[tuple[str, str]]:
         return [(note_id, w) for note_id, ws in self.records.column("warnings") for w in ws]

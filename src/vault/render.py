@@ -71,13 +71,22 @@ def json_text(data: object) -> str:
     search) is written here instead, a C call a value."""
     if isinstance(data, list) and data and all(isinstance(d, dict) and d for d in data):
         items = []
+        heads: dict[str, str] = {}  # each key quoted once: `    "key": `
         for d in data:
             fields = []
             for k, v in d.items():
-                text = _scalar(v)
-                if text is None or not isinstance(k, str):
+                head = heads.get(k)
+                if head is None:
+                    if not isinstance(k, str):
+                        return json.dumps(data, indent=2, ensure_ascii=False)
+                    head = heads[k] = f"    {_quote(k)}: "
+                if v.__class__ is str:  # most values: a C call, no other test
+                    text = _quote(v)
+                elif v is None:
+                    text = "null"
+                elif (text := _scalar(v)) is None:
                     return json.dumps(data, indent=2, ensure_ascii=False)
-                fields.append(f"    {_quote(k)}: {text}")
+                fields.append(head + text)
             items.append("  {\n" + ",\n".join(fields) + "\n  }")
         return "[\n" + ",\n".join(items) + "\n]"
     return json.dumps(data, indent=2, ensure_ascii=False)
