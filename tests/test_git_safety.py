@@ -421,3 +421,24 @@ def test_a_trusted_repository_runs_its_hooks(run, git_vault, trust):
     trust(git_vault)
     assert run(git_vault, "new", "--title", "Trusted", input="").exit_code == 0
     assert marker.exists()
+
+
+def test_a_failed_commit_puts_back_what_the_user_staged_of_that_very_note(run, git_vault, trust):
+    """The note's own index entry is saved before staging it and put back when the commit
+    fails, whatever its name holds (glob characters are names, not patterns)."""
+    trust(git_vault)
+    name = "memory/odd [draft] *.md"
+    path = git_vault / name
+    path.write_text("# Odd draft\n\nFirst.\n")
+    git(git_vault, "--literal-pathspecs", "add", "--", name)
+    git(git_vault, "commit", "-qm", "odd draft")
+    path.write_text("# Odd draft\n\nFirst.\nStaged by the user.\n")
+    git(git_vault, "--literal-pathspecs", "add", "--", name)
+    staged = git(git_vault, "--literal-pathspecs", "ls-files", "-s", "--", name)
+    hook = git_vault / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    res = run(git_vault, "append", name, input="Added by vault.\n")
+    assert "hook says no" in res.stderr
+    assert path.read_text().endswith("Added by vault.\n")  # written, as the user asked
+    assert git(git_vault, "--literal-pathspecs", "ls-files", "-s", "--", name) == staged

@@ -232,11 +232,16 @@ class GitRepository:
 
     def _entries(self, ids: list[str]) -> dict[str, list[str]]:
         """git path -> its index entries ("mode sha stage\\tpath"), for the ids git tracks:
-        one listing of the vault's part of the index, not a command line of paths."""
+        a few ids named on the command line, else one listing of the vault's part of the
+        index (no command line grows with the ids)."""
         wanted = {self.path(i) for i in ids}
         if not wanted:
             return {}
-        out = self.git.git.ls_files("-s", "-z", "--", self.spec(self.vault.root))
+        if len(wanted) <= _FEW_PATHS:  # `new`, `append`: not the listing of 100,000 entries
+            argv = ["git", "--literal-pathspecs", "ls-files", "-s", "-z", "--", *sorted(wanted)]
+            out = self.git.git.execute(argv)
+        else:
+            out = self.git.git.ls_files("-s", "-z", "--", self.spec(self.vault.root))
         found: dict[str, list[str]] = {}
         for entry in out.split("\0"):
             path = entry.split("\t", 1)[-1]
@@ -312,6 +317,11 @@ class GitRepository:
     def stage(self, ids: list[str]) -> None:
         if ids:
             self.run("add", paths=[self.path(i) for i in ids])
+
+
+# Up to this many paths are named on git's command line (ls-files reads no pathspec file);
+# more, and the vault's part of the index is listed once instead.
+_FEW_PATHS = 64
 
 
 def _index_lock_held(stderr: str) -> bool:
