@@ -49,6 +49,10 @@ class Block:
     # The `# Title` above a header-lines block ("" otherwise).
     title: str = ""
 
+    def body_text(self, text: str, lines: list[str]) -> str:
+        """The body of the note whose `text` split into `lines` this block was found in."""
+        return "\n".join(lines[self.body :]) if self.body else text
+
 
 PLAIN = Block("plain", 0, 0, 0)
 

@@ -131,7 +131,7 @@ def parse_note(
         if headed is not None:
             block, heading_title = headed, headed.title
             _sort_keys(dict(HEADER_LINES.pairs(lines, headed)), fields, meta)
-    body = "\n".join(lines[block.body :]) if block.body else text
+    body = block.body_text(text, lines)
     masked = link_text(lines, block)
     body_lines = lines[block.body :]
 

@@ -219,8 +219,7 @@ def note_snippet(path: Path, style: str, title: str = "", label_first: bool = Fa
     except OSError:
         return ""
     block = find_block(lines, style)
-    body = "\n".join(lines[block.body :]) if block.body else text
-    return snippet_of(body, title, label_first=label_first)
+    return snippet_of(block.body_text(text, lines), title, label_first=label_first)
 
 
 def read_snippets(root: Path, notes: Iterable[tuple[str, str, str]]) -> dict[str, str]:

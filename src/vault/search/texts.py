@@ -28,5 +28,4 @@ def read_body(path: Path, style: str | None, limit: int = MAX_NOTE_BYTES) -> tup
     text = decode(data, [])
     lines = text.split("\n")
     block = find_block(lines, style)
-    body = "\n".join(lines[block.body :]) if block.body else text
-    return body, content_digest(data)
+    return block.body_text(text, lines), content_digest(data)
