@@ -92,6 +92,11 @@ def json_text(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
+def uncommitted(note_id: str, why: str) -> str:
+    """The warning (without "warning: ") for a note written but not committed."""
+    return f"{note_id} was written but not committed: {why}"
+
+
 def warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 

@@ -65,7 +65,7 @@ def command(state: AppState, ref, section, expected, body_file, no_commit, as_js
     )
     done = append_to_note(state.vault, request, state.repo, commit=not no_commit)
     if done.commit_note:
-        render.warn(f"{done.id} was written but not committed: {done.commit_note}")
+        render.warn(render.uncommitted(done.id, done.commit_note))
     if as_json:
         render.emit_json(render.appended_dict(done))
     else:

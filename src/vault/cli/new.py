@@ -78,7 +78,7 @@ def command(
         edit=(lambda path: click.edit(filename=str(path))) if edit else None,
     )
     if created.commit_note:
-        render.warn(f"{created.id} was written but not committed: {created.commit_note}")
+        render.warn(render.uncommitted(created.id, created.commit_note))
     if as_json:
         render.emit_json(render.created_dict(created))
     else:

@@ -211,7 +211,7 @@ def new(
     finally:
         r.changed()
     if created.commit_note:
-        r.notify(f"warning: {created.id} was written but not committed: {created.commit_note}")
+        r.notify("warning: " + render.uncommitted(created.id, created.commit_note))
     return Output(render.created_dict(created))
 
 
@@ -232,5 +232,5 @@ def append(
     finally:
         r.changed()
     if done.commit_note:
-        r.notify(f"warning: {done.id} was written but not committed: {done.commit_note}")
+        r.notify("warning: " + render.uncommitted(done.id, done.commit_note))
     return Output(render.appended_dict(done))
