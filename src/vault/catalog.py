@@ -192,6 +192,7 @@ class Records(Mapping):
     ):
         self._ids = ids
         self._stats = stats  # (file state, digest) of every note
+        self._digests: dict[str, str] | None = None
         self._fresh = fresh  # the rows of the notes parsed just now
         self._built: dict[str, NoteRecord] = {}
         self._keys = set(ids)
@@ -272,7 +273,11 @@ class Records(Mapping):
                 yield note_id, (_decoded(name, value) if decode else value)
 
     def digests(self) -> dict[str, str]:
-        return {i: self._stats[i][1] for i in self._ids}
+        """id -> content digest of every note (built once: the file states are fixed at load;
+        read-only to callers)."""
+        if self._digests is None:
+            self._digests = {i: self._stats[i][1] for i in self._ids}
+        return self._digests
 
 
 def _decoded(name: str, text: str):
