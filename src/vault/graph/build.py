@@ -75,7 +75,3 @@ def build_graph(catalog: Catalog, refs: list[Reference] | None = None) -> nx.Mul
     g.add_nodes_from(sorted(nodes.items()))
     g.add_edges_from((s, t, k, {"kind": k}) for s, t, k in sorted(edges))
     return g
-
-
-def note_count(g: nx.MultiDiGraph) -> int:
-    return sum(1 for _, missing in g.nodes(data="missing") if not missing)

@@ -150,11 +150,6 @@ class View:
     title: str = "vault graph"
 
 
-def plain_view(g: nx.MultiDiGraph, **kwargs) -> View:
-    """A View of `g` with the default colours (for exports made without a catalog)."""
-    return View(analyse(g, color_by=kwargs.pop("color_by", None)), **kwargs)
-
-
 # --- JSON ----------------------------------------------------------------------------------
 
 
@@ -508,11 +503,3 @@ WRITERS: dict[str, Callable[[nx.MultiDiGraph, View], str]] = {
     "mermaid": to_mermaid,
     "html": to_html,
 }
-
-
-def export(graph: nx.MultiDiGraph, fmt: str, view: View | None = None) -> str:
-    """The graph as text in format `fmt` (one of FORMATS), with `view`'s colours (default:
-    computed from the graph alone)."""
-    if fmt not in WRITERS:
-        raise InvalidInput(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return WRITERS[fmt](graph, view or plain_view(graph))
