@@ -324,12 +324,6 @@ def read_md_target(raw: str, image: bool) -> tuple[str, bool] | None:
     return path, attachment
 
 
-def note_target(raw: str) -> str:
-    """The note path a Markdown link points at, or "" for URLs, anchors and attachments."""
-    read = read_md_target(raw, image=False)
-    return read[0] if read is not None and not read[1] else ""
-
-
 # --- links as text ----------------------------------------------------------------------------
 
 _TEXT_WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+?)\]\]")

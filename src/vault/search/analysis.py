@@ -246,10 +246,6 @@ class Analysis:
                     yield term, at, start, m.end()
             pos += max(1, len(norm) - 1)
 
-    def query_terms(self, text: str) -> list[str]:
-        """The terms of `text` in query form, in order."""
-        return [t for t, _, _, _ in self.tokens(text)]
-
 
 def cjk_terms(run: str, pos: int, *, index: bool) -> Iterator[tuple[str, int]]:
     """Bigrams of a CJK run from position `pos` (one per position), with the characters as

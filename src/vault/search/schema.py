@@ -14,7 +14,6 @@ import re
 import uuid
 from collections import Counter
 
-from vault.model import Note
 from vault.search.analysis import ALL_LANGUAGES, normalize
 from vault.text import day_start, fold
 from vault.vault import stem_of
@@ -149,7 +148,3 @@ def document(note_id: str, rec, body, lang: str, parent: str | None, title=None)
         except ValueError:
             pass
     return doc
-
-
-def note_document(note: Note, lang: str, parent: str | None) -> dict:
-    return document(note.record.id, note.record, note.body, lang, parent)
