@@ -1,7 +1,8 @@
 """Output, in one place: every `--json` shape (the same dicts the MCP server returns) and
 every human form. Data goes to stdout; progress, hints and warnings go to stderr.
 
-Only the adapters (the CLI, the MCP server) use it. One job a module:
+Only the adapters (the CLI, the MCP server) use it: the library returns data (what
+`sync` did) and words only its errors. One job a module:
 
 - `jsonout`: JSON on stdout, byte for byte as `json.dumps(indent=2)` writes it;
 - `stderr`: warnings, status lines and the library's notes, on stderr;
@@ -55,6 +56,8 @@ from vault.render.text import (
     index_text,
     list_lines,
     log_lines,
+    move_lines,
+    move_status,
     move_summary,
     path_lines,
     problem_line,
@@ -62,6 +65,8 @@ from vault.render.text import (
     shown,
     stats_lines,
     styled,
+    sync_committed,
+    sync_summary,
     tree_lines,
     uncommitted,
 )
@@ -91,6 +96,8 @@ __all__ = [
     "log_dict",
     "log_lines",
     "move_dict",
+    "move_lines",
+    "move_status",
     "move_summary",
     "note_dict",
     "note_warnings",
@@ -107,7 +114,9 @@ __all__ = [
     "stats_lines",
     "styled",
     "summary",
+    "sync_committed",
     "sync_dict",
+    "sync_summary",
     "tree_dict",
     "tree_lines",
     "uncommitted",

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's
         NoteSummary,
         PathStep,
         Problem,
+        SyncResult,
         TreeNode,
     )
 
@@ -294,3 +295,37 @@ def move_summary(result: MoveResult, moved: str, rewrote: str) -> str:
         f"{moved} {plural(len(result.moves), 'note')}; "
         f"{rewrote} references in {plural(len(result.rewritten), 'note')}"
     )
+
+
+def move_lines(result: MoveResult) -> list[str]:
+    """`mv` on stdout: "old -> new", one line a note moved."""
+    return [f"{old} -> {new}" for old, new in result.moves.items()]
+
+
+def move_status(result: MoveResult, dry_run: bool, no_commit: bool) -> list[str]:
+    """The lines `mv` ends with on stderr: how many notes moved and were rewritten (or
+    would be, with --dry-run), then the commit, or why there is none."""
+    if dry_run:
+        return [move_summary(result, "would move", "would rewrite")]
+    lines = [move_summary(result, "moved", "rewrote")]
+    if result.commit:
+        lines.append(f"committed {result.commit[:10]}")
+    elif no_commit:
+        lines.append("not committed (--no-commit); in git, review with `git diff --cached`")
+    return lines
+
+
+def sync_committed(result: SyncResult) -> str:
+    """The line `sync` starts with on stderr when it committed local changes."""
+    return f"committed local changes as {result.committed[:10]}"
+
+
+def sync_summary(result: SyncResult) -> list[str]:
+    """The lines `sync` ends with on stderr, after the ids it pulled (on stdout): what came
+    from the remote, and whether the push sent anything."""
+    where = f"{result.remote}/{result.branch}"
+    if result.pulled:
+        pulled = f"pulled {plural(len(result.pulled), 'changed note')} from {where}"
+    else:
+        pulled = f"nothing new on {where}"
+    return [pulled, f"pushed to {where}" if result.pushed else f"{where} already has everything"]
