@@ -2,13 +2,13 @@
 every human form. Data goes to stdout; progress, hints and warnings go to stderr.
 
 Only the adapters (the CLI, the MCP server) use it: the library returns data (what
-`sync` did) and words only its errors. One job a module:
+`mv` recovered, what `sync` did) and words only its errors. One job a module:
 
 - `jsonout`: JSON on stdout, byte for byte as `json.dumps(indent=2)` writes it;
 - `stderr`: warnings, status lines and the library's notes, on stderr;
 - `shapes`: the JSON shape of every record (the README's "JSON shapes");
 - `text`: the human form of every record and every command's status lines;
-- `words`: counts in words ("1 note", "2 notes").
+- `words`: counts and lists in words ("1 note", "2 notes", "a, b and 3 more").
 
 Files written at a user's request (`graph -o`) are not this package's job but
 vault.output's: library code that decides what may be overwritten and raises VaultError.
@@ -61,6 +61,7 @@ from vault.render.text import (
     move_summary,
     path_lines,
     problem_line,
+    recovery_text,
     show_text,
     shown,
     stats_lines,
@@ -70,7 +71,7 @@ from vault.render.text import (
     tree_lines,
     uncommitted,
 )
-from vault.render.words import plural
+from vault.render.words import named, plural
 
 __all__ = [
     "WARNING_LIMIT",
@@ -99,6 +100,7 @@ __all__ = [
     "move_lines",
     "move_status",
     "move_summary",
+    "named",
     "note_dict",
     "note_warnings",
     "notice",
@@ -107,6 +109,7 @@ __all__ = [
     "plural",
     "problem_dict",
     "problem_line",
+    "recovery_text",
     "show_dict",
     "show_text",
     "shown",

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vault.render.words import plural
+from vault.render.words import named, plural
 
 if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's module
     from vault.catalog import Catalog
@@ -32,6 +32,10 @@ if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's
         SyncResult,
         TreeNode,
     )
+    from vault.mv.recover import Recovery
+
+# How many notes a recovery line names before "and K more".
+NAMED = 5
 
 
 def styled(text: str, **style: object) -> str:
@@ -329,3 +333,19 @@ def sync_summary(result: SyncResult) -> list[str]:
     else:
         pulled = f"nothing new on {where}"
     return [pulled, f"pushed to {where}" if result.pushed else f"{where} already has everything"]
+
+
+def recovery_text(r: Recovery) -> str:
+    """One line (stderr, after "vault: ") on an interrupted `vault mv` finished or undone."""
+    if r.commit is not None:
+        return f"finished an interrupted {r.move}: it had committed {r.commit[:10]}"
+    done = r.undone
+    line = (
+        f"undid an interrupted {r.move}: {plural(done.restored, 'note')} restored, "
+        f"{plural(done.moved_back, 'note')} moved back"
+    )
+    if done.kept:
+        line += f"; left as they are, changed since: {named(done.kept, NAMED)}"
+    if done.index_problem:
+        line += f"; git's index could not be restored ({done.index_problem}): check `git status`"
+    return line + "; run the move again"
