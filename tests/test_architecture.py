@@ -79,7 +79,7 @@ def layer(name: str) -> str:
         return "cli"
     if len(parts) > 1 and parts[1] in ("cli", *FAMILIES):
         return parts[1]
-    if name in ("vault.render",):
+    if name == "vault.render" or name.startswith("vault.render."):
         return "render"
     return "core"
 

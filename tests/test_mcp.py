@@ -573,7 +573,7 @@ def test_without_the_extra_vault_mcp_says_what_to_install(vault_copy, module):
     )
 
 
-def test_a_move_killed_while_the_server_runs_is_recovered_by_its_next_call(git_vault):
+def test_a_move_killed_while_the_server_runs_is_recovered_by_its_next_call(git_vault, capsys):
     """The server finishes or undoes an interrupted `vault mv` before it reads the notes, as
     every command does."""
     hub = "memory/research/2026-02-14-skin-tech-trends.md"
@@ -594,3 +594,8 @@ def test_a_move_killed_while_the_server_runs_is_recovered_by_its_next_call(git_v
     first, second = session(Client(build_server(str(git_vault))), body)
     assert snapshot(git_vault) == before
     assert [n["id"] for n in second] == [n["id"] for n in first]
+    # Said on stderr in the words every command uses.
+    said = [ln for ln in capsys.readouterr().err.splitlines() if "interrupted" in ln]
+    assert len(said) == 1, said
+    assert said[0].startswith(f"vault: undid an interrupted `vault mv {hub} -> memory/x.md` (")
+    assert said[0].endswith("; run the move again")

@@ -330,6 +330,22 @@ def test_refusals_are_one_line_errors_and_change_nothing(run, git_vault, ref, ne
     assert status(git_vault) == ""
 
 
+def test_mv_lists_the_moves_on_stdout_and_says_what_it_did_on_stderr(run, git_vault, tmp_path):
+    res = run(git_vault, "mv", HUB, HUB_NEW, "--no-commit")
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout == f"{HUB} -> {HUB_NEW}\n"
+    assert res.stderr == (
+        "moved 1 note; rewrote references in 2 notes\n"
+        "not committed (--no-commit); in git, review with `git diff --cached`\n"
+    )
+    git(git_vault, "commit", "-q", "-m", "the move")
+    res = run(git_vault, "mv", HUB_NEW, HUB)
+    assert res.exit_code == 0, res.stderr
+    sha = git(git_vault, "rev-parse", "HEAD").strip()
+    assert res.stdout == f"{HUB_NEW} -> {HUB}\n"
+    assert res.stderr == (f"moved 1 note; rewrote references in 2 notes\ncommitted {sha[:10]}\n")
+
+
 def test_outside_git_mv_needs_no_commit(run, vault_copy):
     res = run(vault_copy, "mv", HUB, HUB_NEW)
     assert res.exit_code == 1

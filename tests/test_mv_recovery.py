@@ -195,6 +195,36 @@ def _hub_with_referrers(root: Path, count: int) -> str:
     return hub
 
 
+def test_the_recovery_line_names_five_notes_kept_and_counts_the_rest(tmp_path):
+    root = tmp_path / "vault"
+    hub = _hub_with_referrers(root, 8)
+    _kill(root, "rewrote-all", hub, "memory/hubs/hub.md")
+    notes = [f"memory/notes/{i:04d}.md" for i in range(8)]
+    for note in notes:  # every rewritten note edited after the crash: all are kept
+        with (root / note).open("a", encoding="utf-8") as f:
+            f.write("Written after the crash.\n")
+    res = run_process(root, "list")
+    assert res.exit_code == 0, res.stderr
+    line = res.stderr.splitlines()[0]
+    assert line.endswith(
+        ": 0 notes restored, 0 notes moved back; left as they are, changed since: "
+        + ", ".join(notes[:5])
+        + " and 3 more; run the move again"
+    ), line
+
+
+def test_the_recovery_line_says_when_git_s_index_could_not_be_restored():
+    from vault import render
+    from vault.mv.recover import Recovery, Undone
+
+    done = Undone(restored=1, moved_back=2, kept=["a.md"], index_problem="index.lock exists")
+    assert render.recovery_text(Recovery("`vault mv a.md -> b.md` (process 7)", undone=done)) == (
+        "undid an interrupted `vault mv a.md -> b.md` (process 7): 1 note restored, 2 notes "
+        "moved back; left as they are, changed since: a.md; git's index could not be restored "
+        "(index.lock exists): check `git status`; run the move again"
+    )
+
+
 @pytest.mark.slow
 def test_a_killed_move_of_1200_notes_is_undone_whole(tmp_path):
     root = tmp_path / "vault"

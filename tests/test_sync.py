@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -65,6 +66,31 @@ def test_two_machines_exchange_notes(run, machines):
         f"vault: add {from_b}",
     ]
     assert status(a) == status(b) == ""
+
+
+def test_sync_says_what_it_did_on_stderr_and_lists_what_it_pulled_on_stdout(run, machines):
+    _, a, b = machines
+    from_a = new_note(run, a, "Exosome stability")
+    res = run(a, "sync")
+    assert (res.exit_code, res.stdout) == (0, ""), res.stderr
+    assert res.stderr == "nothing new on origin/main\npushed to origin/main\n"
+    with (b / HUB).open("a", encoding="utf-8") as f:
+        f.write("\nA line not committed yet.\n")
+    res = run(b, "sync")
+    assert (res.exit_code, res.stdout) == (0, f"{from_a}\n"), res.stderr
+    assert re.fullmatch(
+        "committed local changes as [0-9a-f]{10}\n"
+        "pulled 1 changed note from origin/main\npushed to origin/main\n",
+        res.stderr,
+    ), res.stderr
+    two = [new_note(run, b, "Plant exosomes"), new_note(run, b, "Exosome dosage")]
+    sync_json(run, b)
+    res = run(a, "sync")
+    assert res.exit_code == 0, res.stderr
+    assert sorted(res.stdout.splitlines()) == sorted([HUB, *two])
+    assert res.stderr == (
+        "pulled 3 changed notes from origin/main\norigin/main already has everything\n"
+    )
 
 
 def test_sync_commits_pending_notes_only_with_a_message_listing_them(run, machines):

@@ -41,11 +41,12 @@ class AppState:
 
         vault = open_vault(self.vault_dir)
         # A `vault mv` killed midway is finished or undone before anything reads the notes.
+        from vault import render
         from vault.git import open_repository
         from vault.mv.recover import recover
 
         if done := recover(vault, open_repository):
-            click.echo(f"vault: {done}", err=True)
+            render.notice(render.recovery_text(done))
         return vault
 
     @cached_property

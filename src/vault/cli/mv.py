@@ -69,12 +69,8 @@ def command(state: AppState, ref, new_path, dry_run, no_commit, include_changes,
         return
     if dry_run:
         click.echo(result.diff, nl=False)
-        render.info(render.move_summary(result, "would move", "would rewrite"))
-        return
-    for old, new in result.moves.items():
-        click.echo(f"{old} -> {new}")
-    render.info(render.move_summary(result, "moved", "rewrote"))
-    if result.commit:
-        render.info(f"committed {result.commit[:10]}")
-    elif no_commit:
-        render.info("not committed (--no-commit); in git, review with `git diff --cached`")
+    else:
+        for line in render.move_lines(result):
+            click.echo(line)
+    for line in render.move_status(result, dry_run, no_commit):
+        render.info(line)

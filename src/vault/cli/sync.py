@@ -42,13 +42,9 @@ def command(state: AppState, remote, as_json) -> None:
     if as_json:
         render.emit_json(render.sync_dict(result, index))
         return
-    where = f"{result.remote}/{result.branch}"
     if result.committed:
-        render.info(f"committed local changes as {result.committed[:10]}")
+        render.info(render.sync_committed(result))
     if result.pulled:
         click.echo("\n".join(result.pulled))
-        n = len(result.pulled)
-        render.info(f"pulled {n} changed note{'s' if n != 1 else ''} from {where}")
-    else:
-        render.info(f"nothing new on {where}")
-    render.info(f"pushed to {where}" if result.pushed else f"{where} already has everything")
+    for line in render.sync_summary(result):
+        render.info(line)

@@ -64,6 +64,7 @@ class Resident:
     def refresh(self) -> Catalog:
         """At the start of every call: load the catalog again when anything under the notes
         folder changed (or, without a watcher, when the walk finds a change)."""
+        from vault import render
         from vault.git import open_repository
         from vault.mcp.watch import WatchUnavailable
         from vault.mv.recover import recover
@@ -71,7 +72,7 @@ class Resident:
         # A `vault mv` killed midway (here or by another process) is finished or undone
         # before anything reads the notes, as at the start of every command.
         if done := recover(self.vault, open_repository):
-            self.notify(done)
+            self.notify(render.recovery_text(done))
             self._stale = True
         if self.watcher is not None:
             try:

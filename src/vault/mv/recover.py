@@ -27,9 +27,6 @@ from vault.locks import write_lock
 from vault.repository import Repository
 from vault.vault import Vault
 
-# How many notes a recovery message names before "and K more".
-NAMED = 5
-
 
 @dataclass
 class Undone:
@@ -44,10 +41,23 @@ class Undone:
     index_problem: str = ""
 
 
-def recover(vault: Vault, open_repo: Callable[[Vault], Repository | None]) -> str | None:
-    """Finish or undo an interrupted `vault mv` of this vault, under its write lock; one
-    line saying what was done, or None when there was nothing to do. `open_repo` opens
-    the repository (only called when there is a record)."""
+@dataclass
+class Recovery:
+    """What recovering an interrupted move did (vault.render.recovery_text words it)."""
+
+    # The move as every message about it names it:
+    # "`vault mv a.md -> b/a.md` (process 4242, started 2026-11-24T10:00:00+00:00)".
+    move: str
+    # The move's commit, when it had made one: the move was finished, not undone.
+    commit: str | None = None
+    # What the undo did, when it was undone.
+    undone: Undone | None = None
+
+
+def recover(vault: Vault, open_repo: Callable[[Vault], Repository | None]) -> Recovery | None:
+    """Finish or undo an interrupted `vault mv` of this vault, under its write lock; what
+    was done, or None when there was nothing to do. `open_repo` opens the repository (only
+    called when there is a record)."""
     if not pending_move(vault):
         return None
     try:
@@ -60,7 +70,9 @@ def recover(vault: Vault, open_repo: Callable[[Vault], Repository | None]) -> st
         return None
 
 
-def _recover_locked(vault: Vault, open_repo: Callable[[Vault], Repository | None]) -> str | None:
+def _recover_locked(
+    vault: Vault, open_repo: Callable[[Vault], Repository | None]
+) -> Recovery | None:
     try:
         intent = read_move_record(vault)
     except (ValueError, TypeError, UnicodeDecodeError) as exc:
@@ -74,7 +86,7 @@ def _recover_locked(vault: Vault, open_repo: Callable[[Vault], Repository | None
     return _recover(vault, intent, repo)
 
 
-def _recover(vault: Vault, intent: MoveIntent, repo: Repository | None) -> str:
+def _recover(vault: Vault, intent: MoveIntent, repo: Repository | None) -> Recovery:
     what = f"`vault mv {intent.summary}` (process {intent.pid}, started {intent.started})"
     sha = None
     if intent.message is not None:
@@ -90,17 +102,10 @@ def _recover(vault: Vault, intent: MoveIntent, repo: Repository | None) -> str:
     if sha is not None:
         finish(vault, intent)
         clear_move_record(vault)
-        return f"finished an interrupted {what}: it had committed {sha[:10]}"
+        return Recovery(what, commit=sha)
     done = undo(vault, intent, repo)
     clear_move_record(vault)
-    parts = [f"undid an interrupted {what}: {_plural(done.restored, 'note')} restored"]
-    parts.append(f"{_plural(done.moved_back, 'note')} moved back")
-    line = ", ".join(parts)
-    if done.kept:
-        line += f"; left as they are, changed since: {_named(done.kept)}"
-    if done.index_problem:
-        line += f"; git's index could not be restored ({done.index_problem}): check `git status`"
-    return line + "; run the move again"
+    return Recovery(what, undone=done)
 
 
 def finish(vault: Vault, intent: MoveIntent) -> None:
@@ -197,12 +202,3 @@ def _rename_back(src: Path, dst: Path) -> None:
         os.rename(src, dst)
         return
     os.unlink(src)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _named(ids: list[str]) -> str:
-    shown = ", ".join(ids[:NAMED])
-    return shown + (f" and {len(ids) - NAMED} more" if len(ids) > NAMED else "")

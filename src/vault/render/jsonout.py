@@ -1,0 +1,57 @@
+"""JSON on stdout: `--json` output is written here, and only here, byte for byte as
+`json.dumps(data, indent=2, ensure_ascii=False)` would write it."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+def emit_json(data: object) -> None:
+    click.echo(json_text(data))
+
+
+_quote = json.encoder.encode_basestring  # what ensure_ascii=False quotes strings with
+
+
+def _scalar(value: object) -> str | None:
+    """A JSON scalar as json.dumps(ensure_ascii=False) writes it; None for anything else."""
+    if isinstance(value, str):
+        return _quote(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)  # floats as json writes them (NaN, Infinity and all)
+    return None
+
+
+def json_text(data: object) -> str:
+    """`json.dumps(data, indent=2, ensure_ascii=False)`, the same to the byte. With an
+    indent, json falls back to its pure-Python encoder: a list of flat objects (`list`, a
+    search) is written here instead, a C call a value."""
+    if isinstance(data, list) and data and all(isinstance(d, dict) and d for d in data):
+        items = []
+        heads: dict[str, str] = {}  # each key quoted once: `    "key": `
+        for d in data:
+            fields = []
+            for k, v in d.items():
+                head = heads.get(k)
+                if head is None:
+                    if not isinstance(k, str):
+                        return json.dumps(data, indent=2, ensure_ascii=False)
+                    head = heads[k] = f"    {_quote(k)}: "
+                if v.__class__ is str:  # most values: a C call, no other test
+                    text = _quote(v)
+                elif v is None:
+                    text = "null"
+                elif (text := _scalar(v)) is None:
+                    return json.dumps(data, indent=2, ensure_ascii=False)
+                fields.append(head + text)
+            items.append("  {\n" + ",\n".join(fields) + "\n  }")
+        return "[\n" + ",\n".join(items) + "\n]"
+    return json.dumps(data, indent=2, ensure_ascii=False)

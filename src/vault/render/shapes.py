@@ -1,0 +1,255 @@
+"""Every JSON shape, in one place: what `--json` prints and the MCP tools return, as plain
+functions of the library's dataclasses (vault.model). The README's "JSON shapes" section
+documents each one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's module
+    from vault.catalog import Catalog
+    from vault.model import (
+        Appended,
+        Backlink,
+        Created,
+        GraphStats,
+        Hit,
+        Hub,
+        IndexReport,
+        LogEntry,
+        MoveResult,
+        Note,
+        NoteContext,
+        NoteRecord,
+        NoteSummary,
+        PathStep,
+        Problem,
+        SyncResult,
+        TreeNode,
+    )
+
+
+def _head(item: NoteRecord | NoteSummary | Hit | Backlink | TreeNode) -> dict:
+    """{"id", "title", "date", "type"}: how every shape names a note."""
+    return {"id": item.id, "title": item.title, "date": item.date, "type": item.type}
+
+
+def summary(rec: NoteSummary, catalog: Catalog) -> dict:
+    """{"id", "title", "date", "type", "parent"}: one note in `list`."""
+    return {**_head(rec), "parent": catalog.parent_id(rec.id)}
+
+
+def note_dict(note: Note, catalog: Catalog) -> dict:
+    """`show`: the note, its resolved parent and children, metadata and body."""
+    rec = note.record
+    return {
+        **_head(rec),
+        "parent": catalog.parent_id(rec.id),
+        "parent_ref": rec.parent_ref,
+        "children": catalog.children.get(rec.id, []),
+        "tags": list(rec.tags),
+        "meta": rec.meta,
+        "body": note.body,
+        "warnings": list(rec.warnings),
+    }
+
+
+def show_dict(note: Note, catalog: Catalog, sha256: str) -> dict:
+    """`show --json`: `note_dict` plus "sha256", the hash of the note's bytes on disk (what
+    `append` expects back)."""
+    return {**note_dict(note, catalog), "sha256": sha256}
+
+
+def appended_dict(a: Appended) -> dict:
+    """`append --json`: {"id", "path", "section", "line", "sha256", "commit"}."""
+    return {
+        "id": a.id,
+        "path": a.path,
+        "section": a.section,
+        "line": a.line,
+        "sha256": a.sha256,
+        "commit": a.commit,
+    }
+
+
+def context_dict(c: NoteContext) -> dict:
+    """`context --json`: {"note": {"id", "title", "date", "type", "body", "sha256",
+    "truncated"}, "items": [{"why", "id", "title", "date", "type", "distance", "snippet"}],
+    "omitted": {why: n}, "max_chars"}; items nearest first."""
+    return {
+        "note": {
+            "id": c.id,
+            "title": c.title,
+            "date": c.date,
+            "type": c.type,
+            "body": c.body,
+            "sha256": c.sha256,
+            "truncated": c.truncated,
+        },
+        "items": [
+            {
+                "why": i.why,
+                "id": i.id,
+                "title": i.title,
+                "date": i.date,
+                "type": i.type,
+                "distance": i.distance,
+                "snippet": i.snippet,
+            }
+            for i in c.items
+        ],
+        "omitted": c.omitted,
+        "max_chars": c.max_chars,
+    }
+
+
+def created_dict(c: Created) -> dict:
+    return {
+        "id": c.id,
+        "path": c.path,
+        "title": c.title,
+        "date": c.date,
+        "type": c.type,
+        "parent": c.parent,
+        "commit": c.commit,
+    }
+
+
+def hit_dict(hit: Hit) -> dict:
+    """One search or related result."""
+    return {
+        **_head(hit),
+        "parent": hit.parent,
+        "score": hit.score,
+        "snippet": hit.snippet,
+    }
+
+
+def index_dict(report: IndexReport) -> dict:
+    """What bringing the index up to date did."""
+    return {
+        "added": report.added,
+        "updated": report.updated,
+        "removed": report.removed,
+        "notes": report.notes,
+        "seconds": round(report.seconds, 3),
+        "rebuilt": report.rebuilt,
+    }
+
+
+def backlink_dict(b: Backlink) -> dict:
+    return {**_head(b), "kind": b.kind, "line": b.line, "raw": b.raw}
+
+
+def tree_dict(node: TreeNode) -> dict:
+    """{"id", "title", "date", "type", "children": [...]}, plus "cycle": true on a note met
+    again on its own branch."""
+    out = _head(node)
+    if node.cycle:
+        out["cycle"] = True
+    out["children"] = [tree_dict(c) for c in node.children]
+    return out
+
+
+def path_dict(source: str, target: str, steps: list[PathStep] | None) -> dict:
+    """{"from", "to", "length", "path": [ids], "steps": [...]}; "length" is null and the
+    lists empty when there is no path."""
+    return {
+        "from": source,
+        "to": target,
+        "length": len(steps) if steps is not None else None,
+        "path": [source] + [s.target for s in steps] if steps is not None else [],
+        "steps": [
+            {"from": s.source, "to": s.target, "kind": s.kind, "direction": s.direction}
+            for s in steps or []
+        ],
+    }
+
+
+def problem_dict(p: Problem) -> dict:
+    return {
+        "kind": p.kind,
+        "level": p.level,
+        "note": p.note,
+        "line": p.line,
+        "target": p.target,
+        "message": p.message,
+    }
+
+
+def check_dict(problems: list[Problem], kinds: Iterable[str], hidden: int = 0) -> dict:
+    """{"problems": [...], "counts": {kind: n, ... every kind}, "errors", "warnings",
+    "infos", "hidden"}: the problems reported, and how many more were found but filtered
+    out (--kind, --ignore, --level)."""
+    counts = dict.fromkeys(kinds, 0)
+    levels = {"error": 0, "warning": 0, "info": 0}
+    for p in problems:
+        counts[p.kind] = counts.get(p.kind, 0) + 1
+        levels[p.level] += 1
+    return {
+        "problems": [problem_dict(p) for p in problems],
+        "counts": counts,
+        "errors": levels["error"],
+        "warnings": levels["warning"],
+        "infos": levels["info"],
+        "hidden": hidden,
+    }
+
+
+def _hub(h: Hub, key: str) -> dict:
+    return {"id": h.id, "title": h.title, "missing": h.missing, key: h.value}
+
+
+def stats_dict(s: GraphStats) -> dict:
+    return {
+        "nodes": s.nodes,
+        "notes": s.notes,
+        "missing": s.missing,
+        "edges": s.edges,
+        "edge_kinds": s.edge_kinds,
+        "components": s.components,
+        "largest_component": s.largest_component,
+        "roots": list(s.roots),
+        "orphans": list(s.orphans),
+        "parent_cycles": s.parent_cycles,
+        "top_degree": [_hub(h, "degree") for h in s.top_degree],
+        "top_pagerank": [_hub(h, "pagerank") for h in s.top_pagerank],
+        "communities": [
+            {"community": c.number, "size": c.size, "leader": c.leader, "title": c.title}
+            for c in s.communities
+        ],
+    }
+
+
+def log_dict(e: LogEntry) -> dict:
+    return {
+        "commit": e.commit,
+        "author": e.author,
+        "email": e.email,
+        "date": e.date,
+        "message": e.message,
+        "notes": list(e.notes),
+    }
+
+
+def move_dict(result: MoveResult, dry_run: bool) -> dict:
+    data = {
+        "moved": [{"from": a, "to": b} for a, b in result.moves.items()],
+        "rewritten": result.rewritten,
+        "commit": result.commit,
+        "warnings": result.warnings,
+    }
+    if dry_run:
+        data["diff"] = result.diff
+    return data
+
+
+def sync_dict(result: SyncResult, index: IndexReport | None) -> dict:
+    return {
+        "committed": result.committed,
+        "pulled": list(result.pulled),
+        "pushed": result.pushed,
+        "index": index_dict(index) if index is not None else None,
+    }

@@ -1,0 +1,351 @@
+"""The human forms: what commands print when not given `--json`, each a function of the
+library's dataclasses returning text (the command decides stdout or stderr). Terminal
+styling only when stdout is a terminal, so piped output is plain."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import click
+
+from vault.render.words import named, plural
+
+if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's module
+    from vault.catalog import Catalog
+    from vault.model import (
+        Appended,
+        Backlink,
+        Created,
+        GraphStats,
+        Hit,
+        IndexReport,
+        LogEntry,
+        MoveResult,
+        Note,
+        NoteContext,
+        NoteSummary,
+        PathStep,
+        Problem,
+        SyncResult,
+        TreeNode,
+    )
+    from vault.mv.recover import Recovery
+
+# How many notes a recovery line names before "and K more".
+NAMED = 5
+
+
+def styled(text: str, **style: object) -> str:
+    """Styled when stdout is a terminal, plain when piped."""
+    return click.style(text, **style) if sys.stdout.isatty() else text
+
+
+_C_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def shown(path: str) -> str:
+    """A note id or path as one line of text: quoted as git quotes paths when it holds a
+    control character, a quote or a backslash ("a\\nb.md"); as it is otherwise (non-ASCII
+    names are ordinary here, so unlike git they are not escaped)."""
+    if not any(c < " " or c in '"\\\x7f' for c in path):
+        return path
+    body = "".join(
+        _C_ESCAPES.get(c) or (f"\\{ord(c):03o}" if c < " " or c == "\x7f" else c) for c in path
+    )
+    return f'"{body}"'
+
+
+def uncommitted(note_id: str, why: str) -> str:
+    """The warning (without "warning: ") for a note written but not committed."""
+    return f"{note_id} was written but not committed: {why}"
+
+
+def list_lines(records: list[NoteSummary]) -> list[str]:
+    """One line a note: date, type, title, id."""
+    type_width = min(max((len(r.type or "") for r in records), default=0), 24)
+    lines = []
+    for rec in records:
+        kind = (rec.type or "-")[:type_width].ljust(type_width)
+        lines.append(
+            f"{rec.date or '----------'}  {kind}  {styled(rec.title, bold=True)}  "
+            f"{styled(shown(rec.id), dim=True)}"
+        )
+    return lines
+
+
+def show_text(note: Note, catalog: Catalog) -> str:
+    rec = note.record
+    label = lambda name: styled(f"{name + ':':<10}", fg="cyan")  # noqa: E731
+    out = [styled(rec.title, bold=True), ""]
+    out.append(f"{label('id')}{rec.id}")
+    date_note = {"git": " (first git commit)", "mtime": " (file modified)"}.get(rec.date_source, "")
+    out.append(f"{label('date')}{rec.date or '-'}{date_note}")
+    out.append(f"{label('type')}{rec.type or '-'}")
+    if rec.parent_ref:
+        res = catalog.parents.get(rec.id)
+        if res and res.id:
+            out.append(f"{label('parent')}{res.id}  ({catalog.records[res.id].title})")
+        elif res and res.candidates:
+            out.append(
+                f"{label('parent')}{rec.parent_ref}  (ambiguous: {', '.join(res.candidates)})"
+            )
+        else:
+            out.append(f"{label('parent')}{rec.parent_ref}  (not found)")
+    else:
+        out.append(f"{label('parent')}-")
+    children = catalog.children.get(rec.id, [])
+    if children:
+        out.append(f"{label('children')}{children[0]}")
+        out.extend(" " * 10 + c for c in children[1:])
+    else:
+        out.append(f"{label('children')}-")
+    if rec.tags:
+        out.append(f"{label('tags')}{', '.join(rec.tags)}")
+    for key, value in rec.meta.items():
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        # A key too long for the column keeps its whole name, with a space after it.
+        name = label(key) if len(key) < 9 else styled(f"{key}:", fg="cyan") + " "
+        out.append(f"{name}{text}")
+    out.append("")
+    out.append(note.body.rstrip("\n"))
+    return "\n".join(out)
+
+
+def appended_text(a: Appended) -> str:
+    """One line on stderr: where the text went, the new hash, the commit."""
+    where = f"to section {a.section!r}" if a.section else "at the end"
+    done = f"; committed {a.commit[:10]}" if a.commit else ""
+    return f"appended {where} of {a.id} (line {a.line}); sha256 now {a.sha256}{done}"
+
+
+def context_text(c: NoteContext) -> str:
+    """The note (title, facts, body), then one block per item: why, date, type, title, id,
+    and the snippet indented under it."""
+    out = [styled(c.title, bold=True), ""]
+    out.append(f"id: {c.id}  date: {c.date or '-'}  type: {c.type or '-'}")
+    out += ["", c.body.rstrip("\n")]
+    if c.truncated:
+        out.append(styled("[… cut to fit --max-chars]", dim=True))
+    width = max((len(i.why) for i in c.items), default=0)
+    if c.items:
+        out.append("")
+    for i in c.items:
+        out.append(
+            f"{styled(i.why.ljust(width), fg='cyan')}  {i.date or '----------'}  {i.type or '-'}  "
+            f"{styled(i.title, bold=True)}  {styled(i.id, dim=True)}"
+        )
+        if i.snippet:
+            out.append(" " * (width + 2) + i.snippet)
+    return "\n".join(out)
+
+
+def created_text(c: Created) -> str:
+    return c.id
+
+
+def hit_text(rank: int, hit: Hit) -> str:
+    """Three lines: rank and title; id, date and type; the snippet, matched words bold."""
+    facts = "  ".join(x for x in (shown(hit.id), hit.date, hit.type) if x)
+    lines = [
+        f"{rank}. {styled(hit.title, bold=True)}",
+        "   " + styled(facts, dim=True),
+    ]
+    if hit.snippet:
+        lines.append("   " + _emphasized(hit.snippet, hit.marks))
+    return "\n".join(lines)
+
+
+def _emphasized(text: str, marks) -> str:
+    out, last = [], 0
+    for start, end in marks:
+        out.append(text[last:start])
+        out.append(styled(text[start:end], bold=True))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def index_text(report: IndexReport) -> str:
+    how = "rebuilt" if report.rebuilt else "updated"
+    if not (report.added or report.updated or report.removed or report.rebuilt):
+        return f"Index up to date: {report.notes} notes ({report.seconds:.2f}s)."
+    return (
+        f"Index {how}: {report.added} added, {report.updated} updated, "
+        f"{report.removed} removed; {report.notes} notes ({report.seconds:.2f}s)."
+    )
+
+
+def backlink_lines(found: list[Backlink]) -> list[str]:
+    """One line a referring line: "id:line" (like grep), the kind, the title, the text
+    written (a line with two links to the note is listed once, with both)."""
+
+    def where(b: Backlink) -> str:
+        return f"{shown(b.id)}:{b.line}" if b.line is not None else shown(b.id)
+
+    lines: dict[tuple, tuple[Backlink, list[str]]] = {}
+    for b in found:
+        entry = lines.setdefault((b.id, b.kind, b.line), (b, []))
+        if b.raw not in entry[1]:
+            entry[1].append(b.raw)
+    width = max((len(where(b)) for b in found), default=0)
+    return [
+        f"{where(b):<{width}}  {b.kind:<6}  {styled(b.title, bold=True)}  "
+        + styled(", ".join(raws), dim=True)
+        for b, raws in lines.values()
+    ]
+
+
+def tree_lines(node: TreeNode, lead: str = "", child_lead: str = "") -> Iterable[str]:
+    cycle = "  " + styled("(cycle)", fg="yellow") if node.cycle else ""
+    yield (
+        f"{lead}{node.date or '----------'}  {node.type or '-'}  "
+        f"{styled(node.title, bold=True)}  {styled(shown(node.id), dim=True)}{cycle}"
+    )
+    for k, child in enumerate(node.children):
+        last = k == len(node.children) - 1
+        yield from tree_lines(
+            child,
+            child_lead + ("└── " if last else "├── "),
+            child_lead + ("    " if last else "│   "),
+        )
+
+
+def path_lines(source: str, steps: list[PathStep], catalog: Catalog) -> list[str]:
+    records = catalog.records
+    lines = [f"{styled(records[source].title, bold=True)}  {styled(shown(source), dim=True)}"]
+    for s in steps:
+        arrow = f"--{s.kind}-->" if s.direction == "forward" else f"<--{s.kind}--"
+        note = records[s.target]
+        lines.append(
+            f"  {arrow:<12} {styled(note.title, bold=True)}  {styled(shown(note.id), dim=True)}"
+        )
+    return lines
+
+
+def problem_line(p: Problem) -> str:
+    where = f"{shown(p.note)}:{p.line}" if p.line is not None else shown(p.note)
+    colour = {"error": "red", "warning": "yellow"}.get(p.level, "cyan")
+    return f"{where}: {styled(p.level, fg=colour)} {p.kind}: {p.message}"
+
+
+def check_summary(report: dict) -> str:
+    """The line `check` ends with on stderr: what was reported, and what was left out."""
+    listed = len(report["problems"])
+    if listed:
+        parts = [plural(report["errors"], "error"), plural(report["warnings"], "warning")]
+        if report["infos"]:
+            parts.append(f"{report['infos']} info")
+        line = f"{plural(listed, 'problem')}: {', '.join(parts)}."
+    else:
+        line = "No problems found."
+    if report["hidden"]:
+        line += f" {report['hidden']} more not shown (see --level, --kind, --ignore)."
+    return line
+
+
+def stats_lines(s: GraphStats) -> list[str]:
+    kinds = ", ".join(f"{k} {v}" for k, v in s.edge_kinds.items())
+    lines = [
+        f"notes       {s.notes}",
+        f"missing     {s.missing}  (targets linked to that do not exist)",
+        f"edges       {s.edges}  ({kinds})",
+        f"components  {s.components}  (largest: {s.largest_component} nodes)",
+        f"roots       {len(s.roots)}  (notes with children and no Parent)",
+        f"orphans     {len(s.orphans)}  (notes with no parent, links or backlinks)",
+        f"cycles      {s.parent_cycles}  (Parent chains that loop)",
+        f"communities {len(s.communities)}  (notes linked more among themselves; "
+        f"largest: {s.communities[0].size if s.communities else 0} notes)",
+    ]
+    for label, hubs, fmt in (
+        ("Top hubs by degree:", s.top_degree, "{:>6}"),
+        ("Top hubs by PageRank:", s.top_pagerank, "{:>6.4f}"),
+    ):
+        if hubs:
+            lines += ["", label]
+            lines += [
+                f"  {fmt.format(h.value)}  {styled(h.title, bold=True)}  "
+                + (styled("(missing)", dim=True) if h.missing else styled(shown(h.id), dim=True))
+                for h in hubs
+            ]
+    if s.communities:
+        lines += ["", "Largest communities (Louvain), each named after its best-ranked note:"]
+        lines += [
+            f"  {c.size:>6}  {styled(c.title, bold=True)}  {styled(shown(c.leader), dim=True)}"
+            for c in s.communities[:10]
+        ]
+        if len(s.communities) > 10:
+            lines.append(f"  ... and {len(s.communities) - 10} more")
+    return lines
+
+
+def log_lines(entries: list[LogEntry]) -> list[str]:
+    blocks = []
+    for e in entries:
+        subject = e.message.split("\n", 1)[0]
+        lines = [
+            f"{styled(e.commit[:10], fg='yellow')}  {e.date[:10]}  {e.author}  "
+            f"{styled(subject, bold=True)}"
+        ]
+        lines += [f"    {shown(note)}" for note in e.notes]
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def move_summary(result: MoveResult, moved: str, rewrote: str) -> str:
+    return (
+        f"{moved} {plural(len(result.moves), 'note')}; "
+        f"{rewrote} references in {plural(len(result.rewritten), 'note')}"
+    )
+
+
+def move_lines(result: MoveResult) -> list[str]:
+    """`mv` on stdout: "old -> new", one line a note moved."""
+    return [f"{old} -> {new}" for old, new in result.moves.items()]
+
+
+def move_status(result: MoveResult, dry_run: bool, no_commit: bool) -> list[str]:
+    """The lines `mv` ends with on stderr: how many notes moved and were rewritten (or
+    would be, with --dry-run), then the commit, or why there is none."""
+    if dry_run:
+        return [move_summary(result, "would move", "would rewrite")]
+    lines = [move_summary(result, "moved", "rewrote")]
+    if result.commit:
+        lines.append(f"committed {result.commit[:10]}")
+    elif no_commit:
+        lines.append("not committed (--no-commit); in git, review with `git diff --cached`")
+    return lines
+
+
+def sync_committed(result: SyncResult) -> str:
+    """The line `sync` starts with on stderr when it committed local changes."""
+    return f"committed local changes as {result.committed[:10]}"
+
+
+def sync_summary(result: SyncResult) -> list[str]:
+    """The lines `sync` ends with on stderr, after the ids it pulled (on stdout): what came
+    from the remote, and whether the push sent anything."""
+    where = f"{result.remote}/{result.branch}"
+    if result.pulled:
+        pulled = f"pulled {plural(len(result.pulled), 'changed note')} from {where}"
+    else:
+        pulled = f"nothing new on {where}"
+    return [pulled, f"pushed to {where}" if result.pushed else f"{where} already has everything"]
+
+
+def recovery_text(r: Recovery) -> str:
+    """One line (stderr, after "vault: ") on an interrupted `vault mv` finished or undone."""
+    if r.commit is not None:
+        return f"finished an interrupted {r.move}: it had committed {r.commit[:10]}"
+    done = r.undone
+    line = (
+        f"undid an interrupted {r.move}: {plural(done.restored, 'note')} restored, "
+        f"{plural(done.moved_back, 'note')} moved back"
+    )
+    if done.kept:
+        line += f"; left as they are, changed since: {named(done.kept, NAMED)}"
+    if done.index_problem:
+        line += f"; git's index could not be restored ({done.index_problem}): check `git status`"
+    return line + "; run the move again"
