@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test test-fast lint pytest bench bench-100k bench-view view system-deps clean
+.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-view view system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(VENV)/.installed-test system-deps lint pytest
 ## test-fast: the same minus the tests marked slow (a few seconds each); `make test` runs all
 test-fast: $(VENV)/.installed-test system-deps lint
 	$(PY) -m pytest -m "not slow"
+
+## test-offline: everything but the tests marked network (they fetch graphology from npm)
+test-offline: $(VENV)/.installed-test system-deps lint
+	$(PY) -m pytest -m "not network"
 
 system-deps:
 	bash scripts/ensure-system-deps.sh

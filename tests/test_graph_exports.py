@@ -475,10 +475,14 @@ def test_igraph_loads_the_graphml_export(tmp_path, run):
 @pytest.fixture(scope="session")
 def graphology(tmp_path_factory):
     """graphology and its GraphML reader from npm (the library under sigma.js and Gephi
-    Lite), installed once into a scratch folder. No npm or no registry: skip."""
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
-        pytest.skip("node and npm are not installed")
+    Lite), installed once into a scratch folder. Tests using it are marked `network`: without
+    node, npm or the registry they fail saying so (`make test-offline` leaves them out)."""
+    npm, node = shutil.which("npm"), shutil.which("node")
+    if npm is None or node is None:
+        pytest.fail(
+            "this test needs node and npm (to install graphology from the npm registry); "
+            'install them, or leave network tests out: make test-offline (-m "not network")'
+        )
     where = tmp_path_factory.mktemp("graphology")
     proc = subprocess.run(
         [npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(where),
@@ -486,7 +490,11 @@ def graphology(tmp_path_factory):
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     if proc.returncode != 0:
-        pytest.skip(f"npm install failed: {proc.stderr.strip()[:200]}")
+        said = (proc.stderr or proc.stdout).strip()[:300] or f"exit code {proc.returncode}"
+        pytest.fail(
+            f"npm could not install graphology (is the npm registry reachable?): {said}; "
+            'offline, run make test-offline (-m "not network")'
+        )
     script = where / "load.js"
     script.write_text(
         """
@@ -506,6 +514,7 @@ console.log(JSON.stringify({order: g.order, size: g.size, kinds,
 
 
 @pytest.mark.slow
+@pytest.mark.network
 @pytest.mark.parametrize("which", ["cliques", "dendron"])
 def test_graphology_loads_the_graphml_export(tmp_path, run, graphology, which):
     from conftest import CORPORA

@@ -9,7 +9,6 @@ import sys
 
 import click
 
-from vault import __version__
 from vault.errors import VaultError
 
 # Command name -> module defining `command`. Add new commands here.
@@ -73,6 +72,15 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """`vault --version`, read from the package metadata only when asked (see vault)."""
+    if value and not ctx.resilient_parsing:
+        import vault
+
+        click.echo(f"vault, version {vault.__version__}")
+        ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--vault",
@@ -81,7 +89,14 @@ def _fail(message: str, code: int) -> None:
     metavar="DIR",
     help="Vault root folder (default: $VAULT_DIR, else the nearest folder above with memory/).",
 )
-@click.version_option(__version__, prog_name="vault")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 @click.pass_context
 def cli(ctx: click.Context, vault_dir: str | None) -> None:
     """Manage a research-notes memory vault: Markdown notes in git, with search and a graph.

@@ -8,10 +8,10 @@ from vault.errors import GitError
 from vault.git.gitpython import gitpython
 
 if TYPE_CHECKING:
-    from vault.git.repo import GitRepository
+    from vault.git.worktree import WorkTree
 
 
-def first_commit_dates(repo: GitRepository, ids: list[str]) -> dict[str, str]:
+def first_commit_dates(repo: WorkTree, ids: list[str]) -> dict[str, str]:
     """The date (YYYY-MM-DD) of the commit that added each note, for those git knows."""
     git = gitpython()
 

@@ -12,13 +12,13 @@ from vault.git.messages import git_message
 from vault.model import LogEntry
 
 if TYPE_CHECKING:
-    from vault.git.repo import GitRepository
+    from vault.git.worktree import WorkTree
 
 _RELATIVE = re.compile(r"^(\d+)\s*(second|minute|hour|day|week|month|year)s?\s+ago$", re.I)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?$")
 
 
-def since_args(repo: GitRepository, since: str, what: str = "--since") -> list[str]:
+def since_args(repo: WorkTree, since: str, what: str = "--since") -> list[str]:
     """git log arguments for "changed since": a date (YYYY-MM-DD[THH:MM]), a phrase like
     "3 days ago", "yesterday" or "today", else a commit (sha, tag, branch, HEAD~3), which
     selects the commits after it."""
@@ -49,7 +49,7 @@ def since_args(repo: GitRepository, since: str, what: str = "--since") -> list[s
 
 
 def log_entries(
-    repo: GitRepository,
+    repo: WorkTree,
     note_id: str | None = None,
     *,
     since: str | None = None,
@@ -87,7 +87,7 @@ def log_entries(
     return [e for e in _parse_log(out, repo) if e.commit in wanted]
 
 
-def _parse_log(out: str, repo: GitRepository) -> list[LogEntry]:
+def _parse_log(out: str, repo: WorkTree) -> list[LogEntry]:
     entries: list[LogEntry] = []
     # Walking newest first: where each older name lives now.
     current: dict[str, str] = {}
@@ -122,7 +122,7 @@ def _parse_log(out: str, repo: GitRepository) -> list[LogEntry]:
 
 
 def changed_note_ids(
-    repo: GitRepository, since: str | None = None, author: str | None = None, what: str = ""
+    repo: WorkTree, since: str | None = None, author: str | None = None, what: str = ""
 ) -> set[str]:
     """Ids (current names) of the notes that commits since `since` and/or by `author`
     touched. The caller keeps those that still exist."""
