@@ -2,14 +2,18 @@
 // arrays the rest of the view indexes by number: nodes, edges, and the label order.
 import { num, str } from "./util.js";
 
-export function readData(text) {
+// The page's JSON text as an object ({} when it is not one).
+export function parseData(text) {
   let raw = null;
   try {
     raw = JSON.parse(text || "null");
   } catch (err) {
     raw = null;
   }
-  if (!raw || typeof raw !== "object") raw = {};
+  return raw && typeof raw === "object" ? raw : {};
+}
+
+export function readData(raw) {
   const inNodes = Array.isArray(raw.nodes) ? raw.nodes : [];
   const inEdges = Array.isArray(raw.edges) ? raw.edges : [];
 

@@ -2,16 +2,19 @@
 // (and, kept from the first page, on #graph) plus fields of window.vaultGraph.
 //   data-ready="true"      first frame drawn (also #graph, vaultGraph.ready)
 //   data-settled="true"    the layout shown is final (also #graph, vaultGraph.settled)
-//   data-layout            "running" | "done" | "stopped": the ForceAtlas2 worker's run
+//   data-layout            "running" | "done": the layout of the graph on screen
 //   data-selected          id of the selected note (absent: none)
 //   data-matches           number of search matches (absent: no search)
 //   data-view              "still" once a real frame shows the camera as it is and no
 //                          camera animation runs; "moving" otherwise (vaultGraph.still())
 const root = () => document.documentElement;
 
+// Written only when it changes: data-view is set after every frame.
 function setAttr(name, value) {
-  if (value === null || value === undefined) delete root().dataset[name];
-  else root().dataset[name] = String(value);
+  const set = root().dataset;
+  if (value === null || value === undefined) {
+    if (name in set) delete set[name];
+  } else if (set[name] !== String(value)) set[name] = String(value);
 }
 
 export function setReady(s) {

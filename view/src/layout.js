@@ -236,6 +236,5 @@ export function runLayout(s, list, { onTick, onDone, maxMs, seed, fixed }) {
 
 export function stopLayout(s) {
   s.layout.run++;
-  setLayoutFlag(s, "stopped");
   if (s.layout.worker) s.layout.worker.postMessage({ type: "stop" });
 }

@@ -1,7 +1,7 @@
 // The local graph: a note and its neighbours up to depth 1-3, shown alone and laid out
 // from the whole graph's positions with the note fixed in the middle.
 import { goHome } from "./camera.js";
-import { setSettled } from "./flags.js";
+import { setLayoutFlag, setSettled } from "./flags.js";
 import { applyPositions, buildGraph } from "./graph.js";
 import { runLayout, stopLayout } from "./layout.js";
 import { renderLegend, updateVisibleCount } from "./legend.js";
@@ -92,6 +92,8 @@ export function closeLocal(s) {
   renderLegend(s);
   updateVisibleCount(s);
   searchAgain(s);
-  if (s.mainSettled) markSettledAfterRender(s);
-  else resumeMainLayout(s);
+  if (s.mainSettled) {
+    setLayoutFlag(s, "done");
+    markSettledAfterRender(s);
+  } else resumeMainLayout(s);
 }

@@ -1,14 +1,15 @@
 // The view's one mutable state object, made once from the page and handed to every module
 // (none keeps state of its own).
-import { readData } from "./data.js";
+import { parseData, readData } from "./data.js";
 import { colourChoices } from "./groups.js";
 import { loadSettings } from "./settings.js";
 import { readTheme } from "./theme.js";
 import { $, str } from "./util.js";
 
 export function createState(timings) {
-  const data = readData($("graph-data").textContent);
+  const raw = parseData($("graph-data").textContent);
   timings.parsed = Math.round(performance.now());
+  const data = readData(raw);
   const { key, settings } = loadSettings(str(data.raw.vault) || "default");
   const darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
   const s = {
