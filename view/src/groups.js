@@ -4,7 +4,7 @@ import Graph from "graphology";
 import louvain from "graphology-communities-louvain";
 import { str } from "./util.js";
 
-export const PALETTE = [
+const PALETTE = [
   "#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2",
   "#edc948", "#ff9da7", "#9c755f", "#2a9d8f", "#8c6bb1", "#d4a017",
 ];

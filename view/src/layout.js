@@ -10,7 +10,7 @@ function rand(s) {
 
 // Seed: each cluster (community, else colour group) on a sunflower spiral, the biggest in
 // the middle, its notes in a disc around its centre; notes without links go aside later.
-export function seedPositions(s, list) {
+function seedPositions(s, list) {
   const clusters = new Map();
   for (const i of list) {
     const n = s.nodes[i];
@@ -39,7 +39,7 @@ export function seedPositions(s, list) {
 
 // Notes without any edge: a tidy block beside the laid-out graph (sorted by colour group),
 // instead of a far-away ring that leaves the overview mostly empty.
-export function placeOrphans(s, orphans, xs, ys) {
+function placeOrphans(s, orphans, xs, ys) {
   if (!orphans.length) return;
   let x0 = Infinity;
   let x1 = -Infinity;
