@@ -7,10 +7,11 @@ Playwright with the test suite's flags (software rendering: --disable-gpu). Meas
 
 - first frame: navigation start to `data-ready="true"` on #graph (performance.now());
 - settled: navigation start to `data-settled="true"` (the layout has stopped);
-- pan: the mouse drags the background for ~2.5 s; frames are counted with
-  requestAnimationFrame: fps while the mouse moves, and the worst frame in ms over the
-  movement and the 0.8 s after it (where the new page redraws for real);
-- zoom: wheel events in and out for ~2.5 s, counted the same way.
+- pan: the mouse drags the background for ~2.5 s, one move per frame; frames are counted
+  with requestAnimationFrame: fps while the mouse moves, and the worst frame in ms over the
+  movement and until the page is still after it (`vaultGraph.still()`: where the new page
+  redraws for real);
+- zoom: wheel events in and out for ~2.5 s, one every two frames, counted the same way.
 
 Pages: "new" (this worktree's page), "old" (the hand-written canvas page at --old-ref),
 "plain" (the new page drawing every frame for real, without its software-rendering
@@ -92,7 +93,26 @@ COUNT_STOP = """(lastInput) => {
           ms: moving.length > 1 ? moving[moving.length - 1] - moving[0] : 0,
           worst: d.length ? Math.max(...d) : null};
 }"""
-AFTER_MS = 800
+# Waits on the page's state, never a fixed time. NEXT_FRAMES: n animation frames from now
+# (inputs are paced by the page's own frames, as a browser coalesces pointer events per
+# frame). STILL: the new page's flag, a real frame drawn with the camera at rest; the old
+# page (--old-ref) has none, and draws each input in the frame after it.
+NEXT_FRAMES = """(n) => new Promise((done) => {
+  const step = (k) => (k ? requestAnimationFrame(() => step(k - 1)) : done());
+  step(n);
+})"""
+STILL = """() => { const g = window.vaultGraph;
+  return !g || typeof g.still !== 'function' || g.still(); }"""
+
+
+def wait_still(page) -> None:
+    """Until the page has drawn its last input for real, plus one frame (so a long redraw
+    ends up in the frame times COUNT_STOP reads)."""
+    page.evaluate(NEXT_FRAMES, 2)
+    page.wait_for_function(STILL, timeout=60_000)
+    page.evaluate(NEXT_FRAMES, 1)
+
+
 DRAW_MS = """() => {
   const s = window.vaultGraph && window.vaultGraph.sigma;
   if (!s) return null;
@@ -184,7 +204,7 @@ def measure(browser, path: Path, settle_timeout_s: float, options: dict | None =
     except Exception:
         result["settled_s"] = None  # not within the time limit
         result["settle_limit_s"] = round(result["first_frame_s"] + time.monotonic() - t0, 1)
-    page.wait_for_timeout(300)
+    wait_still(page)
     box = page.locator("#graph").bounding_box()
     cx, cy = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5
 
@@ -198,12 +218,11 @@ def measure(browser, path: Path, settle_timeout_s: float, options: dict | None =
         k += 1
         dx = 120 * ((k % 40) / 20 - 1 if (k // 40) % 2 == 0 else 1 - (k % 40) / 20)
         page.mouse.move(cx + dx, cy + dx * 0.4)
-        page.wait_for_timeout(8)
+        page.evaluate(NEXT_FRAMES, 1)
     page.mouse.up()
     last = page.evaluate("performance.now()")
-    page.wait_for_timeout(AFTER_MS)
+    wait_still(page)
     pan = page.evaluate(COUNT_STOP, last)
-    page.wait_for_timeout(300)
 
     # Zoom: wheel in and out for ~2.5 s.
     page.mouse.move(cx, cy)
@@ -213,9 +232,9 @@ def measure(browser, path: Path, settle_timeout_s: float, options: dict | None =
     while time.monotonic() < t_end:
         k += 1
         page.mouse.wheel(0, -120 if (k // 6) % 2 == 0 else 120)
-        page.wait_for_timeout(40)
+        page.evaluate(NEXT_FRAMES, 2)
     last = page.evaluate("performance.now()")
-    page.wait_for_timeout(AFTER_MS)
+    wait_still(page)
     zoom = page.evaluate(COUNT_STOP, last)
     # One redraw of the new page (the camera's view, as a pan or zoom needs), waited for to
     # the end (readPixels makes the GPU, here SwiftShader, finish): what a frame costs.

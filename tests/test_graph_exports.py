@@ -283,7 +283,10 @@ def test_html_page_in_headless_chromium(example, run, tmp_path, browser):
     )
     page.fill("#search", "")
     page.wait_for_function("window.vaultGraph.highlighted().length === 0")
-    page.wait_for_timeout(500)
+    # A real frame of the cleared search, the camera at rest (the page's state flags).
+    page.wait_for_function(
+        "window.vaultGraph.still() && !('matches' in document.documentElement.dataset)"
+    )
     page.screenshot(path=str(tmp_path / "graph.png"))
     page.close()
     # blob: is the page's layout worker, made from a string inside the page: not a fetch.

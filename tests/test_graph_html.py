@@ -233,6 +233,17 @@ class GraphPage:
     def wait_settled(self) -> None:
         self.page.wait_for_function("window.vaultGraph.settled === true", timeout=SETTLE_TIMEOUT_MS)
 
+    def wait_still(self) -> None:
+        """Until a real frame shows the camera where it is and no camera animation runs."""
+        self.page.wait_for_function("window.vaultGraph.still()", timeout=READY_TIMEOUT_MS)
+        self.wait_flag("view", "still")
+
+    def wait_flag(self, name: str, value: str) -> None:
+        """Until <html data-NAME="VALUE">: the page's state flags (docs/graph-view-data.md)."""
+        from playwright.sync_api import expect  # the browser fixture has checked it is there
+
+        expect(self.page.locator("html")).to_have_attribute(f"data-{name}", value)
+
     def _on_console(self, msg) -> None:
         if msg.type in ("error", "warning", "assert"):
             if msg.type == "warning" and BROWSER_NOISE.search(msg.text):
@@ -274,6 +285,13 @@ def test_page_loads_offline_and_reports_counts(browser, tmp_path: Path) -> None:
     assert gp.js("window.vaultGraph.renderer") == "webgl"
     assert gp.page.get_attribute("#graph", "data-ready") == "true"
     assert gp.page.get_attribute("#graph", "data-settled") == "true"
+    # The same flags on <html>, with the layout worker's state.
+    for name, value in (("ready", "true"), ("settled", "true"), ("layout", "done")):
+        assert gp.page.get_attribute("html", f"data-{name}") == value
+    assert gp.page.get_attribute("html", "data-selected") is None
+    assert gp.page.get_attribute("html", "data-matches") is None
+    assert gp.js("window.vaultGraph.still()") is True
+    assert gp.js("window.vaultGraph.frames()") >= 1
     assert gp.js("window.vaultGraph.nodeCount") == len(data["nodes"])
     assert gp.js("window.vaultGraph.edgeCount") == len(data["edges"])
     assert gp.page.get_attribute("#graph", "data-node-count") == str(len(data["nodes"]))
@@ -303,7 +321,7 @@ def test_search_highlights_matches_and_clears(browser, tmp_path: Path) -> None:
     assert gp.page.inner_text("#match-count") == "2 matches"
     before = gp.js("window.vaultGraph.camera()")
     gp.page.press("#search", "Enter")  # zooms to the matches
-    gp.page.wait_for_timeout(600)
+    gp.wait_still()
     assert gp.js("window.vaultGraph.camera()") != before
 
     gp.page.fill("#search", "ideas/")  # matches the id (path), not the title
@@ -321,7 +339,8 @@ def test_search_highlights_matches_and_clears(browser, tmp_path: Path) -> None:
     assert gp.page.inner_text("#match-count").strip() == ""
 
     gp.page.fill("#search", "skin")
-    gp.page.wait_for_timeout(100)
+    gp.wait_flag("matches", "2")
+    gp.wait_still()
     gp.page.screenshot(path=str(tmp_path / "search.png"))
     gp.finish()
 
@@ -390,7 +409,8 @@ def test_select_shows_details_and_grouped_neighbours(browser, tmp_path: Path) ->
     gp.page.keyboard.press("Escape")
     assert gp.js("window.vaultGraph.selected()") is None
     gp.js("id => window.vaultGraph.select(id)", "memory/research/exosomes.md")
-    gp.page.wait_for_timeout(500)
+    gp.wait_flag("selected", "memory/research/exosomes.md")
+    gp.wait_still()
     gp.finish()
 
 
@@ -406,7 +426,9 @@ def test_note_text_is_shown_as_text_and_never_runs(browser, tmp_path: Path) -> N
     assert gp.js("document.querySelectorAll('#info img, #info script, #tooltip img').length") == 0
     gp.page.fill("#search", "onerror")
     assert gp.js("window.vaultGraph.highlighted()") == ["memory/research/exosomes.md"]
-    gp.page.wait_for_timeout(300)
+    # The text has been searched and drawn (labels too): had it run, it would have by now.
+    gp.wait_flag("matches", "1")
+    gp.wait_still()
     assert gp.js("window.__pwned === undefined")
     assert gp.dialogs == []
     gp.finish()
@@ -804,7 +826,7 @@ def test_labels_are_plain_text_without_overlap_and_grow_on_zoom(browser, tmp_pat
     # The best connected note (the tree's root) is labelled at overview zoom.
     assert "memory/n0000.md" in overview
     gp.js("window.vaultGraph.sigma.getCamera().setState({x: 0.5, y: 0.5, ratio: 0.25, angle: 0})")
-    gp.page.wait_for_timeout(600)
+    gp.wait_still()
     zoomed = gp.js("window.vaultGraph.labels()")
     assert len(zoomed) > len(overview)
     assert overlaps(gp.js("window.vaultGraph.labelBoxes()")) is None
@@ -832,7 +854,7 @@ def test_large_graph_loads(browser, tmp_path: Path) -> None:
     gp.page.mouse.move(box["x"] + 420, box["y"] + 360, steps=10)
     gp.page.mouse.up()
     gp.page.mouse.wheel(0, -400)
-    gp.page.wait_for_timeout(800)
+    gp.wait_still()
     gp.finish()
 
 

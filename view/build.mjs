@@ -1,14 +1,40 @@
 // Builds the one offline page: src/page.html with the bundled, minified JavaScript (and the
 // layout worker inside it as a string) written to ../src/vault/assets/graph_view.html, and the
-// licences of every bundled library copied to ../src/vault/assets/licenses/.
+// licences of every bundled library copied to ../src/vault/assets/licenses/. The page carries
+// a hash of its sources (sourceHash below) that tests/test_view_build.py checks.
 //   cd view && npm ci && npm run build
 import * as esbuild from "esbuild";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const assets = path.resolve(here, "../src/vault/assets");
+// The files the page is built from: everything under src/, the lock file and this script.
+// sha256 over, for each file in order of its path (relative to view/, "/" separated,
+// compared as bytes): the path, a newline, the size in bytes, a newline, the bytes.
+// tests/test_view_build.py computes the same in Python; keep the two in step.
+function sourceHash() {
+  const files = ["package-lock.json", "build.mjs"];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(path.join(here, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else files.push(rel);
+    }
+  };
+  walk("src");
+  files.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const hash = crypto.createHash("sha256");
+  for (const rel of files) {
+    const bytes = fs.readFileSync(path.join(here, rel));
+    hash.update(`${rel}\n${bytes.length}\n`);
+    hash.update(bytes);
+  }
+  return `sha256:${hash.digest("hex")}`;
+}
+
 const common = { bundle: true, minify: true, write: false, target: ["es2020"], legalComments: "none" };
 
 const worker = await esbuild.build({ ...common, entryPoints: [path.join(here, "src/layout-worker.js")], format: "iife", metafile: true });
@@ -68,6 +94,9 @@ const banner = `/*! vault graph view. Bundled libraries (full texts in vault/ass
 
 const template = fs.readFileSync(path.join(here, "src/page.html"), "utf8");
 if (!template.includes("/*__VIEW_SCRIPT__*/")) throw new Error("page.html has no script slot");
-const page = template.replace("/*__VIEW_SCRIPT__*/", () => `${banner}\n${js.trim()}`);
+if (!template.includes("<meta charset=\"utf-8\">\n")) throw new Error("page.html has no <meta charset> line");
+const page = template
+  .replace("<meta charset=\"utf-8\">\n", () => `<meta charset="utf-8">\n<meta name="vault-view-source" content="${sourceHash()}">\n`)
+  .replace("/*__VIEW_SCRIPT__*/", () => `${banner}\n${js.trim()}`);
 fs.writeFileSync(path.join(assets, "graph_view.html"), page);
 console.log(`graph_view.html: ${(page.length / 1024).toFixed(1)} KiB (script ${(js.length / 1024).toFixed(1)} KiB, worker ${(workerSource.length / 1024).toFixed(1)} KiB); licences: ${[...packages].sort().join(", ")}`);
