@@ -8,10 +8,11 @@ Standard library only: `vault --help` reads this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
-from vault.errors import BadOption
+from vault.errors import BadOption, InvalidInput
 from vault.problem_kinds import KINDS, LEVELS
 from vault.text import iso_day
 
@@ -89,8 +90,8 @@ NOTE_FILTERS = (NOTE_TYPE, UNDER, SINCE, UNTIL, CHANGED_SINCE, AUTHOR)
 
 # --- search, related -------------------------------------------------------------------------
 
-SEARCH_LIMIT = Option("limit", "Most hits to show.", int, default=20, min=1)
-RELATED_LIMIT = Option("limit", "Most notes to show.", int, default=10, min=1)
+SEARCH_LIMIT = Option("limit", "At most this many hits.", int, default=20, min=1)
+RELATED_LIMIT = Option("limit", "At most this many notes.", int, default=10, min=1)
 
 # --- graph -----------------------------------------------------------------------------------
 
@@ -248,7 +249,7 @@ def check_all(declared: Iterable[Option], values: Mapping[str, object]) -> dict[
     declared = tuple(declared)
     out = {o.name: check(o, values[o.name]) for o in declared if o.name in values}
     for option in declared:
-        if option.needs and out.get(option.name) is not None and out.get(option.needs) is None:
+        if option.needs and out.get(option.name) is not None and values.get(option.needs) is None:
             raise BadOption(
                 (option.name, option.needs),
                 lambda n, o=option: f"{n(o.name)} needs {n(o.needs)}",
@@ -283,3 +284,20 @@ def check_one(option: Option, value: object) -> object:
                 option.name, lambda n: f"{n(option.name)} must be {low} to {high}, not {value}"
             )
     return value
+
+
+T = TypeVar("T")
+
+
+def naming(name: str, call: Callable[[str], T]) -> T:
+    """`call(what)` for a library function that names the option in its errors through a
+    `what` argument (vault.git.log's since_args): such an error becomes a BadOption, so
+    each caller spells the option its own way."""
+    mark = f"\x00{name}\x00"
+    try:
+        return call(mark)
+    except InvalidInput as exc:
+        text = str(exc)
+        if mark not in text:
+            raise
+        raise BadOption(name, lambda n: text.replace(mark, n(name))) from None
