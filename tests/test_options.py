@@ -150,3 +150,20 @@ def test_a_bad_value_is_refused_in_the_same_words_naming_flag_or_parameter(run, 
     # A library error that names an option is printed with the flag.
     res = run(git_vault, "graph", "--format", "html", "--root", DEEP, "--depth", "5")
     assert cli_error(res).startswith("--format html opens the local graph at depth 1 to 3")
+
+
+def test_the_graph_library_checks_a_request_by_the_same_rules(vault_copy):
+    """prepare() is called by the CLI and the MCP tool, and by anything else: it checks."""
+    from vault.catalog import load_catalog
+    from vault.graph.export import GraphRequest, prepare
+    from vault.vault import open_vault
+
+    catalog = load_catalog(open_vault(str(vault_copy)), None)
+    for request, message in [
+        (GraphRequest(fmt="pdf"), "unknown format 'pdf'; use one of: json, cytoscape,"),
+        (GraphRequest(depth=2), "depth needs root"),
+        (GraphRequest(color_by="mood"), "unknown colour mode 'mood'; use one of: type,"),
+    ]:
+        with pytest.raises(BadOption) as bad:
+            prepare(catalog, request)
+        assert str(bad.value).startswith(message), request
