@@ -215,7 +215,7 @@ def test_mermaid_escapes_labels_and_uses_safe_ids(tmp_path, run):
     assert weird.endswith('(z) #124; a #38; b #96;c ; end #92;n"]:::g1')
     assert 'n0["gone"]:::missing' in nodes
     assert "  n3 -.-> n0" in lines and "  n1 --> n3" in lines
-    assert "  classDef missing " + export._MERMAID_MISSING in lines
+    assert "  classDef missing " + export.MERMAID_MISSING in lines
 
 
 # --- -o ----------------------------------------------------------------------------------------

@@ -18,9 +18,9 @@ from dataclasses import asdict
 
 from vault.append import read_hashed
 from vault.catalog import Catalog
-from vault.errors import InvalidInput
 from vault.model import ContextItem, Hit, NoteContext, Reference
 from vault.notes import MAX_NOTE_BYTES, decode, prose
+from vault.options import CONTEXT_DEPTH, MAX_CHARS, check
 from vault.references import LINK, backlinks
 
 # About 3,000 tokens of English: room for the note and a few dozen neighbours.
@@ -48,10 +48,8 @@ def note_context(
 ) -> NoteContext:
     """The context of `note_id`. `refs` (vault.references.references) may be passed in by a
     caller that keeps them; `related` is called only when the budget has room left."""
-    if depth < 0:
-        raise InvalidInput("--depth must be 0 or more")
-    if max_chars < 1:
-        raise InvalidInput("--max-chars must be at least 1")
+    check(CONTEXT_DEPTH, depth)
+    check(MAX_CHARS, max_chars)
     note, sha256 = read_hashed(catalog, note_id)
     rec = note.record
     budget = _Budget(max_chars)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from vault.atomic import create_exclusive
 from vault.catalog import Catalog, load_catalog
-from vault.errors import GitError, InvalidInput, OutsideVault
+from vault.errors import BadOption, GitError, InvalidInput, OutsideVault
 from vault.locks import write_lock
 from vault.model import Created, NewNote
 from vault.notes import format_note, slugify, supplement_template
@@ -34,7 +34,7 @@ def clean_title(title: str) -> str:
         raise InvalidInput("the title must be one line")
     title = " ".join(title.split())
     if not title:
-        raise InvalidInput("the title is empty: give --title 'Some title'")
+        raise BadOption("title", lambda n: f"the title is empty: give {n('title')} 'Some title'")
     return title
 
 

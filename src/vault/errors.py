@@ -1,5 +1,10 @@
 """Errors a user can act on. Library code raises these; only the CLI turns them into messages."""
 
+from collections.abc import Callable
+
+# How an adapter spells an option's name: "limit" -> "--limit" on the command line.
+Speller = Callable[[str], str]
+
 
 class VaultError(Exception):
     """Base class: the message is shown to the user as one line."""
@@ -60,3 +65,20 @@ class VaultBusy(VaultError):
 
 class StaleNote(VaultError):
     """The note changed since the caller read it (its sha256 is not the expected one)."""
+
+
+class BadOption(InvalidInput):
+    """A bad value for an option, or options that do not go together. It keeps the options'
+    names apart from its text, so each caller names them its own way: the command line as
+    flags (`--limit must be at least 1`), the MCP server as parameters (`limit must be ...`).
+
+    `explain` writes the message given how to spell a name; str() spells them as names."""
+
+    def __init__(self, names: str | tuple[str, ...], explain: Callable[[Speller], str]):
+        self.names = (names,) if isinstance(names, str) else tuple(names)
+        self.explain = explain
+        super().__init__(explain(str))
+
+    def naming(self, spell: Speller) -> str:
+        """The message with every option's name spelled by `spell` (e.g. as its flag)."""
+        return self.explain(spell)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from vault.model import NoteFilter, NoteRecord, NoteSummary
+from vault.options import naming
 from vault.references import descendants
 from vault.repository import Repository
 from vault.text import fold
@@ -45,10 +46,12 @@ def id_scope(
 
         if repo is None:
             raise NotAGitRepo(
-                f"{catalog.vault.root} is not inside a git work tree, so --changed-since and "
-                "--author have no history to look at (run `git init` there first)"
+                f"{catalog.vault.root} is not inside a git work tree, so there is no history "
+                "to choose notes by (run `git init` there first)"
             )
-        changed = repo.changed_notes(flt.changed_since, flt.author, "--changed-since")
+        changed = naming(
+            "changed_since", lambda what: repo.changed_notes(flt.changed_since, flt.author, what)
+        )
         scope = changed if scope is None else scope & changed
     return scope
 

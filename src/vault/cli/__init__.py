@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from vault.errors import VaultError
+from vault.errors import BadOption, VaultError
 
 # Command name -> module defining `command`. Add new commands here.
 COMMANDS = {
@@ -56,6 +56,10 @@ class LazyGroup(click.Group):
             _fail(exc.format_message() + hint, exc.exit_code)
         except click.ClickException as exc:
             _fail(exc.format_message(), exc.exit_code)
+        except BadOption as exc:
+            from vault.options import flag
+
+            _fail(exc.naming(flag), 1)  # options named as typed: --limit, not limit
         except VaultError as exc:
             _fail(str(exc), 1)
         except click.Abort:

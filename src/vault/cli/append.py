@@ -1,22 +1,13 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, json_option, pass_state
+from vault.cli.common import AppState, declared, json_option, pass_state, read_body
+from vault.options import EXPECTED_SHA256, SECTION
 
 
 @click.command("append")
 @click.argument("ref")
-@click.option(
-    "--section",
-    metavar="HEADING",
-    help="Add at the end of the section with this heading (its text, any case; once only).",
-)
-@click.option(
-    "--expect-sha256",
-    "expected",
-    metavar="H",
-    help="Refuse unless the note's sha256 is still H (from `vault show --json`).",
-)
+@declared(SECTION, EXPECTED_SHA256)
 @click.option(
     "--body-file",
     type=click.Path(dir_okay=False, allow_dash=True),
@@ -49,11 +40,10 @@ def command(state: AppState, ref, section, expected, body_file, no_commit, as_js
       echo "More." | vault append exosomes-deep-dive --expect-sha256 9f2c... --json
     """
     from vault.append import append_to_note
-    from vault.cli.new import _read_body
     from vault.errors import InvalidInput
     from vault.model import AppendRequest
 
-    text = _read_body(body_file)
+    text = read_body(body_file)
     if not text.strip():
         raise InvalidInput("nothing to append: give the text on standard input or --body-file F")
     request = AppendRequest(

@@ -3,22 +3,13 @@ import sys
 import click
 
 from vault import render
-from vault.cli.common import AppState, json_option, pass_state
-from vault.problem_kinds import KINDS, LEVELS
-
-_KIND = click.Choice(list(KINDS))
+from vault.cli.common import AppState, declared, json_option, pass_state
+from vault.options import IGNORE, LEVEL, PROBLEM_KIND
+from vault.problem_kinds import KINDS
 
 
 @click.command("check")
-@click.option("--kind", "kinds", type=_KIND, multiple=True, help="Only this kind (repeatable).")
-@click.option("--ignore", type=_KIND, multiple=True, help="Leave this kind out (repeatable).")
-@click.option(
-    "--level",
-    type=click.Choice(LEVELS),
-    default="warning",
-    show_default=True,
-    help="Report problems of this level and worse.",
-)
+@declared(PROBLEM_KIND, IGNORE, LEVEL)
 @json_option
 @pass_state
 def command(

@@ -1,5 +1,5 @@
 """What the command modules share: the vault of this invocation (the one place that wires the
-core to git), common options, and the progress bar."""
+core to git), the options built from vault.options, reading a body, and the progress bar."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import functools
 import os
 import sys
 import time
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from vault.errors import OutsideVault
+from vault.errors import BadOption, OutsideVault
+from vault.options import NOTE_FILTERS, Option, check_one, flag
 
 if TYPE_CHECKING:  # `--help` imports every command's module, and with it this one
     from vault.catalog import Catalog
@@ -81,41 +83,102 @@ class AppState:
 pass_state = click.make_pass_decorator(AppState)
 
 
-class IsoDate(click.ParamType):
-    """A YYYY-MM-DD date option."""
+def declared(*options: Option):
+    """Click options built from their declarations in vault.options (flag, type, range or
+    choices, default, help), in the order given. A value is checked by vault.options, so
+    the command line and the MCP server refuse it with the same words."""
+
+    def attach(command):
+        for option in reversed(options):
+            command = _click_option(option)(command)
+        return command
+
+    return attach
+
+
+def _click_option(option: Option):
+    names = [n for n in (option.short, option.cli_flag, option.dest or option.name) if n]
+    if option.type is bool:
+        return click.option(*names, is_flag=True, default=bool(option.default), help=option.help)
+    shown = option.default is not None and not option.multiple
+    return click.option(
+        *names,
+        type=_click_type(option),
+        default=option.default,
+        show_default=shown,
+        multiple=option.multiple,
+        required=option.required,
+        metavar=option.metavar,
+        help=option.help,
+    )
+
+
+def _click_type(option: Option) -> click.ParamType | None:
+    if option.day:
+        return _Day(option)
+    if option.choices:
+        return _Choice(option)
+    if option.type is int:
+        return _IntRange(option)
+    return None
+
+
+class _Day(click.ParamType):
+    """A YYYY-MM-DD day. A bad one is bad input (exit 1, like every other error), not a
+    usage mistake: BadOption goes up to the one place that prints errors."""
 
     name = "YYYY-MM-DD"
 
+    def __init__(self, option: Option):
+        self.option = option
+
     def convert(self, value, param, ctx):
-        from vault.text import parse_user_date
-
-        # A bad date is bad input (exit 1, like every other error), not a usage mistake.
-        return parse_user_date(value, what=f"{param.opts[0] if param else 'date'} date")
+        return check_one(self.option, value)
 
 
-ISO_DATE = IsoDate()
+class _Choice(click.Choice):
+    """click's choice (its help and completion list the choices), checked by vault.options;
+    a bad value is a usage mistake (exit 2)."""
+
+    def __init__(self, option: Option):
+        super().__init__(option.choices)
+        self.option = option
+
+    def convert(self, value, param, ctx):
+        return _usage_checked(self.option, value, ctx)
+
+
+class _IntRange(click.IntRange):
+    """click's integer range (its help shows the bounds), checked by vault.options; a value
+    out of range is a usage mistake (exit 2)."""
+
+    def __init__(self, option: Option):
+        super().__init__(min=option.min, max=option.max)
+        self.option = option
+
+    def convert(self, value, param, ctx):
+        return _usage_checked(self.option, click.INT.convert(value, param, ctx), ctx)
+
+
+def _usage_checked(option: Option, value, ctx):
+    with usage_errors(ctx):
+        return check_one(option, value)
+
+
+@contextmanager
+def usage_errors(ctx: click.Context | None = None):
+    """BadOption raised inside, as a usage mistake (exit 2) naming the options' flags."""
+    try:
+        yield
+    except BadOption as exc:
+        ctx = ctx or click.get_current_context(silent=True)
+        raise click.UsageError(exc.naming(flag), ctx) from None
 
 
 def note_filter_options(command):
     """--type, --under, --since/--until (the note's own date) and --changed-since/--author
     (git): shared by list and search, which apply them by the same rules (vault.filters).
     The command receives them as one NoteFilter, `flt`."""
-    options = [
-        click.option(
-            "--type", "note_type", metavar="T", help="Only notes of this type (any case)."
-        ),
-        click.option(
-            "--under", metavar="REF", help="Only this note and its descendants (by Parent)."
-        ),
-        click.option("--since", type=ISO_DATE, help="Only notes dated on or after this day."),
-        click.option("--until", type=ISO_DATE, help="Only notes dated on or before this day."),
-        click.option(
-            "--changed-since",
-            metavar="D",
-            help="Only notes changed in git since D: a date, 'N days ago', or a commit.",
-        ),
-        click.option("--author", metavar="A", help="Only notes changed in git by author A."),
-    ]
 
     @functools.wraps(command)  # keeps the options already attached to `command`
     def wrapper(*args, note_type, under, since, until, changed_since, author, **kwargs):
@@ -124,9 +187,32 @@ def note_filter_options(command):
         flt = NoteFilter(note_type, since, until, changed_since, author, under)
         return command(*args, flt=flt, **kwargs)
 
-    for option in reversed(options):
-        wrapper = option(wrapper)
-    return wrapper
+    return declared(*NOTE_FILTERS)(wrapper)
+
+
+def read_body(body_file: str | None) -> str:
+    """The text of --body-file (a path, or - for standard input), else standard input when
+    it is not a terminal, else ""; InvalidInput when it cannot be read or is not UTF-8."""
+    from vault.errors import InvalidInput
+
+    if body_file is None:
+        if sys.stdin is None or sys.stdin.isatty():
+            return ""
+        data = sys.stdin.buffer.read()
+    elif body_file == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            with open(body_file, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read --body-file {body_file}: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"the body is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
 
 
 class Progress:

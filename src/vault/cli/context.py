@@ -1,25 +1,13 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, IndexProgress, json_option, pass_state
+from vault.cli.common import AppState, IndexProgress, declared, json_option, pass_state
+from vault.options import CONTEXT_DEPTH, MAX_CHARS
 
 
 @click.command("context")
 @click.argument("ref")
-@click.option(
-    "--depth",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Levels of children below the note (2 adds grandchildren, ...).",
-)
-@click.option(
-    "--max-chars",
-    type=click.IntRange(min=1),
-    default=12_000,
-    show_default=True,
-    help="Budget for the note and its items (as compact JSON, about 4 per token).",
-)
+@declared(CONTEXT_DEPTH, MAX_CHARS)
 @json_option
 @pass_state
 def command(state: AppState, ref: str, depth: int, max_chars: int, as_json: bool) -> None:

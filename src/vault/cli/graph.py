@@ -1,53 +1,31 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, json_option, pass_state
-
-# Also in vault.graph.export (FORMATS, COLOR_MODES): kept here so `--help` imports no graph code.
-FORMATS = ("json", "cytoscape", "graphml", "gexf", "dot", "mermaid", "html")
-COLOR_MODES = ("type", "folder", "tag", "community")
-
+from vault.cli.common import AppState, declared, json_option, pass_state, usage_errors
+from vault.options import (
+    BY_COMMAND,
+    COLOR_BY,
+    EDGE_KIND,
+    FORMAT,
+    GRAPH_DEPTH,
+    NOTE_TYPE,
+    ROOT,
+    check_all,
+)
 
 # How much of an export is written to standard output at a time (characters).
 _CHUNK = 1 << 20
 
 
 @click.command("graph")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="Output format (default: json).",
-)
+@declared(FORMAT)
 @click.option(
     "-o",
     "--output",
     metavar="FILE",
     help="Write to FILE (never over a note or a non-regular file; - is stdout).",
 )
-@click.option("--root", metavar="REF", help="Only the neighbourhood of this note.")
-@click.option(
-    "--depth",
-    type=click.IntRange(min=0),
-    default=None,
-    help="With --root: how many steps out, any direction (default 1).",
-)
-@click.option("--type", "note_type", metavar="T", help="Only notes of this type (any case).")
-@click.option(
-    "--kind",
-    type=click.Choice(("parent", "link", "all")),
-    default="all",
-    show_default=True,
-    help="Only edges of this kind.",
-)
-@click.option(
-    "--color-by",
-    type=click.Choice(COLOR_MODES),
-    default=None,
-    help="Colour notes by type, top-level folder, most used tag or community (default: type "
-    "when most notes have one, else folder, else community).",
-)
+@declared(ROOT, GRAPH_DEPTH, NOTE_TYPE, EDGE_KIND, COLOR_BY)
 @click.option("--dates", is_flag=True, help="DOT: show each note's date under its title.")
 @click.option(
     "--stats", is_flag=True, help="Print counts, components, roots, orphans, hubs and communities."
@@ -95,8 +73,8 @@ def command(
     from vault.graph.stats import stats as graph_stats
     from vault.output import STDOUT, check_output, write_output
 
-    if depth is not None and root is None:
-        raise click.UsageError("--depth needs --root")
+    with usage_errors():  # the rules the MCP graph tool follows too (--depth needs --root)
+        check_all(BY_COMMAND["graph"], {"root": root, "depth": depth})
     if as_json and fmt not in (None, "json"):
         raise click.UsageError(f"--json and --format {fmt} disagree; give one of them")
     if stats and (output or fmt not in (None, "json")):

@@ -1,18 +1,13 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, json_option, pass_state
+from vault.cli.common import AppState, declared, json_option, pass_state
+from vault.options import LOG_AUTHOR, LOG_LIMIT, LOG_SINCE
 
 
 @click.command("log")
 @click.argument("ref", required=False)
-@click.option(
-    "--since",
-    metavar="D",
-    help="Only commits after D: a date (YYYY-MM-DD), 'N days ago', or a commit (sha, tag).",
-)
-@click.option("--author", metavar="A", help="Only commits whose author name or email has A.")
-@click.option("--limit", type=click.IntRange(min=0), metavar="N", help="At most N commits.")
+@declared(LOG_SINCE, LOG_AUTHOR, LOG_LIMIT)
 @json_option
 @pass_state
 def command(state: AppState, ref, since, author, limit, as_json) -> None:

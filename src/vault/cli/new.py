@@ -1,33 +1,19 @@
-import sys
-
 import click
 
 from vault import render
-from vault.cli.common import ISO_DATE, AppState, json_option, pass_state
+from vault.cli.common import AppState, declared, json_option, pass_state, read_body
+from vault.options import DATE, NEW_TYPE, PARENT, TAGS, TITLE, YAML
 
 
 @click.command("new")
-@click.option(
-    "--parent", "parent_ref", metavar="REF", help="The existing note this one supplements."
-)
-@click.option("--title", required=True, help="The note's title (one line).")
-@click.option(
-    "--type",
-    "note_type",
-    metavar="T",
-    help="Default: 'Technical Supplement' with --parent, else 'Note'.",
-)
-@click.option("--date", type=ISO_DATE, help="The note's date (default: today).")
-@click.option("--tag", "tags", multiple=True, metavar="TAG", help="A tag; repeat for several.")
+@declared(PARENT, TITLE, NEW_TYPE, DATE, TAGS)
 @click.option(
     "--body-file",
     type=click.Path(dir_okay=False, allow_dash=True),
     help="Read the body from this file ('-' for stdin).",
 )
 @click.option("--edit", is_flag=True, help="Open $EDITOR on the new note before committing it.")
-@click.option(
-    "--yaml", "yaml_fm", is_flag=True, help="Write YAML front matter instead of header lines."
-)
+@declared(YAML)
 @click.option("--no-commit", is_flag=True, help="Do not commit the new note to git.")
 @json_option
 @pass_state
@@ -62,7 +48,7 @@ def command(
 
     request = NewNote(
         title=title,
-        body=_read_body(body_file),
+        body=read_body(body_file),
         parent_ref=parent_ref,
         note_type=note_type,
         date=date,
@@ -83,26 +69,3 @@ def command(
         render.emit_json(render.created_dict(created))
     else:
         click.echo(render.created_text(created))
-
-
-def _read_body(body_file: str | None) -> str:
-    from vault.errors import InvalidInput
-
-    if body_file is None:
-        if sys.stdin is None or sys.stdin.isatty():
-            return ""
-        data = sys.stdin.buffer.read()
-    elif body_file == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        try:
-            with open(body_file, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise InvalidInput(f"cannot read --body-file {body_file}: {exc.strerror}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"the body is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-        ) from None

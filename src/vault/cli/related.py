@@ -1,15 +1,14 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, IndexProgress, json_option, pass_state
+from vault.cli.common import AppState, IndexProgress, declared, json_option, pass_state
 from vault.cli.search import emit_hits
+from vault.options import RELATED_LIMIT
 
 
 @click.command("related")
 @click.argument("ref")
-@click.option(
-    "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Most notes to show."
-)
+@declared(RELATED_LIMIT)
 @click.option("--paths", is_flag=True, help="Print only the ids, one a line.")
 @json_option
 @pass_state

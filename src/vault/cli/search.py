@@ -1,15 +1,21 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, IndexProgress, json_option, note_filter_options, pass_state
+from vault.cli.common import (
+    AppState,
+    IndexProgress,
+    declared,
+    json_option,
+    note_filter_options,
+    pass_state,
+)
+from vault.options import SEARCH_LIMIT
 
 
 @click.command("search")
 @click.argument("query", nargs=-1, required=True)
 @note_filter_options
-@click.option(
-    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most hits to show."
-)
+@declared(SEARCH_LIMIT)
 @click.option("--paths", is_flag=True, help="Print only the ids of the hits, one a line.")
 @json_option
 @pass_state

@@ -15,14 +15,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from vault.errors import InvalidInput
+from vault.options import COLOR_BY, check
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     import networkx as nx
 
-COLOR_MODES = ("type", "folder", "tag", "community")
 # The page's palette (view/src/main.js), in legend order; groups past the 12th share OTHER.
 PALETTE = (
     "#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2",
@@ -57,7 +56,7 @@ class Group:
 class Facts:
     """Per-node facts for the views, keyed by node id."""
 
-    # The colour mode: one of COLOR_MODES.
+    # The colour mode: one of vault.options.COLOR_MODES.
     color_by: str
     # The legend, in order (groups with no note left out).
     groups: tuple[Group, ...]
@@ -236,8 +235,7 @@ def analyse(
     """Every fact the views show, for graph `g`. `color_by` None: the default rule.
     Communities are found only when `with_communities` or when colouring by them (Louvain
     takes about a second on 10,000 notes; `cache` keeps the last answer)."""
-    if color_by is not None and color_by not in COLOR_MODES:
-        raise InvalidInput(f"unknown colour mode {color_by!r}; use {', '.join(COLOR_MODES)}")
+    check(COLOR_BY, color_by)
     attrs = g.nodes
     folder = {n: note_folder(n, notes_prefix, a["missing"]) for n, a in g.nodes(data=True)}
     mode = color_by or default_color_by(g, folder)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vault.errors import InvalidInput
+from vault.errors import BadOption
 from vault.model import PathStep
+from vault.options import EDGE_KIND, GRAPH_DEPTH, check
 from vault.references import KINDS
 from vault.text import fold
 
@@ -32,8 +33,7 @@ def select(
     """
     import networkx as nx
 
-    if kind not in ("all", *KINDS):
-        raise InvalidInput(f"unknown edge kind {kind!r}; use parent, link or all")
+    check(EDGE_KIND, kind)
     if kind == "all" and note_type is None and root is None:
         return g  # the whole graph, asked for as it is: no copy
     view = g
@@ -49,10 +49,9 @@ def select(
             n for n, a in view.nodes(data=True) if not a["missing"] and fold(a["type"]) == want
         )
     if root is not None:
-        if depth < 0:
-            raise InvalidInput(f"--depth must be 0 or more, not {depth}")
+        check(GRAPH_DEPTH, depth)
         if root not in view:
-            raise InvalidInput(f"{root} is not in the graph once --type/--kind are applied")
+            raise not_in_graph(root)
         view = view.subgraph(neighbourhood(view, root, depth))
     return _ordered_copy(view)
 
@@ -124,3 +123,11 @@ def shortest_path(g: nx.MultiDiGraph, source: str, target: str) -> list[PathStep
         )
         steps.append(PathStep(a, b, kind, direction))
     return steps
+
+
+def not_in_graph(root: str) -> BadOption:
+    """The error for a root note that the type and kind filters left out."""
+    return BadOption(
+        ("type", "kind"),
+        lambda n: f"{root} is not in the graph once {n('type')}/{n('kind')} are applied",
+    )

@@ -19,17 +19,46 @@ import traceback
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
 from vault import __version__
-from vault.checks import KINDS
 from vault.errors import VaultError
 from vault.mcp import tools
 from vault.mcp.resident import Resident
+from vault.options import (
+    AUTHOR,
+    CHANGED_SINCE,
+    CONTEXT_DEPTH,
+    DATE,
+    EDGE_KIND,
+    EXPECTED_SHA256,
+    GRAPH_DEPTH,
+    IGNORE,
+    LEVEL,
+    LOG_AUTHOR,
+    LOG_LIMIT,
+    LOG_SINCE,
+    MAX_CHARS,
+    NEW_TYPE,
+    NOTE_TYPE,
+    PARENT,
+    PROBLEM_KIND,
+    RELATED_LIMIT,
+    ROOT,
+    SEARCH_LIMIT,
+    SECTION,
+    SINCE,
+    TAGS,
+    TITLE,
+    UNDER,
+    UNTIL,
+    YAML,
+    Option,
+)
 
 # What structured content looks like, for the tools' output schemas.
 Obj = Annotated[CallToolResult, dict[str, Any]]
@@ -54,14 +83,39 @@ that changed since you read it. Create a supplement with `new` (never overwrites
 result is the JSON the vault CLI prints with --json.
 """
 
-# Field descriptions shared by several tools.
+# What a note argument takes, for the tools' descriptions.
 REF = "The note: an id (memory/x/2026-01-01-y.md), a path, a file stem, a [[wikilink]] or a title."
-TYPE = "Only notes of this type (any case), e.g. 'Technical Supplement'."
-UNDER = "Only this note and its descendants by Parent (any form a ref takes)."
-SINCE = "Only notes dated on or after this day (YYYY-MM-DD)."
-UNTIL = "Only notes dated on or before this day (YYYY-MM-DD)."
-CHANGED = "Only notes changed in git since this: a date, 'N days ago', or a commit."
-AUTHOR = "Only notes changed in git by this author (name or email, any case)."
+
+
+def param(option: Option, *, required: bool = False) -> Any:
+    """A tool parameter's type, built from the option's declaration in vault.options: its
+    type (one value or a list of them when it may be given several times; None allowed
+    unless it must be given) and, in the JSON schema, its description, range, choices and
+    date format. The values themselves are checked by vault.options (vault.mcp.tools), not
+    by pydantic, so a bad one is refused in the command line's words."""
+    kind: Any = option.type
+    if option.multiple:
+        kind = list[kind] | kind
+    if not (option.required or required) and option.default is None:
+        kind = kind | None
+    return Annotated[kind, Field(description=option.help, json_schema_extra=_schema(option))]
+
+
+def _schema(option: Option) -> Callable[[dict], None]:
+    def add(schema: dict) -> None:
+        for branch in schema.get("anyOf", [schema]):
+            one = branch["items"] if branch.get("type") == "array" else branch
+            if one.get("type") == "integer":
+                if option.min is not None:
+                    one["minimum"] = option.min
+                if option.max is not None:
+                    one["maximum"] = option.max
+            elif one.get("type") == "string" and option.choices:
+                one["enum"] = list(option.choices)
+            elif one.get("type") == "string" and option.day:
+                one["format"] = "date"
+
+    return add
 
 
 def _error(message: str) -> CallToolResult:
@@ -168,15 +222,13 @@ def build_server(
                 "exo* and fuzzy exosme~."
             ),
         ],
-        type: Annotated[str | None, Field(description=TYPE)] = None,
-        under: Annotated[str | None, Field(description=UNDER)] = None,
-        since: Annotated[str | None, Field(description=SINCE)] = None,
-        until: Annotated[str | None, Field(description=UNTIL)] = None,
-        changed_since: Annotated[str | None, Field(description=CHANGED)] = None,
-        author: Annotated[str | None, Field(description=AUTHOR)] = None,
-        limit: Annotated[
-            int, Field(description="Most hits to return.", json_schema_extra={"minimum": 1})
-        ] = 20,
+        type: param(NOTE_TYPE) = None,
+        under: param(UNDER) = None,
+        since: param(SINCE) = None,
+        until: param(UNTIL) = None,
+        changed_since: param(CHANGED_SINCE) = None,
+        author: param(AUTHOR) = None,
+        limit: param(SEARCH_LIMIT) = SEARCH_LIMIT.default,
     ) -> Items:
         """Full-text search over the notes' titles, bodies and tags, best first; the index is
         brought up to date first, so results reflect the files. Returns [{"id", "title",
@@ -203,12 +255,12 @@ def build_server(
 
     @tool(name="list", title="List notes", annotations=READ)
     async def list_notes(
-        type: Annotated[str | None, Field(description=TYPE)] = None,
-        under: Annotated[str | None, Field(description=UNDER)] = None,
-        since: Annotated[str | None, Field(description=SINCE)] = None,
-        until: Annotated[str | None, Field(description=UNTIL)] = None,
-        changed_since: Annotated[str | None, Field(description=CHANGED)] = None,
-        author: Annotated[str | None, Field(description=AUTHOR)] = None,
+        type: param(NOTE_TYPE) = None,
+        under: param(UNDER) = None,
+        since: param(SINCE) = None,
+        until: param(UNTIL) = None,
+        changed_since: param(CHANGED_SINCE) = None,
+        author: param(AUTHOR) = None,
     ) -> Items:
         """Every note passing the filters, newest first: [{"id", "title", "date", "type",
         "parent"}], as `vault list --json`."""
@@ -225,9 +277,7 @@ def build_server(
     @tool(name="related", title="Notes like this one", annotations=READ)
     async def related(
         ref: Annotated[str, Field(description=REF)],
-        limit: Annotated[
-            int, Field(description="Most notes to return.", json_schema_extra={"minimum": 1})
-        ] = 10,
+        limit: param(RELATED_LIMIT) = RELATED_LIMIT.default,
     ) -> Items:
         """The notes most like `ref` by the words that characterise it (more-like-this): what
         the vault already says, before writing more. Same shape as `search`, as
@@ -264,20 +314,10 @@ def build_server(
 
     @tool(name="graph", title="The link graph", annotations=READ)
     async def graph(
-        root: Annotated[
-            str | None, Field(description="Only this note's neighbourhood. " + REF)
-        ] = None,
-        depth: Annotated[
-            int | None,
-            Field(
-                description="With root: how many steps out, any direction (default 1).",
-                json_schema_extra={"minimum": 0},
-            ),
-        ] = None,
-        kind: Annotated[
-            Literal["parent", "link", "all"], Field(description="Only edges of this kind.")
-        ] = "all",
-        type: Annotated[str | None, Field(description=TYPE)] = None,
+        root: param(ROOT) = None,
+        depth: param(GRAPH_DEPTH) = None,
+        kind: param(EDGE_KIND) = EDGE_KIND.default,
+        type: param(NOTE_TYPE) = None,
     ) -> Obj:
         """The link graph as `vault graph` exports it in JSON (version 2): {"version",
         "directed", "color_by", "groups", "root", "depth", "nodes": [{"id", "title", "date",
@@ -288,40 +328,24 @@ def build_server(
 
     @tool(name="check", title="Problems in the vault", annotations=READ)
     async def check(
-        kind: Annotated[
-            str | list[str] | None,
-            Field(description="Only problems of this kind, or these: " + ", ".join(KINDS) + "."),
-        ] = None,
-        ignore: Annotated[
-            str | list[str] | None, Field(description="Leave out problems of this kind, or these.")
-        ] = None,
-        level: Annotated[
-            Literal["error", "warning", "info"],
-            Field(description="Problems of this level and worse (info shows everything)."),
-        ] = "warning",
+        kind: param(PROBLEM_KIND) = None,
+        ignore: param(IGNORE) = None,
+        level: param(LEVEL) = LEVEL.default,
     ) -> Obj:
         """Broken Parents and links, cycles, ambiguous references, missing attachments,
         unreadable metadata, undated, duplicate-titled and orphan notes, as `vault check
         --json`: {"problems": [{"kind", "level", "note", "line", "target", "message"}],
         "counts": {kind: n}, "errors", "warnings", "infos", "hidden"}."""
-        return await calls(tools.check, kinds=_names(kind), ignore=_names(ignore), level=level)
+        return await calls(tools.check, kind=kind, ignore=ignore, level=level)
 
     @tool(name="log", title="History from git", annotations=READ)
     async def log(
         ref: Annotated[
             str | None, Field(description=REF + " Omit for the whole vault's history.")
         ] = None,
-        since: Annotated[
-            str | None,
-            Field(description="Only commits after this: YYYY-MM-DD, 'N days ago', or a commit."),
-        ] = None,
-        author: Annotated[
-            str | None, Field(description="Only commits whose author name or email has this.")
-        ] = None,
-        limit: Annotated[
-            int | None,
-            Field(description="At most this many commits.", json_schema_extra={"minimum": 0}),
-        ] = None,
+        since: param(LOG_SINCE) = None,
+        author: param(LOG_AUTHOR) = None,
+        limit: param(LOG_LIMIT) = None,
     ) -> Items:
         """Commits touching the vault, or one note through its renames, newest first:
         [{"commit", "author", "email", "date", "message", "notes": [ids]}], as
@@ -331,21 +355,8 @@ def build_server(
     @tool(name="context", title="Everything around a note", annotations=READ)
     async def context(
         ref: Annotated[str, Field(description=REF)],
-        depth: Annotated[
-            int,
-            Field(
-                description="Levels of children below the note (2 adds grandchildren).",
-                json_schema_extra={"minimum": 0},
-            ),
-        ] = 1,
-        max_chars: Annotated[
-            int,
-            Field(
-                description="Budget for the note and its items, as compact JSON (about 4 "
-                "characters a token).",
-                json_schema_extra={"minimum": 1},
-            ),
-        ] = 12_000,
+        depth: param(CONTEXT_DEPTH) = CONTEXT_DEPTH.default,
+        max_chars: param(MAX_CHARS) = MAX_CHARS.default,
     ) -> Obj:
         """What to read before writing about a note, in one call: {"note": {"id", "title",
         "date", "type", "body", "sha256", "truncated"}, "items": [{"why" (parent, child,
@@ -359,25 +370,15 @@ def build_server(
 
     @tool(name="new", title="Create a note", annotations=WRITE)
     async def new(
-        title: Annotated[str, Field(description="The note's title (one line).")],
+        title: param(TITLE),
         body: Annotated[
             str, Field(description="The Markdown body; empty for a section template.")
         ] = "",
-        parent: Annotated[
-            str | None,
-            Field(description="The existing note this one supplements. " + REF),
-        ] = None,
-        type: Annotated[
-            str | None,
-            Field(description="Default: 'Technical Supplement' with a parent, else 'Note'."),
-        ] = None,
-        date: Annotated[
-            str | None, Field(description="The note's date, YYYY-MM-DD (default: today).")
-        ] = None,
-        tags: Annotated[list[str] | None, Field(description="Tags.")] = None,
-        yaml: Annotated[
-            bool, Field(description="Write YAML front matter instead of header lines.")
-        ] = False,
+        parent: param(PARENT) = None,
+        type: param(NEW_TYPE) = None,
+        date: param(DATE) = None,
+        tags: param(TAGS) = None,
+        yaml: param(YAML) = YAML.default,
     ) -> Obj:
         """Create a note, by default a technical supplement under `parent`, in the parent's
         folder as <date>-<slug-of-title>.md, and commit it. Never overwrites (a taken name
@@ -398,20 +399,10 @@ def build_server(
     async def append(
         ref: Annotated[str, Field(description=REF)],
         text: Annotated[str, Field(description="The Markdown to add, as a paragraph of its own.")],
-        expected_sha256: Annotated[
-            str,
-            Field(
-                description='The note\'s "sha256" as `show` or `context` returned it: if the '
-                "note changed since, nothing is written and the error gives the new hash."
-            ),
-        ],
-        section: Annotated[
-            str | None,
-            Field(
-                description="Add at the end of the section with this heading (its text, "
-                "any case; it must appear once). Omit for the end of the note."
-            ),
-        ] = None,
+        # Required here, unlike on the command line: an agent always has the hash from
+        # `show` or `context`, and without it text could land in a note changed since.
+        expected_sha256: param(EXPECTED_SHA256, required=True),
+        section: param(SECTION) = None,
     ) -> Obj:
         """Add text at the end of a note, or of one section of it, changing no other byte
         (front matter and header lines stay as they were), and commit it. Refuses when the
@@ -433,10 +424,3 @@ def serve(vault_dir: str | None, *, read_only: bool = False) -> None:
         server.run("stdio")
     except KeyboardInterrupt:
         pass
-
-
-def _names(value: str | list[str] | None) -> tuple[str, ...]:
-    """A tool argument given as one name or a list of them."""
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(value)

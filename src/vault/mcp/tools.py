@@ -6,14 +6,15 @@ tool's arguments, and raises VaultError for anything a user can fix.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from vault import render
-from vault.errors import InvalidInput
 from vault.mcp.resident import Resident
 from vault.model import AppendRequest, NewNote, NoteFilter
-from vault.text import parse_user_date
+from vault.options import BY_COMMAND, check_all, naming
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,25 +31,30 @@ class Output:
         return json.dumps(self.data, indent=2, ensure_ascii=False)
 
 
-def _date(value: str | None, option: str) -> str | None:
-    # The CLI's IsoDate names the option the same way.
-    return parse_user_date(value, what=f"{option} date") if value is not None else None
+def checked(command: str) -> Callable[[Callable[..., Output]], Callable[..., Output]]:
+    """A tool whose arguments declared for `command` in vault.options are checked there
+    first, by the rules and in the words the command line uses (BadOption names them as
+    parameters), and passed on as checked: a day as YYYY-MM-DD, several values as a tuple."""
+    declared = BY_COMMAND[command]
+
+    def wrap(fn: Callable[..., Output]) -> Callable[..., Output]:
+        @functools.wraps(fn)
+        def run(r: Resident, **kwargs) -> Output:
+            return fn(r, **(kwargs | check_all(declared, kwargs)))
+
+        return run
+
+    return wrap
 
 
 def _filter(type, under, since, until, changed_since, author) -> NoteFilter:
-    return NoteFilter(
-        type, _date(since, "--since"), _date(until, "--until"), changed_since, author, under
-    )
-
-
-def _at_least(value: int | None, least: int, option: str) -> None:
-    if value is not None and value < least:
-        raise InvalidInput(f"{option} must be at least {least}")
+    return NoteFilter(type, since, until, changed_since, author, under)
 
 
 # --- read tools ----------------------------------------------------------------------------------
 
 
+@checked("search")
 def search(
     r: Resident,
     query: str,
@@ -82,6 +88,7 @@ def show(r: Resident, ref: str) -> Output:
     return Output(render.show_dict(note, r.catalog, sha256))
 
 
+@checked("list")
 def list_notes(
     r: Resident, type=None, under=None, since=None, until=None, changed_since=None, author=None
 ) -> Output:
@@ -92,10 +99,10 @@ def list_notes(
     return Output([render.summary(rec, r.catalog) for rec in records])
 
 
+@checked("related")
 def related(r: Resident, ref: str, limit: int = 10) -> Output:
     from vault.search.search import related as alike
 
-    _at_least(limit, 1, "--limit")
     hits = alike(r.catalog, r.find(ref), limit=limit, notify=r.notify)
     return Output([render.hit_dict(h) for h in hits])
 
@@ -122,45 +129,44 @@ def path(r: Resident, a: str, b: str) -> Output:
     return Output(render.path_dict(source, target, steps))
 
 
+@checked("graph")
 def graph(
     r: Resident, root: str | None = None, depth: int | None = None, kind="all", type=None
 ) -> Output:
     from vault.graph import export
 
-    if depth is not None and root is None:
-        raise InvalidInput("--depth needs --root")
     root_id = r.find(root) if root is not None else None
     request = export.GraphRequest(kind=kind, note_type=type, root=root_id, depth=depth)
     g, view = export.prepare(r.catalog, request, built=r.graph())
     return Output(export.graph_dict(g, view), export.to_json(g, view))
 
 
-def check(r: Resident, kinds=(), ignore=(), level: str = "warning") -> Output:
-    from vault.checks import KINDS, LEVELS, check_vault, select_problems
+@checked("check")
+def check(r: Resident, kind=None, ignore=None, level: str = "warning") -> Output:
+    from vault.checks import KINDS, check_vault, select_problems
 
-    for name in (*kinds, *ignore):
-        if name not in KINDS:
-            raise InvalidInput(f"unknown problem kind {name!r}; use one of: {', '.join(KINDS)}")
-    if level not in LEVELS:
-        raise InvalidInput(f"unknown level {level!r}; use one of: {', '.join(LEVELS)}")
     found = check_vault(r.catalog, r.repo)
-    problems = select_problems(found, kinds, ignore, level)
+    problems = select_problems(found, kind or (), ignore or (), level)
     return Output(render.check_dict(problems, KINDS, hidden=len(found) - len(problems)))
 
 
+@checked("log")
 def log(
     r: Resident, ref: str | None = None, since=None, author=None, limit: int | None = None
 ) -> Output:
     from vault.git import require_repository
     from vault.git.log import log_entries
 
-    _at_least(limit, 0, "--limit")
     repo = r.repo if r.repo is not None else require_repository(r.vault)
     note_id = r.find(ref) if ref else None
-    entries = log_entries(repo, note_id, since=since, author=author, limit=limit)
+    entries = naming(
+        "since",
+        lambda what: log_entries(repo, note_id, since=since, author=author, limit=limit, what=what),
+    )
     return Output([render.log_dict(e) for e in entries])
 
 
+@checked("context")
 def context(r: Resident, ref: str, depth: int = 1, max_chars: int = 12_000) -> Output:
     from vault.context import note_context
     from vault.search.search import related as alike
@@ -184,6 +190,7 @@ def context(r: Resident, ref: str, depth: int = 1, max_chars: int = 12_000) -> O
 # --- write tools ---------------------------------------------------------------------------------
 
 
+@checked("new")
 def new(
     r: Resident,
     title: str,
@@ -201,7 +208,7 @@ def new(
         body=body,
         parent_ref=parent,
         note_type=type,
-        date=_date(date, "--date"),
+        date=date,
         tags=tuple(tags or ()),
         yaml_front_matter=yaml,
         cwd_prefix=r.cwd_prefix,
@@ -215,6 +222,7 @@ def new(
     return Output(render.created_dict(created))
 
 
+@checked("append")
 def append(
     r: Resident, ref: str, text: str, expected_sha256: str, section: str | None = None
 ) -> Output:

@@ -16,6 +16,7 @@ from vault.catalog import Catalog
 from vault.errors import InvalidInput, NoteNotFound, VaultError
 from vault.filters import id_scope
 from vault.model import Hit, NoteFilter
+from vault.options import RELATED_LIMIT, SEARCH_LIMIT, check
 from vault.repository import Repository
 from vault.search.analysis import MAX_SUGGESTED, has_cjk
 from vault.search.index import Notify, Progress, open_index, repair_index, searchable
@@ -48,8 +49,7 @@ def search(
     if not text:
         raise InvalidInput("empty query; give words to search for, e.g. `vault search exosome`")
     check_syntax(text)
-    if limit is not None and limit < 1:
-        raise InvalidInput("--limit must be at least 1")
+    check(SEARCH_LIMIT, limit)
     scope = id_scope(catalog, flt, repo, cwd_prefix)
     if restrict_to is not None:
         scope = set(restrict_to) if scope is None else scope & set(restrict_to)
@@ -129,6 +129,7 @@ def related(
 ) -> list[Hit]:
     """The notes most like `note_id` (Whoosh more-like-this on its key terms, in its own
     language's field), best first."""
+    check(RELATED_LIMIT, limit)
     note = catalog.read(note_id)
 
     def run(searcher) -> list[Hit]:

@@ -1,0 +1,303 @@
+"""Every option the command line and the MCP server share, declared once: its name, type,
+range or choices, default and help. `vault.cli.common` builds click options from these, and
+`vault.mcp.server` the tools' parameters; both check values here, so a bad one gets the same
+message from both, naming the option as each spells it (BadOption).
+
+Standard library only: `vault --help` reads this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from vault.errors import BadOption, InvalidInput
+from vault.problem_kinds import KINDS, LEVELS
+from vault.text import iso_day
+
+# `vault graph --format`: what the graph is written as (vault.graph.export has a writer each).
+FORMATS = ("json", "cytoscape", "graphml", "gexf", "dot", "mermaid", "html")
+# `vault graph --color-by`: what groups notes into colours (vault.graph.analysis).
+COLOR_MODES = ("type", "folder", "tag", "community")
+# Edge kinds of the graph (vault.references: PARENT, LINK), and "all".
+EDGE_KINDS = ("parent", "link", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option, as both the command line and the MCP server take it."""
+
+    # The parameter's name: the MCP tool's argument, and what errors name ("max_chars").
+    name: str
+    # One sentence or two for --help and the tool's schema; no flag spellings in it.
+    help: str
+    # str, int, or bool (a flag on the command line).
+    type: type = str
+    # None: not given.
+    default: object = None
+    # The only values allowed; empty: any.
+    choices: tuple[str, ...] = ()
+    # Bounds of an int, inclusive; None: no bound.
+    min: int | None = None
+    max: int | None = None
+    # Given once per value (--tag a --tag b); a list of values over MCP.
+    multiple: bool = False
+    required: bool = False
+    # A YYYY-MM-DD day: checked, and passed on as that text.
+    day: bool = False
+    # The name of an option this one means nothing without ("depth" needs "root").
+    needs: str | None = None
+    # What a choice is called in its error: "unknown problem kind 'x'; use one of: ...".
+    noun: str = ""
+    # The command line's spelling: the flag (default: --name, with dashes), a short flag,
+    # the name the command function receives the value as (default: name) and the value's
+    # placeholder in --help.
+    flag: str | None = None
+    short: str | None = None
+    dest: str | None = None
+    metavar: str | None = None
+
+    @property
+    def cli_flag(self) -> str:
+        return self.flag or "--" + self.name.replace("_", "-")
+
+
+# --- note filters: list, search --------------------------------------------------------------
+
+NOTE_TYPE = Option(
+    "type",
+    "Only notes of this type (any case), e.g. 'Technical Supplement'.",
+    dest="note_type",
+    metavar="T",
+)
+UNDER = Option(
+    "under",
+    "Only this note and its descendants by Parent (any form a note reference takes).",
+    metavar="REF",
+)
+SINCE = Option("since", "Only notes dated on or after this day.", day=True, metavar="YYYY-MM-DD")
+UNTIL = Option("until", "Only notes dated on or before this day.", day=True, metavar="YYYY-MM-DD")
+CHANGED_SINCE = Option(
+    "changed_since",
+    "Only notes changed in git since this: a date, 'N days ago', or a commit.",
+    metavar="D",
+)
+AUTHOR = Option(
+    "author", "Only notes changed in git by this author (name or email, any case).", metavar="A"
+)
+NOTE_FILTERS = (NOTE_TYPE, UNDER, SINCE, UNTIL, CHANGED_SINCE, AUTHOR)
+
+# --- search, related -------------------------------------------------------------------------
+
+SEARCH_LIMIT = Option("limit", "At most this many hits.", int, default=20, min=1)
+RELATED_LIMIT = Option("limit", "At most this many notes.", int, default=10, min=1)
+
+# --- graph -----------------------------------------------------------------------------------
+
+FORMAT = Option(
+    "format", "Output format (default: json).", choices=FORMATS, noun="format", dest="fmt"
+)
+ROOT = Option(
+    "root",
+    "Only the neighbourhood of this note (any form a note reference takes).",
+    metavar="REF",
+)
+GRAPH_DEPTH = Option(
+    "depth",
+    "With a root: how many steps out from it, any direction (default 1).",
+    int,
+    min=0,
+    needs="root",
+)
+EDGE_KIND = Option(
+    "kind", "Only edges of this kind.", default="all", choices=EDGE_KINDS, noun="edge kind"
+)
+COLOR_BY = Option(
+    "color_by",
+    "Colour notes by type, top-level folder, most used tag or community (default: type "
+    "when most notes have one, else folder, else community).",
+    choices=COLOR_MODES,
+    noun="colour mode",
+)
+
+# --- check -----------------------------------------------------------------------------------
+
+PROBLEM_KIND = Option(
+    "kind",
+    "Only problems of this kind (one or several).",
+    choices=tuple(KINDS),
+    multiple=True,
+    noun="problem kind",
+    dest="kinds",
+)
+IGNORE = Option(
+    "ignore",
+    "Leave out problems of this kind (one or several).",
+    choices=tuple(KINDS),
+    multiple=True,
+    noun="problem kind",
+)
+LEVEL = Option(
+    "level",
+    "Report problems of this level and worse (info shows everything).",
+    default="warning",
+    choices=LEVELS,
+    noun="level",
+)
+
+# --- log -------------------------------------------------------------------------------------
+
+LOG_SINCE = Option(
+    "since",
+    "Only commits after this: a date (YYYY-MM-DD), 'N days ago', or a commit (sha, tag).",
+    metavar="D",
+)
+LOG_AUTHOR = Option("author", "Only commits whose author name or email has this.", metavar="A")
+LOG_LIMIT = Option("limit", "At most this many commits.", int, min=0, metavar="N")
+
+# --- context ---------------------------------------------------------------------------------
+
+CONTEXT_DEPTH = Option(
+    "depth", "Levels of children below the note (2 adds grandchildren, ...).", int, 1, min=0
+)
+MAX_CHARS = Option(
+    "max_chars",
+    "Budget for the note and its items, as compact JSON (about 4 characters a token).",
+    int,
+    12_000,
+    min=1,
+)
+
+# --- new, append -----------------------------------------------------------------------------
+
+PARENT = Option(
+    "parent",
+    "The existing note this one supplements (any form a note reference takes).",
+    dest="parent_ref",
+    metavar="REF",
+)
+TITLE = Option("title", "The note's title (one line).", required=True)
+NEW_TYPE = Option(
+    "type",
+    "The note's type (default: 'Technical Supplement' under a parent, else 'Note').",
+    dest="note_type",
+    metavar="T",
+)
+DATE = Option("date", "The note's date (default: today).", day=True, metavar="YYYY-MM-DD")
+TAGS = Option("tags", "Tags (one or several).", multiple=True, flag="--tag", metavar="TAG")
+YAML = Option(
+    "yaml", "Write YAML front matter instead of header lines.", bool, False, dest="yaml_fm"
+)
+SECTION = Option(
+    "section",
+    "Add at the end of the section with this heading (its text, any case; it must appear "
+    "once), not at the end of the note.",
+    metavar="HEADING",
+)
+EXPECTED_SHA256 = Option(
+    "expected_sha256",
+    "Refuse unless the note's sha256 is still this one (as `vault show --json` and the show "
+    "tool give it): if the note changed since, nothing is written and the error gives the "
+    "new hash.",
+    flag="--expect-sha256",
+    dest="expected",
+    metavar="H",
+)
+
+# Command (and MCP tool) name -> the options it takes, in --help order.
+BY_COMMAND: dict[str, tuple[Option, ...]] = {
+    "list": NOTE_FILTERS,
+    "search": (*NOTE_FILTERS, SEARCH_LIMIT),
+    "related": (RELATED_LIMIT,),
+    "graph": (FORMAT, ROOT, GRAPH_DEPTH, NOTE_TYPE, EDGE_KIND, COLOR_BY),
+    "check": (PROBLEM_KIND, IGNORE, LEVEL),
+    "log": (LOG_SINCE, LOG_AUTHOR, LOG_LIMIT),
+    "context": (CONTEXT_DEPTH, MAX_CHARS),
+    "new": (PARENT, TITLE, NEW_TYPE, DATE, TAGS, YAML),
+    "append": (SECTION, EXPECTED_SHA256),
+}
+
+
+def flag(name: str) -> str:
+    """How the command line spells the option called `name` ("expected_sha256" ->
+    "--expect-sha256"); options of one name share their flag (tests/test_options.py)."""
+    for declared in BY_COMMAND.values():
+        for option in declared:
+            if option.name == name:
+                return option.cli_flag
+    return "--" + name.replace("_", "-")
+
+
+# --- checking values -------------------------------------------------------------------------
+
+
+def check(option: Option, value: object) -> object:
+    """`value` as `option` takes it (a day normalised, several values as a tuple), or
+    BadOption naming the option. None (not given) passes."""
+    if value is None:
+        return None
+    if option.multiple:
+        values = (value,) if isinstance(value, str) else tuple(value)
+        return tuple(check_one(option, v) for v in values)
+    return check_one(option, value)
+
+
+def check_all(declared: Iterable[Option], values: Mapping[str, object]) -> dict[str, object]:
+    """The values of the `declared` options found in `values` (by name), each checked, and
+    then the options that need another: BadOption for the first that fails."""
+    declared = tuple(declared)
+    out = {o.name: check(o, values[o.name]) for o in declared if o.name in values}
+    for option in declared:
+        if option.needs and out.get(option.name) is not None and values.get(option.needs) is None:
+            raise BadOption(
+                (option.name, option.needs),
+                lambda n, o=option: f"{n(o.name)} needs {n(o.needs)}",
+            )
+    return out
+
+
+def check_one(option: Option, value: object) -> object:
+    """One value of `option` (one of several, for an option given several times) checked."""
+    if option.day:
+        text = str(value).strip()
+        day = iso_day(text)
+        if day is None:
+            raise BadOption(
+                option.name,
+                lambda n: f"bad {n(option.name)} date {text!r}: use YYYY-MM-DD, e.g. 2026-02-14",
+            )
+        return day
+    if option.choices and value not in option.choices:
+        listed = ", ".join(option.choices)
+        raise BadOption(
+            option.name, lambda n: f"unknown {option.noun} {value!r}; use one of: {listed}"
+        )
+    if isinstance(value, int) and not isinstance(value, bool):
+        low, high = option.min, option.max
+        if low is not None and value < low and high is None:
+            raise BadOption(option.name, lambda n: f"{n(option.name)} must be at least {low}")
+        if high is not None and value > high and low is None:
+            raise BadOption(option.name, lambda n: f"{n(option.name)} must be at most {high}")
+        if low is not None and high is not None and not low <= value <= high:
+            raise BadOption(
+                option.name, lambda n: f"{n(option.name)} must be {low} to {high}, not {value}"
+            )
+    return value
+
+
+T = TypeVar("T")
+
+
+def naming(name: str, call: Callable[[str], T]) -> T:
+    """`call(what)` for a library function that names the option in its errors through a
+    `what` argument (vault.git.log's since_args): such an error becomes a BadOption, so
+    each caller spells the option its own way."""
+    mark = f"\x00{name}\x00"
+    try:
+        return call(mark)
+    except InvalidInput as exc:
+        text = str(exc)
+        if mark not in text:
+            raise
+        raise BadOption(name, lambda n: text.replace(mark, n(name))) from None
