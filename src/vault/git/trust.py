@@ -11,8 +11,9 @@ and sorts each one:
 - naming a program, or making git run one (`_PROGRAMS`): overridden with a value that runs
   nothing, through the environment (GIT_CONFIG_COUNT/KEY/VALUE), which git ranks above every
   config file and passes on to the git processes it starts. Two keys git reads first-match-
-  wins cannot be overridden that way: core.gitProxy (GIT_PROXY_COMMAND, set empty, is read
-  before any config) and a remote's uploadpack/receivepack (GitRepository.transport_args);
+  wins cannot be overridden that way: core.gitProxy (an empty $GIT_PROXY_COMMAND, which git
+  reads before any config, switches it off) and a remote's uploadpack/receivepack
+  (GitRepository.transport_args);
 - anything else: vault runs no git for that repository and says which key to remove. Git
   gains keys that run programs over time (`hook.<name>.command`, `gc.recentObjectsHook`); an
   allowlist refuses them until someone has read what they do.
@@ -21,8 +22,9 @@ Whatever the repository says, an untrusted one also gets no hooks (core.hooksPat
 credential helper, no signing, no submodule recursion, and only the transports git builds
 in (file, git, http, https, ssh; never ext::, fd:: or a remote helper, which an alias or a
 url.<base>.insteadOf could otherwise supply). Aliases are harmless for that reason: git
-runs an alias only for a command vault types (vault types none) or a remote helper it looks
-for (none is allowed).
+runs an alias only for a command vault types (vault types none) or for a helper it looks for
+(`git remote-<name>`: none is allowed; `git credential-<name>`: no helper is left), and an
+alias with one of those names is refused anyway.
 
 The user trusts a repository in their own git config, outside any vault:
 
@@ -154,7 +156,10 @@ alias.(?!remote-|credential-)[^.]+
 # Keys that name a program or make git run one, and the value that runs nothing (None:
 # neutralised another way, said beside it).
 _PROGRAM_KEYS = (
-    ("core.gitproxy", None),  # GIT_PROXY_COMMAND (as_environment)
+    # git keeps the first core.gitProxy it reads (the repository's, when the user has none
+    # for that host), so this value is ignored: as_environment turns it into an empty
+    # $GIT_PROXY_COMMAND, which git reads before any config.
+    ("core.gitproxy", ""),
     ("remote.<x>.(uploadpack|receivepack)", None),  # GitRepository.transport_args
     ("core.(sshcommand|askpass|alternaterefscommand|editor|pager|fsmonitor|hookspath)", None),
     ("sequence.editor", None),  # these and the next five: set always (_ALWAYS)
@@ -259,13 +264,14 @@ def overrides(git) -> list[tuple[str, str]]:
 
 
 def as_environment(settings: list[tuple[str, str]]) -> dict[str, str]:
-    """The environment for git in an untrusted repository: GIT_CONFIG_COUNT/KEY_n/VALUE_n
-    for `settings`, after any the user already set, and no proxy command but the user's
-    (git reads $GIT_PROXY_COMMAND before any config, and then no core.gitProxy)."""
+    """GIT_CONFIG_COUNT/KEY_n/VALUE_n for `settings`, after any the user already set; and,
+    when the settings switch off core.gitProxy, an empty $GIT_PROXY_COMMAND unless the user
+    set one."""
     start = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
     env = {"GIT_CONFIG_COUNT": str(start + len(settings))}
     for n, (key, value) in enumerate(settings, start):
         env[f"GIT_CONFIG_KEY_{n}"] = key
         env[f"GIT_CONFIG_VALUE_{n}"] = value
-    env["GIT_PROXY_COMMAND"] = os.environ.get("GIT_PROXY_COMMAND", "")
+        if key.lower() == "core.gitproxy":
+            env["GIT_PROXY_COMMAND"] = os.environ.get("GIT_PROXY_COMMAND", "")
     return env
