@@ -609,7 +609,10 @@ def test_a_key_vault_does_not_know_is_refused_in_one_line(run, git_vault, tmp_pa
     assert run(git_vault, "log").exit_code == 0
 
 
-def test_a_trusted_repository_keeps_its_config_and_hooks(run, git_vault, tmp_path, trust):
+@pytest.mark.parametrize("how", ["path", "every vault"])
+def test_a_trusted_repository_keeps_its_config_and_hooks(
+    run, git_vault, tmp_path, trust, monkeypatch, how
+):
     """Trusted, a repository is run as git would run it: its hook runs, a key vault does not
     know is not refused."""
     program, marker = _trap(tmp_path, "hook")
@@ -617,7 +620,12 @@ def test_a_trusted_repository_keeps_its_config_and_hooks(run, git_vault, tmp_pat
     hook.write_text(f"#!/bin/sh\necho post-commit >> '{marker}'\n")
     hook.chmod(0o755)
     git(git_vault, "config", UNKNOWN, str(program))
-    trust(git_vault)
+    if how == "path":
+        trust(git_vault)
+    else:
+        config = tmp_path / "trust-all.gitconfig"
+        config.write_text("[vault]\n\ttrusted = *\n", encoding="utf-8")
+        monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     res = run(git_vault, "new", "--title", "Trusted", "--date", "2026-03-01", input="")
     assert res.exit_code == 0 and "not committed" not in res.stderr, res.stderr
     assert _ran(marker) == "post-commit\n"
