@@ -6,9 +6,9 @@ trusts the repository, vault reads the names of the keys the repository's own co
 (`.git/config`, its worktree config and the files they include; reading config runs nothing)
 and sorts each one:
 
-- harmless (`_HARMLESS`, an allowlist: the config of a clone, user and branch settings,
+- harmless (`_HARMLESS_KEYS`, an allowlist: the config of a clone, user and branch settings,
   colours, aliases, packing and gc tuning, ...): left alone;
-- naming a program, or making git run one (`_PROGRAMS`): overridden with a value that runs
+- naming a program, or making git run one (`_PROGRAM_KEYS`): overridden with a value that runs
   nothing, through the environment (GIT_CONFIG_COUNT/KEY/VALUE), which git ranks above every
   config file and passes on to the git processes it starts. Two keys git reads first-match-
   wins cannot be overridden that way: core.gitProxy (an empty $GIT_PROXY_COMMAND, which git
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cache
 
 from vault.errors import GitError, UntrustedGitConfig
 from vault.git.gitpython import gitpython
@@ -161,9 +162,9 @@ _PROGRAM_KEYS = (
     # $GIT_PROXY_COMMAND, which git reads before any config.
     ("core.gitproxy", ""),
     ("remote.<x>.(uploadpack|receivepack)", None),  # GitRepository.transport_args
+    # Set for every untrusted repository (_ALWAYS), whatever the value here.
     ("core.(sshcommand|askpass|alternaterefscommand|editor|pager|fsmonitor|hookspath)", None),
-    ("sequence.editor", None),  # these and the next five: set always (_ALWAYS)
-    ("credential.helper|diff.external", None),
+    ("sequence.editor|credential.helper|diff.external", None),
     ("(commit|tag|push).gpgsign|tag.forcesignannotated", None),
     ("merge.verifysignatures|log.showsignature", None),
     ("submodule.recurse|fetch.recursesubmodules|push.recursesubmodules", None),
@@ -193,8 +194,12 @@ def _pattern(lines: str) -> re.Pattern:
     return re.compile("^(?:" + "|".join(parts) + ")$", re.IGNORECASE | re.DOTALL)
 
 
-_HARMLESS = _pattern(_HARMLESS_KEYS)
-_PROGRAMS = tuple((_pattern(p), value) for p, value in _PROGRAM_KEYS)
+@cache
+def _rules() -> tuple[re.Pattern, tuple[tuple[re.Pattern, str | None], ...]]:
+    """The two tables, compiled on first use (a few ms: not for commands that run no git)."""
+    return _pattern(_HARMLESS_KEYS), tuple((_pattern(p), value) for p, value in _PROGRAM_KEYS)
+
+
 _PROTOCOL = re.compile(r"^protocol\.(.+)\.allow$", re.IGNORECASE | re.DOTALL)
 
 
@@ -202,14 +207,15 @@ def neutral_value(name: str) -> str | None:
     """For a key the repository sets: None when vault can leave it as it is (harmless, or
     neutralised whatever its value), else the value that makes it run nothing. KeyError
     for a key vault does not know to be harmless."""
-    if _HARMLESS.match(name):
+    harmless, programs = _rules()
+    if harmless.match(name):
         return None
     if name.lower() == "protocol.allow":
         return None  # set always
     protocol = _PROTOCOL.match(name)
     if protocol:
         return "always" if protocol.group(1) in SAFE_PROTOCOLS else "never"
-    for pattern, value in _PROGRAMS:
+    for pattern, value in programs:
         if pattern.match(name):
             return value
     raise KeyError(name)
