@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, git, init_repo, run_process
+from conftest import EXAMPLE, GIT_ENV, git, init_repo, run_process
 from conftest import snapshot as tree
 from history_helpers import status
 
@@ -442,3 +444,242 @@ def test_a_failed_commit_puts_back_what_the_user_staged_of_that_very_note(run, g
     assert "hook says no" in res.stderr
     assert path.read_text().endswith("Added by vault.\n")  # written, as the user asked
     assert git(git_vault, "--literal-pathspecs", "ls-files", "-s", "--", name) == staged
+
+
+# --- a repository's own config: allowlisted, neutralised or refused (issue 24) -----------------
+
+
+def _trap(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A program a repository's config could name: it appends its arguments to a marker
+    file and fails. (program, marker)"""
+    marker = tmp_path / f"{name}-ran"
+    program = tmp_path / name
+    program.write_text(f"#!/bin/sh\necho \"$0 $*\" >> '{marker}'\nexit 1\n", encoding="utf-8")
+    program.chmod(0o755)
+    return program, marker
+
+
+def _ran(marker: Path) -> str:
+    return marker.read_text() if marker.exists() else ""
+
+
+def _with_remote(root: Path, url: str) -> None:
+    """`origin` at url, holding main, as the branch's upstream (set up by plain git)."""
+    git(root, "remote", "add", "origin", url)
+    git(root, "push", "-q", "origin", "main")
+    git(root, "branch", "-q", "--set-upstream-to=origin/main")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def git_daemon(tmp_path):
+    """A bare `notes.git` served by `git daemon` on 127.0.0.1: (its git:// URL, its path)."""
+    base = tmp_path / "served"
+    base.mkdir()
+    git(base, "init", "-q", "--bare", "-b", "main", "notes.git")
+    port = _free_port()
+    daemon = subprocess.Popen(
+        ["git", "daemon", "--reuseaddr", "--listen=127.0.0.1", f"--port={port}",
+         f"--base-path={base}", "--export-all", "--enable=receive-pack", str(base)],
+        env={**os.environ, **GIT_ENV},
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "git daemon did not start"
+                time.sleep(0.05)
+        yield f"git://127.0.0.1:{port}/notes.git", base / "notes.git"
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=10)
+
+
+def test_core_gitproxy_runs_nothing_when_sync_fetches_over_git_protocol(
+    run, git_vault, tmp_path, git_daemon
+):
+    """git keeps the first core.gitProxy it reads, so a later override cannot replace the
+    repository's; an empty $GIT_PROXY_COMMAND is read before any config, and git then
+    connects itself."""
+    proxy, marker = _trap(tmp_path, "proxy")
+    url, served = git_daemon
+    _with_remote(git_vault, url)
+    git(git_vault, "config", "core.gitProxy", str(proxy))
+    note = _new_note(run, git_vault, "Over git protocol")
+    res = run(git_vault, "sync", input="")
+    assert not _ran(marker), f"core.gitProxy ran: {_ran(marker)}"
+    assert res.exit_code == 0, res.stderr
+    assert git(served, "rev-parse", "main") == git(git_vault, "rev-parse", "HEAD")
+    assert note in git(git_vault, "show", "--name-only", "--format=", "origin/main")
+
+
+def test_push_gpgsign_runs_no_gpg_program_on_sync(run, git_vault, tmp_path):
+    """The remote offers signed pushes (receive.certNonceSeed), the repository asks for
+    them with a gpg.program of its own."""
+    gpg, marker = _trap(tmp_path, "gpg")
+    remote = tmp_path / "signed.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    git(remote, "config", "receive.certNonceSeed", "a secret")
+    _with_remote(git_vault, str(remote))
+    git(git_vault, "config", "push.gpgSign", "true")
+    git(git_vault, "config", "gpg.program", str(gpg))
+    _new_note(run, git_vault, "Signed push")
+    res = run(git_vault, "sync", input="")
+    assert not _ran(marker), f"gpg.program ran: {_ran(marker)}"
+    assert res.exit_code == 0, res.stderr
+    assert git(remote, "rev-parse", "main") == git(git_vault, "rev-parse", "HEAD")
+
+
+@pytest.mark.parametrize("helper", ["ext", "installed", "alias"])
+def test_insteadof_cannot_route_sync_to_a_program(run, git_vault, tmp_path, monkeypatch, helper):
+    """url.<base>.insteadOf rewrites the remote's URL to a transport that runs a program:
+    ext::, a remote helper installed on the machine (git-remote-<name>), or one the
+    repository's own aliases implement (git runs `git remote-<name>`, an alias)."""
+    program, marker = _trap(tmp_path, "helper")
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    _with_remote(git_vault, str(remote))
+    if helper == "ext":
+        git(git_vault, "config", "protocol.ext.allow", "always")
+        target = f"ext::{program} %S"
+    elif helper == "installed":
+        folder = tmp_path / "bin"
+        folder.mkdir()
+        shutil.copy(program, folder / "git-remote-notes")
+        monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+        target = "notes::somewhere"
+    else:
+        git(git_vault, "config", "alias.remote-notes", f"!{program}")
+        target = "notes::somewhere"
+    git(git_vault, "config", f"url.{target}.insteadOf", str(remote))
+    res = run(git_vault, "sync", input="")
+    assert not _ran(marker), f"`vault sync` ran {_ran(marker)}"
+    assert res.exit_code == 1 and res.stderr.count("\n") == 1, res.stderr
+    if helper == "alias":  # refused before git runs at all: an alias named like a helper
+        assert res.stderr.startswith("Error: this repository's git config sets alias.remote-")
+    else:
+        assert res.stderr.startswith("Error: could not fetch from remote 'origin'")
+        assert "not allowed" in res.stderr
+
+
+UNKNOWN = "hook.notes.command"  # a newer git's hook in config: core.hooksPath does not stop it
+
+
+@pytest.mark.parametrize("where", ["config", "worktree", "included"])
+def test_a_key_vault_does_not_know_is_refused_in_one_line(run, git_vault, tmp_path, trust, where):
+    program, marker = _trap(tmp_path, "hook")
+    git(git_vault, "config", "vault.trusted", str(git_vault))  # only the user's config counts
+    if where == "config":
+        git(git_vault, "config", UNKNOWN, str(program))
+    elif where == "worktree":
+        git(git_vault, "config", "extensions.worktreeConfig", "true")
+        git(git_vault, "config", "--worktree", UNKNOWN, str(program))
+    else:
+        extra = tmp_path / "extra.gitconfig"
+        git(tmp_path, "config", "--file", str(extra), UNKNOWN, str(program))
+        git(git_vault, "config", "include.path", str(extra))
+    git(git_vault, "config", "pull.rebase", "true")  # known: not named
+    line = (
+        f"Error: this repository's git config sets {UNKNOWN}, which vault does not know to "
+        f"be harmless, so vault runs no git here: remove it (`git config --unset-all "
+        f"{UNKNOWN}`) or, if the repository is yours to trust, `git config --global --add "
+        f"vault.trusted {git_vault}`\n"
+    )
+    head = git(git_vault, "rev-parse", "HEAD")
+    for argv in (["log"], ["sync"], ["mv", HUB, HUB_NEW]):
+        res = run(git_vault, *argv, input="")
+        assert (res.exit_code, res.stderr) == (1, line), argv
+    res = run(git_vault, "new", "--title", "Refused", "--date", "2026-03-01", input="")
+    assert res.exit_code == 0 and "was written but not committed" in res.stderr
+    assert git(git_vault, "rev-parse", "HEAD") == head and not _ran(marker)
+    # A second key is counted, not listed.
+    git(git_vault, "config", "sendemail.smtpServer", str(program))
+    res = run(git_vault, "log")
+    assert f"sets {UNKNOWN} (and 1 more), which" in res.stderr
+    trust(git_vault)
+    assert run(git_vault, "log").exit_code == 0
+
+
+@pytest.mark.parametrize("how", ["path", "every vault"])
+def test_a_trusted_repository_keeps_its_config_and_hooks(
+    run, git_vault, tmp_path, trust, monkeypatch, how
+):
+    """Trusted, a repository is run as git would run it: its hook runs, a key vault does not
+    know is not refused."""
+    program, marker = _trap(tmp_path, "hook")
+    hook = git_vault / ".git" / "hooks" / "post-commit"
+    hook.write_text(f"#!/bin/sh\necho post-commit >> '{marker}'\n")
+    hook.chmod(0o755)
+    git(git_vault, "config", UNKNOWN, str(program))
+    if how == "path":
+        trust(git_vault)
+    else:
+        config = tmp_path / "trust-all.gitconfig"
+        config.write_text("[vault]\n\ttrusted = *\n", encoding="utf-8")
+        monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    res = run(git_vault, "new", "--title", "Trusted", "--date", "2026-03-01", input="")
+    assert res.exit_code == 0 and "not committed" not in res.stderr, res.stderr
+    assert _ran(marker) == "post-commit\n"
+
+
+def test_an_ordinary_config_works_untouched(run, tmp_path):
+    """A clone's config, and what people add to it, is allowlisted: every command works
+    without trust, and none of it is overridden."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    root = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(remote), str(root))
+    shutil.copytree(EXAMPLE, root / "memory")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "initial")
+    git(root, "push", "-q", "origin", "main")
+    settings = {
+        "pull.rebase": "true",
+        "push.autoSetupRemote": "true",
+        "fetch.prune": "true",
+        "rebase.autoStash": "true",
+        "merge.conflictStyle": "zdiff3",
+        "diff.algorithm": "histogram",
+        "init.defaultBranch": "main",
+        "user.name": "Clone Owner",
+        "user.email": "owner@example.com",
+        "alias.st": "status --short",
+        "alias.lg": "!git log --oneline | head",
+        "color.ui": "always",
+        "color.diff.meta": "yellow bold",
+        "core.autocrlf": "input",
+        "gc.auto": "0",
+        "maintenance.auto": "false",
+        "log.date": "iso",
+        "branch.main.description": "my notes",
+    }
+    for key, value in settings.items():
+        git(root, "config", key, value)
+    before = git(root, "config", "--local", "--list")
+    for argv in (
+        ["new", "--parent", HUB, "--title", "Ordinary", "--date", "2026-03-01"],
+        ["mv", HUB, HUB_NEW],
+        ["log", "--limit", "2"],
+        ["list", "--changed-since", "30 days ago"],
+        ["sync"],
+    ):
+        res = run(root, *argv, input="")
+        assert res.exit_code == 0 and "not committed" not in res.stderr, (argv, res.stderr)
+    assert git(remote, "rev-parse", "main") == git(root, "rev-parse", "HEAD")
+    assert git(root, "config", "--local", "--list") == before
+
+
+def _new_note(run, root: Path, title: str) -> str:
+    """A note left for `vault sync` to commit."""
+    res = run(root, "new", "--title", title, "--date", "2026-03-01", "--no-commit", input="")
+    assert res.exit_code == 0, res.stderr
+    return res.stdout.strip()

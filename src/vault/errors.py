@@ -1,5 +1,6 @@
 """Errors a user can act on. Library code raises these; only the CLI turns them into messages."""
 
+import shlex
 from collections.abc import Callable
 
 # How an adapter spells an option's name: "limit" -> "--limit" on the command line.
@@ -53,6 +54,21 @@ class NotAGitRepo(VaultError):
 
 class GitError(VaultError):
     """A git operation failed."""
+
+
+class UntrustedGitConfig(GitError):
+    """An untrusted repository's own git config sets keys vault does not know to be harmless
+    (vault.git.trust), so vault runs no git there."""
+
+    def __init__(self, keys: list[str], top: str):
+        self.keys = tuple(keys)
+        more = f" (and {len(keys) - 1} more)" if len(keys) > 1 else ""
+        super().__init__(
+            f"this repository's git config sets {keys[0]}{more}, which vault does not know to "
+            "be harmless, so vault runs no git here: remove it (`git config --unset-all "
+            f"{shlex.quote(keys[0])}`) or, if the repository is yours to trust, "
+            f"`git config --global --add vault.trusted {shlex.quote(top)}`"
+        )
 
 
 class IndexBusy(VaultError):
