@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Self
 
 from vault.links import WHOLE_MD_LINK, WHOLE_WIKILINK, is_asset, wikilink_parts, without_anchor
 from vault.model import Link, Resolution
@@ -30,7 +31,7 @@ class LinkResolver(NameTables):
     @classmethod
     def build(
         cls, notes: Iterable[tuple[str, str]], notes_prefix: str = "", kind: VaultKind = PLAIN_KIND
-    ):
+    ) -> Self:
         """From (id, title) pairs: ids and titles are all that references are resolved by.
         Build once per command."""
         r = cls(notes_prefix=notes_prefix, kind=kind)
