@@ -33,7 +33,7 @@ def test_parallel_parsing_gives_the_records_a_serial_parse_gives(tmp_path, monke
     make_vault(root, 500)
     vault = open_vault(root)
     parallel = load_catalog(vault, use_cache=False)
-    monkeypatch.setattr("vault.catalog.PARALLEL_MIN", 10**9)
+    monkeypatch.setattr("vault.catalog.loader.PARALLEL_MIN", 10**9)
     serial = load_catalog(vault, use_cache=False)
     assert list(parallel.records) == list(serial.records)
     for note_id in serial.records:

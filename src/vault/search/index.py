@@ -2,9 +2,10 @@
 
 The index is derived data, outside the vault (vault.vault.Vault.state_dir). Next to the
 Whoosh files it keeps a manifest (vault.search.manifest: SQLite, data only), written right
-after each successful commit. Bringing the index up to date compares the catalog (which
-already walked the vault) with that manifest, first by one fingerprint, and writes only the
-notes that differ, so with nothing changed no Whoosh file is even opened. If a process dies
+after each successful commit. What changed since is worked out once, from the catalog (which
+already walked the vault) and that manifest, by vault.derived.freshness, first by one
+fingerprint; this module applies the answer to Whoosh, writing only the notes that differ,
+so with nothing changed no Whoosh file is even opened. If a process dies
 between a commit and the manifest write, the next run simply writes those notes again
 (updates are idempotent).
 
@@ -30,16 +31,17 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from vault.catalog import Catalog
+from vault.derived import freshness
 from vault.errors import IndexBusy, VaultError
 from vault.model import IndexReport
 from vault.search import documents
 from vault.search.build import COMPOUND, REBUILD_CHUNK, build
-from vault.search.manifest import MANIFEST, Entry, Manifest, fingerprint, write_manifest
+from vault.search.manifest import MANIFEST, Entry, Manifest, write_manifest
 from vault.search.schema import SCHEMA_VERSION, make_schema, vocabulary_doc
 
 INDEX_FOLDER = "index"
@@ -167,16 +169,14 @@ def update_index(
     start = time.perf_counter()
     private = folder is not None
     folder = folder or index_dir(catalog)
-    digests = catalog.digests()
-    mark = fingerprint(digests)
     if not rebuild:
-        manifest = Manifest.open(folder, SCHEMA_VERSION)
-        if manifest is not None:
-            with manifest:
-                if manifest.fingerprint == mark:
-                    return IndexReport(seconds=time.perf_counter() - start, notes=manifest.notes)
+        stored = Manifest.open(folder, SCHEMA_VERSION)
+        if stored is not None:
+            with stored:
+                if freshness.is_fresh(catalog, stored):
+                    return IndexReport(seconds=time.perf_counter() - start, notes=stored.notes)
     requested = Unusable("a rebuild was asked for", expected=True) if rebuild else None
-    work = _Work(catalog, folder, digests, mark, progress, notify, private)
+    work = _Work(catalog, folder, progress, notify, private)
     report = work.run(requested)
     report.seconds = time.perf_counter() - start
     return report
@@ -194,10 +194,9 @@ def repair_index(
     """After reading the index failed with `problem`: rebuild it if it still looks damaged
     (another process may have repaired or replaced it meanwhile), or in any case with force."""
     start = time.perf_counter()
-    digests = catalog.digests()
     private = folder is not None
     folder = folder or index_dir(catalog)
-    work = _Work(catalog, folder, digests, fingerprint(digests), progress, notify, private)
+    work = _Work(catalog, folder, progress, notify, private)
     report = work.run(Unusable(problem) if force else None, verify=True)
     report.seconds = time.perf_counter() - start
     return report
@@ -235,11 +234,9 @@ def _cannot_write(exc: BaseException) -> str | None:
 class _Work:
     """One update of one index folder, under the locks (unless the folder is private)."""
 
-    def __init__(self, catalog, folder, digests, mark, progress, notify, private):
+    def __init__(self, catalog, folder, progress, notify, private):
         self.catalog = catalog
         self.folder = folder
-        self.digests = digests
-        self.mark = mark
         self.progress = progress
         self.notify = notify
         self.private = private
@@ -267,28 +264,23 @@ class _Work:
         process may have done the work while this one waited for the lock."""
         problem = forced
         if problem is None:
-            manifest = Manifest.open(self.folder, SCHEMA_VERSION)
-            files = None
-            language = None
-            plan = None
-            if manifest is not None:
-                with manifest:
-                    if manifest.fingerprint == self.mark and not verify:
-                        return IndexReport(notes=manifest.notes)
-                    language = manifest.language
-                    plan = None if verify else self._edits_only(manifest)
-                    files = manifest.files() if plan is None else plan[0]
+            stored = Manifest.open(self.folder, SCHEMA_VERSION)
+            with stored or nullcontext():
+                found = freshness.changes(self.catalog, stored, thorough=verify)
+                if found.fresh:
+                    return IndexReport(notes=stored.notes)
+                language = stored.language if stored else None
+                # How many notes the index holds: every row was read, or the count recorded.
+                indexed = len(found.rows) if found.complete or stored is None else stored.notes
             # Opening every segment costs time: only when the manifest is missing or reading
             # the index has just failed.
-            if files is None or verify:
+            if found.rebuild or verify:
                 problem = check_index(self.folder)
-                if problem is None and files is None:
+                if problem is None and found.rebuild:
                     problem = Unusable("the index manifest is unreadable")
             if problem is None:
                 try:
-                    if plan is None:
-                        plan = self._changes(files)
-                    return self._apply(*plan, language, deadline)
+                    return self._apply(found, indexed, language, deadline)
                 except IndexBusy:
                     raise
                 except Exception as exc:  # unreadable: rebuild, it is derived data
@@ -301,50 +293,22 @@ class _Work:
         report.reason = "" if problem.expected else problem.reason
         return report
 
-    # --- changes ---------------------------------------------------------------------------
-
-    def _edits_only(self, manifest: Manifest) -> tuple | None:
-        """The plan for the common case, without reading every row: the catalog saw only
-        edits since its cache was written, and the index holds exactly what the vault held
-        before them (the fingerprint of today's digests with those notes' indexed digests
-        put back is the manifest's). None when that is not so."""
-        changes = self.catalog.changes
-        if not changes.updated or changes.added or changes.removed:
-            return None
-        seen = manifest.entries(changes.updated)
-        if seen is None or len(seen) != len(changes.updated):
-            return None
-        before = dict(self.digests)
-        for note_id, entry in seen.items():
-            before[note_id] = entry[0]
-        if fingerprint(before) != manifest.fingerprint:
-            return None
-        write = [i for i, entry in seen.items() if entry[0] != self.digests[i]]
-        return seen, write, [], manifest.notes
-
-    def _changes(self, manifest: dict[str, Entry]) -> tuple:
-        """The plan from every row: (entries, ids to write, ids to delete, notes indexed)."""
-        digests = self.digests
-        write = [i for i, d in digests.items() if (manifest.get(i) or ("",))[0] != d]
-        delete = [i for i in manifest if i not in digests]
-        return manifest, write, delete, len(manifest)
+    # --- applying the changes ----------------------------------------------------------------
 
     def _apply(
-        self,
-        manifest: dict[str, Entry],
-        write: list[str],
-        delete: list[str],
-        indexed: int,
-        language: str | None,
-        deadline,
+        self, found: freshness.Changes, indexed: int, language: str | None, deadline
     ) -> IndexReport:
-        """Write `write`, delete `delete`; `manifest` holds the entries of at least those
-        notes (all of them when notes come or go), `indexed` how many notes the index has."""
+        """Write the stale notes, delete the removed ones; `indexed` is how many notes the
+        index has."""
         catalog = self.catalog
-        digests = self.digests
+        digests = catalog.digests()
+        manifest: dict[str, Entry] = found.rows
+        write = list(found.stale)
+        delete = found.removed
         # A Parent resolves against the set of note ids: when notes appear or go, the parents
-        # of others may change, and their documents are rewritten too.
-        if delete or any(note_id not in manifest for note_id in write):
+        # of others may change, and their documents are rewritten too (the rows are all at
+        # hand then: freshness reads every row when notes came or went).
+        if found.added or found.removed:
             parents = documents.parents(catalog)
             changed = set(write)
             for note_id, seen in manifest.items():
@@ -403,7 +367,7 @@ class _Work:
             removed=removed,
             notes=report.notes,
             # What was seen now, unless a note could not be written (then compare next time).
-            fingerprint=self.mark if len(files) == len(write) else "",
+            fingerprint=found.fingerprint if len(files) == len(write) else "",
         )
         return report
 
@@ -428,7 +392,9 @@ class _Work:
                 changed=files,
                 removed=[],
                 notes=len(files),
-                fingerprint=self.mark if len(files) == len(self.digests) else "",
+                fingerprint=self.catalog.fingerprint
+                if len(files) == len(self.catalog.digests())
+                else "",
                 language=language,
                 create=True,
             )

@@ -2,15 +2,13 @@
 
 One row per indexed note (id, content digest, resolved Parent, Parent as written) and a
 `meta` table: the schema version, the number of notes, the vault's language (or "mixed",
-decided at each full build) and a fingerprint of the vault as it was indexed (every id and
-digest, in walk order). Bringing the index up to date first compares that fingerprint with
-the catalog's: when they agree nothing changed and no row is read. Rows are read only to
-find what changed, and written only for what did.
+decided at each full build) and the catalog's fingerprint of the vault as it was indexed.
+This module only reads and writes it; what changed since is worked out from it, and from the
+catalog, by vault.derived.freshness (a `Manifest` is the `Stored` record it reads).
 """
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -20,16 +18,6 @@ MANIFEST = "manifest.sqlite3"
 # unchanged, an edited note keeps its resolved parent without resolving it again.
 Entry = tuple[str, str | None, str | None]
 MIXED = "mixed"
-
-
-def fingerprint(digests: dict[str, str]) -> str:
-    """Every id and digest of the vault, in the catalog's (walk) order, hashed (two joins:
-    15 ms at 100,000 notes)."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update("\0".join(digests).encode("utf-8", "surrogateescape"))
-    h.update(b"\1")
-    h.update("".join(digests.values()).encode("ascii"))
-    return h.hexdigest()
 
 
 class Manifest:
@@ -86,10 +74,14 @@ class Manifest:
         except ValueError:
             return 0
 
-    def entries(self, ids: list[str]) -> dict[str, Entry] | None:
-        """id -> (digest, parent, ref) of these notes (those indexed); None when unreadable."""
-        out: dict[str, Entry] = {}
+    def rows(self, ids: list[str] | None = None) -> dict[str, Entry] | None:
+        """id -> (digest, parent, ref) of these notes (every note with None), of those
+        indexed; None when unreadable."""
         try:
+            if ids is None:
+                rows = self.db.execute("SELECT id, digest, parent, ref FROM notes")
+                return {r[0]: (r[1], r[2], r[3]) for r in rows}
+            out: dict[str, Entry] = {}
             for start in range(0, len(ids), 500):
                 part = ids[start : start + 500]
                 marks = ", ".join("?" * len(part))
@@ -97,15 +89,7 @@ class Manifest:
                     f"SELECT id, digest, parent, ref FROM notes WHERE id IN ({marks})", part
                 )
                 out.update((r[0], (r[1], r[2], r[3])) for r in rows)
-        except sqlite3.Error:
-            return None
-        return out
-
-    def files(self) -> dict[str, Entry] | None:
-        """id -> (digest, parent, ref) of every indexed note; None when unreadable."""
-        try:
-            rows = self.db.execute("SELECT id, digest, parent, ref FROM notes")
-            return {r[0]: (r[1], r[2], r[3]) for r in rows}
+            return out
         except sqlite3.Error:
             return None
 

@@ -1,0 +1,157 @@
+"""The catalog's SQLite file in the vault's state folder (outside the vault; data only, never
+code): one row per note with the file's state when it was parsed and the parsed record
+(vault.catalog.rows), plus values derived from notes (vault.catalog.derived)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from vault.catalog.rows import COLUMNS, Parsed, Stat
+from vault.vault import Vault
+
+# Bump when NoteRecord or parsing changes, so old caches are rebuilt rather than misread.
+CACHE_VERSION = 7
+CACHE_FILE = "catalog.sqlite3"
+
+
+class Cache:
+    """The SQLite file. Every failure to read or write it is survivable: it is derived data,
+    so a damaged file is replaced and a locked or read-only one is done without."""
+
+    def __init__(self, path: Path, db: sqlite3.Connection):
+        self.path = path
+        self.db = db
+
+    @classmethod
+    def open(cls, vault: Vault) -> Cache | None:
+        try:
+            path = vault.ensure_state_dir() / CACHE_FILE
+        except OSError:
+            return None
+        for attempt in range(2):
+            try:
+                db = sqlite3.connect(path, timeout=5, isolation_level=None)
+                cache = cls(path, db)
+                if cache._usable(str(vault.root)):
+                    return cache
+                db.close()
+            except sqlite3.Error:
+                pass
+            if attempt == 0:  # damaged or another version's: start afresh
+                _remove(path)
+        return None
+
+    def _usable(self, root: str) -> bool:
+        db = self.db
+        db.execute("PRAGMA journal_mode=WAL")
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            cols = ", ".join(f"{c} TEXT" for c in COLUMNS)
+            db.executescript(
+                "BEGIN;"
+                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+                "CREATE TABLE notes (id TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,"
+                f" ctime_ns INTEGER, ino INTEGER, digest TEXT, {cols});"
+                "CREATE TABLE derived (name TEXT, id TEXT, digest TEXT, value TEXT,"
+                " PRIMARY KEY (name, id));"
+                "COMMIT;"
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [("version", str(CACHE_VERSION)), ("root", root)],
+            )
+            return True
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        return meta.get("version") == str(CACHE_VERSION) and meta.get("root") == root
+
+    def stats(self) -> dict[str, tuple[Stat, str]]:
+        """id -> (file state, digest) of every cached note."""
+        try:
+            rows = self.db.execute("SELECT id, mtime_ns, size, ctime_ns, ino, digest FROM notes")
+            return {r[0]: ((r[1], r[2], r[3], r[4]), r[5]) for r in rows}
+        except sqlite3.Error:
+            return {}
+
+    def rows(self) -> dict[str, tuple]:
+        try:
+            rows = self.db.execute(f"SELECT id, {', '.join(COLUMNS)} FROM notes")
+            return {r[0]: r[1:] for r in rows}
+        except sqlite3.Error:
+            return {}
+
+    def row(self, note_id: str) -> tuple | None:
+        try:
+            sql = f"SELECT {', '.join(COLUMNS)} FROM notes WHERE id = ?"
+            return self.db.execute(sql, (note_id,)).fetchone()
+        except sqlite3.Error:
+            return None
+
+    def column(self, name: str) -> dict[str, object]:
+        assert name in COLUMNS  # a name of ours, never text from outside, in the SQL
+        try:
+            return dict(self.db.execute(f"SELECT id, {name} FROM notes"))
+        except sqlite3.Error:
+            return {}
+
+    def derived(self, name: str, key: str) -> dict[str, tuple[str, str]]:
+        """id -> (digest, value) stored under `name`, if stored under `key`."""
+        try:
+            if self._meta(f"derived:{name}") != key:
+                return {}
+            rows = self.db.execute("SELECT id, digest, value FROM derived WHERE name = ?", (name,))
+            return {r[0]: (r[1], r[2]) for r in rows}
+        except sqlite3.Error:
+            return {}
+
+    def store_derived(self, name: str, key: str, values: dict[str, tuple[str, str]]) -> None:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            if self._meta(f"derived:{name}") != key:
+                self.db.execute("DELETE FROM derived WHERE name = ?", (name,))
+                self.db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"derived:{name}", key)
+                )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO derived VALUES (?, ?, ?, ?)",
+                ((name, note_id, digest, value) for note_id, (digest, value) in values.items()),
+            )
+            self.db.execute("COMMIT")
+        except sqlite3.Error:  # derived data: another run will store it
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def write(self, fresh: dict[str, Parsed], removed: Iterable[str]) -> None:
+        """Store the notes parsed now and drop the removed ones, in one transaction."""
+        marks = ", ".join("?" * (6 + len(COLUMNS)))
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            removed = [(i,) for i in removed]
+            self.db.executemany("DELETE FROM notes WHERE id = ?", removed)
+            self.db.executemany("DELETE FROM derived WHERE id = ?", removed)
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO notes VALUES ({marks})",
+                ((i, *stat, digest, *row) for i, (stat, digest, row) in fresh.items()),
+            )
+            self.db.execute("COMMIT")
+        except sqlite3.Error:  # locked by another writer past the timeout, read-only, full
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except OSError:
+            pass

@@ -1,0 +1,134 @@
+"""Loading the catalog: one directory walk compares the files with the cached states; only
+new or changed files are read again (on every core when there are many), and only their rows
+are written back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from vault.catalog.cache import Cache
+from vault.catalog.facade import Catalog, Changes
+from vault.catalog.records import Records
+from vault.catalog.rows import DATE, DATE_SOURCE, Parsed, Stat, from_row, to_row
+from vault.model import NoteRecord
+from vault.notes import parse_note, read_note, stat_key
+from vault.repository import Repository
+from vault.vault import Vault, walk_notes
+
+# Parse in worker processes, on every core, when at least this many files need it.
+PARALLEL_MIN = 400
+
+Progress = Callable[[int, int], None]
+
+
+def load_catalog(
+    vault: Vault,
+    repo: Repository | None = None,
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> Catalog:
+    """Walk the vault, reuse cached records for unchanged files, parse the rest (on every
+    core when there are many; `progress(done, total)` hears about it). Notes with no date of
+    their own are dated by their first commit in `repo`, else their mtime."""
+    cache = Cache.open(vault) if use_cache else None
+    stats = cache.stats() if cache is not None else {}
+    ids: list[str] = []
+    stale: list[tuple[str, str, Stat]] = []
+    skipped: list[tuple[str, str]] = []
+    for note_id, path, st in walk_notes(vault, lambda i, why: skipped.append((i, why))):
+        ids.append(note_id)
+        key = stat_key(st)
+        cached = stats.get(note_id)
+        if cached is None or cached[0] != key:
+            stale.append((note_id, path, key))
+    seen = set(ids)
+    changes = Changes(removed=sorted(i for i in stats if i not in seen))
+    fresh = _parse_all(stale, progress)
+    for note_id, _, _ in stale:
+        (changes.updated if note_id in stats else changes.added).append(note_id)
+    _fill_dates(repo, fresh)
+    if cache is not None and (fresh or changes.removed):
+        cache.write(fresh, changes.removed)
+
+    def reparse(missing: list[str]) -> dict[str, NoteRecord]:
+        files = []
+        for note_id in missing:
+            path = vault.path_of(note_id)
+            try:
+                files.append((note_id, str(path), stat_key(path.stat())))
+            except OSError:
+                files.append((note_id, str(path), (0, 0, 0, 0)))
+        again = _parse_all(files, None)
+        _fill_dates(repo, again)
+        return {i: from_row(i, stat, digest, row) for i, (stat, digest, row) in again.items()}
+
+    known = {i: stats[i] for i in ids if i not in fresh}
+    known.update((i, (stat, digest)) for i, (stat, digest, _) in fresh.items())
+    records = Records(ids, known, {i: row for i, (_, _, row) in fresh.items()}, cache, reparse)
+    return Catalog(vault=vault, records=records, changes=changes, skipped=skipped, _cache=cache)
+
+
+def _read_row(note_id: str, path: str, stat: Stat) -> Parsed:
+    try:
+        rec = read_note(Path(path), note_id).record
+    except OSError as exc:
+        problem = f"cannot read the file: {exc.strerror or exc}"
+        rec = parse_note("", note_id, warnings=[problem], stat=stat).record
+    return rec.stat, rec.digest, to_row(rec)
+
+
+def _parse_chunk(items: list[tuple[str, str, Stat]]) -> list[tuple[str, Parsed]]:
+    return [(item[0], _read_row(*item)) for item in items]
+
+
+def _parse_all(stale: list[tuple[str, str, Stat]], progress: Progress | None) -> dict[str, Parsed]:
+    """These files parsed: in this process for a few, in worker processes on every core for
+    many (parsing is pure CPU work, and a first run may have thousands)."""
+    import threading
+
+    total = len(stale)
+    workers = min(os.cpu_count() or 1, 8)
+    # Workers are forked (they start in milliseconds with vault already imported); a process
+    # with other threads (the MCP server) must not fork: a lock another thread holds would
+    # stay held in the child. It parses here instead.
+    if total < PARALLEL_MIN or workers < 2 or threading.active_count() > 1:
+        out = {}
+        for n, (note_id, path, stat) in enumerate(stale, 1):
+            out[note_id] = _read_row(note_id, path, stat)
+            if progress and n % 50 == 0:
+                progress(n, total)
+        if progress and total:
+            progress(total, total)
+        return out
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(50, min(500, total // (workers * 8)))
+    chunks = [stale[k : k + size] for k in range(0, total, size)]
+    out: dict[str, Parsed] = {}
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for parsed in pool.map(_parse_chunk, chunks):
+            out.update(parsed)
+            if progress:
+                progress(len(out), total)
+    return out
+
+
+def _fill_dates(repo: Repository | None, parsed: dict[str, Parsed]) -> None:
+    """Notes without a date in their metadata or name: the first git commit, else mtime."""
+    undated = [i for i, (_, _, row) in parsed.items() if row[DATE] is None]
+    if not undated:
+        return
+    git_dates = repo.first_commit_dates(undated) if repo is not None else {}
+    for note_id in undated:
+        stat, digest, row = parsed[note_id]
+        if note_id in git_dates:
+            day, source = git_dates[note_id], "git"
+        else:
+            day, source = dt.datetime.fromtimestamp(stat[0] / 1e9).date().isoformat(), "mtime"
+        row = (*row[:DATE], day, source, *row[DATE_SOURCE + 1 :])
+        parsed[note_id] = (stat, digest, row)

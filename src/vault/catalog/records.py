@@ -1,0 +1,117 @@
+"""The catalog's records, built lazily: a warm command reads the file states first (all that
+`search` needs to know nothing changed) and the records only when it asks for them: by column
+(titles for the resolver, Parent references) without building records at all, or as whole
+records, built one at a time from their rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+
+from vault.catalog.cache import Cache
+from vault.catalog.rows import COLUMNS, JSON_COLUMNS, Stat, decoded, from_row
+from vault.model import NoteRecord
+
+
+class Records(Mapping):
+    """id -> NoteRecord, in walk order, built from rows only when asked for. The rows of the
+    notes parsed just now are at hand; for the others the cache is asked only for what is
+    used: one column for all notes (titles for the resolver, dates to sort by), one row for
+    one note (`show`), or every row at once when a command goes through all the records
+    (the graph, `check`)."""
+
+    def __init__(
+        self,
+        ids: list[str],
+        stats: dict[str, tuple[Stat, str]],
+        fresh: dict[str, tuple],
+        cache: Cache | None,
+        reparse: Callable[[list[str]], dict[str, NoteRecord]],
+    ):
+        self._ids = ids
+        self._stats = stats  # (file state, digest) of every note
+        self._digests: dict[str, str] | None = None
+        self._fresh = fresh  # the rows of the notes parsed just now
+        self._built: dict[str, NoteRecord] = {}
+        self._keys = set(ids)
+        self._cache = cache
+        self._reparse = reparse
+        self._columns: dict[str, dict[str, object]] = {}
+
+    def __getitem__(self, note_id: str) -> NoteRecord:
+        rec = self._built.get(note_id)
+        if rec is None:
+            if note_id not in self._keys:
+                raise KeyError(note_id)
+            row = self._fresh.get(note_id)
+            if row is None and self._cache is not None:
+                row = self._cache.row(note_id)
+            self._build({note_id: row} if row is not None else {}, [note_id])
+            rec = self._built[note_id]
+        return rec
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, note_id: object) -> bool:
+        return note_id in self._keys
+
+    def values(self):
+        self._build_all()
+        return [self._built[i] for i in self._ids]
+
+    def items(self):
+        self._build_all()
+        return [(i, self._built[i]) for i in self._ids]
+
+    def _build_all(self) -> None:
+        if len(self._built) < len(self._ids):
+            cached = len(self._fresh) < len(self._ids) and self._cache is not None
+            rows = self._cache.rows() if cached else {}
+            self._build(rows | self._fresh, self._ids)
+
+    def _build(self, rows: dict[str, tuple], ids: Iterable[str]) -> None:
+        """Records from cached rows for the notes not built yet; a note whose row cannot be
+        read back (another process replaced the cache meanwhile) is parsed again."""
+        missing = []
+        for note_id in ids:
+            if note_id in self._built:
+                continue
+            try:
+                self._built[note_id] = from_row(note_id, *self._stats[note_id], rows.get(note_id))
+            except (TypeError, ValueError):  # no row, or one that does not decode
+                missing.append(note_id)
+        if missing:
+            self._built.update(self._reparse(missing))
+
+    def column(self, name: str) -> Iterator[tuple[str, object]]:
+        """(id, record.<name>) for every note, without building records not built yet."""
+        built = self._built
+        raw: dict[str, object] = {}
+        if len(built) < len(self._ids):
+            raw = self._columns.get(name)
+            if raw is None:
+                cached = len(self._fresh) < len(self._ids) and self._cache is not None
+                raw = self._cache.column(name) if cached else {}
+                at = COLUMNS.index(name)
+                raw.update((i, row[at]) for i, row in self._fresh.items())
+                self._columns[name] = raw
+        decode = name in JSON_COLUMNS
+        for note_id in self._ids:
+            rec = built.get(note_id)
+            if rec is None and note_id not in raw:
+                rec = self[note_id]  # lost from the cache meanwhile: parsed again
+            if rec is not None:
+                yield note_id, getattr(rec, name)
+            else:
+                value = raw[note_id]
+                yield note_id, (decoded(name, value) if decode else value)
+
+    def digests(self) -> dict[str, str]:
+        """id -> content digest of every note (built once: the file states are fixed at load;
+        read-only to callers)."""
+        if self._digests is None:
+            self._digests = {i: self._stats[i][1] for i in self._ids}
+        return self._digests
