@@ -282,11 +282,6 @@ MAX_LINES = 500
 # A module may be longer when its docstring says, after this phrase, why it is one table of
 # like things (a module of one job that is long only because the table is).
 TABLE_MARK = "one table:"
-# Over MAX_LINES today, each being split by another helper of issue 18; the lead empties this
-# list once those splits are merged.
-OVER_FOR_NOW = {
-    "vault/catalog.py",  # 591 lines: becoming the package vault/catalog/
-}
 
 
 def _length(path: Path) -> int:
@@ -296,21 +291,12 @@ def _length(path: Path) -> int:
 def test_no_module_is_over_500_lines_unless_it_is_one_table():
     for path in modules().values():
         rel = path.relative_to(SRC.parent).as_posix()
-        if rel in OVER_FOR_NOW or _length(path) <= MAX_LINES:
+        if _length(path) <= MAX_LINES:
             continue
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
         assert TABLE_MARK in doc.lower(), (
             f"{rel} has {_length(path)} lines (at most {MAX_LINES}): split it along its "
             f"seams, or say in its docstring why it is {TABLE_MARK!r} ... of like things"
-        )
-
-
-def test_the_modules_over_500_lines_for_now_still_are():
-    """When a split lands, its module leaves the list (so the list never hides a new one)."""
-    for rel in sorted(OVER_FOR_NOW):
-        path = SRC.parent / rel
-        assert path.is_file() and _length(path) > MAX_LINES, (
-            f"{rel} is gone or no longer over {MAX_LINES} lines: drop it from OVER_FOR_NOW"
         )
 
 
