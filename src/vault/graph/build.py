@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vault.links import plain_text
+from vault.markdown.text import plain_text
 from vault.model import Reference
 from vault.references import references
 
