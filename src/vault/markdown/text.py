@@ -201,17 +201,21 @@ def body_text(body: str, label_first: bool = False, enough: int = 0) -> str:
 
 
 def _folded(text: str) -> str:
-    return " ".join(plain_text(text).casefold().split())
+    return " ".join(text.casefold().split())
 
 
 def is_title_line(line: str, title: str) -> bool:
-    """Whether `line` (a heading of any level, or a line of text) reads as `title`: the two
-    compared as plain text (vault.markdown.text.plain_text), case-folded, white space runs as
-    one. So `Exosomes \\*in\\* skincare` is the line of the title "Exosomes *in* skincare"."""
+    """Whether `line` (a heading of any level, or a line of text) reads as `title`: the line
+    as plain text (plain_text), case-folded, white space runs as one, against the title so
+    folded. A title is plain text already (one from a heading was reduced when the note was
+    read; a `title:` is written as text), so it is not reduced again (`\\*in\\*` is *in*,
+    which read again would be in), unless its Markdown is what the line says. So the line
+    `Exosomes \\*in\\* skincare` is the line of the title "Exosomes *in* skincare"."""
     if not title or not line.strip():
         return False
     m = ATX.match(line)
-    return _folded(m.group(2) or "" if m else line) == _folded(title)
+    shown = _folded(plain_text(m.group(2) or "" if m else line))
+    return shown == _folded(title) or shown == _folded(plain_text(title))
 
 
 def without_title_line(body: str, title: str = "") -> str:
