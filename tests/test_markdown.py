@@ -266,9 +266,9 @@ SPEC = [
     (132, "   ```\n   aaa\n    aaa\n  aaa\n   ```", [("fence", 0, 5, 0, "")]),
     (133, "    ```\n    aaa\n    ```", [("code", 0, 3, 0, "")]),
     (134, "```\naaa\n  ```", [("fence", 0, 3, 0, "")]),
-    (136, "```\naaa\n    ```", [("fence", 0, 3, 0, "")]),  # never closed: runs to the end
+    (136, "```\naaa\n    ```\n# h", [("fence", 0, 4, 0, "")]),  # +a line: never closed
     (138, "``` ```\naaa", []),
-    (139, "~~~~~~\naaa\n~~~ ~~", [("fence", 0, 3, 0, "")]),  # never closed
+    (139, "~~~~~~\naaa\n~~~ ~~\n# h", [("fence", 0, 4, 0, "")]),  # +a line: never closed
     (146, "~~~ aa ``` ~~~\nfoo\n~~~", [("fence", 0, 3, 0, "")]),
     (147, "```\n``` aaa\n```", [("fence", 0, 3, 0, "")]),
     (107, "    a simple\n      indented code block", [("code", 0, 2, 0, "")]),

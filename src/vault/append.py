@@ -23,9 +23,8 @@ from pathlib import Path
 from vault.atomic import write_atomic
 from vault.catalog import Catalog, load_catalog
 from vault.errors import GitError, InvalidInput, OutsideVault, StaleNote
-from vault.headers import find_block
 from vault.locks import write_lock
-from vault.markdown.blocks import ATX, headings, scan
+from vault.markdown.blocks import ATX, HEADING, Block, note_blocks, scan
 from vault.model import Appended, AppendRequest, Note
 from vault.notes import MAX_NOTE_BYTES, content_digest
 from vault.repository import Repository
@@ -75,7 +74,11 @@ class Heading:
 def find_headings(lines: list[str], first: int = 0) -> list[Heading]:
     """The headings among `lines` (without line ends) from index `first` on, as
     vault.markdown.blocks finds them: not in code, not in comment blocks."""
-    return [Heading(b.level, b.text, b.start, b.end) for b in headings(scan(lines, first))]
+    return _headings(scan(lines, first))
+
+
+def _headings(blocks: list[Block]) -> list[Heading]:
+    return [Heading(b.level, b.text, b.start, b.end) for b in blocks if b.kind == HEADING]
 
 
 def _wanted(section: str) -> str:
@@ -150,10 +153,10 @@ def plan_append(
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
     eol = "\r\n" if b"\r\n" in data[: data.find(b"\n") + 1] else "\n"
-    body = find_block(lines, style).body if lines else 0
     head = None
     if section is not None:
-        head, end = find_section(find_headings(lines, body), section, note_id, len(lines))
+        found = _headings(note_blocks(lines, style))  # the metadata block is no section
+        head, end = find_section(found, section, note_id, len(lines))
         after = max((i for i in range(head.end, end) if lines[i].strip()), default=head.end - 1)
     else:
         after = max((i for i in range(len(lines)) if lines[i].strip()), default=-1)

@@ -233,7 +233,3 @@ def note_blocks(lines: list[str], style: str | None = None) -> list[Block]:
     body = find_block(lines, style).body if lines else 0
     head = [Block(HEADER, 0, body)] if body else []
     return head + scan(lines, body)
-
-
-def headings(blocks: list[Block]) -> list[Block]:
-    return [b for b in blocks if b.kind == HEADING]

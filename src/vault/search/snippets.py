@@ -55,13 +55,13 @@ class Snippets:
             if first is None and ana is not None and (self.hint is None or self.hint.search(text)):
                 found = _first(ana, text, terms, 0)
                 first = None if found is None else at + found
-            if first is not None and size >= first + _AFTER:
-                break
+            if first is not None and size >= first + _AFTER or ana is None and size > SNIPPET_CHARS:
+                break  # enough after the first match; without terms, the opening is enough
         line = " ".join(parts)
         if first is None and ana is not None and self.hint is not None:
             first = _first(ana, line, terms, 0)  # a stem that is not how the word starts
         if first is None:
-            return clip_spans(line[: 2 * SNIPPET_CHARS], ())
+            return clip_spans(line[: 2 * SNIPPET_CHARS], ())  # the note's opening
         lo = max(0, first - _BEFORE)
         lo = line.rfind(" ", 0, lo) + 1 if lo else 0  # not in the middle of a word
         window = line[lo : first + _AFTER]
