@@ -5,11 +5,10 @@ An append adds a block of Markdown after the last non-blank line of the note, or
 section (a heading and what follows it up to the next heading of the same or a higher
 level). Headings are found as Markdown finds them (vault.markdown.blocks): ATX (`## Text`) and
 setext (a paragraph underlined with === or ---) headings outside code, comment blocks and the
-metadata block. The
-bytes before and after the insertion point are kept exactly, so front matter and header
-lines stay as they were, and so does the file's line ending style. A caller that read the
-note (its sha256 from `show`) passes that hash back: if the note changed since, nothing is
-written. Standard library only.
+metadata block. The bytes before and after the insertion point are kept exactly, so front
+matter and header lines stay as they were, and so does the file's line ending style. A caller
+that read the note (its sha256 from `show`) passes that hash back: if the note changed since,
+nothing is written. Standard library only.
 """
 
 from __future__ import annotations
