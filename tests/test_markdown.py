@@ -117,9 +117,9 @@ CASES = [
         [],
         ["target", "pic.png", "embedded.png"],
         "Golf: alias, a link, alt text, build status, bold, em, struck, marked, tag, "
-        "code [[x]], a_b & c",
+        "code [[x]], a_b &amp; c",
         "Golf: alias, a link, alt text, build status, bold, em, struck, marked, tag, "
-        "code [[x]], a_b & c",
+        "code [[x]], a_b &amp; c",
         "golf",
     ),
     Case(

@@ -12,7 +12,8 @@ What the reduction makes of each construct (decided once, here):
 - code spans are their code, as written; emphasis, strong, ~~strike~~ and ==highlight==
   lose their marks; HTML tags go, and so does what a <script> or <style> holds; HTML
   comments and Obsidian `%%` comments go; footnote references go; an autolink is its URL;
-- backslash escapes and HTML entities are resolved (`\\*` is *, `&amp;` is &);
+- backslash escapes are resolved (`\\*` is *); HTML entities are left as written (`&amp;` is a
+  title's text as its author typed it, and exports escape it for their format);
 - white space runs are one space.
 
 Block structure comes from vault.markdown.blocks: a body's text is its headings, paragraphs
@@ -23,7 +24,6 @@ snippets and excerpts keep them) and comment blocks dropped. Standard library on
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 
@@ -53,7 +53,7 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>=%&\"'])")
 # rest is reduced, so `\*` never starts emphasis.
 _UNHIDE = re.compile("[\ue000-\ue07f]")
 # Characters without which a text has no Markdown to reduce.
-_MARKUP = frozenset("[]*_`<~=\\!%&")
+_MARKUP = frozenset("[]*_`<~=\\!%")
 
 # Line structure inside a run of text lines.
 _RULE = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -105,8 +105,6 @@ def _reduce(text: str, label_first: bool) -> str:
     for marks, pattern in zip(("*_", "*_", "*", "_", "~="), _EMPHASIS, strict=True):
         if any(mark in text for mark in marks):
             text = pattern.sub(lambda m: m.group(2), text)
-    if "&" in text:
-        text = html.unescape(text)
     return text
 
 
