@@ -63,7 +63,8 @@ def test_a_hub_sees_children_and_links_each_once(run, vault_copy):
     out = context(run, vault_copy, HUB)
     assert whys(out)[:3] == [("child", DEEP), ("link", POST), ("link", ARTICLE)]
     child = out["items"][0]
-    assert child["snippet"].startswith("## 1. Mechanism of Action Exosomes are")
+    # Plain text (vault.markdown.text): the heading without its #s.
+    assert child["snippet"].startswith("1. Mechanism of Action Exosomes are")
     assert len(child["snippet"]) <= 161
 
 
@@ -71,9 +72,8 @@ def test_a_backlink_shows_the_line_that_links(run, vault_copy):
     out = context(run, vault_copy, POST)
     back = next(i for i in out["items"] if i["why"] == "backlink")
     assert back["id"] == HUB and back["distance"] == 1
-    assert back["snippet"] == (
-        "- Consumer view: [Exosomes in K-Beauty](../posts/2026-01-11-exosomes-in-k-beauty.md)"
-    )
+    # The line as plain text: the list item's text, the link as its label.
+    assert back["snippet"] == "Consumer view: Exosomes in K-Beauty"
 
 
 def write(root: Path, name: str, parent: str | None = None, body: str = "", date="2026-01-01"):

@@ -584,7 +584,7 @@ def test_snippets_are_the_notes_beginning_as_plain_text(tmp_path, run):
     snippet = {i: n.get("snippet") for i, n in nodes.items()}
     assert snippet["memory/yaml.md"] == (
         "Intro with an alias, plain, a link and bold, italic, code [[not a link]], gone and "
-        "an image .\n\n• first item\n• done item"
+        "an image pic .\n\n• first item\n• done item"  # an image is its alt text, an embed nothing
     )
     assert snippet["memory/headers.md"] == "A callout quoted line\n\nText after."
     assert snippet["memory/plain-title-line.md"] == "The body begins here."

@@ -3,12 +3,12 @@ and changes no other byte of it.
 
 An append adds a block of Markdown after the last non-blank line of the note, or of one
 section (a heading and what follows it up to the next heading of the same or a higher
-level). Headings are found as Markdown finds them: ATX (`## Text`) and setext (a paragraph
-underlined with === or ---) headings outside fenced code and outside the metadata block. The
-bytes before and after the insertion point are kept exactly, so front matter and header
-lines stay as they were, and so does the file's line ending style. A caller that read the
-note (its sha256 from `show`) passes that hash back: if the note changed since, nothing is
-written. Standard library only.
+level). Headings are found as Markdown finds them (vault.markdown.blocks): ATX (`## Text`) and
+setext (a paragraph underlined with === or ---) headings outside code, comment blocks and the
+metadata block. The bytes before and after the insertion point are kept exactly, so front
+matter and header lines stay as they were, and so does the file's line ending style. A caller
+that read the note (its sha256 from `show`) passes that hash back: if the note changed since,
+nothing is written. Standard library only.
 """
 
 from __future__ import annotations
@@ -22,23 +22,14 @@ from pathlib import Path
 from vault.atomic import write_atomic
 from vault.catalog import Catalog, load_catalog
 from vault.errors import GitError, InvalidInput, OutsideVault, StaleNote
-from vault.headers import find_block
 from vault.locks import write_lock
+from vault.markdown.blocks import ATX, HEADING, Block, note_blocks, scan
 from vault.model import Appended, AppendRequest, Note
 from vault.notes import MAX_NOTE_BYTES, content_digest
 from vault.repository import Repository
 from vault.text import fold
 from vault.vault import Vault
 
-# An ATX heading: up to 3 spaces, 1-6 #s, then a space or the end; an optional closing run.
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-# A setext underline: === (level 1) or --- (level 2), nothing else on the line.
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-# A thematic break (***, - - -, ___), and lines that start a block a setext underline
-# cannot turn into a heading.
-_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_NOT_PARAGRAPH = re.compile(r"^ {0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|\|)")
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 # How many headings an error lists before summarising the rest.
 HEADINGS_SHOWN = 30
@@ -80,52 +71,19 @@ class Heading:
 
 
 def find_headings(lines: list[str], first: int = 0) -> list[Heading]:
-    """The headings among `lines` (without line ends) from index `first` on, skipping fenced
-    code blocks and indented code."""
-    out: list[Heading] = []
-    fence: tuple[str, int] | None = None
-    para: list[int] = []  # the current paragraph's lines: what a setext underline heads
-    for i in range(first, len(lines)):
-        line = lines[i]
-        if fence is not None:
-            char, size = fence
-            stripped = line.strip()
-            indent = len(line) - len(line.lstrip(" "))
-            if indent < 4 and len(stripped) >= size and set(stripped) == {char}:
-                fence = None  # a closing fence: the same character, at least as many
-            continue
-        m = _FENCE_OPEN.match(line)
-        if m:
-            fence = (m.group(1)[0], len(m.group(1)))
-            para = []
-            continue
-        if not line.strip():
-            para = []
-            continue
-        m = _ATX.match(line)
-        if m:
-            out.append(Heading(len(m.group(1)), (m.group(2) or "").strip(), i, i + 1))
-            para = []
-            continue
-        if para and _SETEXT.match(line):
-            level = 1 if line.strip()[0] == "=" else 2
-            text = " ".join(lines[j].strip() for j in para)
-            out.append(Heading(level, text, para[0], i + 1))
-            para = []
-            continue
-        if _BREAK.match(line) or _NOT_PARAGRAPH.match(line):
-            para = []  # a rule, list item, quote or table row: no setext heading above it
-        elif para:
-            para.append(i)  # a paragraph's continuation, indented or not
-        elif not line.startswith(("    ", "\t")):  # indented code starts no paragraph
-            para = [i]
-    return out
+    """The headings among `lines` (without line ends) from index `first` on, as
+    vault.markdown.blocks finds them: not in code, not in comment blocks."""
+    return _headings(scan(lines, first))
+
+
+def _headings(blocks: list[Block]) -> list[Heading]:
+    return [Heading(b.level, b.text, b.start, b.end) for b in blocks if b.kind == HEADING]
 
 
 def _wanted(section: str) -> str:
     """The heading text asked for: "## Details" and "Details" both mean Details."""
     text = section.strip()
-    m = _ATX.match(text) if text.startswith("#") else None
+    m = ATX.match(text) if text.startswith("#") else None
     return (m.group(2) or "").strip() if m else text
 
 
@@ -194,10 +152,10 @@ def plan_append(
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
     eol = "\r\n" if b"\r\n" in data[: data.find(b"\n") + 1] else "\n"
-    body = find_block(lines, style).body if lines else 0
     head = None
     if section is not None:
-        head, end = find_section(find_headings(lines, body), section, note_id, len(lines))
+        found = _headings(note_blocks(lines, style))  # the metadata block is no section
+        head, end = find_section(found, section, note_id, len(lines))
         after = max((i for i in range(head.end, end) if lines[i].strip()), default=head.end - 1)
     else:
         after = max((i for i in range(len(lines)) if lines[i].strip()), default=-1)

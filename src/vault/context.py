@@ -18,16 +18,16 @@ from dataclasses import asdict
 
 from vault.append import read_hashed
 from vault.catalog import Catalog
+from vault.markdown.clip import SNIPPET_CHARS, clip
+from vault.markdown.text import body_text, without_title_line
 from vault.model import ContextItem, Hit, NoteContext, Reference
-from vault.notes import MAX_NOTE_BYTES, decode, prose
+from vault.notes import MAX_NOTE_BYTES, decode
 from vault.options import CONTEXT_DEPTH, MAX_CHARS, check
 from vault.references import LINK, backlinks
 
 # About 3,000 tokens of English: room for the note and a few dozen neighbours.
 DEFAULT_MAX_CHARS = 12_000
 DEFAULT_DEPTH = 1
-# A snippet is at most this many characters, cut at a word.
-SNIPPET_CHARS = 160
 # How many related notes are asked for.
 RELATED_LIMIT = 5
 # Why an item is there, in the order items at the same distance are listed.
@@ -186,23 +186,18 @@ def _item(catalog: Catalog, why: str, note_id: str, distance: int, line: int | N
 
 
 def _snippet(catalog: Catalog, note_id: str, line: int | None) -> str:
-    """The opening of a note's text, or the line `line` of its file (where a link is)."""
+    """The opening of a note's text, or the line `line` of its file (where a link is), as
+    plain text (vault.markdown.text), clipped as every snippet is."""
     path = catalog.vault.path_of(note_id)
     try:
         if line is None:
             note = catalog.read(note_id)
-            text = prose(note.body, note.record.title)
+            text = without_title_line(note.body, note.record.title)
         else:
             with open(path, "rb") as fh:
                 lines = decode(fh.read(MAX_NOTE_BYTES), []).split("\n")
             text = lines[line - 1] if 0 < line <= len(lines) else ""
     except OSError:
         return ""
-    return clip(" ".join(text.split()))
-
-
-def clip(text: str, limit: int = SNIPPET_CHARS) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit] + "…"
+    dendron = catalog.kind.name == "dendron"  # its wikilinks are [[label|target]]
+    return clip(body_text(text, dendron, enough=2 * SNIPPET_CHARS))

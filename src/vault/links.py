@@ -2,11 +2,11 @@
 is read. The parser extracts links with these rules, and `vault mv` rewrites links by
 scanning with exactly the same patterns over the same masked text. Standard library only.
 
-Not links (CommonMark, and Obsidian's comments): anything inside fenced code (``` or ~~~; a
-fence never closed runs to the end), indented code (four spaces or a tab after a blank line,
-outside a list), code spans, HTML comments `<!-- -->`, Obsidian comments `%% %%`, and
-backslash-escaped brackets. `mask` blanks all of those out, keeping every other character
-where it was, so positions found in the masked text are positions in the note.
+Not links (CommonMark, and Obsidian's comments): anything inside fenced or indented code (as
+vault.markdown.blocks finds them: a fence never closed runs to the end), code spans, HTML
+comments `<!-- -->`, Obsidian comments `%% %%`, and backslash-escaped brackets. `mask` blanks
+all of those out, keeping every other character where it was, so positions found in the masked
+text are positions in the note.
 
 Every step is linear in the size of the text: a note with 100,000 links is read in one pass.
 """
@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from urllib.parse import unquote
 
+from vault.markdown.blocks import FENCED, INDENTED, scan
 from vault.model import Link
 
 # Extensions of files that are attachments, not notes (Dendron's dotted note names such as
@@ -32,9 +33,6 @@ ASSET_EXTS = frozenset(
     }
 )  # fmt: skip
 
-# A fence line: indentation, the run of ` or ~, and the rest (the info string).
-_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 # What may start an inline region that is not text: an escaped bracket or backtick, a run of
 # backticks (a code span), an HTML comment, an Obsidian comment.
 _INLINE = re.compile(r"\\[\[\]`\\]|`+|<!--|%%")
@@ -62,70 +60,18 @@ DENDRON_VAULT = "dendron://"
 # --- what is not a link --------------------------------------------------------------------
 
 
-def is_fence(line: str) -> bool:
-    """Whether `line` opens or closes a fenced code block (``` or ~~~, any indent)."""
-    return _FENCE.match(line) is not None
-
-
 def _blank(segment: str) -> str:
     return _NOT_NEWLINE.sub(" ", segment)
 
 
-def _indent_width(line: str) -> int:
-    width = 0
-    for ch in line:
-        if ch == " ":
-            width += 1
-        elif ch == "\t":
-            width += 4 - width % 4
-        else:
-            break
-    return width
-
-
 def _mask_blocks(lines: list[str]) -> list[str]:
-    """The lines with fenced and indented code blanked out."""
-    out: list[str] = []
-    fence: tuple[str, int] | None = None  # (character, length) of the open fence
-    prev_blank = True
-    in_code = False
-    in_list = False
-    for line in lines:
-        if fence is not None:
-            m = _FENCE.match(line)
-            if (
-                m
-                and m.group(2)[0] == fence[0]
-                and len(m.group(2)) >= fence[1]
-                and (not m.group(3).strip())
-            ):
-                fence = None  # the closing fence: as long as the opening one, nothing after
-            out.append(" " * len(line))
-            prev_blank = False
-            continue
-        if not line.strip():
-            out.append(line)
-            prev_blank = True
-            continue
-        width = _indent_width(line)
-        m = _FENCE.match(line)
-        if m and (width <= 3 or in_list) and not (m.group(2)[0] == "`" and "`" in m.group(3)):
-            fence = (m.group(2)[0], len(m.group(2)))
-            out.append(" " * len(line))
-            prev_blank = in_code = False
-            continue
-        if width >= 4 and (prev_blank or in_code) and not in_list:
-            in_code = True
-            out.append(" " * len(line))
-            prev_blank = False
-            continue
-        in_code = False
-        if _LIST_ITEM.match(line):
-            in_list = True
-        elif width == 0 and prev_blank:
-            in_list = False
-        out.append(line)
-        prev_blank = False
+    """The lines with fenced and indented code blanked out (vault.markdown.blocks finds
+    them; a comment block is left to `_mask_inline`, which blanks it to the column)."""
+    out = lines[:]
+    for block in scan(lines):
+        if block.kind in (FENCED, INDENTED):
+            for k in range(block.start, block.end):
+                out[k] = " " * len(lines[k])
     return out
 
 
@@ -322,31 +268,3 @@ def read_md_target(raw: str, image: bool) -> tuple[str, bool] | None:
         return None
     attachment = is_asset(path) or (image and not path.lower().endswith(".md"))
     return path, attachment
-
-
-# --- links as text ----------------------------------------------------------------------------
-
-_TEXT_WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+?)\]\]")
-_TEXT_MD_LINK = re.compile(r"!?\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\([^)\n]*\)")
-_TEXT_CODE = re.compile(r"(`+)(.+?)\1")
-_TEXT_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-
-
-def plain_text(text: str) -> str:
-    """A line of Markdown as the reader sees it: links and embeds as their text (a
-    wikilink's display text, else its target), code spans and strong emphasis without
-    their marks. What titles show."""
-    if "[" in text:
-        text = _TEXT_WIKILINK.sub(_wikilink_text, text)
-        text = _TEXT_MD_LINK.sub(lambda m: m.group(1), text)
-    if "`" in text:
-        text = _TEXT_CODE.sub(lambda m: m.group(2).strip(), text)
-    if "**" in text or "__" in text:
-        text = _TEXT_STRONG.sub(lambda m: m.group(2), text)
-    return " ".join(text.split())
-
-
-def _wikilink_text(m: re.Match) -> str:
-    left, sep, right = split_wikilink(m.group(1))
-    shown = right.strip() if sep else ""
-    return shown or split_dendron_vault(without_anchor(left))[1] or left.strip()

@@ -16,16 +16,10 @@ import re
 import unicodedata
 from pathlib import Path
 
-from vault.headers import (
-    FRONT_MATTER,
-    HEADER_LINE,
-    HEADER_LINES,
-    PLAIN,
-    Block,
-    after_title,
-    heading_text,
-)
-from vault.links import find_links, mask, plain_text
+from vault.headers import FRONT_MATTER, HEADER_LINE, HEADER_LINES, PLAIN, Block
+from vault.links import find_links, mask
+from vault.markdown.blocks import HEADING, iter_blocks
+from vault.markdown.text import plain_text
 from vault.model import Note, NoteRecord
 from vault.text import filename_date, metadata_date
 from vault.vault import stem_of
@@ -137,9 +131,7 @@ def parse_note(
 
     title = _clean_str(fields.get("title"))
     if not title:
-        title = plain_text(heading_title) or _title_from_text(
-            body_lines, masked.split("\n")[block.body :], stem
-        )
+        title = plain_text(heading_title) or _title_from_text(body_lines, stem)
     date, date_problem = metadata_date(fields.get("date")) if "date" in fields else (None, "")
     if date_problem:
         warnings.append(date_problem)
@@ -163,17 +155,6 @@ def parse_note(
         digest=digest,
     )
     return Note(record=record, body=body)
-
-
-def prose(body: str, title: str = "") -> str:
-    """A body without its leading `# Title` and the header lines under it, or without a first
-    line that is the note's `title` as it is (a title line, seed-style): the text snippets are
-    taken from (title and facts are shown apart)."""
-    lines = body.lstrip("\n").split("\n")
-    start = after_title(lines)
-    if not start and title and lines[0].strip() == title:
-        start = 1
-    return "\n".join(lines[start:])
 
 
 # --- front matter --------------------------------------------------------------------------
@@ -346,13 +327,14 @@ _TITLE_LINE_CHARS = 100
 _TITLE_LINE_WORDS = 12
 
 
-def _title_from_text(lines: list[str], masked: list[str], stem: str) -> str:
+def _title_from_text(lines: list[str], stem: str) -> str:
     """The title of a note with no `title:` and no title above its header lines: its first
-    `# ` heading outside code and comments, as text; else, for a note whose file name is a
-    slug, a date or a hash, a short first line that reads as a title; else the file name."""
-    for line, seen in zip(lines, masked, strict=True):
-        if seen.startswith("# ") or seen == "#":
-            text = plain_text(heading_text(line))
+    level-1 heading (`# T`, or T underlined with ===) outside code and comment blocks, as
+    text; else, for a note whose file name is a slug, a date or a hash, a short first line
+    that reads as a title; else the file name."""
+    for block in iter_blocks(lines):
+        if block.kind == HEADING and block.level == 1:
+            text = plain_text(block.text)
             if text:
                 return text
     if _SLUG_NAME.match(stem) or _DATE_NAME.match(stem) or _HASH_NAME.match(stem):

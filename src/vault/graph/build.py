@@ -4,7 +4,8 @@ missing target) and `parent` and `link` edges.
 Built from the catalog's references (vault.references), whose parsed links and Parent
 references are cached per note, so an unchanged note is never read again.
 
-Node attributes: title (plain text: a title's link syntax is reduced to the link's text), date,
+Node attributes: title (the record's, plain text already: a title from a heading is reduced by
+vault.markdown.text when the note is read, a `title:` is written as text), date,
 type (None when absent), tags (a tuple), missing (bool).
 Edges are keyed by their kind ("parent" or "link") and carry it as the `kind` attribute, so a
 link written twice is one edge. Nodes are added in id order and edges in (source, target,
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vault.links import plain_text
 from vault.model import Reference
 from vault.references import references
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 def _attrs(title: str, date: str | None, note_type: str | None, tags) -> dict:
     return {
-        "title": plain_text(title),
+        "title": title,
         "date": date,
         "type": note_type,
         "tags": tuple(tags),

@@ -1,28 +1,26 @@
 """Search snippets: one line of a note around the words a query matched, with their spans.
 
-The note's prose is analysed the way its language was indexed (vault.search.analysis), so a
-stem matches every form of its word and a CJK word its characters; the snippet starts a
-little before the first match. Only the first SCAN_CHARS of a note are looked through: a
-note of several megabytes costs no more than a long one.
+The note's prose, as plain text (vault.markdown.text: no link syntax, no image or badge URLs),
+is analysed the way its language was indexed (vault.search.analysis), so a stem matches every
+form of its word and a CJK word its characters; the snippet starts a little before the first
+match and is cut by the one clipper (vault.markdown.clip). Only the first SCAN_CHARS of a
+note are looked through: a note of several megabytes costs no more than a long one.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 
-from vault.notes import prose
+from vault.markdown.clip import SNIPPET_CHARS, Spans, clip_spans
+from vault.markdown.text import text_blocks, without_title_line
 from vault.search.fieldtypes import analysis
 from vault.search.texts import read_body
 
-# Snippets: one line of about this many characters around the first matched word.
-SNIPPET_CHARS = 160
 # How far into a note the first match is looked for (and how much of the file is read).
 SCAN_CHARS = 200_000
 SCAN_BYTES = 256 * 1024
 # How much text before and after the first match is kept before the line is clipped.
 _BEFORE, _AFTER = 120, 320
-_SPACES = re.compile(r"\s+")
 # At most this many terms (the longest) are looked for to find where to start.
 _MAX_HINTS = 64
 
@@ -33,34 +31,40 @@ class Snippets:
     def __init__(self, terms: set[str]):
         self.terms = terms
         # Where a match may start: a stem or CJK term written out (any case). Most words
-        # begin with their stem, so analysing starts a little before the first of these.
+        # begin with their stem, so a block is analysed only when one of these is in it.
         hints = sorted((t for t in terms if len(t) >= 2), key=len, reverse=True)[:_MAX_HINTS]
         self.hint = re.compile("|".join(map(re.escape, hints)), re.IGNORECASE) if hints else None
 
-    def of(
-        self, path, style: str | None, lang: str | None, title: str = ""
-    ) -> tuple[str, tuple[tuple[int, int], ...]]:
+    def of(self, path, style: str | None, lang: str | None, title: str = "") -> tuple[str, Spans]:
         """(snippet, spans of the matched words in it) for a note's file (titled `title`)."""
         terms = self.terms
         try:
-            body = prose(read_body(path, style, limit=SCAN_BYTES)[0], title)[:SCAN_CHARS]
+            body = without_title_line(read_body(path, style, limit=SCAN_BYTES)[0], title)
         except OSError:
             body = ""
-        if not body or not terms:
-            return _clip(_one_line(body), ())
-        ana = analysis(lang or "en")
+        ana = analysis(lang or "en") if terms else None
+        # The note as plain text (vault.markdown.text), block by block until the first
+        # match and some text after it: the words are found, and marked, in the text shown.
+        parts: list[str] = []
+        size = 0
         first = None
-        hint = self.hint.search(body) if self.hint else None
-        if hint:
-            start = body.rfind(" ", 0, max(0, hint.start() - 100)) + 1
-            first = _first(ana, body, terms, start)
-        if first is None:  # a stem that is not how the word starts (happy -> happi)
-            first = _first(ana, body, terms, 0)
+        for _, text in text_blocks(body[:SCAN_CHARS]):
+            at = size + (1 if parts else 0)
+            parts.append(text)
+            size = at + len(text)
+            if first is None and ana is not None and (self.hint is None or self.hint.search(text)):
+                found = _first(ana, text, terms, 0)
+                first = None if found is None else at + found
+            if first is not None and size >= first + _AFTER or ana is None and size > SNIPPET_CHARS:
+                break  # enough after the first match; without terms, the opening is enough
+        line = " ".join(parts)
+        if first is None and ana is not None and self.hint is not None:
+            first = _first(ana, line, terms, 0)  # a stem that is not how the word starts
         if first is None:
-            return _clip(_one_line(body), ())
+            return clip_spans(line[: 2 * SNIPPET_CHARS], ())  # the note's opening
         lo = max(0, first - _BEFORE)
-        lo = body.rfind(" ", 0, lo) + 1 if lo else 0  # not in the middle of a word
-        window = body[lo : first + _AFTER]
+        lo = line.rfind(" ", 0, lo) + 1 if lo else 0  # not in the middle of a word
+        window = line[lo : first + _AFTER]
         spans: list[list[int]] = []
         for term, _, start, end in ana.tokens(window, index=True):
             if term in terms:
@@ -68,52 +72,13 @@ class Snippets:
                     spans[-1][1] = max(spans[-1][1], end)
                 else:
                     spans.append([start, end])
-        return _clip(*_flatten(window, spans))
+        marks = tuple((a, b) for a, b in spans)
+        return clip_spans(window, marks, around=marks[0][0] if marks else None)
 
 
-def _first(ana, body: str, terms: set[str], start: int) -> int | None:
+def _first(ana, text: str, terms: set[str], start: int) -> int | None:
     """Where the first matched term at or after `start` begins."""
-    text = body[start:]
+    text = text[start:]
     return next(
         (start + s for term, _, s, _ in ana.tokens(text, index=True) if term in terms), None
     )
-
-
-def _flatten(text: str, spans: list[list[int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The text on one line (each run of white space one space), the spans moved with it."""
-    line = _SPACES.sub(" ", text)
-    lead = len(line) - len(line.lstrip(" "))
-    # (where a run of white space ended in `text`, characters dropped before that point)
-    cuts = [(0, 0)]
-    dropped = 0
-    for m in _SPACES.finditer(text):
-        dropped += len(m.group()) - 1
-        cuts.append((m.end(), dropped))
-    ends = [c for c, _ in cuts]
-
-    def moved(i: int) -> int:
-        return i - cuts[bisect.bisect_right(ends, i) - 1][1] - lead
-
-    line = line.strip(" ")
-    return line, tuple((max(0, moved(a)), min(moved(b), len(line))) for a, b in spans)
-
-
-def _clip(text: str, marks: tuple) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """At most SNIPPET_CHARS, starting a little before the first matched word."""
-    if len(text) <= SNIPPET_CHARS:
-        return text, marks
-    start = max(0, min(marks[0][0] - 40, len(text) - SNIPPET_CHARS)) if marks else 0
-    if start:
-        start = text.find(" ", start) + 1 or start  # not in the middle of a word
-    end = start + SNIPPET_CHARS
-    cut = text.rfind(" ", start, end)
-    end = cut if cut > start + SNIPPET_CHARS // 2 else end
-    lead = "…" if start else ""
-    trail = "…" if end < len(text) else ""
-    shift = len(lead) - start
-    kept = tuple((a + shift, b + shift) for a, b in marks if a >= start and b <= end)
-    return lead + text[start:end] + trail, kept
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
