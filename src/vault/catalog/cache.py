@@ -13,7 +13,7 @@ from vault.catalog.rows import COLUMNS, Parsed, Stat
 from vault.vault import Vault
 
 # Bump when NoteRecord or parsing changes, so old caches are rebuilt rather than misread.
-CACHE_VERSION = 7
+CACHE_VERSION = 8
 CACHE_FILE = "catalog.sqlite3"
 
 
