@@ -228,6 +228,9 @@ def test_a_dendron_root_note_makes_snippets_label_first_without_dendron_yml(tmp_
     root = write_vault(tmp_path / "v", files)
     nodes = {n["id"]: n for n in json.loads(_invoke(root, "graph"))["nodes"]}
     assert nodes["notes/a.md"]["snippet"] == "See The B note."
+    # Search snippets ask the same detector.
+    hits = {h["id"]: h for h in json.loads(_invoke(root, "search", "see", "--json"))}
+    assert hits["notes/a.md"]["snippet"] == "See The B note."
 
 
 # --- the scanner on CommonMark's spec examples -------------------------------------------------

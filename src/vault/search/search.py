@@ -224,7 +224,7 @@ def _positive_terms(q, reader) -> set[str]:
 
 
 def _hits(catalog: Catalog, results, terms: set[str], snippets: bool) -> list[Hit]:
-    maker = Snippets(terms) if snippets else None
+    maker = Snippets(terms, catalog.kind.name == "dendron") if snippets else None
     hits = []
     for hit in results:
         note_id = hit["id"]

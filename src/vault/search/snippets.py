@@ -28,8 +28,10 @@ _MAX_HINTS = 64
 class Snippets:
     """Makes the snippets of one result list (for the terms a query looks for)."""
 
-    def __init__(self, terms: set[str]):
+    def __init__(self, terms: set[str], label_first: bool = False):
         self.terms = terms
+        # A Dendron vault's wikilinks are [[label|target]] (vault.resolve's one detector).
+        self.label_first = label_first
         # Where a match may start: a stem or CJK term written out (any case). Most words
         # begin with their stem, so a block is analysed only when one of these is in it.
         hints = sorted((t for t in terms if len(t) >= 2), key=len, reverse=True)[:_MAX_HINTS]
@@ -48,7 +50,7 @@ class Snippets:
         parts: list[str] = []
         size = 0
         first = None
-        for _, text in text_blocks(body[:SCAN_CHARS]):
+        for _, text in text_blocks(body[:SCAN_CHARS], self.label_first):
             at = size + (1 if parts else 0)
             parts.append(text)
             size = at + len(text)
