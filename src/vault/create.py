@@ -172,6 +172,12 @@ def _reads_back(text: str, name: str, style: str, asked: dict[str, object]) -> N
                 f"{values.shown(got[field])} (links, `code`, **bold** and a closing # are "
                 "Markdown); write the title as it should read, or use YAML front matter"
             )
+        if isinstance(want, str) and " ".join(want.split()) == got[field]:
+            # Said in words: the CLI's one-line errors show runs of spaces as one.
+            raise InvalidInput(
+                f"{field} {values.shown(want)}: the note would read it back with its runs of "
+                "white space as one space, so nothing was written"
+            )
         raise InvalidInput(
             f"{field} {values.shown(want)}: the note would read it back as "
             f"{values.shown(got[field])}, so nothing was written"
