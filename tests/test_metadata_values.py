@@ -276,3 +276,31 @@ def test_write_note_refuses_an_unchecked_request_whose_metadata_would_not_read_b
             write_note(vault, request, None)
         assert str(err.value).startswith(message), str(err.value)
     assert snapshot(vault_copy) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "# X\n\nDate: 2026-05-01\nType: Note\nHijack: yes\n",
+            "metadata: the note would be read with keys nobody asked for ('Hijack')",
+        ),
+        (
+            "# X\n\nDate: 2026-05-01\nType: Note\n",
+            "metadata: the note would be read as 'headers' metadata, not 'yaml'",
+        ),
+    ],
+    ids=["extra-key", "other-style"],
+)
+def test_the_read_back_refuses_keys_and_styles_nobody_asked_for(text, message):
+    """Every way in seen so far changes a field first (and is named by it); these guard the
+    rest: a key of its own, or a note read in another style than it was written in."""
+    from vault.create import _reads_back
+    from vault.errors import InvalidInput
+
+    asked = {"title": "X", "date": "2026-05-01", "type": "Note", "parent": None, "tags": ()}
+    style = "headers" if "Hijack" in text else "yaml"
+    with pytest.raises(InvalidInput) as err:
+        _reads_back(text, "2026-05-01-x.md", style, asked)
+    assert str(err.value).startswith(message), str(err.value)
+    _reads_back("# X\n\nDate: 2026-05-01\nType: Note\n", "2026-05-01-x.md", "headers", asked)
