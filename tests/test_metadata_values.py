@@ -23,7 +23,7 @@ REFUSED = [
         ["--title", "X", "--tag", f"ok\nParent: {POST}"],
         "",
         {"title": "X", "tags": [f"ok\nParent: {POST}"]},
-        "tag 'ok\\nParent: memory/posts/",
+        f"tag 'ok\\nParent: {POST}': a tag must be one line (it holds a line break, U+000A)",
     ),
     (
         "a CR in a tag",
