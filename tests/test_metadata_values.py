@@ -177,6 +177,26 @@ def test_the_mcp_new_tool_refuses_the_same_with_the_cli_line(run, git_vault):
     untouched(git_vault, before)
 
 
+def test_the_mcp_new_tool_refuses_a_body_no_utf8_file_can_hold(git_vault):
+    """Only MCP can send it (JSON may hold a lone surrogate; the CLI reads bytes): no
+    traceback, one line naming the body, nothing written."""
+    pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra: pip install -e '.[mcp]'")
+    from mcp import Client
+
+    from vault.mcp.server import build_server
+
+    async def body(c):
+        result = await c.call_tool("new", {"title": "X", "body": "Caf\udce9 notes"})
+        assert result.is_error
+        (block,) = result.content
+        return block.text
+
+    before = snapshot(git_vault)
+    got = session(Client(build_server(str(git_vault))), body)
+    assert got.startswith("body: character 4 is U+DCE9, a lone surrogate"), got
+    untouched(git_vault, before)
+
+
 def session(client, body):
     """`await body(client)` inside the client's session, on a thread of its own (as in
     test_mcp: a session-wide Playwright fixture may hold this thread's event loop)."""
