@@ -169,8 +169,9 @@ def _reads_back(text: str, name: str, style: str, asked: dict[str, object]) -> N
         if field == "title" and style == "headers":
             raise InvalidInput(
                 f"title {values.shown(want)}: a '# Title' line reads as "
-                f"{values.shown(got[field])} (links, `code`, **bold** and a closing # are "
-                "Markdown); write the title as it should read, or use YAML front matter"
+                f"{values.shown(got[field])} (its Markdown marks, such as `code`, **bold**, "
+                "links or a closing #, are not text); write the title as it should read, or "
+                "use YAML front matter"
             )
         if isinstance(want, str) and " ".join(want.split()) == got[field]:
             # Said in words: the CLI's one-line errors show runs of spaces as one.
