@@ -8,12 +8,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from vault import values
 from vault.atomic import create_exclusive
 from vault.catalog import Catalog, load_catalog
-from vault.errors import BadOption, GitError, InvalidInput, OutsideVault
+from vault.errors import GitError, InvalidInput, OutsideVault
 from vault.locks import write_lock
 from vault.model import Created, NewNote
-from vault.notes import format_note, slugify, supplement_template
+from vault.notes import format_note, parse_note, slugify, supplement_template
 from vault.repository import Repository
 from vault.text import parse_user_date
 from vault.vault import Vault, existing_note
@@ -29,13 +30,18 @@ def default_type(parent_id: str | None) -> str:
     return DEFAULT_SUPPLEMENT_TYPE if parent_id else DEFAULT_ROOT_TYPE
 
 
-def clean_title(title: str) -> str:
-    if "\n" in title or "\r" in title:
-        raise InvalidInput("the title must be one line")
-    title = " ".join(title.split())
-    if not title:
-        raise BadOption("title", lambda n: f"the title is empty: give {n('title')} 'Some title'")
-    return title
+def checked(request: NewNote) -> NewNote:
+    """`request` with every value it supplies put through the one rule for values that
+    become metadata (vault.values): each kept as given (white space runs as one space, tags
+    without their `#`, each once), or InvalidInput naming the field."""
+    return replace(
+        request,
+        title=values.title(request.title),
+        note_type=values.note_type(request.note_type),
+        tags=values.tags(request.tags),
+        body=values.body(request.body),
+        parent_ref=values.parent_ref(request.parent_ref),
+    )
 
 
 def plan_folder(vault: Vault, parent_id: str | None) -> Path:
@@ -66,6 +72,7 @@ def new_note(
     commit then could be lost); a commit that fails (a hook, no identity, no git) leaves
     the note written, unstaged, with `commit_note` saying why.
     """
+    request = checked(request)  # before the lock, the catalog and git: bad input fails fast
     if commit and repo is not None:
         repo.check_can_commit()
     with write_lock(vault):
@@ -89,16 +96,15 @@ def new_note(
 
 
 def create_note(catalog: Catalog, request: NewNote) -> Created:
-    """Write a new note under its parent (not committed: `new_note` does that).
+    """Write a new note under its parent (not committed: `new_note` does that), for a
+    request already `checked`.
 
     A blank body becomes a section template for the note's type. Everything is checked
     before anything is written, so an error leaves the vault as it was.
     The name is `<date>-<slug>.md`, with -2, -3, ... when taken: the file is created
     exclusively, so concurrent writers each get their own name and nothing is overwritten.
     """
-    parent_ref = request.parent_ref
-    if parent_ref is not None and not parent_ref.strip():
-        raise InvalidInput("the parent reference is empty")
+    parent_ref = values.parent_ref(request.parent_ref)
     parent_id = (
         catalog.resolver.find(parent_ref, request.cwd_prefix) if parent_ref is not None else None
     )
@@ -106,11 +112,12 @@ def create_note(catalog: Catalog, request: NewNote) -> Created:
 
 
 def write_note(vault: Vault, request: NewNote, parent_id: str | None) -> Created:
-    """Write the note `request` asks for under the note `parent_id` (an id, resolved)."""
-    title = clean_title(request.title)
+    """Write the note a `checked` request asks for under the note `parent_id` (an id,
+    resolved). Nothing is written unless the note reads back with exactly that metadata."""
+    title = request.title
     date = parse_user_date(request.date) if request.date else dt.date.today().isoformat()
-    note_type = " ".join((request.note_type or "").split()) or default_type(parent_id)
-    tags = tuple(t.strip().lstrip("#") for t in request.tags if t.strip().lstrip("#"))
+    note_type = request.note_type or default_type(parent_id)
+    tags = tuple(request.tags)
     folder = plan_folder(vault, parent_id)
     text = format_note(
         title=title,
@@ -121,7 +128,11 @@ def write_note(vault: Vault, request: NewNote, parent_id: str | None) -> Created
         body=request.body if request.body.strip() else supplement_template(note_type),
         yaml_front_matter=request.yaml_front_matter,
     )
-    path = _create_unique(folder, f"{date}-{slugify(title)}", text)
+    base = f"{date}-{slugify(title)}"
+    style = "yaml" if request.yaml_front_matter else "headers"
+    asked = {"title": title, "date": date, "type": note_type, "parent": parent_id, "tags": tags}
+    _reads_back(text, f"{base}.md", style, asked)
+    path = _create_unique(folder, base, text)
     return Created(
         id=vault.note_id(path),
         path=str(path),
@@ -131,6 +142,57 @@ def write_note(vault: Vault, request: NewNote, parent_id: str | None) -> Created
         parent=parent_id,
         commit=None,
     )
+
+
+def _reads_back(text: str, name: str, style: str, asked: dict[str, object]) -> None:
+    """Belt and braces: read the note's text back with the parser every command reads notes
+    with, and refuse (InvalidInput naming the field) when any metadata value would read back
+    as anything but what was asked, or when keys nobody asked for appear. Whatever a header
+    style ever gets wrong, a note's metadata is exactly what was asked, or nothing is written.
+    """
+    record = parse_note(text, name).record
+    got = {
+        "title": record.title,
+        "date": record.date,
+        "type": record.type,
+        "parent": record.parent_ref,
+        "tags": record.tags,
+    }
+    for field, want in asked.items():
+        if got[field] == want:
+            continue
+        if field == "tags":
+            raise InvalidInput(
+                f"tags {values.shown(list(want))}: the note would read them back as "
+                f"{values.shown(list(got[field]))}, so nothing was written"
+            )
+        if field == "title" and style == "headers":
+            raise InvalidInput(
+                f"title {values.shown(want)}: a '# Title' line reads as "
+                f"{values.shown(got[field])} (its Markdown marks, such as `code`, **bold**, "
+                "links or a closing #, are not text); write the title as it should read, or "
+                "use YAML front matter"
+            )
+        if isinstance(want, str) and " ".join(want.split()) == got[field]:
+            # Said in words: the CLI's one-line errors show runs of spaces as one.
+            raise InvalidInput(
+                f"{field} {values.shown(want)}: the note would read it back with its runs of "
+                "white space as one space, so nothing was written"
+            )
+        raise InvalidInput(
+            f"{field} {values.shown(want)}: the note would read it back as "
+            f"{values.shown(got[field])}, so nothing was written"
+        )
+    if record.style != style:
+        raise InvalidInput(
+            f"metadata: the note would be read as {record.style!r} metadata, not {style!r}, "
+            "so nothing was written"
+        )
+    if record.meta:
+        raise InvalidInput(
+            f"metadata: the note would be read with keys nobody asked for "
+            f"({', '.join(map(values.shown, record.meta))}), so nothing was written"
+        )
 
 
 def _create_unique(folder: Path, base: str, text: str) -> Path:
