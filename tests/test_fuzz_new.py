@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vault.cli import cli
+from vault.markdown.text import plain_text
 from vault.notes import read_note
 
 HUB = "memory/research/2026-02-14-skin-tech-trends.md"
@@ -160,12 +161,14 @@ def _request(value: dict, yaml: bool, must_write: bool = False):
 def expected(asked: dict) -> dict:
     """The metadata a note written for `asked` must read back as: each value as given, with
     the documented normalisation only (runs of white space as one space, ends trimmed; a
-    tag without its leading #, each tag once)."""
+    tag without its leading #, each tag once; a title in a '# Title' line reads as its text,
+    the house's one Markdown-to-text rule)."""
     parent = PARENTS.get(asked["parent"]) if asked["parent"] is not None else None
+    title = " ".join(asked["title"].split())
     note_type = " ".join((asked["type"] or "").split())
     default = "Technical Supplement" if parent else "Note"
     return {
-        "title": " ".join(asked["title"].split()),
+        "title": title if asked["yaml"] else plain_text(title),
         "date": asked["date"].strip() if asked["date"] else dt.date.today().isoformat(),
         "type": note_type or default,
         "parent": parent,

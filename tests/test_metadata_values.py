@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from conftest import git, snapshot
@@ -117,11 +118,11 @@ REFUSED = [
         "title 'Caf\\udce9': a title cannot hold U+DCE9, a lone surrogate",
     ),
     (
-        "Markdown in a '# Title' line reads as other text",
-        ["--title", "The `mv` command"],
+        "a closing # in a '# Title' line is not text",
+        ["--title", "Plan B #"],
         "",
-        {"title": "The `mv` command"},
-        "title 'The `mv` command': a '# Title' line reads as 'The mv command'",
+        {"title": "Plan B #"},
+        "title 'Plan B #': a '# Title' line reads as 'Plan B'",
     ),
 ]
 IDS = [case[0] for case in REFUSED]
@@ -232,6 +233,15 @@ def test_accepted_values_read_back_exactly(run, git_vault, style):
     assert shown["meta"] == {} and shown["warnings"] == []
     assert body in shown["body"]
     assert git(git_vault, "status", "--porcelain") == ""
+
+
+def test_markdown_in_a_title_line_is_kept_as_typed_and_reads_as_its_text(run, vault_copy):
+    res = run(vault_copy, "new", "--title", "The `mv` command", "--json")
+    assert res.exit_code == 0, res.stderr
+    made = json.loads(res.stdout)
+    assert Path(made["path"]).read_text(encoding="utf-8").startswith("# The `mv` command\n")
+    shown = json.loads(run(vault_copy, "show", made["id"], "--json").stdout)
+    assert shown["title"] == "The mv command"
 
 
 def test_markdown_in_a_title_is_kept_as_typed_in_yaml_front_matter(run, vault_copy):

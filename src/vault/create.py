@@ -13,6 +13,7 @@ from vault.atomic import create_exclusive
 from vault.catalog import Catalog, load_catalog
 from vault.errors import GitError, InvalidInput, OutsideVault
 from vault.locks import write_lock
+from vault.markdown.text import plain_text
 from vault.model import Created, NewNote
 from vault.notes import format_note, parse_note, slugify, supplement_template
 from vault.repository import Repository
@@ -131,7 +132,7 @@ def write_note(vault: Vault, request: NewNote, parent_id: str | None) -> Created
     base = f"{date}-{slugify(title)}"
     style = "yaml" if request.yaml_front_matter else "headers"
     asked = {"title": title, "date": date, "type": note_type, "parent": parent_id, "tags": tags}
-    _reads_back(text, f"{base}.md", style, asked)
+    title = _reads_back(text, f"{base}.md", style, asked)
     path = _create_unique(folder, base, text)
     return Created(
         id=vault.note_id(path),
@@ -144,7 +145,7 @@ def write_note(vault: Vault, request: NewNote, parent_id: str | None) -> Created
     )
 
 
-def _reads_back(text: str, name: str, style: str, asked: dict[str, object]) -> None:
+def _reads_back(text: str, name: str, style: str, asked: dict[str, object]) -> str:
     """Belt and braces: read the note's text back with the parser every command reads notes
     with, and refuse (InvalidInput naming the field) when any metadata value would read back
     as anything but what was asked, or when keys nobody asked for appear. Whatever a header
@@ -161,6 +162,10 @@ def _reads_back(text: str, name: str, style: str, asked: dict[str, object]) -> N
     for field, want in asked.items():
         if got[field] == want:
             continue
+        if field == "title" and style == "headers" and got[field] == plain_text(want):
+            # A '# Title' line is Markdown: "The `mv` command" is kept in it as typed and
+            # reads as its text, as every title written as a heading does.
+            continue
         if field == "tags":
             raise InvalidInput(
                 f"tags {values.shown(list(want))}: the note would read them back as "
@@ -169,9 +174,8 @@ def _reads_back(text: str, name: str, style: str, asked: dict[str, object]) -> N
         if field == "title" and style == "headers":
             raise InvalidInput(
                 f"title {values.shown(want)}: a '# Title' line reads as "
-                f"{values.shown(got[field])} (its Markdown marks, such as `code`, **bold**, "
-                "links or a closing #, are not text); write the title as it should read, or "
-                "use YAML front matter"
+                f"{values.shown(got[field])} (a closing # is not text); write the title as it "
+                "should read, or use YAML front matter"
             )
         if isinstance(want, str) and " ".join(want.split()) == got[field]:
             # Said in words: the CLI's one-line errors show runs of spaces as one.
@@ -193,6 +197,7 @@ def _reads_back(text: str, name: str, style: str, asked: dict[str, object]) -> N
             f"metadata: the note would be read with keys nobody asked for "
             f"({', '.join(map(values.shown, record.meta))}), so nothing was written"
         )
+    return record.title
 
 
 def _create_unique(folder: Path, base: str, text: str) -> Path:
