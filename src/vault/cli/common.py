@@ -33,15 +33,17 @@ PROGRESS_MIN_NOTES = 200
 class AppState:
     """The vault this invocation works on, opened on first use."""
 
-    def __init__(self, vault_dir: str | None):
+    def __init__(self, vault_dir: str | None, given_as: str = "--vault"):
         self.vault_dir = vault_dir
+        # Where vault_dir came from ("--vault" or "$VAULT_DIR"), for the error naming it.
+        self.given_as = given_as
         self._catalog: Catalog | None = None
 
     @cached_property
     def vault(self) -> Vault:
         from vault.vault import open_vault
 
-        vault = open_vault(self.vault_dir)
+        vault = open_vault(self.vault_dir, given_as=self.given_as)
         # A `vault mv` killed midway is finished or undone before anything reads the notes.
         from vault import render
         from vault.git import open_repository
