@@ -126,10 +126,11 @@ def _click_type(option: Option) -> click.ParamType | None:
 
 
 class _Day(click.ParamType):
-    """A YYYY-MM-DD day. A bad one is bad input (exit 1, like every other error), not a
-    usage mistake: BadOption goes up to the one place that prints errors."""
+    """A day (YYYY-MM-DD, today, yesterday, N days ago: vault.text.user_day). A bad one is
+    bad input (exit 1, like every other error), not a usage mistake: BadOption goes up to
+    the one place that prints errors."""
 
-    name = "YYYY-MM-DD"
+    name = "DAY"
 
     def __init__(self, option: Option):
         self.option = option
