@@ -18,6 +18,18 @@ from vault.text import bad_day, user_day
 
 # `vault graph --format`: what the graph is written as (vault.graph.export has a writer each).
 FORMATS = ("json", "cytoscape", "graphml", "gexf", "dot", "mermaid", "html")
+# `vault graph -o FILE` without --format: the format FILE's extension names.
+FORMAT_BY_SUFFIX = {
+    ".json": "json",
+    ".cyjs": "cytoscape",
+    ".graphml": "graphml",
+    ".gexf": "gexf",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mermaid",
+    ".html": "html",
+    ".htm": "html",
+}
 # `vault graph --color-by`: what groups notes into colours (vault.graph.analysis).
 COLOR_MODES = ("type", "folder", "tag", "community")
 # Edge kinds of the graph (vault.references: PARENT, LINK), and "all".
@@ -157,6 +169,20 @@ LEVEL = Option(
     noun="level",
 )
 
+SUMMARY = Option(
+    "summary",
+    "Print only the counts of problems by kind, not each problem (the command line's text; "
+    "--json always has the counts).",
+    bool,
+    False,
+)
+
+# --- tree ------------------------------------------------------------------------------------
+
+FOLDERS = Option(
+    "folders", "Show the folder tree with the number of notes in each folder.", bool, False
+)
+
 # --- log -------------------------------------------------------------------------------------
 
 LOG_SINCE = Option(
@@ -227,7 +253,8 @@ BY_COMMAND: dict[str, tuple[Option, ...]] = {
     "search": (*NOTE_FILTERS, SEARCH_LIMIT),
     "related": (RELATED_LIMIT,),
     "graph": (FORMAT, ROOT, GRAPH_DEPTH, NOTE_TYPE, EDGE_KIND, COLOR_BY),
-    "check": (PROBLEM_KIND, IGNORE, LEVEL),
+    "check": (PROBLEM_KIND, IGNORE, LEVEL, SUMMARY),
+    "tree": (FOLDERS,),
     "log": (LOG_SINCE, LOG_AUTHOR, LOG_LIMIT),
     "context": (CONTEXT_DEPTH, MAX_CHARS),
     "new": (PARENT, TITLE, NEW_TYPE, DATE, TAGS, YAML),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +66,43 @@ class Vault:
     def notes_prefix(self) -> str:
         """The id prefix every note has: "memory/" or ""."""
         return "" if self.notes_dir == self.root else self.notes_dir.name + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """A folder of the notes folder, with how many notes it holds (`vault tree --folders`)."""
+
+    # Its path as an id prefix, without the last "/" ("memory/research"; "" for the root).
+    path: str
+    # Notes directly in it.
+    notes: int
+    # Notes in it and every folder below.
+    total: int
+    # The folders in it that hold notes, by name.
+    children: tuple[Folder, ...] = ()
+
+
+def folder_tree(note_ids: Iterable[str], top: str = "") -> Folder:
+    """The folders the notes `note_ids` are in, below `top` (the notes folder as an id
+    prefix without its "/": "memory", or ""), with their counts; folders without notes
+    anywhere below them are not there."""
+    direct: dict[str, int] = {}
+    for note_id in note_ids:
+        folder = note_id.rpartition("/")[0]
+        direct[folder] = direct.get(folder, 0) + 1
+    below: dict[str, set[str]] = {}
+    for folder in list(direct):
+        while folder != top and folder:
+            parent = folder.rpartition("/")[0]
+            below.setdefault(parent, set()).add(folder)
+            folder = parent
+
+    def build(path: str) -> Folder:
+        children = tuple(build(c) for c in sorted(below.get(path, ())))
+        notes = direct.get(path, 0)
+        return Folder(path, notes, notes + sum(c.total for c in children), children)
+
+    return build(top)
 
 
 def cache_home() -> Path:

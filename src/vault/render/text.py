@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's
         TreeNode,
     )
     from vault.mv.recover import Recovery
+    from vault.vault import Folder
 
 # How many notes a recovery line names before "and K more".
 NAMED = 5
@@ -213,6 +214,23 @@ def tree_lines(node: TreeNode, lead: str = "", child_lead: str = "") -> Iterable
         )
 
 
+def folder_lines(folder: Folder, lead: str = "", child_lead: str = "") -> Iterable[str]:
+    """`tree --folders`: one line a folder, its name and how many notes are in it and below
+    it (and directly in it, when that differs)."""
+    top = not lead  # the first line names the whole path, the others their last name
+    name = (folder.path if top else folder.path.rpartition("/")[2]) + "/"
+    name = "./" if name == "/" else name
+    here = f" ({folder.notes} here)" if folder.notes and folder.notes != folder.total else ""
+    yield f"{lead}{styled(name, bold=True)}  {plural(folder.total, 'note')}{here}"
+    for k, child in enumerate(folder.children):
+        last = k == len(folder.children) - 1
+        yield from folder_lines(
+            child,
+            child_lead + ("└── " if last else "├── "),
+            child_lead + ("    " if last else "│   "),
+        )
+
+
 def path_lines(source: str, steps: list[PathStep], catalog: Catalog) -> list[str]:
     records = catalog.records
     lines = [f"{styled(records[source].title, bold=True)}  {styled(shown(source), dim=True)}"]
@@ -244,6 +262,16 @@ def check_summary(report: dict) -> str:
     if report["hidden"]:
         line += f" {report['hidden']} more not shown (see --level, --kind, --ignore)."
     return line
+
+
+def check_count_lines(report: dict) -> list[str]:
+    """`check`'s counts by kind, most frequent first, for the kinds reported at least once:
+    on a terminal after the problems, and all `check --summary` prints."""
+    counts = sorted(((n, k) for k, n in report["counts"].items() if n), key=lambda c: -c[0])
+    if not counts:
+        return []
+    width = len(str(counts[0][0]))
+    return ["Problems by kind:"] + [f"  {n:>{width}}  {kind}" for n, kind in counts]
 
 
 def stats_lines(s: GraphStats) -> list[str]:
