@@ -5,6 +5,7 @@ styling only when stdout is a terminal, so piped output is plain."""
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -37,11 +38,33 @@ if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's
 
 # How many notes a recovery line names before "and K more".
 NAMED = 5
+# An id shortened to fit the terminal keeps at least this many characters.
+MIN_ID = 24
+# `backlinks` aligns its columns on "id:line" up to this width; a longer one is not padded to.
+WHERE_WIDTH = 40
 
 
 def styled(text: str, **style: object) -> str:
     """Styled when stdout is a terminal, plain when piped."""
     return click.style(text, **style) if sys.stdout.isatty() else text
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when stdout is one, else None: piped output is never cut."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def fit_id(text: str, used: int, width: int | None) -> str:
+    """`text` (an id, last on its line after `used` visible characters) shortened in the
+    middle with "…" so the line fits `width` (at least MIN_ID characters kept); as it is
+    when `width` is None (not a terminal) or it fits."""
+    if width is None or used + len(text) <= width:
+        return text
+    room = max(width - used, MIN_ID)
+    if room >= len(text):
+        return text
+    head = (room - 1) // 2
+    return text[:head] + "…" + text[len(text) - (room - 1 - head) :]
 
 
 _C_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
@@ -67,13 +90,13 @@ def uncommitted(note_id: str, why: str) -> str:
 def list_lines(records: list[NoteSummary]) -> list[str]:
     """One line a note: date, type, title, id."""
     type_width = min(max((len(r.type or "") for r in records), default=0), 24)
+    width = terminal_width()
     lines = []
     for rec in records:
         kind = (rec.type or "-")[:type_width].ljust(type_width)
-        lines.append(
-            f"{rec.date or '----------'}  {kind}  {styled(rec.title, bold=True)}  "
-            f"{styled(shown(rec.id), dim=True)}"
-        )
+        head = f"{rec.date or '----------'}  {kind}  "
+        note_id = fit_id(shown(rec.id), len(head) + len(rec.title) + 2, width)
+        lines.append(f"{head}{styled(rec.title, bold=True)}  {styled(note_id, dim=True)}")
     return lines
 
 
@@ -191,7 +214,7 @@ def backlink_lines(found: list[Backlink]) -> list[str]:
         entry = lines.setdefault((b.id, b.kind, b.line), (b, []))
         if b.raw not in entry[1]:
             entry[1].append(b.raw)
-    width = max((len(where(b)) for b in found), default=0)
+    width = min(max((len(where(b)) for b in found), default=0), WHERE_WIDTH)
     return [
         f"{where(b):<{width}}  {b.kind:<6}  {styled(b.title, bold=True)}  "
         + styled(", ".join(raws), dim=True)
@@ -199,18 +222,23 @@ def backlink_lines(found: list[Backlink]) -> list[str]:
     ]
 
 
-def tree_lines(node: TreeNode, lead: str = "", child_lead: str = "") -> Iterable[str]:
+def tree_lines(
+    node: TreeNode, lead: str = "", child_lead: str = "", width: int | None = 0
+) -> Iterable[str]:
+    """The tree below `node`, one line a note; ids fit `width` (0: the terminal's, if any)."""
+    width = terminal_width() if width == 0 else width
     cycle = "  " + styled("(cycle)", fg="yellow") if node.cycle else ""
-    yield (
-        f"{lead}{node.date or '----------'}  {node.type or '-'}  "
-        f"{styled(node.title, bold=True)}  {styled(shown(node.id), dim=True)}{cycle}"
-    )
+    head = f"{lead}{node.date or '----------'}  {node.type or '-'}  "
+    used = len(head) + len(node.title) + 2 + (9 if node.cycle else 0)
+    note_id = fit_id(shown(node.id), used, width)
+    yield f"{head}{styled(node.title, bold=True)}  {styled(note_id, dim=True)}{cycle}"
     for k, child in enumerate(node.children):
         last = k == len(node.children) - 1
         yield from tree_lines(
             child,
             child_lead + ("└── " if last else "├── "),
             child_lead + ("    " if last else "│   "),
+            width,
         )
 
 
