@@ -1,7 +1,7 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, declared, json_option, pass_state
+from vault.cli.common import AppState, declared, json_option, pass_state, ref_argument
 from vault.options import FOLDERS
 
 # A Parent-less vault prints one line a note; past this many, `tree` points to --folders.
@@ -9,7 +9,7 @@ FLAT_HINT_NOTES = 50
 
 
 @click.command("tree")
-@click.argument("ref", required=False)
+@ref_argument(required=False)
 @declared(FOLDERS)
 @json_option
 @pass_state
