@@ -5,7 +5,6 @@ styling only when stdout is a terminal, so piped output is plain."""
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -51,7 +50,11 @@ def styled(text: str, **style: object) -> str:
 
 def terminal_width() -> int | None:
     """The terminal's width when stdout is one, else None: piped output is never cut."""
-    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    if not sys.stdout.isatty():
+        return None
+    import shutil  # not for piped output: it costs a few milliseconds to import
+
+    return shutil.get_terminal_size().columns
 
 
 def fit_id(text: str, used: int, width: int | None) -> str:
