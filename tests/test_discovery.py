@@ -193,6 +193,13 @@ def test_init_without_a_vault_makes_the_current_folder_one(tmp_path):
     assert ids_listed(run_process(None, "list", "--json", cwd=tmp_path / "here")) == ["a.md"]
 
 
+def test_init_makes_a_new_folder_a_vault(tmp_path):
+    res = run_process(None, "init", "new/notes", "--json", cwd=tmp_path)
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout)["notes"] == "."
+    assert run_process(None, "list", "--json", cwd=tmp_path / "new" / "notes").stdout == "[]\n"
+
+
 @pytest.mark.slow
 def test_init_on_a_hub_sized_vault_is_quick(tmp_path):
     import sys

@@ -21,9 +21,10 @@ def command(state: AppState, directory: str | None, as_json: bool) -> None:
     (keys in the README); init never overwrites one. It is committed when DIR is in a git
     work tree. After it, `vault` finds the vault from any folder below DIR.
 
-    DIR defaults to the vault --vault or $VAULT_DIR names, else the one found from here,
-    else the current folder. The file goes to stdout; with --json, {"path", "notes",
-    "header_style", "default_type", "links", "commit"} (commit null when not committed).
+    DIR is made when it does not exist. It defaults to the vault --vault or $VAULT_DIR
+    names, else the one found from here, else the current folder. The file goes to stdout;
+    with --json, {"path", "notes", "header_style", "default_type", "links", "commit"}
+    (commit null when not committed).
 
     \b
     Examples:
@@ -44,6 +45,8 @@ def command(state: AppState, directory: str | None, as_json: bool) -> None:
         except BadConfig:
             directory = os.getcwd()  # a .vault.toml above: refused below if it is here
     root = Path(directory or state.vault_dir).expanduser()
+    if directory and not root.exists():
+        root.mkdir(parents=True)  # like `git init DIR`: a new vault starts here
     if (root / CONFIG_FILE).exists():
         raise BadConfig(f"{root / CONFIG_FILE} already exists; edit it by hand")
     vault = open_vault(root, given_as="DIR" if directory else state.given_as)
