@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
-# A short tour of vault on the example vault in memory/. Read-only on memory/ itself:
+# A short tour of vault on the example vault in memory/ (found without --vault: the
+# project's root holds memory/). Read-only on memory/ itself:
 # the part that writes a new note works on a copy in a temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 vault=".venv/bin/vault"
 out="build/demo"
 mkdir -p "$out"
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+# Each command is shown quoted as it must be typed (shlex.join), so it can be copied as is.
+shown() { python3 -c 'import shlex, sys; print(shlex.join(sys.argv[1:]))' "$@"; }
+step() { printf '\n\033[1m$ %s\033[0m\n' "$(shown "$@")"; "$@"; }
 
-step "$vault" --vault . list
-step "$vault" --vault . show memory/research/2026-02-14-exosomes-deep-dive.md
-step "$vault" --vault . search exosome
-step "$vault" --vault . search exosme          # a typo: no hit, and a suggestion
-step "$vault" --vault . related exosomes-deep-dive --limit 2
-step "$vault" --vault . tree
-step "$vault" --vault . context exosomes-deep-dive --max-chars 1500   # what an agent reads first
-step "$vault" --vault . graph --stats
-step "$vault" --vault . graph --format mermaid
-step "$vault" --vault . graph --format html -o "$out/graph.html"
+step "$vault" list
+step "$vault" show memory/research/2026-02-14-exosomes-deep-dive.md
+step "$vault" search exosome
+step "$vault" search exosme          # a typo: no hit, and a suggestion
+step "$vault" related exosomes-deep-dive --limit 2
+step "$vault" tree
+step "$vault" tree --folders
+step "$vault" context exosomes-deep-dive --max-chars 1500   # what an agent reads first
+step "$vault" graph --stats
+step "$vault" graph --format mermaid
+step "$vault" graph --format html -o "$out/graph.html"
 echo "open $out/graph.html in a browser for the interactive view"
-step "$vault" --vault . check || true   # exits 1: seed 000's /posts/pdrn-salmon-dna link is dangling
+step "$vault" check --summary || true   # exits 1: seed 000's /posts/pdrn-salmon-dna link is dangling
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -221,7 +221,10 @@ def test_concurrent_new_processes_both_succeed(git_vault):
         (["--parent", "no-such-note", "--title", "X"], "Error: no note matches 'no-such-note'"),
         (["--parent", "skin-tech-trend", "--title", "X"], f"did you mean: {HUB}"),
         (["--parent", HUB, "--title", "   "], "Error: the title is empty"),
-        (["--parent", HUB, "--title", "X", "--date", "2026-02-30"], "Error: bad --date date"),
+        (
+            ["--parent", HUB, "--title", "X", "--date", "2026-02-30"],
+            "Error: bad --date '2026-02-30'",
+        ),
         (["--parent", HUB, "--title", "X", "--date", "14/02/2026"], "use YYYY-MM-DD"),
         (["--parent", "../../etc/passwd", "--title", "X"], "no note matches"),
         (["--parent", "", "--title", "X"], "Error: the parent reference is empty"),

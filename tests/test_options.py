@@ -33,8 +33,13 @@ from vault.options import (  # noqa: E402
 # Tool parameters that are the commands' arguments, not options.
 ARGUMENTS = {"query", "ref", "a", "b", "body", "text"}
 # Options only the command line takes: the graph tool always answers in JSON, coloured by
-# the default rule.
-CLI_ONLY = {("graph", "format"), ("graph", "color_by")}
+# the default rule; check --summary and tree --folders shape text (the tools answer JSON).
+CLI_ONLY = {
+    ("graph", "format"),
+    ("graph", "color_by"),
+    ("check", "summary"),
+    ("tree", "folders"),
+}
 
 
 def click_params(command: str) -> dict[str, object]:

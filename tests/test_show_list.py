@@ -181,7 +181,7 @@ def test_vault_found_from_ancestor_and_env(vault_copy, tmp_path):
 def test_no_vault_is_a_clear_error(tmp_path):
     res = run_process(None, "list", cwd=tmp_path)
     assert res.exit_code == 1
-    assert res.stderr.startswith("Error: no vault here:")
+    assert res.stderr.startswith("Error: no vault found from ")
     assert "--vault DIR" in res.stderr and len(res.stderr.splitlines()) == 1
     res = run_process(tmp_path / "missing", "list")
     assert res.exit_code == 1 and "does not exist" in res.stderr

@@ -14,10 +14,22 @@ from typing import TypeVar
 
 from vault.errors import BadOption, InvalidInput
 from vault.problem_kinds import KINDS, LEVELS
-from vault.text import iso_day
+from vault.text import bad_day, user_day
 
 # `vault graph --format`: what the graph is written as (vault.graph.export has a writer each).
 FORMATS = ("json", "cytoscape", "graphml", "gexf", "dot", "mermaid", "html")
+# `vault graph -o FILE` without --format: the format FILE's extension names.
+FORMAT_BY_SUFFIX = {
+    ".json": "json",
+    ".cyjs": "cytoscape",
+    ".graphml": "graphml",
+    ".gexf": "gexf",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mermaid",
+    ".html": "html",
+    ".htm": "html",
+}
 # `vault graph --color-by`: what groups notes into colours (vault.graph.analysis).
 COLOR_MODES = ("type", "folder", "tag", "community")
 # Edge kinds of the graph (vault.references: PARENT, LINK), and "all".
@@ -44,7 +56,8 @@ class Option:
     # Given once per value (--tag a --tag b); a list of values over MCP.
     multiple: bool = False
     required: bool = False
-    # A YYYY-MM-DD day: checked, and passed on as that text.
+    # A day: YYYY-MM-DD, today, yesterday or N days ago (vault.text.user_day), passed on
+    # as YYYY-MM-DD.
     day: bool = False
     # The name of an option this one means nothing without ("depth" needs "root").
     needs: str | None = None
@@ -76,8 +89,18 @@ UNDER = Option(
     "Only this note and its descendants by Parent (any form a note reference takes).",
     metavar="REF",
 )
-SINCE = Option("since", "Only notes dated on or after this day.", day=True, metavar="YYYY-MM-DD")
-UNTIL = Option("until", "Only notes dated on or before this day.", day=True, metavar="YYYY-MM-DD")
+SINCE = Option(
+    "since",
+    "Only notes dated on or after this day: YYYY-MM-DD, today, yesterday or N days ago.",
+    day=True,
+    metavar="DAY",
+)
+UNTIL = Option(
+    "until",
+    "Only notes dated on or before this day: YYYY-MM-DD, today, yesterday or N days ago.",
+    day=True,
+    metavar="DAY",
+)
 CHANGED_SINCE = Option(
     "changed_since",
     "Only notes changed in git since this: a date, 'N days ago', or a commit.",
@@ -146,6 +169,20 @@ LEVEL = Option(
     noun="level",
 )
 
+SUMMARY = Option(
+    "summary",
+    "Print only the counts of problems by kind, not each problem (the command line's text; "
+    "--json always has the counts).",
+    bool,
+    False,
+)
+
+# --- tree ------------------------------------------------------------------------------------
+
+FOLDERS = Option(
+    "folders", "Show the folder tree with the number of notes in each folder.", bool, False
+)
+
 # --- log -------------------------------------------------------------------------------------
 
 LOG_SINCE = Option(
@@ -184,7 +221,12 @@ NEW_TYPE = Option(
     dest="note_type",
     metavar="T",
 )
-DATE = Option("date", "The note's date (default: today).", day=True, metavar="YYYY-MM-DD")
+DATE = Option(
+    "date",
+    "The note's date: YYYY-MM-DD, today, yesterday or N days ago (default: today).",
+    day=True,
+    metavar="DAY",
+)
 TAGS = Option("tags", "Tags (one or several).", multiple=True, flag="--tag", metavar="TAG")
 YAML = Option(
     "yaml", "Write YAML front matter instead of header lines.", bool, False, dest="yaml_fm"
@@ -211,7 +253,8 @@ BY_COMMAND: dict[str, tuple[Option, ...]] = {
     "search": (*NOTE_FILTERS, SEARCH_LIMIT),
     "related": (RELATED_LIMIT,),
     "graph": (FORMAT, ROOT, GRAPH_DEPTH, NOTE_TYPE, EDGE_KIND, COLOR_BY),
-    "check": (PROBLEM_KIND, IGNORE, LEVEL),
+    "check": (PROBLEM_KIND, IGNORE, LEVEL, SUMMARY),
+    "tree": (FOLDERS,),
     "log": (LOG_SINCE, LOG_AUTHOR, LOG_LIMIT),
     "context": (CONTEXT_DEPTH, MAX_CHARS),
     "new": (PARENT, TITLE, NEW_TYPE, DATE, TAGS, YAML),
@@ -260,13 +303,10 @@ def check_all(declared: Iterable[Option], values: Mapping[str, object]) -> dict[
 def check_one(option: Option, value: object) -> object:
     """One value of `option` (one of several, for an option given several times) checked."""
     if option.day:
-        text = str(value).strip()
-        day = iso_day(text)
+        text = str(value)
+        day = user_day(text)
         if day is None:
-            raise BadOption(
-                option.name,
-                lambda n: f"bad {n(option.name)} date {text!r}: use YYYY-MM-DD, e.g. 2026-02-14",
-            )
+            raise BadOption(option.name, lambda n: bad_day(n(option.name), text))
         return day
     if option.choices and value not in option.choices:
         listed = ", ".join(option.choices)

@@ -38,11 +38,43 @@ def iso_day(text: str) -> str | None:
         return None
 
 
+# "3 days ago", "1 day ago".
+_DAYS_AGO = re.compile(r"^(\d{1,6})\s+days?\s+ago$", re.I)
+# How a day may be typed: every error about a typed day says so in these words.
+DAY_FORMS = "YYYY-MM-DD, today, yesterday or N days ago"
+
+
+def user_day(text: str, today: dt.date | None = None) -> str | None:
+    """The day a user typed, as YYYY-MM-DD: a real YYYY-MM-DD date, "today", "yesterday" or
+    "N days ago" (any case, spaces around ignored); None for anything else. The one reader
+    of typed days: every day option (vault.options) takes these forms."""
+    text = " ".join(text.split())
+    day = iso_day(text)
+    if day is not None:
+        return day
+    today = today or dt.date.today()
+    word = text.lower()
+    if word in ("today", "yesterday"):
+        return (today - dt.timedelta(days=word == "yesterday")).isoformat()
+    m = _DAYS_AGO.match(text)
+    if m:
+        try:
+            return (today - dt.timedelta(days=int(m.group(1)))).isoformat()
+        except OverflowError:
+            return None
+    return None
+
+
+def bad_day(what: str, text: str) -> str:
+    """The error for a day that `user_day` cannot read, naming the option as `what`."""
+    return f"bad {what} {text.strip()!r}: use {DAY_FORMS} (e.g. 2026-02-14)"
+
+
 def parse_user_date(text: str, what: str = "date") -> str:
-    """A YYYY-MM-DD date typed by a user; InvalidInput saying how to write it otherwise."""
-    day = iso_day(text.strip())
+    """A day typed by a user (see user_day); InvalidInput saying how to write it otherwise."""
+    day = user_day(text)
     if day is None:
-        raise InvalidInput(f"bad {what} {text.strip()!r}: use YYYY-MM-DD, e.g. 2026-02-14")
+        raise InvalidInput(bad_day(what, text))
     return day
 
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from vault.config import CONFIG_FILE, NO_CONFIG, VaultConfig, read_config
 from vault.errors import OutsideVault, VaultNotFound
 
 NOTES_FOLDER = "memory"
+# A folder holding this is an Obsidian vault.
+OBSIDIAN_FOLDER = ".obsidian"
 # The folder earlier versions kept derived data in, inside the vault; never read now.
 OLD_STATE_FOLDER = ".vault"
 
@@ -25,8 +28,11 @@ class Vault:
 
     # Absolute, resolved root folder; note ids are relative to it.
     root: Path
-    # Where the notes are: ROOT/memory when it exists, else ROOT itself.
+    # Where the notes are: as ROOT/.vault.toml says, else ROOT/memory when it exists, else
+    # ROOT itself.
     notes_dir: Path
+    # What ROOT/.vault.toml says (NO_CONFIG without one).
+    config: VaultConfig = NO_CONFIG
 
     @property
     def state_dir(self) -> Path:
@@ -60,6 +66,43 @@ class Vault:
     def notes_prefix(self) -> str:
         """The id prefix every note has: "memory/" or ""."""
         return "" if self.notes_dir == self.root else self.notes_dir.name + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """A folder of the notes folder, with how many notes it holds (`vault tree --folders`)."""
+
+    # Its path as an id prefix, without the last "/" ("memory/research"; "" for the root).
+    path: str
+    # Notes directly in it.
+    notes: int
+    # Notes in it and every folder below.
+    total: int
+    # The folders in it that hold notes, by name.
+    children: tuple[Folder, ...] = ()
+
+
+def folder_tree(note_ids: Iterable[str], top: str = "") -> Folder:
+    """The folders the notes `note_ids` are in, below `top` (the notes folder as an id
+    prefix without its "/": "memory", or ""), with their counts; folders without notes
+    anywhere below them are not there."""
+    direct: dict[str, int] = {}
+    for note_id in note_ids:
+        folder = note_id.rpartition("/")[0]
+        direct[folder] = direct.get(folder, 0) + 1
+    below: dict[str, set[str]] = {}
+    for folder in list(direct):
+        while folder != top and folder:
+            parent = folder.rpartition("/")[0]
+            below.setdefault(parent, set()).add(folder)
+            folder = parent
+
+    def build(path: str) -> Folder:
+        children = tuple(build(c) for c in sorted(below.get(path, ())))
+        notes = direct.get(path, 0)
+        return Folder(path, notes, notes + sum(c.total for c in children), children)
+
+    return build(top)
 
 
 def cache_home() -> Path:
@@ -97,26 +140,84 @@ def stem_of(note_id: str) -> str:
     return strip_md(note_id.rsplit("/", 1)[-1])
 
 
-def open_vault(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Vault:
-    """The vault at `explicit` (--vault or VAULT_DIR), else the nearest ancestor with memory/."""
+def open_vault(
+    explicit: str | os.PathLike | None = None,
+    cwd: Path | None = None,
+    *,
+    given_as: str = "--vault",
+) -> Vault:
+    """The vault of a command, found in this order: `explicit` (--vault or $VAULT_DIR,
+    `given_as` says which), else the nearest folder at or above `cwd` holding a .vault.toml,
+    a memory/ folder or an .obsidian/ folder, else the top of the git work tree `cwd` is in
+    when it holds Markdown notes. VaultNotFound says what was tried; BadConfig when the
+    vault's .vault.toml is wrong."""
     if explicit:
         root = Path(explicit).expanduser()
         if not root.is_dir():
-            raise VaultNotFound(f"vault folder {str(root)!r} does not exist")
+            raise VaultNotFound(f"vault folder {str(root)!r} (from {given_as}) does not exist")
         return _vault_at(root.resolve())
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
-        if (folder / NOTES_FOLDER).is_dir():
+        if (folder / CONFIG_FILE).is_file() or (folder / NOTES_FOLDER).is_dir():
             return _vault_at(folder)
+        if (folder / OBSIDIAN_FOLDER).is_dir():
+            # An Obsidian vault kept as ROOT/memory: the vault is ROOT, ids keep "memory/".
+            return _vault_at(folder.parent if folder.name == NOTES_FOLDER else folder)
+    top = git_top(start)
+    if top is not None and has_markdown(top):
+        return _vault_at(top)
+    git = (
+        "not in a git work tree"
+        if top is None
+        else f"the git work tree at {top} holds no Markdown notes"
+    )
     raise VaultNotFound(
-        f"no vault here: no folder above {start} has a {NOTES_FOLDER}/ folder; "
-        "pass --vault DIR or set VAULT_DIR"
+        f"no vault found from {start}: tried --vault (not given), $VAULT_DIR (not set), "
+        f"a {CONFIG_FILE}, {NOTES_FOLDER}/ or {OBSIDIAN_FOLDER}/ in it or any folder above, "
+        f"and the top of its git work tree ({git}); run `vault init` in the vault's folder, "
+        "or pass --vault DIR"
     )
 
 
 def _vault_at(root: Path) -> Vault:
+    config_path = root / CONFIG_FILE
+    config = read_config(config_path) if config_path.is_file() else NO_CONFIG
+    if config.notes is not None:
+        notes = root / config.notes if config.notes != "." else root
+        return Vault(root=root, notes_dir=notes, config=config)
     notes = root / NOTES_FOLDER
-    return Vault(root=root, notes_dir=notes if notes.is_dir() else root)
+    return Vault(root=root, notes_dir=notes if notes.is_dir() else root, config=config)
+
+
+def git_top(start: Path) -> Path | None:
+    """The top of the git work tree holding `start` (the nearest folder with a .git folder
+    or file), or None; without running git, so finding a vault stays cheap."""
+    for folder in (start, *start.parents):
+        if os.path.exists(folder / ".git"):
+            return folder
+    return None
+
+
+def has_markdown(root: Path) -> bool:
+    """Whether a *.md file is anywhere under `root`, outside hidden folders (stops at the
+    first one)."""
+    stack = [str(root)]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.name.lower().endswith(".md") and entry.is_file():
+                    return True
+            except OSError:
+                continue
+    return False
 
 
 def walk_notes(

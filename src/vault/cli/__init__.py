@@ -13,6 +13,7 @@ from vault.errors import BadOption, VaultError
 
 # Command name -> module defining `command`. Add new commands here.
 COMMANDS = {
+    "init": "vault.cli.init",
     "new": "vault.cli.new",
     "show": "vault.cli.show",
     "list": "vault.cli.list_notes",
@@ -46,11 +47,26 @@ class LazyGroup(click.Group):
             return None
         return importlib.import_module(module).command
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """click's, naming the nearest commands when one is mistyped (`vault lst`): click
+        suggests among the commands it has loaded, and this group loads them lazily."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:
+            raise click.exceptions.NoSuchCommand(
+                exc.command_name, possibilities=COMMANDS, ctx=ctx
+            ) from None
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Run the CLI; every failure is one `Error: ...` line on stderr and a non-zero exit:
         1 for errors, 2 for usage mistakes, 130 when interrupted."""
         try:
             rv = super().main(args, prog_name or "vault", complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            # `vault` alone: the help, as `vault --help` prints it, and the usage exit code
+            # (like git, it is not success: a script calling `vault $empty` should notice).
+            click.echo(exc.ctx.get_help(), color=exc.ctx.color)
+            sys.exit(exc.exit_code)
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
             _fail(exc.format_message() + hint, exc.exit_code)
@@ -91,7 +107,8 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     "vault_dir",
     envvar="VAULT_DIR",
     metavar="DIR",
-    help="Vault root folder (default: $VAULT_DIR, else the nearest folder above with memory/).",
+    help="Vault root folder (default: $VAULT_DIR, else the nearest folder above with a "
+    ".vault.toml, memory/ or .obsidian/, else the top of the git work tree).",
 )
 @click.option(
     "--version",
@@ -114,7 +131,9 @@ def cli(ctx: click.Context, vault_dir: str | None) -> None:
     """
     from vault.cli.common import AppState
 
-    ctx.obj = AppState(vault_dir)
+    source = ctx.get_parameter_source("vault_dir")
+    given_as = "$VAULT_DIR" if source == click.core.ParameterSource.ENVIRONMENT else "--vault"
+    ctx.obj = AppState(vault_dir, given_as)
 
 
 # Python's default is (700, 10, 10).

@@ -1,12 +1,12 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, declared, json_option, pass_state, read_body
+from vault.cli.common import AppState, declared, json_option, pass_state, read_body, ref_argument
 from vault.options import EXPECTED_SHA256, SECTION
 
 
 @click.command("append")
-@click.argument("ref")
+@ref_argument()
 @declared(SECTION, EXPECTED_SHA256)
 @click.option(
     "--body-file",

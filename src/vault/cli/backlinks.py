@@ -1,11 +1,11 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, json_option, pass_state
+from vault.cli.common import AppState, json_option, pass_state, ref_argument
 
 
 @click.command("backlinks")
-@click.argument("ref")
+@ref_argument()
 @json_option
 @pass_state
 def command(state: AppState, ref: str, as_json: bool) -> None:

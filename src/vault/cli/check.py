@@ -4,16 +4,21 @@ import click
 
 from vault import render
 from vault.cli.common import AppState, declared, json_option, pass_state
-from vault.options import IGNORE, LEVEL, PROBLEM_KIND
+from vault.options import IGNORE, LEVEL, PROBLEM_KIND, SUMMARY
 from vault.problem_kinds import KINDS
 
 
 @click.command("check")
-@declared(PROBLEM_KIND, IGNORE, LEVEL)
+@declared(PROBLEM_KIND, IGNORE, LEVEL, SUMMARY)
 @json_option
 @pass_state
 def command(
-    state: AppState, kinds: tuple[str, ...], ignore: tuple[str, ...], level: str, as_json: bool
+    state: AppState,
+    kinds: tuple[str, ...],
+    ignore: tuple[str, ...],
+    level: str,
+    summary: bool,
+    as_json: bool,
 ) -> None:
     """Check the vault's structure; exit 1 when an error is reported, so CI can run it.
 
@@ -31,10 +36,14 @@ def command(
     "counts": {kind: n, ... every kind}, "errors": n, "warnings": n, "infos": n, "hidden": n}
     for the problems reported ("hidden": found but filtered out).
 
+    On a terminal, the problems are followed by their counts by kind (on stderr);
+    --summary prints only those counts, on stdout, and the total.
+
     \b
     Examples:
       vault check
       vault check --kind broken_link --kind dangling_parent
+      vault check --summary
       vault check --ignore orphan --level error
       vault check --level info --json | jq '.problems[] | select(.kind == "missing_date")'
     """
@@ -45,9 +54,16 @@ def command(
     report = render.check_dict(problems, KINDS, hidden=len(found) - len(problems))
     if as_json:
         render.emit_json(report)
+    elif summary:
+        if counts := render.check_count_lines(report):
+            click.echo("\n".join(counts))
+        render.info(render.check_summary(report))
     else:
         for p in problems:
             click.echo(render.problem_line(p))
+        if sys.stderr.isatty():  # a long listing's shape, where it ends; piped: just the lines
+            for line in render.check_count_lines(report):
+                render.info(line)
         render.info(render.check_summary(report))
     if report["errors"]:
         sys.exit(1)

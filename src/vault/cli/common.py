@@ -33,15 +33,17 @@ PROGRESS_MIN_NOTES = 200
 class AppState:
     """The vault this invocation works on, opened on first use."""
 
-    def __init__(self, vault_dir: str | None):
+    def __init__(self, vault_dir: str | None, given_as: str = "--vault"):
         self.vault_dir = vault_dir
+        # Where vault_dir came from ("--vault" or "$VAULT_DIR"), for the error naming it.
+        self.given_as = given_as
         self._catalog: Catalog | None = None
 
     @cached_property
     def vault(self) -> Vault:
         from vault.vault import open_vault
 
-        vault = open_vault(self.vault_dir)
+        vault = open_vault(self.vault_dir, given_as=self.given_as)
         # A `vault mv` killed midway is finished or undone before anything reads the notes.
         from vault import render
         from vault.git import open_repository
@@ -82,6 +84,34 @@ class AppState:
 
 pass_state = click.make_pass_decorator(AppState)
 
+# At most this many note ids offered for one completion.
+COMPLETIONS = 200
+
+
+def complete_ref(ctx: click.Context, param: click.Parameter, incomplete: str):
+    """Shell completion of a note reference: the ids that start with what was typed, and
+    the file names (stems) that do. It walks the notes folder and nothing else (no cache,
+    no index, no git), so a TAB answers at once; no vault found: no completions."""
+    from click.shell_completion import CompletionItem
+
+    from vault.errors import VaultError
+    from vault.vault import open_vault, stem_of, walk_notes
+
+    try:
+        vault = open_vault(ctx.find_root().params.get("vault_dir"))
+        ids = sorted(note_id for note_id, _, _ in walk_notes(vault))
+    except (VaultError, OSError):
+        return []
+    found = [i for i in ids if i.startswith(incomplete)]
+    if "/" not in incomplete:
+        found += sorted({s for s in map(stem_of, ids) if s.startswith(incomplete)})
+    return [CompletionItem(i) for i in found[:COMPLETIONS]]
+
+
+def ref_argument(name: str = "ref", **attrs):
+    """A click argument naming a note, completed from the vault's note ids."""
+    return click.argument(name, shell_complete=complete_ref, **attrs)
+
 
 def declared(*options: Option):
     """Click options built from their declarations in vault.options (flag, type, range or
@@ -101,6 +131,7 @@ def _click_option(option: Option):
     if option.type is bool:
         return click.option(*names, is_flag=True, default=bool(option.default), help=option.help)
     shown = option.default is not None and not option.multiple
+    refs = {"shell_complete": complete_ref} if option.metavar == "REF" else {}
     return click.option(
         *names,
         type=_click_type(option),
@@ -110,6 +141,7 @@ def _click_option(option: Option):
         required=option.required,
         metavar=option.metavar,
         help=option.help,
+        **refs,
     )
 
 
@@ -124,10 +156,11 @@ def _click_type(option: Option) -> click.ParamType | None:
 
 
 class _Day(click.ParamType):
-    """A YYYY-MM-DD day. A bad one is bad input (exit 1, like every other error), not a
-    usage mistake: BadOption goes up to the one place that prints errors."""
+    """A day (YYYY-MM-DD, today, yesterday, N days ago: vault.text.user_day). A bad one is
+    bad input (exit 1, like every other error), not a usage mistake: BadOption goes up to
+    the one place that prints errors."""
 
-    name = "YYYY-MM-DD"
+    name = "DAY"
 
     def __init__(self, option: Option):
         self.option = option

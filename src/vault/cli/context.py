@@ -1,12 +1,19 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, IndexProgress, declared, json_option, pass_state
+from vault.cli.common import (
+    AppState,
+    IndexProgress,
+    declared,
+    json_option,
+    pass_state,
+    ref_argument,
+)
 from vault.options import CONTEXT_DEPTH, MAX_CHARS
 
 
 @click.command("context")
-@click.argument("ref")
+@ref_argument()
 @declared(CONTEXT_DEPTH, MAX_CHARS)
 @json_option
 @pass_state

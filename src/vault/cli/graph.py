@@ -1,3 +1,6 @@
+import os
+import sys
+
 import click
 
 from vault import render
@@ -7,6 +10,7 @@ from vault.options import (
     COLOR_BY,
     EDGE_KIND,
     FORMAT,
+    FORMAT_BY_SUFFIX,
     GRAPH_DEPTH,
     NOTE_TYPE,
     ROOT,
@@ -23,7 +27,8 @@ _CHUNK = 1 << 20
     "-o",
     "--output",
     metavar="FILE",
-    help="Write to FILE (never over a note or a non-regular file; - is stdout).",
+    help="Write to FILE (never over a note or a non-regular file; - is stdout), in the "
+    "format its extension names unless --format is given.",
 )
 @declared(ROOT, GRAPH_DEPTH, NOTE_TYPE, EDGE_KIND, COLOR_BY)
 @click.option("--dates", is_flag=True, help="DOT: show each note's date under its title.")
@@ -47,6 +52,11 @@ def command(
     Cytoscape, igraph, graphology), dot (Graphviz), mermaid (GitHub), html (one
     self-contained interactive page, works offline). Every format colours notes by the
     same groups (--color-by).
+
+    -o FILE without --format writes the format FILE's extension names (.json .cyjs
+    .graphml .gexf .dot .mmd .html), JSON for any other; a --format that disagrees with the
+    extension wins, with a warning. HTML is never printed on a terminal: give -o FILE, or
+    -o - to print it anyway.
 
     --root REF --depth N keeps one note's neighbourhood; with --format html the page holds
     the whole graph and opens on that note's local graph (depth 1 to 3).
@@ -75,10 +85,15 @@ def command(
 
     with usage_errors():  # the rules the MCP graph tool follows too (--depth needs --root)
         check_all(BY_COMMAND["graph"], {"root": root, "depth": depth})
+    fmt = _format_for(fmt, output)
     if as_json and fmt not in (None, "json"):
         raise click.UsageError(f"--json and --format {fmt} disagree; give one of them")
     if stats and (output or fmt not in (None, "json")):
         raise click.UsageError("--stats prints text, or JSON with --json; use > to save it")
+    if fmt == "html" and not output and sys.stdout.isatty():
+        raise click.UsageError(
+            "--format html is a whole web page: write it with -o FILE (or -o - to print it)"
+        )
     if output and output != STDOUT:
         check_output(output, state.vault)  # refuse before any work, not after it
     catalog = state.catalog()
@@ -119,3 +134,16 @@ def command(
         text = result.text
         for start in range(0, len(text), _CHUNK):  # not one copy of a 100 MB export as bytes
             click.echo(text[start : start + _CHUNK], nl=False)
+
+
+def _format_for(fmt: str | None, output: str | None) -> str | None:
+    """The format to write: --format when given (with a warning when -o FILE's extension
+    names another), else the one FILE's extension names, else None (JSON)."""
+    if not output or output == "-":
+        return fmt
+    named = FORMAT_BY_SUFFIX.get(os.path.splitext(output)[1].lower())
+    if fmt and named and named != fmt:
+        render.warn(
+            f"writing {fmt} to {output} as --format says, though its extension is {named}'s"
+        )
+    return fmt or named

@@ -1,12 +1,12 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, declared, json_option, pass_state
+from vault.cli.common import AppState, declared, json_option, pass_state, ref_argument
 from vault.options import LOG_AUTHOR, LOG_LIMIT, LOG_SINCE
 
 
 @click.command("log")
-@click.argument("ref", required=False)
+@ref_argument(required=False)
 @declared(LOG_SINCE, LOG_AUTHOR, LOG_LIMIT)
 @json_option
 @pass_state

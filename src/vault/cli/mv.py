@@ -4,11 +4,11 @@ from pathlib import Path
 import click
 
 from vault import render
-from vault.cli.common import AppState, json_option, pass_state
+from vault.cli.common import AppState, json_option, pass_state, ref_argument
 
 
 @click.command("mv")
-@click.argument("ref")
+@ref_argument()
 @click.argument("new_path")
 @click.option("--dry-run", is_flag=True, help="Print the planned changes as a diff; write nothing.")
 @click.option(

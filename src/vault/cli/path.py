@@ -3,12 +3,12 @@ import sys
 import click
 
 from vault import render
-from vault.cli.common import AppState, json_option, pass_state
+from vault.cli.common import AppState, json_option, pass_state, ref_argument
 
 
 @click.command("path")
-@click.argument("source", metavar="A")
-@click.argument("target", metavar="B")
+@ref_argument("source", metavar="A")
+@ref_argument("target", metavar="B")
 @json_option
 @pass_state
 def command(state: AppState, source: str, target: str, as_json: bool) -> None:

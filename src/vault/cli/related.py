@@ -1,13 +1,20 @@
 import click
 
 from vault import render
-from vault.cli.common import AppState, IndexProgress, declared, json_option, pass_state
+from vault.cli.common import (
+    AppState,
+    IndexProgress,
+    declared,
+    json_option,
+    pass_state,
+    ref_argument,
+)
 from vault.cli.search import emit_hits
 from vault.options import RELATED_LIMIT
 
 
 @click.command("related")
-@click.argument("ref")
+@ref_argument()
 @declared(RELATED_LIMIT)
 @click.option("--paths", is_flag=True, help="Print only the ids, one a line.")
 @json_option

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's
         SyncResult,
         TreeNode,
     )
+    from vault.vault import Folder
 
 
 def _head(item: NoteRecord | NoteSummary | Hit | Backlink | TreeNode) -> dict:
@@ -151,6 +152,13 @@ def tree_dict(node: TreeNode) -> dict:
         out["cycle"] = True
     out["children"] = [tree_dict(c) for c in node.children]
     return out
+
+
+def folder_dict(folder: Folder) -> dict:
+    """{"path", "notes", "total", "children": [...]}: a folder (its path as an id prefix,
+    "" for the vault root), the notes directly in it, in it and below it, its subfolders."""
+    children = [folder_dict(c) for c in folder.children]
+    return {"path": folder.path, "notes": folder.notes, "total": folder.total, "children": children}
 
 
 def path_dict(source: str, target: str, steps: list[PathStep] | None) -> dict:

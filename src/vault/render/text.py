@@ -33,14 +33,41 @@ if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's
         TreeNode,
     )
     from vault.mv.recover import Recovery
+    from vault.vault import Folder
 
 # How many notes a recovery line names before "and K more".
 NAMED = 5
+# An id shortened to fit the terminal keeps at least this many characters.
+MIN_ID = 24
+# `backlinks` aligns its columns on "id:line" up to this width; a longer one is not padded to.
+WHERE_WIDTH = 40
 
 
 def styled(text: str, **style: object) -> str:
     """Styled when stdout is a terminal, plain when piped."""
     return click.style(text, **style) if sys.stdout.isatty() else text
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when stdout is one, else None: piped output is never cut."""
+    if not sys.stdout.isatty():
+        return None
+    import shutil  # not for piped output: it costs a few milliseconds to import
+
+    return shutil.get_terminal_size().columns
+
+
+def fit_id(text: str, used: int, width: int | None) -> str:
+    """`text` (an id, last on its line after `used` visible characters) shortened in the
+    middle with "…" so the line fits `width` (at least MIN_ID characters kept); as it is
+    when `width` is None (not a terminal) or it fits."""
+    if width is None or used + len(text) <= width:
+        return text
+    room = max(width - used, MIN_ID)
+    if room >= len(text):
+        return text
+    head = (room - 1) // 2
+    return text[:head] + "…" + text[len(text) - (room - 1 - head) :]
 
 
 _C_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
@@ -66,13 +93,13 @@ def uncommitted(note_id: str, why: str) -> str:
 def list_lines(records: list[NoteSummary]) -> list[str]:
     """One line a note: date, type, title, id."""
     type_width = min(max((len(r.type or "") for r in records), default=0), 24)
+    width = terminal_width()
     lines = []
     for rec in records:
         kind = (rec.type or "-")[:type_width].ljust(type_width)
-        lines.append(
-            f"{rec.date or '----------'}  {kind}  {styled(rec.title, bold=True)}  "
-            f"{styled(shown(rec.id), dim=True)}"
-        )
+        head = f"{rec.date or '----------'}  {kind}  "
+        note_id = fit_id(shown(rec.id), len(head) + len(rec.title) + 2, width)
+        lines.append(f"{head}{styled(rec.title, bold=True)}  {styled(note_id, dim=True)}")
     return lines
 
 
@@ -190,7 +217,7 @@ def backlink_lines(found: list[Backlink]) -> list[str]:
         entry = lines.setdefault((b.id, b.kind, b.line), (b, []))
         if b.raw not in entry[1]:
             entry[1].append(b.raw)
-    width = max((len(where(b)) for b in found), default=0)
+    width = min(max((len(where(b)) for b in found), default=0), WHERE_WIDTH)
     return [
         f"{where(b):<{width}}  {b.kind:<6}  {styled(b.title, bold=True)}  "
         + styled(", ".join(raws), dim=True)
@@ -198,15 +225,37 @@ def backlink_lines(found: list[Backlink]) -> list[str]:
     ]
 
 
-def tree_lines(node: TreeNode, lead: str = "", child_lead: str = "") -> Iterable[str]:
+def tree_lines(
+    node: TreeNode, lead: str = "", child_lead: str = "", width: int | None = 0
+) -> Iterable[str]:
+    """The tree below `node`, one line a note; ids fit `width` (0: the terminal's, if any)."""
+    width = terminal_width() if width == 0 else width
     cycle = "  " + styled("(cycle)", fg="yellow") if node.cycle else ""
-    yield (
-        f"{lead}{node.date or '----------'}  {node.type or '-'}  "
-        f"{styled(node.title, bold=True)}  {styled(shown(node.id), dim=True)}{cycle}"
-    )
+    head = f"{lead}{node.date or '----------'}  {node.type or '-'}  "
+    used = len(head) + len(node.title) + 2 + (9 if node.cycle else 0)
+    note_id = fit_id(shown(node.id), used, width)
+    yield f"{head}{styled(node.title, bold=True)}  {styled(note_id, dim=True)}{cycle}"
     for k, child in enumerate(node.children):
         last = k == len(node.children) - 1
         yield from tree_lines(
+            child,
+            child_lead + ("└── " if last else "├── "),
+            child_lead + ("    " if last else "│   "),
+            width,
+        )
+
+
+def folder_lines(folder: Folder, lead: str = "", child_lead: str = "") -> Iterable[str]:
+    """`tree --folders`: one line a folder, its name and how many notes are in it and below
+    it (and directly in it, when that differs)."""
+    top = not lead  # the first line names the whole path, the others their last name
+    name = (folder.path if top else folder.path.rpartition("/")[2]) + "/"
+    name = "./" if name == "/" else name
+    here = f" ({folder.notes} here)" if folder.notes and folder.notes != folder.total else ""
+    yield f"{lead}{styled(name, bold=True)}  {plural(folder.total, 'note')}{here}"
+    for k, child in enumerate(folder.children):
+        last = k == len(folder.children) - 1
+        yield from folder_lines(
             child,
             child_lead + ("└── " if last else "├── "),
             child_lead + ("    " if last else "│   "),
@@ -244,6 +293,16 @@ def check_summary(report: dict) -> str:
     if report["hidden"]:
         line += f" {report['hidden']} more not shown (see --level, --kind, --ignore)."
     return line
+
+
+def check_count_lines(report: dict) -> list[str]:
+    """`check`'s counts by kind, most frequent first, for the kinds reported at least once:
+    on a terminal after the problems, and all `check --summary` prints."""
+    counts = sorted(((n, k) for k, n in report["counts"].items() if n), key=lambda c: -c[0])
+    if not counts:
+        return []
+    width = len(str(counts[0][0]))
+    return ["Problems by kind:"] + [f"  {n:>{width}}  {kind}" for n, kind in counts]
 
 
 def stats_lines(s: GraphStats) -> list[str]:
