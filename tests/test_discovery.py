@@ -215,3 +215,41 @@ def test_init_on_a_hub_sized_vault_is_quick(tmp_path):
     took = time.perf_counter() - start
     assert res.exit_code == 0, res.stderr
     assert took < 2.0, f"vault init took {took:.2f}s on 6,600 notes"
+
+
+def test_new_writes_in_the_style_and_type_the_config_names(tmp_path):
+    root = tmp_path / "kb"
+    note(root / "pages" / "hub.md", "# Hub\n\nType: Index\n")
+    (root / CONFIG_FILE).write_text(
+        'notes = "pages"\nheader_style = "yaml"\ndefault_type = "Idea"\n', encoding="utf-8"
+    )
+    res = run_process(None, "new", "--title", "A thought", "--no-commit", "--json", cwd=root)
+    assert res.exit_code == 0, res.stderr
+    made = json.loads(res.stdout)
+    text = Path(made["path"]).read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: A thought\n") and "type: Idea\n" in text
+    assert made["type"] == "Idea"
+    # Under a parent, a new note is still a technical supplement, in the same style.
+    res = run_process(
+        None, "new", "--parent", "pages/hub.md", "--title", "Detail", "--no-commit", "--json",
+        cwd=root,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    made = json.loads(res.stdout)
+    assert made["type"] == "Technical Supplement"
+    assert Path(made["path"]).read_text(encoding="utf-8").startswith("---\n")
+
+
+def test_the_config_names_the_link_rules(tmp_path):
+    """`links = "dendron"`: a wikilink's target is on the right, as in Dendron, though no
+    dendron.yml or Dendron root note says so."""
+    root = tmp_path / "kb"
+    note(root / "pages" / "a.md", "# A\n\nSee [[The B note|b]].\n")
+    note(root / "pages" / "b.md", "# B\n")
+    (root / CONFIG_FILE).write_text('notes = "pages"\n', encoding="utf-8")
+    res = run_process(None, "backlinks", "pages/b.md", "--json", cwd=root)
+    assert json.loads(res.stdout) == []  # plain rules: the target is "The B note"
+    (root / CONFIG_FILE).write_text('notes = "pages"\nlinks = "dendron"\n', encoding="utf-8")
+    res = run_process(None, "backlinks", "pages/b.md", "--json", cwd=root)
+    assert res.exit_code == 0, res.stderr
+    assert [b["id"] for b in json.loads(res.stdout)] == ["pages/a.md"]

@@ -117,7 +117,11 @@ def write_note(vault: Vault, request: NewNote, parent_id: str | None) -> Created
     resolved). Nothing is written unless the note reads back with exactly that metadata."""
     title = request.title
     date = parse_user_date(request.date) if request.date else dt.date.today().isoformat()
-    note_type = request.note_type or default_type(parent_id)
+    config = vault.config  # .vault.toml: how this vault writes new notes, when it says
+    note_type = request.note_type or (
+        default_type(parent_id) if parent_id or not config.default_type else config.default_type
+    )
+    yaml_front_matter = request.yaml_front_matter or config.header_style == "yaml"
     tags = tuple(request.tags)
     folder = plan_folder(vault, parent_id)
     text = format_note(
@@ -127,10 +131,10 @@ def write_note(vault: Vault, request: NewNote, parent_id: str | None) -> Created
         parent=parent_id,
         tags=tags,
         body=request.body if request.body.strip() else supplement_template(note_type),
-        yaml_front_matter=request.yaml_front_matter,
+        yaml_front_matter=yaml_front_matter,
     )
     base = f"{date}-{slugify(title)}"
-    style = "yaml" if request.yaml_front_matter else "headers"
+    style = "yaml" if yaml_front_matter else "headers"
     asked = {"title": title, "date": date, "type": note_type, "parent": parent_id, "tags": tags}
     title = _reads_back(text, f"{base}.md", style, asked)
     path = _create_unique(folder, base, text)

@@ -36,8 +36,15 @@ def detect_kind(vault: Vault, records: Mapping[str, NoteRecord]) -> VaultKind:
     """The kind of a vault: Dendron when a dendron.yml is at its root (or its notes folder's)
     or when Dendron's root note is there (a `root.md` whose YAML `id` is `root`, which Dendron
     gives every vault: the vendored dendron-site has no dendron.yml), else Obsidian when an
-    .obsidian/ folder is there, else plain."""
+    .obsidian/ folder is there, else plain. A `links` key in the vault's .vault.toml
+    (vault.config) says it instead, and wins."""
     folders = [vault.root] + ([vault.notes_dir] if vault.notes_dir != vault.root else [])
+    rules = vault.config.links
+    if rules is not None:
+        why = f"links = {rules!r} in {vault.config.path.name if vault.config.path else 'config'}"
+        yml = next((f / "dendron.yml" for f in folders if (f / "dendron.yml").is_file()), None)
+        vaults = _dendron_vaults(yml) if rules == "dendron" and yml is not None else None
+        return VaultKind(rules, vaults, why)
     for folder in folders:
         config = folder / "dendron.yml"
         if config.is_file():
