@@ -52,7 +52,15 @@ def test_two_machines_exchange_notes(run, machines):
     from_a = new_note(run, a, "Exosome stability")
     from_b = new_note(run, b, "Plant exosomes")
     out_b = sync_json(run, b)
-    assert out_b == {"committed": None, "pulled": [], "pushed": True, "index": None}
+    assert out_b == {
+        "committed": None,
+        "pulled": [],
+        "pushed": True,
+        "retries": 0,
+        "merged": [],
+        "conflicts": [],
+        "index": None,
+    }
     out_a = sync_json(run, a)
     assert out_a["pulled"] == [from_b] and out_a["pushed"] is True
     out_b = sync_json(run, b)
@@ -110,26 +118,67 @@ def test_sync_commits_pending_notes_only_with_a_message_listing_them(run, machin
     assert out["pushed"] is True
 
 
-def test_a_conflict_aborts_the_rebase_and_keeps_the_local_commit(run, machines):
+def test_a_conflicting_edit_keeps_both_versions_and_check_reports_the_copy(run, machines):
     _, a, b = machines
+    original = (a / HUB).read_text()
     for root, word in ((a, "Alpha"), (b, "Beta")):
         path = root / HUB
         path.write_text(path.read_text().replace("Type: Research Hub", f"Type: Hub {word}"))
     sync_json(run, a)
+    res = run(b, "sync", "--json")
+    assert res.exit_code == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["pushed"] is True and out["merged"] == []
+    [conflict] = out["conflicts"]
+    assert conflict["note"] == HUB
+    host = re.sub(r"[^A-Za-z0-9_-]+", "-", socket.gethostname().split(".")[0]).strip("-")
+    stem = HUB[: -len(".md")]
+    assert re.fullmatch(
+        re.escape(f"{stem}.conflict-{host}-") + r"\d{8}-\d{6}\.md", conflict["copy"]
+    )
+    # This machine's version stays at the note, the remote's beside it: no byte lost.
+    assert (b / HUB).read_text() == original.replace("Type: Research Hub", "Type: Hub Beta")
+    assert (b / conflict["copy"]).read_text() == original.replace(
+        "Type: Research Hub", "Type: Hub Alpha"
+    )
+    assert status(b) == "" and not (b / ".git/rebase-merge").exists()
+    assert git(b, "rev-parse", "HEAD") == git(b, "rev-parse", "origin/main")
+    assert conflict["copy"] in git(b, "ls-files")
+    # The text form says so; the other machine gets both with its next sync.
+    assert sync_json(run, a)["pulled"] == sorted([HUB, conflict["copy"]])
+    assert (a / conflict["copy"]).read_bytes() == (b / conflict["copy"]).read_bytes()
+    # `vault check` reports the copy until one of the two is removed.
+    res = run(a, "check", "--json")
+    kinds = [(p["kind"], p["note"]) for p in json.loads(res.stdout)["problems"]]
+    assert ("sync_conflict", conflict["copy"]) in kinds
+    (a / conflict["copy"]).unlink()
+    res = run(a, "check", "--json")
+    assert json.loads(res.stdout)["counts"]["sync_conflict"] == 0
+
+
+def test_a_conflict_outside_the_notes_aborts_the_rebase_and_keeps_the_local_commit(run, machines):
+    _, a, b = machines
+    for root, word in ((a, "Alpha"), (b, "Beta")):
+        (root / "shared.txt").write_text(f"{word}\n")
+        git(root, "add", "shared.txt")
+        git(root, "commit", "-q", "-m", f"shared from {word}")
+    sync_json(run, a)
+    (b / HUB).write_text((b / HUB).read_text() + "\nPending on b.\n")
     before_pull = git(b, "rev-parse", "HEAD").strip()
     res = run(b, "sync")
     assert res.exit_code == 1
-    assert res.stderr.startswith(f"Error: sync stopped: {HUB} changed both here and on origin;")
+    assert res.stderr.startswith(
+        "Error: sync stopped: shared.txt changed both here and on origin;"
+    )
     assert "git pull --rebase origin main" in res.stderr
     assert res.stderr.count("\n") == 1
     # Clean: no rebase in progress, nothing staged or modified, and b's edit is committed.
     assert not (b / ".git/rebase-merge").exists() and not (b / ".git/rebase-apply").exists()
     assert status(b) == ""
     head = git(b, "rev-parse", "HEAD").strip()
-    assert head != before_pull  # the pending edit became a local commit
     assert git(b, "rev-parse", "HEAD~1").strip() == before_pull
-    assert "Type: Hub Beta" in (b / HUB).read_text()
     assert git(b, "log", "-1", "--format=%s").strip() == "vault: sync 1 note"
+    assert (b / "shared.txt").read_text() == "Beta\n"
     # Syncing again meets the same conflict and changes nothing.
     assert run(b, "sync").exit_code == 1
     assert git(b, "rev-parse", "HEAD").strip() == head
