@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, GIT_ENV, git, state_dir
+from conftest import EXAMPLE, GIT_ENV, git, snapshot, state_dir
 from history_helpers import status
 
 HUB = "memory/research/2026-02-14-skin-tech-trends.md"
@@ -167,9 +167,7 @@ def test_a_conflict_outside_the_notes_aborts_the_rebase_and_keeps_the_local_comm
     before_pull = git(b, "rev-parse", "HEAD").strip()
     res = run(b, "sync")
     assert res.exit_code == 1
-    assert res.stderr.startswith(
-        "Error: sync stopped: shared.txt changed both here and on origin;"
-    )
+    assert res.stderr.startswith("Error: sync stopped: shared.txt changed both here and on origin;")
     assert "git pull --rebase origin main" in res.stderr
     assert res.stderr.count("\n") == 1
     # Clean: no rebase in progress, nothing staged or modified, and b's edit is committed.
@@ -182,6 +180,169 @@ def test_a_conflict_outside_the_notes_aborts_the_rebase_and_keeps_the_local_comm
     # Syncing again meets the same conflict and changes nothing.
     assert run(b, "sync").exit_code == 1
     assert git(b, "rev-parse", "HEAD").strip() == head
+
+
+POST = "memory/posts/2026-01-11-exosomes-in-k-beauty.md"
+
+
+def append(root: Path, note: str, text: str) -> None:
+    with (root / note).open("a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def test_appends_on_both_machines_are_joined_in_commit_order(run, machines):
+    _, a, b = machines
+    original = (a / HUB).read_bytes()
+    append(a, HUB, "\nFrom a, first.\n")
+    sync_json(run, a)
+    append(b, HUB, "\nFrom b, second.\n")
+    res = run(b, "sync")
+    assert res.exit_code == 0, res.stderr
+    assert f"joined appends made here and on origin to {HUB}\n" in res.stderr
+    assert (b / HUB).read_bytes() == original + b"\nFrom a, first.\n\nFrom b, second.\n"
+    assert status(b) == "" and "conflict" not in git(b, "ls-files")
+    assert git(b, "rev-parse", "HEAD") == git(b, "rev-parse", "origin/main")
+    assert sync_json(run, a)["pulled"] == [HUB]
+    assert (a / HUB).read_bytes() == (b / HUB).read_bytes()
+
+
+def test_a_front_matter_conflict_keeps_both_versions(run, machines):
+    _, a, b = machines
+    for root, category in ((a, "Science"), (b, "Beauty")):
+        path = root / POST
+        path.write_text(path.read_text().replace("'Skincare Science'", repr(category)))
+    sync_json(run, a)
+    out = sync_json(run, b)
+    [conflict] = out["conflicts"]
+    assert conflict["note"] == POST and out["merged"] == []
+    assert "category: 'Beauty'" in (b / POST).read_text()
+    assert "category: 'Science'" in (b / conflict["copy"]).read_text()
+    assert "<<<<<<<" not in (b / POST).read_text() + (b / conflict["copy"]).read_text()
+
+
+def test_deleted_here_and_changed_there_keeps_the_changed_note(run, machines):
+    _, a, b = machines
+    append(a, POST, "\nStill wanted.\n")
+    sync_json(run, a)
+    git(b, "rm", "-q", POST)
+    git(b, "commit", "-q", "-m", "drop the post")
+    out = sync_json(run, b)
+    # The deletion had nothing left to do once the note was kept: the rebase dropped it.
+    assert out["pushed"] is False and out["conflicts"] == [] and out["pulled"] == [POST]
+    assert (b / POST).read_text().endswith("\nStill wanted.\n")
+    assert git(b, "rev-parse", "HEAD") == git(b, "rev-parse", "origin/main")
+    assert status(b) == "" and not (b / ".git/rebase-merge").exists()
+
+
+def test_a_note_holding_conflict_markers_is_never_committed(run, machines):
+    _, a, _ = machines
+    head = git(a, "rev-parse", "HEAD")
+    marked = "# Marked\n\nText.\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> abc1234\n"
+    (a / "memory/marked.md").write_text(marked)
+    res = run(a, "sync")
+    assert res.exit_code == 1
+    assert res.stderr == (
+        "Error: memory/marked.md holds git conflict markers (line 4); vault commits no such "
+        "file: keep the text you want, delete the <<<<<<< / ======= / >>>>>>> lines, then run "
+        "vault again\n"
+    )
+    assert git(a, "rev-parse", "HEAD") == head and status(a) == "?? memory/marked.md\n"
+    problems = json.loads(run(a, "check", "--json").stdout)["problems"]
+    found = [(p["kind"], p["level"], p["note"], p["line"]) for p in problems]
+    assert ("conflict_markers", "error", "memory/marked.md", 4) in found
+    assert ("conflict_markers", "error", "memory/marked.md", 8) in found
+    # Markers shown in a code block are an example, not a conflict: committed, not reported.
+    (a / "memory/marked.md").write_text("# Marked\n\n```\n" + marked.split("\n", 3)[3] + "```\n")
+    assert sync_json(run, a)["committed"]
+    problems = json.loads(run(a, "check", "--json").stdout)["problems"]
+    assert [p for p in problems if p["kind"] == "conflict_markers"] == []
+
+
+def repository_state(root: Path) -> tuple:
+    """Refs, index, HEAD and every file of the work tree: "nothing changed"."""
+    return (
+        git(root, "for-each-ref", "--format=%(refname) %(objectname)"),
+        git(root, "rev-parse", "HEAD"),
+        (root / ".git/index").read_bytes(),
+        snapshot(root),
+        (root / ".git/FETCH_HEAD").read_bytes() if (root / ".git/FETCH_HEAD").exists() else b"",
+    )
+
+
+def test_dry_run_says_what_would_happen_and_changes_nothing(run, machines):
+    remote, a, b = machines
+    from_a = new_note(run, a, "Exosome stability")
+    sync_json(run, a)
+    from_b = new_note(run, b, "Plant exosomes")  # a local commit
+    append(b, HUB, "\nNot committed yet.\n")
+    before, remote_before = repository_state(b), git(remote, "rev-parse", "main")
+    out = sync_json(run, b, "--dry-run")
+    assert repository_state(b) == before and git(remote, "rev-parse", "main") == remote_before
+    assert out["dry_run"] is True and out["committed"] is None and out["pushed"] is False
+    assert out["pending"] == [HUB] and out["pulled"] == [from_a]
+    assert out["outgoing"] == [git(b, "rev-parse", "HEAD").strip()]
+    res = run(b, "sync", "--dry-run")
+    assert (res.exit_code, res.stdout) == (0, f"{from_a}\n")
+    assert res.stderr == (
+        "dry run: nothing was committed, pulled or pushed\n"
+        f"would commit 1 change:\n  {HUB}\n"
+        "would pull 1 changed note from origin/main\n"
+        "would push 2 commits to origin/main\n"
+    )
+    assert repository_state(b) == before
+    # And the real sync does what the dry run said.
+    out = sync_json(run, b)
+    assert out["committed"] and out["pulled"] == [from_a] and out["pushed"] is True
+    assert from_b in git(remote, "ls-tree", "-r", "--name-only", "main")
+
+
+def test_a_push_into_a_checked_out_branch_is_refused_before_trying(run, machines, tmp_path):
+    _, a, _ = machines
+    c = tmp_path / "c"
+    git(tmp_path, "clone", "-q", str(a), str(c))  # a clone of a working checkout
+    new_note(run, c, "Made in c")
+    head_a = git(a, "rev-parse", "HEAD")
+    for args in (("sync",), ("sync", "--dry-run")):
+        res = run(c, *args)
+        assert res.exit_code == 1
+        assert res.stderr == (
+            f"Error: remote 'origin' ({a}) is a checkout with main checked out, and git refuses "
+            f"to push into it; sync through a bare repository instead (`git clone --bare {a} "
+            "shared.git`, then `git remote set-url origin shared.git`); nothing was pushed, "
+            "your commits are kept locally\n"
+        )
+    assert git(a, "rev-parse", "HEAD") == head_a and status(a) == ""
+
+
+def test_a_push_race_that_never_ends_stops_after_the_bounded_retries(
+    run, machines, tmp_path, trust, monkeypatch
+):
+    import vault.git.sync as sync_module
+
+    monkeypatch.setattr(sync_module, "MAX_RETRIES", 2)
+    monkeypatch.setattr(sync_module, "BACKOFF_BASE", 0.01)
+    _, a, b = machines
+    trust(b)
+    # Machine a pushes first before every one of b's pushes: b can never win the race.
+    hook = b / ".git/hooks/pre-push"
+    hook.write_text(
+        "#!/bin/sh\n"
+        "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\n"
+        f"cd '{a}' && echo x >> memory/raced.md && git add memory/raced.md\n"
+        "git commit -q -m 'from a, mid-push' && git push -q origin HEAD:main\n"
+    )
+    hook.chmod(0o755)
+    new_note(run, b, "Never pushed")
+    head = git(b, "rev-parse", "HEAD").strip()
+    res = run(b, "sync")
+    assert res.exit_code == 1
+    assert re.fullmatch(
+        r"Error: origin/main kept moving: the push was rejected 3 times in \d+ s \(other "
+        r"machines pushing\); your commits are kept locally: run `vault sync` again\n",
+        res.stderr,
+    ), res.stderr
+    assert git(b, "log", "-1", "--format=%s") == git(b, "log", "-1", "--format=%s", head)
+    assert int(git(b, "rev-list", "--count", "origin/main..HEAD")) == 1
 
 
 def test_a_dirty_file_outside_the_notes_survives_a_rebasing_sync(run, machines):
@@ -267,6 +428,7 @@ def test_a_push_race_is_retried_after_pulling_the_other_push(run, machines, tmp_
     out = sync_json(run, b)
     assert marker.exists()
     assert out["pulled"] == ["memory/raced.md"] and out["pushed"] is True
+    assert out["retries"] == 1
     assert git(b, "log", "--format=%s", "-2").splitlines() == [
         f"vault: add {from_b}",
         "from a, mid-push",

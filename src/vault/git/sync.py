@@ -382,6 +382,7 @@ def _plan(repo: GitRepository, net: Network, remote: str, branch: str) -> SyncRe
                 "--quiet",
                 "--no-tags",
                 "--no-write-fetch-head",
+                "--refmap=",
                 remote,
                 f"refs/heads/{branch}",
             )
