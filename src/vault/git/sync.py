@@ -238,11 +238,11 @@ def _commit_pending(repo: GitRepository) -> str | None:
 
 
 def _fetch(repo: GitRepository, net: Network, remote: str, branch: str) -> str | None:
-    """Fetch the remote branch; its sha, or None when the remote does not have it yet."""
+    """Fetch the remote branch; its sha, or None when the remote does not have it yet.
+
+    One connection, not an `ls-remote` first: under contention every retry pays it, and the
+    shorter the fetch-rebase-push cycle, the likelier the push wins."""
     try:
-        heads = net.run(repo, "ls-remote", "--heads", remote, f"refs/heads/{branch}")
-        if not heads.strip():
-            return None
         net.run(
             repo,
             "fetch",
@@ -252,6 +252,8 @@ def _fetch(repo: GitRepository, net: Network, remote: str, branch: str) -> str |
             f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}",
         )
     except GitError as exc:
+        if "couldn't find remote ref" in str(getattr(exc.__cause__, "stderr", "")):
+            return None  # an empty remote, or one without this branch yet
         raise _remote_error(repo, net, remote, "fetch from", exc) from None
     return repo.git.git.rev_parse(f"refs/remotes/{remote}/{branch}")
 
