@@ -314,6 +314,39 @@ def test_a_push_into_a_checked_out_branch_is_refused_before_trying(run, machines
     assert git(a, "rev-parse", "HEAD") == head_a and status(a) == ""
 
 
+def test_a_remote_that_moved_after_the_fetch_is_fetched_again(run, machines, tmp_path, trust):
+    _, a, b = machines
+    trust(b)
+    # Right after b's fetch updates origin/main, machine a pushes: b rebases onto what is
+    # already old, and its push is rejected before it starts ("fetch first").
+    marker = tmp_path / "moved"
+    hook = b / ".git/hooks/reference-transaction"
+    hook.write_text(
+        "#!/bin/sh\n"
+        "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\n"
+        '[ "$1" = committed ] || exit 0\n'
+        "grep -q refs/remotes/origin/main || exit 0\n"
+        f"if [ ! -e '{marker}' ]; then\n"
+        f"  touch '{marker}'\n"
+        f"  cd '{a}' && echo 'moved' > memory/moved.md && git add memory/moved.md\n"
+        "  git commit -q -m 'from a, after the fetch' && git push -q origin HEAD:main\n"
+        "fi\n"
+    )
+    hook.chmod(0o755)
+    new_note(run, a, "Before the fetch")
+    sync_json(run, a)
+    from_b = new_note(run, b, "Pushed after a retry")
+    res = run(b, "sync")
+    assert res.exit_code == 0, res.stderr
+    assert marker.exists()
+    assert res.stderr.endswith("pushed to origin/main after 1 retry\n"), res.stderr
+    assert git(b, "log", "--format=%s", "-2").splitlines() == [
+        f"vault: add {from_b}",
+        "from a, after the fetch",
+    ]
+    assert git(b, "rev-parse", "HEAD") == git(b, "rev-parse", "origin/main")
+
+
 def test_a_push_race_that_never_ends_stops_after_the_bounded_retries(
     run, machines, tmp_path, trust, monkeypatch
 ):
