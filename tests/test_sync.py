@@ -212,12 +212,32 @@ def test_a_front_matter_conflict_keeps_both_versions(run, machines):
         path = root / POST
         path.write_text(path.read_text().replace("'Skincare Science'", repr(category)))
     sync_json(run, a)
-    out = sync_json(run, b)
-    [conflict] = out["conflicts"]
-    assert conflict["note"] == POST and out["merged"] == []
+    res = run(b, "sync")
+    assert res.exit_code == 0, res.stderr
+    [copy] = [p for p in git(b, "ls-files").split() if ".conflict-" in p]
+    assert (
+        f"conflict: {POST} changed here and on origin; kept this machine's version, and "
+        f"origin's in {copy} (remove one when you have compared them)\n"
+    ) in res.stderr
     assert "category: 'Beauty'" in (b / POST).read_text()
-    assert "category: 'Science'" in (b / conflict["copy"]).read_text()
-    assert "<<<<<<<" not in (b / POST).read_text() + (b / conflict["copy"]).read_text()
+    assert "category: 'Science'" in (b / copy).read_text()
+    assert "<<<<<<<" not in (b / POST).read_text() + (b / copy).read_text()
+
+
+def test_a_rebase_is_never_continued_with_conflict_markers(run, machines):
+    _, a, b = machines
+    # Markers committed by hand (not by vault) on b, at the end of the hub; a appends too.
+    append(b, HUB, "<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> abc1234\n")
+    git(b, "commit", "-q", "-am", "committed by hand, markers and all")
+    head = git(b, "rev-parse", "HEAD")
+    append(a, HUB, "\nFrom a.\n")
+    sync_json(run, a)
+    res = run(b, "sync")
+    assert res.exit_code == 1
+    assert res.stderr.startswith(f"Error: {HUB} holds git conflict markers (line "), res.stderr
+    assert not (b / ".git/rebase-merge").exists() and status(b) == ""
+    assert git(b, "rev-parse", "HEAD") == head
+    assert "From a." not in git(b, "show", f"HEAD:{HUB}")
 
 
 def test_deleted_here_and_changed_there_keeps_the_changed_note(run, machines):
