@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-view view system-deps clean
+.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-sync bench-view view system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,14 @@ bench: $(VENV)/.installed-bench
 bench-100k: $(VENV)/.installed-bench
 	$(PY) bench/bench_scale.py --sizes 1000,10000,100000 --runs 3 --cold-runs 1 \
 		--max-seconds 1200,cold_index=5400
+
+## bench-sync: 8 clones syncing at once over git daemon (127.0.0.1) and file:// (bench/README.md),
+## figures in bench/out/sync.json; and what git itself costs at 10,000 notes (docs/scale.md)
+bench-sync: $(VENV)/.installed-bench
+	mkdir -p bench/out
+	$(PY) bench/bench_sync.py --json bench/out/sync.json
+	$(PY) bench/gen_vault.py bench/out/git-10k --notes 10000
+	$(PY) bench/bench_git_costs.py bench/out/git-10k --json bench/out/git-10k.json
 
 ## bench-view: the HTML view in headless Chromium on 1,000 / 6,600 / 10,000 nodes, new and old page
 bench-view: $(VENV)/.installed-test

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, GIT_ENV, git, state_dir
+from conftest import EXAMPLE, GIT_ENV, git, snapshot, state_dir
 from history_helpers import status
 
 HUB = "memory/research/2026-02-14-skin-tech-trends.md"
@@ -52,7 +52,15 @@ def test_two_machines_exchange_notes(run, machines):
     from_a = new_note(run, a, "Exosome stability")
     from_b = new_note(run, b, "Plant exosomes")
     out_b = sync_json(run, b)
-    assert out_b == {"committed": None, "pulled": [], "pushed": True, "index": None}
+    assert out_b == {
+        "committed": None,
+        "pulled": [],
+        "pushed": True,
+        "retries": 0,
+        "merged": [],
+        "conflicts": [],
+        "index": None,
+    }
     out_a = sync_json(run, a)
     assert out_a["pulled"] == [from_b] and out_a["pushed"] is True
     out_b = sync_json(run, b)
@@ -110,29 +118,284 @@ def test_sync_commits_pending_notes_only_with_a_message_listing_them(run, machin
     assert out["pushed"] is True
 
 
-def test_a_conflict_aborts_the_rebase_and_keeps_the_local_commit(run, machines):
+def test_a_conflicting_edit_keeps_both_versions_and_check_reports_the_copy(run, machines):
     _, a, b = machines
+    original = (a / HUB).read_text()
     for root, word in ((a, "Alpha"), (b, "Beta")):
         path = root / HUB
         path.write_text(path.read_text().replace("Type: Research Hub", f"Type: Hub {word}"))
     sync_json(run, a)
+    res = run(b, "sync", "--json")
+    assert res.exit_code == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["pushed"] is True and out["merged"] == []
+    [conflict] = out["conflicts"]
+    assert conflict["note"] == HUB
+    host = re.sub(r"[^A-Za-z0-9_-]+", "-", socket.gethostname().split(".")[0]).strip("-")
+    stem = HUB[: -len(".md")]
+    assert re.fullmatch(
+        re.escape(f"{stem}.conflict-{host}-") + r"\d{8}-\d{6}\.md", conflict["copy"]
+    )
+    # This machine's version stays at the note, the remote's beside it: no byte lost.
+    assert (b / HUB).read_text() == original.replace("Type: Research Hub", "Type: Hub Beta")
+    assert (b / conflict["copy"]).read_text() == original.replace(
+        "Type: Research Hub", "Type: Hub Alpha"
+    )
+    assert status(b) == "" and not (b / ".git/rebase-merge").exists()
+    assert git(b, "rev-parse", "HEAD") == git(b, "rev-parse", "origin/main")
+    assert conflict["copy"] in git(b, "ls-files")
+    # The text form says so; the other machine gets both with its next sync.
+    assert sync_json(run, a)["pulled"] == sorted([HUB, conflict["copy"]])
+    assert (a / conflict["copy"]).read_bytes() == (b / conflict["copy"]).read_bytes()
+    # `vault check` reports the copy until one of the two is removed.
+    res = run(a, "check", "--json")
+    kinds = [(p["kind"], p["note"]) for p in json.loads(res.stdout)["problems"]]
+    assert ("sync_conflict", conflict["copy"]) in kinds
+    (a / conflict["copy"]).unlink()
+    res = run(a, "check", "--json")
+    assert json.loads(res.stdout)["counts"]["sync_conflict"] == 0
+
+
+def test_a_conflict_outside_the_notes_aborts_the_rebase_and_keeps_the_local_commit(run, machines):
+    _, a, b = machines
+    for root, word in ((a, "Alpha"), (b, "Beta")):
+        (root / "shared.txt").write_text(f"{word}\n")
+        git(root, "add", "shared.txt")
+        git(root, "commit", "-q", "-m", f"shared from {word}")
+    sync_json(run, a)
+    (b / HUB).write_text((b / HUB).read_text() + "\nPending on b.\n")
     before_pull = git(b, "rev-parse", "HEAD").strip()
     res = run(b, "sync")
     assert res.exit_code == 1
-    assert res.stderr.startswith(f"Error: sync stopped: {HUB} changed both here and on origin;")
+    assert res.stderr.startswith("Error: sync stopped: shared.txt changed both here and on origin;")
     assert "git pull --rebase origin main" in res.stderr
     assert res.stderr.count("\n") == 1
     # Clean: no rebase in progress, nothing staged or modified, and b's edit is committed.
     assert not (b / ".git/rebase-merge").exists() and not (b / ".git/rebase-apply").exists()
     assert status(b) == ""
     head = git(b, "rev-parse", "HEAD").strip()
-    assert head != before_pull  # the pending edit became a local commit
     assert git(b, "rev-parse", "HEAD~1").strip() == before_pull
-    assert "Type: Hub Beta" in (b / HUB).read_text()
     assert git(b, "log", "-1", "--format=%s").strip() == "vault: sync 1 note"
+    assert (b / "shared.txt").read_text() == "Beta\n"
     # Syncing again meets the same conflict and changes nothing.
     assert run(b, "sync").exit_code == 1
     assert git(b, "rev-parse", "HEAD").strip() == head
+
+
+POST = "memory/posts/2026-01-11-exosomes-in-k-beauty.md"
+
+
+def append(root: Path, note: str, text: str) -> None:
+    with (root / note).open("a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def test_appends_on_both_machines_are_joined_in_commit_order(run, machines):
+    _, a, b = machines
+    original = (a / HUB).read_bytes()
+    append(a, HUB, "\nFrom a, first.\n")
+    sync_json(run, a)
+    append(b, HUB, "\nFrom b, second.\n")
+    res = run(b, "sync")
+    assert res.exit_code == 0, res.stderr
+    assert f"joined appends made here and on origin to {HUB}\n" in res.stderr
+    assert (b / HUB).read_bytes() == original + b"\nFrom a, first.\n\nFrom b, second.\n"
+    assert status(b) == "" and "conflict" not in git(b, "ls-files")
+    assert git(b, "rev-parse", "HEAD") == git(b, "rev-parse", "origin/main")
+    assert sync_json(run, a)["pulled"] == [HUB]
+    assert (a / HUB).read_bytes() == (b / HUB).read_bytes()
+
+
+def test_a_front_matter_conflict_keeps_both_versions(run, machines):
+    _, a, b = machines
+    for root, category in ((a, "Science"), (b, "Beauty")):
+        path = root / POST
+        path.write_text(path.read_text().replace("'Skincare Science'", repr(category)))
+    sync_json(run, a)
+    res = run(b, "sync")
+    assert res.exit_code == 0, res.stderr
+    [copy] = [p for p in git(b, "ls-files").split() if ".conflict-" in p]
+    assert (
+        f"conflict: {POST} changed here and on origin; kept this machine's version, and "
+        f"origin's in {copy} (remove one when you have compared them)\n"
+    ) in res.stderr
+    assert "category: 'Beauty'" in (b / POST).read_text()
+    assert "category: 'Science'" in (b / copy).read_text()
+    assert "<<<<<<<" not in (b / POST).read_text() + (b / copy).read_text()
+
+
+def test_a_rebase_is_never_continued_with_conflict_markers(run, machines):
+    _, a, b = machines
+    # Markers committed by hand (not by vault) on b, at the end of the hub; a appends too.
+    append(b, HUB, "<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> abc1234\n")
+    git(b, "commit", "-q", "-am", "committed by hand, markers and all")
+    head = git(b, "rev-parse", "HEAD")
+    append(a, HUB, "\nFrom a.\n")
+    sync_json(run, a)
+    res = run(b, "sync")
+    assert res.exit_code == 1
+    assert res.stderr.startswith(f"Error: {HUB} holds git conflict markers (line "), res.stderr
+    assert not (b / ".git/rebase-merge").exists() and status(b) == ""
+    assert git(b, "rev-parse", "HEAD") == head
+    assert "From a." not in git(b, "show", f"HEAD:{HUB}")
+
+
+def test_deleted_here_and_changed_there_keeps_the_changed_note(run, machines):
+    _, a, b = machines
+    append(a, POST, "\nStill wanted.\n")
+    sync_json(run, a)
+    git(b, "rm", "-q", POST)
+    git(b, "commit", "-q", "-m", "drop the post")
+    out = sync_json(run, b)
+    # The deletion had nothing left to do once the note was kept: the rebase dropped it.
+    assert out["pushed"] is False and out["conflicts"] == [] and out["pulled"] == [POST]
+    assert (b / POST).read_text().endswith("\nStill wanted.\n")
+    assert git(b, "rev-parse", "HEAD") == git(b, "rev-parse", "origin/main")
+    assert status(b) == "" and not (b / ".git/rebase-merge").exists()
+
+
+def test_a_note_holding_conflict_markers_is_never_committed(run, machines):
+    _, a, _ = machines
+    head = git(a, "rev-parse", "HEAD")
+    marked = "# Marked\n\nText.\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> abc1234\n"
+    (a / "memory/marked.md").write_text(marked)
+    res = run(a, "sync")
+    assert res.exit_code == 1
+    assert res.stderr == (
+        "Error: memory/marked.md holds git conflict markers (line 4); vault commits no such "
+        "file: keep the text you want, delete the <<<<<<< / ======= / >>>>>>> lines, then run "
+        "vault again\n"
+    )
+    assert git(a, "rev-parse", "HEAD") == head and status(a) == "?? memory/marked.md\n"
+    problems = json.loads(run(a, "check", "--json").stdout)["problems"]
+    found = [(p["kind"], p["level"], p["note"], p["line"]) for p in problems]
+    assert ("conflict_markers", "error", "memory/marked.md", 4) in found
+    assert ("conflict_markers", "error", "memory/marked.md", 8) in found
+    # Markers shown in a code block are an example, not a conflict: committed, not reported.
+    (a / "memory/marked.md").write_text("# Marked\n\n```\n" + marked.split("\n", 3)[3] + "```\n")
+    assert sync_json(run, a)["committed"]
+    problems = json.loads(run(a, "check", "--json").stdout)["problems"]
+    assert [p for p in problems if p["kind"] == "conflict_markers"] == []
+
+
+def repository_state(root: Path) -> tuple:
+    """Refs, index, HEAD and every file of the work tree: "nothing changed"."""
+    return (
+        git(root, "for-each-ref", "--format=%(refname) %(objectname)"),
+        git(root, "rev-parse", "HEAD"),
+        (root / ".git/index").read_bytes(),
+        snapshot(root),
+        (root / ".git/FETCH_HEAD").read_bytes() if (root / ".git/FETCH_HEAD").exists() else b"",
+    )
+
+
+def test_dry_run_says_what_would_happen_and_changes_nothing(run, machines):
+    remote, a, b = machines
+    from_a = new_note(run, a, "Exosome stability")
+    sync_json(run, a)
+    from_b = new_note(run, b, "Plant exosomes")  # a local commit
+    append(b, HUB, "\nNot committed yet.\n")
+    before, remote_before = repository_state(b), git(remote, "rev-parse", "main")
+    out = sync_json(run, b, "--dry-run")
+    assert repository_state(b) == before and git(remote, "rev-parse", "main") == remote_before
+    assert out["dry_run"] is True and out["committed"] is None and out["pushed"] is False
+    assert out["pending"] == [HUB] and out["pulled"] == [from_a]
+    assert out["outgoing"] == [git(b, "rev-parse", "HEAD").strip()]
+    res = run(b, "sync", "--dry-run")
+    assert (res.exit_code, res.stdout) == (0, f"{from_a}\n")
+    assert res.stderr == (
+        "dry run: nothing was committed, pulled or pushed\n"
+        f"would commit 1 change:\n  {HUB}\n"
+        "would pull 1 changed note from origin/main\n"
+        "would push 2 commits to origin/main\n"
+    )
+    assert repository_state(b) == before
+    # And the real sync does what the dry run said.
+    out = sync_json(run, b)
+    assert out["committed"] and out["pulled"] == [from_a] and out["pushed"] is True
+    assert from_b in git(remote, "ls-tree", "-r", "--name-only", "main")
+
+
+def test_a_push_into_a_checked_out_branch_is_refused_before_trying(run, machines, tmp_path):
+    _, a, _ = machines
+    c = tmp_path / "c"
+    git(tmp_path, "clone", "-q", str(a), str(c))  # a clone of a working checkout
+    new_note(run, c, "Made in c")
+    head_a = git(a, "rev-parse", "HEAD")
+    for args in (("sync",), ("sync", "--dry-run")):
+        res = run(c, *args)
+        assert res.exit_code == 1
+        assert res.stderr == (
+            f"Error: remote 'origin' ({a}) is a checkout with main checked out, and git refuses "
+            f"to push into it; sync through a bare repository instead (`git clone --bare {a} "
+            "shared.git`, then `git remote set-url origin shared.git`); nothing was pushed, "
+            "your commits are kept locally\n"
+        )
+    assert git(a, "rev-parse", "HEAD") == head_a and status(a) == ""
+
+
+def test_a_remote_that_moved_after_the_fetch_is_fetched_again(run, machines, tmp_path, trust):
+    _, a, b = machines
+    trust(b)
+    # Right after b's fetch updates origin/main, machine a pushes: b rebases onto what is
+    # already old, and its push is rejected before it starts ("fetch first").
+    marker = tmp_path / "moved"
+    hook = b / ".git/hooks/reference-transaction"
+    hook.write_text(
+        "#!/bin/sh\n"
+        "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\n"
+        '[ "$1" = committed ] || exit 0\n'
+        "grep -q refs/remotes/origin/main || exit 0\n"
+        f"if [ ! -e '{marker}' ]; then\n"
+        f"  touch '{marker}'\n"
+        f"  cd '{a}' && echo 'moved' > memory/moved.md && git add memory/moved.md\n"
+        "  git commit -q -m 'from a, after the fetch' && git push -q origin HEAD:main\n"
+        "fi\n"
+    )
+    hook.chmod(0o755)
+    new_note(run, a, "Before the fetch")
+    sync_json(run, a)
+    from_b = new_note(run, b, "Pushed after a retry")
+    res = run(b, "sync")
+    assert res.exit_code == 0, res.stderr
+    assert marker.exists()
+    assert res.stderr.endswith("pushed to origin/main after 1 retry\n"), res.stderr
+    assert git(b, "log", "--format=%s", "-2").splitlines() == [
+        f"vault: add {from_b}",
+        "from a, after the fetch",
+    ]
+    assert git(b, "rev-parse", "HEAD") == git(b, "rev-parse", "origin/main")
+
+
+def test_a_push_race_that_never_ends_stops_after_the_bounded_retries(
+    run, machines, tmp_path, trust, monkeypatch
+):
+    import vault.git.sync as sync_module
+
+    monkeypatch.setattr(sync_module, "MAX_RETRIES", 2)
+    monkeypatch.setattr(sync_module, "BACKOFF_BASE", 0.01)
+    _, a, b = machines
+    trust(b)
+    # Machine a pushes first before every one of b's pushes: b can never win the race.
+    hook = b / ".git/hooks/pre-push"
+    hook.write_text(
+        "#!/bin/sh\n"
+        "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\n"
+        f"cd '{a}' && echo x >> memory/raced.md && git add memory/raced.md\n"
+        "git commit -q -m 'from a, mid-push' && git push -q origin HEAD:main\n"
+    )
+    hook.chmod(0o755)
+    new_note(run, b, "Never pushed")
+    head = git(b, "rev-parse", "HEAD").strip()
+    res = run(b, "sync")
+    assert res.exit_code == 1
+    assert re.fullmatch(
+        r"Error: origin/main kept moving: the push was rejected 3 times in \d+ s \(other "
+        r"machines pushing\); your commits are kept locally: run `vault sync` again\n",
+        res.stderr,
+    ), res.stderr
+    assert git(b, "log", "-1", "--format=%s") == git(b, "log", "-1", "--format=%s", head)
+    assert int(git(b, "rev-list", "--count", "origin/main..HEAD")) == 1
 
 
 def test_a_dirty_file_outside_the_notes_survives_a_rebasing_sync(run, machines):
@@ -218,6 +481,7 @@ def test_a_push_race_is_retried_after_pulling_the_other_push(run, machines, tmp_
     out = sync_json(run, b)
     assert marker.exists()
     assert out["pulled"] == ["memory/raced.md"] and out["pushed"] is True
+    assert out["retries"] == 1
     assert git(b, "log", "--format=%s", "-2").splitlines() == [
         f"vault: add {from_b}",
         "from a, mid-push",

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from vault.conflict_files import copy_of, marker_lines
 from vault.headers import find_block, key_line
 from vault.model import Problem, Reference
 from vault.notes import PARENT_KEYS
@@ -42,6 +43,7 @@ def check_vault(catalog: Catalog, repo: Repository | None = None) -> list[Proble
     problems += _attachment_problems(catalog)
     problems += _record_problems(catalog)
     problems += _orphans(catalog, refs)
+    problems += _conflict_problems(catalog)
     if repo is not None:
         problems += _tracked_derived_data(catalog, repo)
     # Stable: problems on one line stay in the order they are written.
@@ -244,6 +246,48 @@ def _orphans(catalog: Catalog, refs: list[Reference]) -> list[Problem]:
         for note_id in catalog.records
         if note_id not in connected
     ]
+
+
+# --- what a sync conflict leaves behind ----------------------------------------------------------
+
+
+def _conflict_problems(catalog: Catalog) -> list[Problem]:
+    """A conflict copy beside its note (`vault sync` kept both versions: one should go), and
+    any note holding git's conflict markers outside code fences."""
+    out: list[Problem] = []
+    root = catalog.vault.root
+    for note_id in sorted(catalog.records):
+        folder, _, name = note_id.rpartition("/")
+        original = copy_of(name)
+        if original is not None:
+            beside = f"{folder}/{original}" if folder else original
+            if beside in catalog.records:
+                out.append(
+                    _problem(
+                        "sync_conflict",
+                        note_id,
+                        beside,
+                        f"a conflict copy of {beside} kept by `vault sync` (both machines "
+                        "changed it): compare the two, keep what you want in one, remove the "
+                        "other",
+                    )
+                )
+        try:
+            data = (root / note_id).read_bytes()
+        except OSError:
+            continue
+        for line in marker_lines(data):
+            out.append(
+                _problem(
+                    "conflict_markers",
+                    note_id,
+                    "",
+                    "holds a git conflict marker: resolve the conflict (keep the text you "
+                    "want, delete the <<<<<<< / ======= / >>>>>>> lines)",
+                    line,
+                )
+            )
+    return out
 
 
 # --- derived data in git -------------------------------------------------------------------------

@@ -385,6 +385,22 @@ class SyncResult:
     pushed: bool
     remote: str = ""
     branch: str = ""
+    # Pushes the remote rejected because it had moved, each followed by a fetch, a rebase
+    # and another push (after a jittered wait).
+    retries: int = 0
+    # Ids of notes both sides had appended to, joined: the remote's text, then this one's.
+    merged: tuple[str, ...] = ()
+    # (note id, conflict copy id) for each note both sides changed otherwise: this machine's
+    # version stays at the note, the remote's is kept in the copy beside it.
+    conflicts: tuple[tuple[str, str], ...] = ()
+    # True for `sync --dry-run`: nothing was committed, pulled or pushed; `pulled` is what
+    # a pull would change.
+    dry_run: bool = False
+    # Dry run: ids of the changes under the notes folder a sync would commit.
+    pending: tuple[str, ...] = ()
+    # Dry run: shas of the local commits the remote lacks (newest first), which a sync
+    # would push (with a commit of `pending`, if any).
+    outgoing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

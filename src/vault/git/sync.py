@@ -8,9 +8,13 @@ vault processes, patient with index.lock).
 from __future__ import annotations
 
 import os
+import random
 import shlex
+import time
+from pathlib import Path
 
 from vault.errors import GitError
+from vault.git.conflicts import ConflictOutsideNotes, Resolved, finish_rebase, refuse_markers
 from vault.git.gitpython import gitpython
 from vault.git.messages import redact
 from vault.git.repo import GitRepository
@@ -18,8 +22,24 @@ from vault.locks import write_lock
 from vault.model import SyncResult
 from vault.repository import listed_notes
 
-# How many times to fetch, rebase and push again when someone else pushed in between.
-PUSH_ATTEMPTS = 3
+# A push the remote rejected because it moved is retried (fetch, rebase, push again) at most
+# this many times, and not after this many seconds since the first push; the wait before
+# each retry is drawn at random ("full jitter") from 0 up to BACKOFF_BASE * 2**retry seconds,
+# capped at BACKOFF_CAP, so machines that collided do not collide again in step.
+MAX_RETRIES = 8
+RETRY_SECONDS = 60.0
+BACKOFF_BASE = 0.2
+BACKOFF_CAP = 5.0
+# What git says when a push lost a race for the remote branch (and only then: a hook that
+# declined the push is not worth retrying).
+_LOST_RACE = (
+    "fetch first",
+    "non-fast-forward",
+    "failed to update ref",
+    "failed to lock",
+    "cannot lock ref",
+    "stale info",
+)
 # How long a remote may stay silent (no connection, no bytes) before sync gives up, in
 # seconds; $VAULT_NETWORK_TIMEOUT overrides it.
 NETWORK_TIMEOUT = 30
@@ -28,40 +48,72 @@ NETWORK_TIMEOUT = 30
 DEADLINE_FACTOR = 20
 
 
-def sync(repo: GitRepository, remote: str | None = None) -> SyncResult:
+def sync(repo: GitRepository, remote: str | None = None, *, dry_run: bool = False) -> SyncResult:
     """Commit pending changes under the notes folder, pull with rebase, push.
 
-    A conflict aborts the rebase, so the repository is as it was before the pull with the
-    local commit intact, and raises GitError naming the conflicting notes.
+    A rebase that stops on conflicting notes is finished by vault.git.conflicts (appends on
+    both sides joined, any other conflict kept as a conflict copy beside the note); one in a
+    file that is not a note aborts the rebase, so the repository is as it was before the
+    pull with the local commit intact, and raises GitError naming the files. A push the
+    remote rejected because it moved is retried with jittered backoff, bounded in count and
+    time. `dry_run`: say what would be committed, pulled and pushed, and change nothing.
     """
     net = Network.for_repo(repo)
     with write_lock(repo.vault):
         _check_ready(repo)
         branch = repo.git.active_branch.name
         remote, remote_branch = _remote_for(repo, branch, remote)
+        if dry_run:
+            return _plan(repo, net, remote, remote_branch)
         committed = _commit_pending(repo)
         if not repo.has_commits():
             raise GitError("nothing to sync yet: the repository has no commits and no notes")
         pulled: set[str] = set()
+        merged: set[str] = set()
+        copies: list[tuple[str, str]] = []
         pushed = False
-        for attempt in range(PUSH_ATTEMPTS):
+        retries = 0
+        started = time.monotonic()
+        while True:
             fetched = _fetch(repo, net, remote, remote_branch)
             if fetched is not None:
-                pulled |= _pull(repo, remote, remote_branch, fetched)
+                got, resolved = _pull(repo, remote, remote_branch, fetched)
+                pulled |= got
+                merged |= resolved.merged
+                copies += resolved.copies
             head = repo.git.git.rev_parse("HEAD")
             if head == fetched:
                 break
+            _refuse_checked_out_branch(repo, remote, remote_branch)
             try:
                 net.run(repo, "push", "--quiet", remote, f"HEAD:refs/heads/{remote_branch}")
             except GitError as exc:
                 text = f"{exc} {getattr(exc.__cause__, 'stderr', '')}"
-                rejected = "rejected" in text or "fetch first" in text or "non-fast" in text
-                if rejected and attempt + 1 < PUSH_ATTEMPTS:
-                    continue  # someone pushed in between: pull their work and try again
-                raise _remote_error(repo, net, remote, "push", exc) from None
+                if not any(words in text for words in _LOST_RACE):
+                    raise _remote_error(repo, net, remote, "push", exc) from None
+                wait = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**retries))
+                if retries >= MAX_RETRIES or time.monotonic() + wait > started + RETRY_SECONDS:
+                    raise GitError(
+                        f"{remote}/{remote_branch} kept moving: the push was rejected "
+                        f"{retries + 1} times in {time.monotonic() - started:.0f} s (other "
+                        "machines pushing); your commits are kept locally: run `vault sync` "
+                        "again"
+                    ) from None
+                retries += 1  # someone pushed in between: pull their work and try again
+                time.sleep(wait)
+                continue
             pushed = True
             break
-    return SyncResult(committed, tuple(sorted(pulled)), pushed, remote, remote_branch)
+    return SyncResult(
+        committed,
+        tuple(sorted(pulled)),
+        pushed,
+        remote,
+        remote_branch,
+        retries=retries,
+        merged=tuple(sorted(merged)),
+        conflicts=tuple(copies),
+    )
 
 
 class Network:
@@ -148,8 +200,8 @@ def _remote_for(repo: GitRepository, branch: str, remote: str | None) -> tuple[s
     return name, remote_branch
 
 
-def _commit_pending(repo: GitRepository) -> str | None:
-    """Commit every change under the notes folder (and nothing outside it)."""
+def _pending(repo: GitRepository) -> list[str]:
+    """The paths (from the top) of every change under the notes folder, as git sees them."""
     spec = repo.notes_spec
     status = repo.git.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", spec)
     paths: list[str] = []
@@ -162,8 +214,17 @@ def _commit_pending(repo: GitRepository) -> str | None:
             if entry[0] in "RC":
                 i += 1  # the next token is the old name
         i += 1
+    return paths
+
+
+def _commit_pending(repo: GitRepository) -> str | None:
+    """Commit every change under the notes folder (and nothing outside it); never a file
+    holding conflict markers."""
+    spec = repo.notes_spec
+    paths = _pending(repo)
     if not paths:
         return None
+    refuse_markers(repo, paths)
     ids = sorted({repo.vault_path(p) for p in paths})
     notes = [i for i in ids if i.lower().endswith(".md")]
     n = len(notes)
@@ -177,11 +238,11 @@ def _commit_pending(repo: GitRepository) -> str | None:
 
 
 def _fetch(repo: GitRepository, net: Network, remote: str, branch: str) -> str | None:
-    """Fetch the remote branch; its sha, or None when the remote does not have it yet."""
+    """Fetch the remote branch; its sha, or None when the remote does not have it yet.
+
+    One connection, not an `ls-remote` first: under contention every retry pays it, and the
+    shorter the fetch-rebase-push cycle, the likelier the push wins."""
     try:
-        heads = net.run(repo, "ls-remote", "--heads", remote, f"refs/heads/{branch}")
-        if not heads.strip():
-            return None
         net.run(
             repo,
             "fetch",
@@ -191,6 +252,8 @@ def _fetch(repo: GitRepository, net: Network, remote: str, branch: str) -> str |
             f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}",
         )
     except GitError as exc:
+        if "couldn't find remote ref" in str(getattr(exc.__cause__, "stderr", "")):
+            return None  # an empty remote, or one without this branch yet
         raise _remote_error(repo, net, remote, "fetch from", exc) from None
     return repo.git.git.rev_parse(f"refs/remotes/{remote}/{branch}")
 
@@ -223,43 +286,131 @@ def _remote_error(
     return GitError(redact(f"could not {verb} remote {remote!r} ({url}): {detail}"))
 
 
-def _pull(repo: GitRepository, remote: str, branch: str, fetched: str) -> set[str]:
-    """Rebase local commits onto `fetched`; the ids of the notes that brought in."""
-    git = gitpython()
-
-    cmd = repo.git.git
-    head = cmd.rev_parse("HEAD")
+def _pull(repo: GitRepository, remote: str, branch: str, fetched: str) -> tuple[set[str], Resolved]:
+    """Rebase local commits onto `fetched`: the ids of the notes that brought in, and how
+    the conflicts it met were resolved (vault.git.conflicts)."""
+    base = _merge_base(repo, remote, branch, fetched)
+    if base == fetched:
+        return set(), Resolved()  # nothing new on the remote
+    pulled = _changed_notes(repo, base, fetched)
     try:
-        base = cmd.merge_base(head, fetched)
+        repo.run("rebase", "--quiet", "--autostash", fetched)
+    except GitError as exc:
+        try:
+            return pulled, finish_rebase(repo, exc)
+        except ConflictOutsideNotes as outside:
+            raise GitError(
+                f"sync stopped: {', '.join(outside.ids)} changed both here and on "
+                f"{remote}; the rebase was aborted and your commits are kept locally. Resolve "
+                f"it: `git pull --rebase {remote} {branch}`, fix the conflicts, `git add` them, "
+                "`git rebase --continue`, then `vault sync` again"
+            ) from None
+    return pulled, Resolved()
+
+
+def _merge_base(repo: GitRepository, remote: str, branch: str, fetched: str) -> str:
+    git = gitpython()
+    try:
+        return repo.git.git.merge_base("HEAD", fetched)
     except git.GitCommandError:
         raise GitError(
             f"the local branch and {remote}/{branch} share no history; "
             "sync cannot combine them (pull and merge by hand once)"
         ) from None
-    if base == fetched:
-        return set()  # nothing new on the remote
-    changed = cmd.diff("--name-status", "-z", "--no-renames", base, fetched, "--", repo.notes_spec)
-    pulled = set()
+
+
+def _changed_notes(repo: GitRepository, old: str, new: str) -> set[str]:
+    """Ids of the notes that differ between two commits (added, edited, deleted)."""
+    changed = repo.git.git.diff(
+        "--name-status", "-z", "--no-renames", old, new, "--", repo.notes_spec
+    )
     tokens = [t for t in changed.split("\0") if t]
-    for path in tokens[1::2]:
-        note = repo.vault_path(path)
-        if note.lower().endswith(".md"):
-            pulled.add(note)
+    return {repo.vault_path(p) for p in tokens[1::2] if repo.vault_path(p).lower().endswith(".md")}
+
+
+def _refuse_checked_out_branch(repo: GitRepository, remote: str, branch: str) -> None:
+    """One line, before git's own refusal, when the remote is a work tree on this machine
+    with `branch` checked out: a push would change the branch under its files."""
     try:
-        repo.run("rebase", "--quiet", "--autostash", fetched)
+        url = repo.git.remote(remote).url
+    except ValueError:
+        return
+    path = url[len("file://") :] if url.startswith("file://") else url
+    if "://" in path or not os.path.isabs(os.path.expanduser(path)):
+        if not os.path.isdir(os.path.join(repo.top, path)):
+            return  # a network remote: only the server can say
+        path = os.path.join(repo.top, path)
+    top = Path(os.path.expanduser(path))
+    head_file = top / ".git" / "HEAD"
+    if not head_file.is_file():
+        return  # bare (or a linked work tree's .git file: git will say)
+    try:
+        head = head_file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return
+    if head != f"ref: refs/heads/{branch}":
+        return
+    out = repo.git.git.config(
+        "--file",
+        str(top / ".git" / "config"),
+        "--get",
+        "receive.denyCurrentBranch",
+        with_exceptions=False,
+    )
+    if out.strip().lower() in ("updateinstead", "ignore", "warn", "false"):
+        return  # that checkout takes pushes into its branch
+    raise GitError(
+        f"remote {remote!r} ({redact(url)}) is a checkout with {branch} checked out, and git "
+        "refuses to push into it; sync through a bare repository instead (`git clone --bare "
+        f"{redact(url)} shared.git`, then `git remote set-url {remote} shared.git`); nothing "
+        "was pushed, your commits are kept locally"
+    )
+
+
+def _plan(repo: GitRepository, net: Network, remote: str, branch: str) -> SyncResult:
+    """What sync would do, changing nothing here: no commit, no ref (not even the
+    remote-tracking one), no file. It does read the remote, as `git push --dry-run` does:
+    the commits it lacks are fetched into the object store, unreferenced, so the notes they
+    change can be named."""
+    pending = tuple(sorted(repo.vault_path(p) for p in _pending(repo)))
+    fetched = None
+    try:
+        heads = net.run(repo, "ls-remote", "--heads", remote, f"refs/heads/{branch}")
+        if heads.strip():
+            fetched = heads.split()[0]
+            net.run(
+                repo,
+                "fetch",
+                "--quiet",
+                "--no-tags",
+                "--no-write-fetch-head",
+                "--refmap=",
+                remote,
+                f"refs/heads/{branch}",
+            )
     except GitError as exc:
-        conflicts = cmd.diff("--name-only", "--diff-filter=U", "-z").split("\0")
-        try:
-            cmd.rebase("--abort")
-        except git.GitCommandError:
-            pass
-        ids = sorted(repo.vault_path(p) for p in conflicts if p)
-        if not ids:
-            raise GitError(f"{exc} (the rebase was aborted; nothing was pushed)") from None
-        raise GitError(
-            f"sync stopped: {', '.join(ids)} changed both here and on "
-            f"{remote}; the rebase was aborted and your commits are kept locally. Resolve it: "
-            f"`git pull --rebase {remote} {branch}`, fix the conflicts, `git add` them, "
-            "`git rebase --continue`, then `vault sync` again"
-        ) from None
-    return pulled
+        raise _remote_error(repo, net, remote, "fetch from", exc) from None
+    head = repo.head()
+    pulled: set[str] = set()
+    outgoing: list[str] = []
+    if head is not None:
+        if fetched is not None:
+            base = _merge_base(repo, remote, branch, fetched)
+            if base != fetched:
+                pulled = _changed_notes(repo, base, fetched)
+            span = f"{fetched}..HEAD"
+        else:
+            span = "HEAD"
+        outgoing = repo.git.git.rev_list(span).split()
+    if outgoing or pending:
+        _refuse_checked_out_branch(repo, remote, branch)
+    return SyncResult(
+        None,
+        tuple(sorted(pulled)),
+        False,
+        remote,
+        branch,
+        dry_run=True,
+        pending=pending,
+        outgoing=tuple(outgoing),
+    )

@@ -255,9 +255,17 @@ def move_dict(result: MoveResult, dry_run: bool) -> dict:
 
 
 def sync_dict(result: SyncResult, index: IndexReport | None) -> dict:
-    return {
+    data = {
         "committed": result.committed,
         "pulled": list(result.pulled),
         "pushed": result.pushed,
+        "retries": result.retries,
+        "merged": list(result.merged),
+        "conflicts": [{"note": note, "copy": copy} for note, copy in result.conflicts],
         "index": index_dict(index) if index is not None else None,
     }
+    if result.dry_run:
+        data["dry_run"] = True
+        data["pending"] = list(result.pending)
+        data["outgoing"] = list(result.outgoing)
+    return data

@@ -387,11 +387,44 @@ def sync_summary(result: SyncResult) -> list[str]:
     """The lines `sync` ends with on stderr, after the ids it pulled (on stdout): what came
     from the remote, and whether the push sent anything."""
     where = f"{result.remote}/{result.branch}"
+    if result.dry_run:
+        return _sync_plan(result, where)
     if result.pulled:
         pulled = f"pulled {plural(len(result.pulled), 'changed note')} from {where}"
     else:
         pulled = f"nothing new on {where}"
-    return [pulled, f"pushed to {where}" if result.pushed else f"{where} already has everything"]
+    lines = [pulled]
+    lines += [f"joined appends made here and on {result.remote} to {i}" for i in result.merged]
+    lines += [
+        f"conflict: {note} changed here and on {result.remote}; kept this machine's version, "
+        f"and {result.remote}'s in {copy} (remove one when you have compared them)"
+        for note, copy in result.conflicts
+    ]
+    if result.pushed:
+        n = result.retries
+        tries = f" after {n} retr{'y' if n == 1 else 'ies'}" if n else ""
+        lines.append(f"pushed to {where}{tries}")
+    else:
+        lines.append(f"{where} already has everything")
+    return lines
+
+
+def _sync_plan(result: SyncResult, where: str) -> list[str]:
+    """`sync --dry-run`: what a sync would do."""
+    lines = ["dry run: nothing was committed, pulled or pushed"]
+    if result.pending:
+        lines.append(f"would commit {plural(len(result.pending), 'change')}:")
+        lines += [f"  {i}" for i in result.pending]
+    if result.pulled:
+        lines.append(f"would pull {plural(len(result.pulled), 'changed note')} from {where}")
+    else:
+        lines.append(f"nothing new on {where}")
+    commits = len(result.outgoing) + (1 if result.pending else 0)
+    if commits:
+        lines.append(f"would push {plural(commits, 'commit')} to {where}")
+    else:
+        lines.append(f"{where} already has everything")
+    return lines
 
 
 def recovery_text(r: Recovery) -> str:
