@@ -341,3 +341,19 @@ def test_an_exact_looking_parent_that_is_not_a_note_is_not_taken(run, git_vault,
     (git_vault / "outside.md").write_text("# Outside\n")
     res = run(git_vault, "new", "--parent", ref, "--title", "Nope")
     assert res.exit_code == 1 and "no note matches" in res.stderr
+
+
+def test_a_note_holding_conflict_markers_is_never_committed(run, git_vault):
+    """Markers outside code stay on disk, uncommitted, with the reason; in a fence they are
+    an example, and commit as any text."""
+    from conftest import git
+
+    markers = "<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> other\n"
+    res = run(git_vault, "new", "--title", "Markers", "--body-file", "-", input=markers)
+    assert res.exit_code == 0
+    assert "holds git conflict markers (line 6)" in res.stderr
+    assert git(git_vault, "status", "--porcelain").startswith("?? memory/")
+    fenced = "Example:\n\n```\n" + markers + "```\n"
+    res = run(git_vault, "new", "--title", "Fenced", "--body-file", "-", input=fenced)
+    assert res.exit_code == 0 and "conflict markers" not in res.stderr
+    assert "fenced" in git(git_vault, "log", "-1", "--name-only", "--format=")

@@ -18,9 +18,6 @@ CONFLICT_COPY = re.compile(r"^(.+)\.conflict-([A-Za-z0-9_-]+)-(\d{8}-\d{6})(?:-\
 # The lines git writes around the two sides of a conflict ("<<<<<<< HEAD", ">>>>>>> abc1234
 # (message)"). The "=======" between them is left out: it also underlines a Markdown heading.
 _MARKER = re.compile(rb"^(?:<<<<<<<|>>>>>>>)(?: |\r?$)")
-# A fenced code block opens and closes with ``` or ~~~ (CommonMark); markers inside one are
-# an example in a note about git, not a conflict.
-_FENCE = re.compile(rb"^ {0,3}(`{3,}|~{3,})")
 
 
 def host_name(raw: str) -> str:
@@ -43,19 +40,28 @@ def copy_of(name: str) -> str | None:
 
 
 def marker_lines(data: bytes) -> list[int]:
-    """1-based numbers of the lines holding a conflict marker outside code fences."""
+    """1-based numbers of the lines holding a conflict marker outside code (fenced or
+    indented: vault.markdown's one block scanner says which lines are code)."""
     if b"<<<<<<<" not in data and b">>>>>>>" not in data:
         return []  # the common case, without splitting the file into lines
-    out: list[int] = []
-    fence: bytes | None = None
-    for n, line in enumerate(data.split(b"\n"), 1):
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[:1] == fence[:1] and len(opened.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opened:
-            fence = opened.group(1)
-        elif _MARKER.match(line):
-            out.append(n)
-    return out
+    from vault.markdown.blocks import FENCED, INDENTED, scan
+
+    raw = data.split(b"\n")
+    lines = [line.decode("utf-8", "surrogateescape") for line in raw]
+    code = set()
+    for block in scan(lines):
+        if block.kind in (FENCED, INDENTED):
+            code.update(range(block.start, block.end))
+    return [n + 1 for n, line in enumerate(raw) if n not in code and _MARKER.match(line)]
+
+
+def refusal(shown: str, data: bytes) -> str | None:
+    """Why a file holding conflict markers is not committed (None when it holds none)."""
+    lines = marker_lines(data)
+    if not lines:
+        return None
+    return (
+        f"{shown} holds git conflict markers (line {lines[0]}); vault commits no such file: "
+        "keep the text you want, delete the <<<<<<< / ======= / >>>>>>> lines, then run vault "
+        "again"
+    )

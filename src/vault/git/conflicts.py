@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from vault.atomic import write_atomic
-from vault.conflict_files import conflict_copy_name, marker_lines
+from vault.conflict_files import conflict_copy_name, refusal
 from vault.errors import GitError
 from vault.git.gitpython import gitpython
 from vault.git.repo import GitRepository, operation_in_progress
@@ -156,12 +156,8 @@ def refuse_markers(repo: GitRepository, paths: list[str], *, during_rebase: bool
             data = (repo.top / path).read_bytes()
         except (FileNotFoundError, IsADirectoryError):
             continue  # a deletion commits no text
-        lines = marker_lines(data)
-        if lines:
+        why = refusal(repo.vault_path(path), data)
+        if why:
             if during_rebase:
                 _abort(repo)
-            raise GitError(
-                f"{repo.vault_path(path)} holds git conflict markers (line {lines[0]}); vault "
-                "commits no such file: keep the text you want, delete the <<<<<<< / ======= / "
-                ">>>>>>> lines, then run vault again"
-            )
+            raise GitError(why)

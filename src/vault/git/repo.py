@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from vault.conflict_files import refusal
 from vault.errors import GitError, NotAGitRepo
 from vault.git.dates import first_commit_dates
 from vault.git.gitpython import gitpython
@@ -54,7 +55,15 @@ class GitRepository(WorkTree):
             raise GitError(problem)
 
     def commit(self, ids: list[str], message: str, *, stage: bool = True) -> str:
+        """Commit these notes alone; never a note holding conflict markers (GitError)."""
         paths = [self.path(i) for i in ids]
+        for note_id in ids:
+            try:
+                why = refusal(note_id, self.vault.path_of(note_id).read_bytes())
+            except OSError:
+                continue  # a deletion, or a file git will say more about
+            if why:
+                raise GitError(why)
         saved = self.save_index(ids) if stage else ""
         try:
             if stage:
