@@ -683,3 +683,29 @@ def _new_note(run, root: Path, title: str) -> str:
     res = run(root, "new", "--title", title, "--date", "2026-03-01", "--no-commit", input="")
     assert res.exit_code == 0, res.stderr
     return res.stdout.strip()
+
+
+def test_a_push_to_a_remote_on_this_machine_runs_none_of_its_hooks(run, git_vault, tmp_path, trust):
+    """The vault's config names the remote, so a bare repository that came with the vault,
+    with a hook, is no way to run a program: its hooks are off unless the vault is trusted."""
+    shipped = git_vault / ".git" / "shipped.git"
+    git(tmp_path, "init", "-q", "--bare", str(shipped))
+    program, marker = _trap(tmp_path, "post-receive")
+    hook = shipped / "hooks" / "post-receive"
+    hook.write_text(f"#!/bin/sh\n'{program}' post-receive\n", encoding="utf-8")
+    hook.chmod(0o755)
+    _with_remote(git_vault, ".git/shipped.git")
+    marker.unlink(missing_ok=True)  # plain git's own push above ran it
+    assert (
+        run(git_vault, "new", "--title", "Pushed", "--date", "2026-03-01", input="").exit_code == 0
+    )
+    res = run(git_vault, "sync")
+    assert res.exit_code == 0, res.stderr
+    assert _ran(marker) == ""
+    assert git(shipped, "rev-parse", "main") == git(git_vault, "rev-parse", "HEAD")  # pushed
+    trust(git_vault)
+    assert (
+        run(git_vault, "new", "--title", "Trusted", "--date", "2026-03-01", input="").exit_code == 0
+    )
+    assert run(git_vault, "sync").exit_code == 0
+    assert "post-receive" in _ran(marker)

@@ -159,7 +159,8 @@ class Network:
         return cls(seconds, env)
 
     def run(self, repo: GitRepository, verb: str, *args: str) -> str:
-        argv = [verb, *repo.transport_args(verb), *args]
+        remote = next((a for a in args if not a.startswith("-")), None)
+        argv = [verb, *repo.transport_args(verb, remote), *args]
         return repo.run(*argv, env=self.env, timeout=self.seconds * DEADLINE_FACTOR)
 
 

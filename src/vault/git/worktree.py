@@ -69,18 +69,29 @@ class WorkTree:
             repo.git.update_environment(**as_environment(overrides(repo.git)))
         return repo
 
-    def transport_args(self, verb: str) -> list[str]:
+    def transport_args(self, verb: str, remote: str | None = None) -> list[str]:
         """Options for fetch, ls-remote or push that keep an untrusted repository's
         remote.<name>.uploadpack/receivepack from running (git takes the first of those it
-        reads, so a -c cannot override them; these options can)."""
+        reads, so a -c cannot override them; these options can).
+
+        A push to a remote on this machine (a path, file://) runs that repository's own
+        hooks, and git passes no GIT_CONFIG_* on to a local transport: the vault's config
+        chose that path, so the receiving git runs with its hooks switched off too."""
         self.git  # noqa: B018 - decides self.trusted
         if self.trusted:
             return []
-        return (
-            ["--receive-pack=git-receive-pack"]
-            if verb == "push"
-            else ["--upload-pack=git-upload-pack"]
-        )
+        if verb != "push":
+            return ["--upload-pack=git-upload-pack"]
+        if remote is not None and _is_local(self._push_url(remote)):
+            return [f"--receive-pack=git -c core.hooksPath={os.devnull} receive-pack"]
+        return ["--receive-pack=git-receive-pack"]
+
+    def _push_url(self, remote: str) -> str:
+        """Where a push to `remote` (a remote's name, or a URL) goes, after insteadOf."""
+        try:
+            return self.run("remote", "get-url", "--push", remote).strip()
+        except GitError:
+            return remote  # not a remote's name: a URL or a path given as is
 
     # --- paths ---------------------------------------------------------------------------
 
@@ -192,3 +203,14 @@ def _index_lock_held(stderr: str) -> bool:
     """Another git process holds index.lock (worth waiting for), as opposed to a lock git
     cannot create at all (a read-only .git: waiting would not help)."""
     return "index.lock" in stderr and "File exists" in stderr
+
+
+def _is_local(url: str) -> bool:
+    """Whether git reaches `url` as a path on this machine (git's own rule: file://, or no
+    scheme and no `host:` before the first slash)."""
+    if url.startswith("file://"):
+        return True
+    if "://" in url:
+        return False
+    colon, slash = url.find(":"), url.find("/")
+    return colon == -1 or (slash != -1 and slash < colon)
