@@ -327,12 +327,21 @@ _TITLE_LINE_CHARS = 100
 _TITLE_LINE_WORDS = 12
 
 
+# A level-1 heading titles a note only when it starts in the note's first lines (after its
+# metadata): past them it is a section's heading, not the note's name.
+TITLE_HEADING_LINES = 10
+
+
 def _title_from_text(lines: list[str], stem: str) -> str:
     """The title of a note with no `title:` and no title above its header lines: its first
     level-1 heading (`# T`, or T underlined with ===) outside code and comment blocks, as
-    text; else, for a note whose file name is a slug, a date or a hash, a short first line
-    that reads as a title; else the file name."""
+    text, when it opens the note (starts in its first TITLE_HEADING_LINES lines: a heading
+    further down, such as a footer's "This note in GitHub", titles nothing, and the note is
+    named as Obsidian names it, by its file); else, for a note whose file name is a slug, a
+    date or a hash, a short first line that reads as a title; else the file name."""
     for block in iter_blocks(lines):
+        if block.start >= TITLE_HEADING_LINES:
+            break
         if block.kind == HEADING and block.level == 1:
             text = plain_text(block.text)
             if text:
