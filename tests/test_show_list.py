@@ -26,6 +26,7 @@ def test_list_json_newest_first(run, vault_copy):
             "id": HUB,
             "title": "Skin-Tech Trends 2026: Research Hub",
             "date": "2026-02-14",
+            "date_source": "metadata",
             "type": "Research Hub",
             "parent": None,
         },
@@ -33,6 +34,7 @@ def test_list_json_newest_first(run, vault_copy):
             "id": DEEP,
             "title": "Deep Dive: Exosomes in Regenerative Skincare (2026 Perspective)",
             "date": "2026-02-14",
+            "date_source": "metadata",
             "type": "Technical Supplement",
             "parent": HUB,
         },
@@ -40,6 +42,7 @@ def test_list_json_newest_first(run, vault_copy):
             "id": POST,
             "title": "Exosomes in K-Beauty: The Next Big Anti-Aging Revolution?",
             "date": "2026-01-11",
+            "date_source": "metadata",
             "type": "Skincare Science",
             "parent": None,
         },
@@ -47,10 +50,35 @@ def test_list_json_newest_first(run, vault_copy):
             "id": ARTICLE,
             "title": "The Rising Trend of Exosomes in Skincare",
             "date": "2023-11-14",
+            "date_source": "file time",
             "type": None,
             "parent": None,
         },
     ]
+
+
+def test_list_puts_derived_dates_after_stated_ones_and_sorts_as_asked(run, vault_copy):
+    """The article states no date: its file's time, newer than every stated date, still
+    comes after them by default; --mixed-dates puts it among them by date."""
+    import os
+
+    os.utime(vault_copy / ARTICLE, (1_900_000_000, 1_900_000_000))  # 2030-03-17
+
+    def ids(*args):
+        return [n["id"] for n in json.loads(run(vault_copy, "list", "--json", *args).stdout)]
+
+    assert ids() == [HUB, DEEP, POST, ARTICLE]
+    assert ids("--mixed-dates") == [ARTICLE, HUB, DEEP, POST]
+    assert ids("--sort", "modified")[0] == ARTICLE
+    assert ids("--sort", "path") == sorted([HUB, DEEP, POST, ARTICLE])
+    titles = [
+        n["title"] for n in json.loads(run(vault_copy, "list", "--json", "--sort", "title").stdout)
+    ]
+    assert titles == sorted(titles, key=str.casefold)
+    res = run(vault_copy, "list", "--sort", "size")
+    assert res.exit_code == 2 and "unknown order 'size'" in res.stderr
+    shown = json.loads(run(vault_copy, "show", ARTICLE, "--json").stdout)
+    assert shown["date_source"] == "file time"
 
 
 def test_list_filters(run, vault_copy):
@@ -105,6 +133,7 @@ def test_show_json_shape(run, vault_copy):
         "id",
         "title",
         "date",
+        "date_source",
         "type",
         "parent",
         "parent_ref",

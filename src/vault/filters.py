@@ -71,5 +71,36 @@ def select_notes(
     ]
 
 
+# Dates a note states (its metadata, its file name), as against those vault derived for it
+# (its first git commit, its file's time).
+STATED_DATES = ("meta", "filename")
+
+
+def ordered(
+    catalog: Catalog, notes: list[NoteSummary], sort: str = "date", mixed_dates: bool = False
+) -> list[NoteSummary]:
+    """`notes` in `list --sort` order: by date newest first, stated dates before derived ones
+    (unless `mixed_dates`); by the file's modification time, newest first; by title (folded)
+    or by path, A to Z."""
+    if sort == "date":
+        if mixed_dates:
+            return newest_first(notes)
+        return sorted(
+            notes, key=lambda s: (s.date_source in STATED_DATES, s.date or "", s.id), reverse=True
+        )
+    if sort == "modified":
+        return sorted(notes, key=lambda s: (_mtime(catalog, s.id), s.id), reverse=True)
+    if sort == "title":
+        return sorted(notes, key=lambda s: (fold(s.title), s.id))
+    return sorted(notes, key=lambda s: s.id)
+
+
+def _mtime(catalog: Catalog, note_id: str) -> int:
+    try:
+        return catalog.vault.path_of(note_id).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 def newest_first(records: Iterable[NoteSummary]) -> list[NoteSummary]:
     return sorted(records, key=lambda r: (r.date or "", r.id), reverse=True)

@@ -78,6 +78,8 @@ class NoteSummary:
     title: str
     date: str | None
     type: str | None
+    # Where the date came from (NoteRecord.date_source): "meta", "filename", "git", "mtime".
+    date_source: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,6 +111,26 @@ AUTHOR = Option(
 )
 NOTE_FILTERS = (NOTE_TYPE, UNDER, SINCE, UNTIL, CHANGED_SINCE, AUTHOR)
 
+# --- list --------------------------------------------------------------------------------------
+
+# `vault list --sort`: the orders vault.filters.ordered knows.
+SORTS = ("date", "modified", "title", "path")
+SORT = Option(
+    "sort",
+    "Order: date (newest first; dates taken from git or the file's time after the notes' own), "
+    "modified (the file, newest first), title or path (A to Z).",
+    default="date",
+    choices=SORTS,
+    noun="order",
+)
+MIXED_DATES = Option(
+    "mixed_dates",
+    "With sort by date: dates taken from git or the file's time among the notes' own, not "
+    "after them.",
+    bool,
+    False,
+)
+
 # --- search, related -------------------------------------------------------------------------
 
 SEARCH_LIMIT = Option("limit", "At most this many hits.", int, default=20, min=1)
@@ -249,7 +269,7 @@ EXPECTED_SHA256 = Option(
 
 # Command (and MCP tool) name -> the options it takes, in --help order.
 BY_COMMAND: dict[str, tuple[Option, ...]] = {
-    "list": NOTE_FILTERS,
+    "list": (*NOTE_FILTERS, SORT, MIXED_DATES),
     "search": (*NOTE_FILTERS, SEARCH_LIMIT),
     "related": (RELATED_LIMIT,),
     "graph": (FORMAT, ROOT, GRAPH_DEPTH, NOTE_TYPE, EDGE_KIND, COLOR_BY),

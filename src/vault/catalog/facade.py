@@ -133,10 +133,11 @@ class Catalog:
 
     def summaries(self) -> list[NoteSummary]:
         """Every note's id, title, date and type, read as columns: no record is built."""
-        columns = [self.records.column(name) for name in ("title", "date", "type")]
+        names = ("title", "date", "type", "date_source")
+        columns = [self.records.column(name) for name in names]
         return [
-            NoteSummary(i, title, date, note_type)
-            for (i, title), (_, date), (_, note_type) in zip(*columns, strict=True)
+            NoteSummary(i, title, date, note_type, source)
+            for (i, title), (_, date), (_, note_type), (_, source) in zip(*columns, strict=True)
         ]
 
     def warnings(self) -> list[tuple[str, str]]:

@@ -43,6 +43,7 @@ from vault.options import (
     LOG_LIMIT,
     LOG_SINCE,
     MAX_CHARS,
+    MIXED_DATES,
     NEW_TYPE,
     NOTE_TYPE,
     PARENT,
@@ -52,6 +53,7 @@ from vault.options import (
     SEARCH_LIMIT,
     SECTION,
     SINCE,
+    SORT,
     TAGS,
     TITLE,
     UNDER,
@@ -261,9 +263,11 @@ def build_server(
         until: param(UNTIL) = None,
         changed_since: param(CHANGED_SINCE) = None,
         author: param(AUTHOR) = None,
+        sort: param(SORT) = SORT.default,
+        mixed_dates: param(MIXED_DATES) = False,
     ) -> Items:
-        """Every note passing the filters, newest first: [{"id", "title", "date", "type",
-        "parent"}], as `vault list --json`."""
+        """Every note passing the filters, newest first: [{"id", "title", "date",
+        "date_source", "type", "parent"}], as `vault list --json`."""
         return await calls(
             tools.list_notes,
             type=type,
@@ -272,6 +276,8 @@ def build_server(
             until=until,
             changed_since=changed_since,
             author=author,
+            sort=sort,
+            mixed_dates=mixed_dates,
         )
 
     @tool(name="related", title="Notes like this one", annotations=READ)

@@ -90,12 +90,21 @@ def show(r: Resident, ref: str) -> Output:
 
 @checked("list")
 def list_notes(
-    r: Resident, type=None, under=None, since=None, until=None, changed_since=None, author=None
+    r: Resident,
+    type=None,
+    under=None,
+    since=None,
+    until=None,
+    changed_since=None,
+    author=None,
+    sort="date",
+    mixed_dates=False,
 ) -> Output:
-    from vault.filters import select_notes
+    from vault.filters import ordered, select_notes
 
     flt = _filter(type, under, since, until, changed_since, author)
     records = select_notes(r.catalog, flt, r.repo, r.cwd_prefix)
+    records = ordered(r.catalog, records, sort, mixed_dates)
     return Output([render.summary(rec, r.catalog) for rec in records])
 
 

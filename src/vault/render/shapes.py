@@ -37,16 +37,36 @@ def _head(item: NoteRecord | NoteSummary | Hit | Backlink | TreeNode) -> dict:
     return {"id": item.id, "title": item.title, "date": item.date, "type": item.type}
 
 
+# Where a note's date came from (NoteRecord.date_source), as --json says it.
+DATE_SOURCES = {
+    "meta": "metadata",
+    "filename": "file name",
+    "git": "first commit",
+    "mtime": "file time",
+}
+
+
 def summary(rec: NoteSummary, catalog: Catalog) -> dict:
-    """{"id", "title", "date", "type", "parent"}: one note in `list`."""
-    return {**_head(rec), "parent": catalog.parent_id(rec.id)}
+    """{"id", "title", "date", "date_source", "type", "parent"}: one note in `list`."""
+    return {
+        "id": rec.id,
+        "title": rec.title,
+        "date": rec.date,
+        "date_source": DATE_SOURCES.get(rec.date_source),
+        "type": rec.type,
+        "parent": catalog.parent_id(rec.id),
+    }
 
 
 def note_dict(note: Note, catalog: Catalog) -> dict:
     """`show`: the note, its resolved parent and children, metadata and body."""
     rec = note.record
     return {
-        **_head(rec),
+        "id": rec.id,
+        "title": rec.title,
+        "date": rec.date,
+        "date_source": DATE_SOURCES.get(rec.date_source),
+        "type": rec.type,
         "parent": catalog.parent_id(rec.id),
         "parent_ref": rec.parent_ref,
         "children": catalog.children.get(rec.id, []),
