@@ -253,3 +253,31 @@ def test_the_config_names_the_link_rules(tmp_path):
     res = run_process(None, "backlinks", "pages/b.md", "--json", cwd=root)
     assert res.exit_code == 0, res.stderr
     assert [b["id"] for b in json.loads(res.stdout)] == ["pages/a.md"]
+
+
+def test_new_in_an_obsidian_vault_writes_properties_obsidian_reads(obsidian):
+    """No config: YAML properties, the Parent as a [[link]] Obsidian's graph and backlinks
+    count, tags as a list; vault reads the link back as the parent."""
+    res = run_process(
+        None, "new", "--parent", "Projects/Alpha.md", "--title", "Gamma", "--tag", "idea",
+        "--date", "2026-03-01", "--no-commit", "--json", cwd=obsidian,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    made = json.loads(res.stdout)
+    assert made["parent"] == "Projects/Alpha.md"
+    text = Path(made["path"]).read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    assert "\nparent: '[[Projects/Alpha]]'\n" in text
+    assert "\ntags:\n- idea\n" in text and "\ndate: 2026-03-01\n" in text  # a date, unquoted
+    shown = json.loads(run_process(None, "show", made["id"], "--json", cwd=obsidian).stdout)
+    assert shown["parent"] == "Projects/Alpha.md" and shown["tags"] == ["idea"]
+
+
+def test_new_follows_the_style_most_notes_use(tmp_path):
+    root = tmp_path / "kb"
+    for k in range(3):
+        note(root / "memory" / f"n{k}.md", f"---\ntitle: N{k}\ntype: Idea\n---\n\nText.\n")
+    note(root / "memory" / "h.md", "# H\n\nType: Idea\n")
+    res = run_process(None, "new", "--title", "Fresh", "--no-commit", "--json", cwd=root)
+    assert res.exit_code == 0, res.stderr
+    assert Path(json.loads(res.stdout)["path"]).read_text(encoding="utf-8").startswith("---\n")

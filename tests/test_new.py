@@ -138,7 +138,7 @@ def test_yaml_style(run, vault_copy):
     assert (vault_copy / new_id).read_text(encoding="utf-8") == (
         "---\n"
         "title: 'Ünïcode: ''quotes'' & more'\n"
-        "date: '2026-03-04'\n"
+        "date: 2026-03-04\n"
         "type: Lab Note\n"
         f"parent: {HUB}\n"
         "tags:\n- a\n"

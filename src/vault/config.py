@@ -120,15 +120,48 @@ def infer_config(root: Path, note_paths: Iterable[str]) -> VaultConfig:
     an Obsidian or Dendron vault, which only read front matter), header lines when it has no
     notes yet, the type "Note", and the link rules its files show."""
     notes = "memory" if (root / "memory").is_dir() else "."
-    folders = [root] + ([root / notes] if notes != "." else [])
-    if any((f / "dendron.yml").is_file() for f in folders):
-        links = "dendron"
-    elif any((f / ".obsidian").is_dir() for f in folders):
-        links = "obsidian"
-    else:
-        links = "plain"
+    links = links_shown(root, root / notes)
     style = "yaml" if links != "plain" else _most_used_style(note_paths)
     return VaultConfig(notes=notes, header_style=style, default_type="Note", links=links)
+
+
+def links_shown(root: Path, notes_dir: Path) -> str:
+    """Whose link rules the vault's files show: "dendron" (a dendron.yml), "obsidian" (an
+    .obsidian/ folder) or "plain", at the root or in the notes folder."""
+    folders = [root] + ([notes_dir] if notes_dir != root else [])
+    if any((f / "dendron.yml").is_file() for f in folders):
+        return "dendron"
+    if any((f / ".obsidian").is_dir() for f in folders):
+        return "obsidian"
+    return "plain"
+
+
+# How many notes `new_note_style` looks at to see which style a vault's notes use.
+STYLE_SAMPLE = 50
+
+
+def new_note_style(root: Path, notes_dir: Path, config: VaultConfig) -> tuple[str, str]:
+    """(header style, link rules) a new note of this vault is written in: what its
+    configuration says; else YAML in an Obsidian or Dendron vault (they read only front
+    matter as properties); else the style most of the first STYLE_SAMPLE notes found use."""
+    links = config.links or links_shown(root, notes_dir)
+    if config.header_style:
+        return config.header_style, links
+    if links != "plain":
+        return "yaml", links
+    return _most_used_style(_some_notes(notes_dir, STYLE_SAMPLE)), links
+
+
+def _some_notes(folder: Path, most: int) -> list[str]:
+    """Up to `most` notes under `folder`, hidden folders skipped: a sample, not a walk of a
+    100,000-note vault."""
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found += [os.path.join(dirpath, f) for f in sorted(filenames) if f.endswith(".md")]
+        if len(found) >= most:
+            break
+    return found[:most]
 
 
 def _most_used_style(note_paths: Iterable[str]) -> str:
@@ -142,7 +175,7 @@ def _most_used_style(note_paths: Iterable[str]) -> str:
         except OSError:
             continue
         seen[find_block(head.replace("\r\n", "\n").split("\n")).style] += 1
-    return "yaml" if seen["yaml"] > seen["headers"] else "headers"
+    return "yaml" if seen["yaml"] > seen["headers"] else "headers"  # a tie: header lines
 
 
 def write_config(root: Path, config: VaultConfig) -> Path:

@@ -11,6 +11,7 @@ from pathlib import Path
 from vault import values
 from vault.atomic import create_exclusive
 from vault.catalog import Catalog, load_catalog
+from vault.config import new_note_style
 from vault.errors import GitError, InvalidInput, OutsideVault
 from vault.locks import write_lock
 from vault.markdown.text import plain_text
@@ -121,21 +122,27 @@ def write_note(vault: Vault, request: NewNote, parent_id: str | None) -> Created
     note_type = request.note_type or (
         default_type(parent_id) if parent_id or not config.default_type else config.default_type
     )
-    yaml_front_matter = request.yaml_front_matter or config.header_style == "yaml"
+    style, links = new_note_style(vault.root, vault.notes_dir, config)
+    yaml_front_matter = request.yaml_front_matter or style == "yaml"
+    # Obsidian shows a property as a link, and counts it in its graph and backlinks, only
+    # when it is written as one: `parent: "[[folder/Note]]"`.
+    parent = parent_id
+    if parent_id and yaml_front_matter and links == "obsidian":
+        parent = f"[[{parent_id.removesuffix('.md')}]]"
     tags = tuple(request.tags)
     folder = plan_folder(vault, parent_id)
     text = format_note(
         title=title,
         date=date,
         note_type=note_type,
-        parent=parent_id,
+        parent=parent,
         tags=tags,
         body=request.body if request.body.strip() else supplement_template(note_type),
         yaml_front_matter=yaml_front_matter,
     )
     base = f"{date}-{slugify(title)}"
     style = "yaml" if yaml_front_matter else "headers"
-    asked = {"title": title, "date": date, "type": note_type, "parent": parent_id, "tags": tags}
+    asked = {"title": title, "date": date, "type": note_type, "parent": parent, "tags": tags}
     title = _reads_back(text, f"{base}.md", style, asked)
     path = _create_unique(folder, base, text)
     return Created(

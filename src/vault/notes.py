@@ -8,6 +8,7 @@ Reading never raises for bad content: problems become warnings on the record.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -418,7 +419,12 @@ def format_note(
     if yaml_front_matter:
         import yaml
 
-        data: dict[str, object] = {"title": title, "date": date, "type": note_type}
+        # A day unquoted (`date: 2026-03-01`), as Obsidian writes a date property: quoted, it
+        # would be text to Obsidian. Read back, it is the same day.
+        day: object = date
+        with contextlib.suppress(ValueError):
+            day = dt.date.fromisoformat(date)
+        data: dict[str, object] = {"title": title, "date": day, "type": note_type}
         if parent:
             data["parent"] = parent
         if tags:
