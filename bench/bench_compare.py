@@ -1,6 +1,6 @@
 """Compare two checkouts of vault on the same vault, run for run: `vault --help`, a warm
-`vault list --json`, `vault new --no-commit` under a note, warm `vault search` (a rare word, a common word, two words, a ten-word
-question) and a cold `vault index`.
+`vault list --json`, `vault new --no-commit` under a note, warm `vault search` (a rare
+word, a common word, two words, a ten-word question) and a cold `vault index`.
 
 A refactor must not make these slower, and one machine's figures drift over minutes, so the
 two checkouts are measured alternately (base, new, base, new, ...) and each figure is the
