@@ -294,3 +294,37 @@ def test_appenders_at_once_each_get_their_own_commit(git_vault):
         assert patch.startswith(f"vault: append to {DEEP}\n")
         assert sum(line.startswith("+Writer ") for line in patch.splitlines()) == 1
     assert git(git_vault, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Date: 1999-01-01\nType: Hijack\nParent: memory/research/2026-02-14-skin-tech-trends.md\n",
+        "Tags: stolen, tags\n\nMore text.\n",
+    ],
+)
+def test_text_appended_under_a_bare_title_stays_body(run, vault_copy, text):
+    """A note holding only its title: header lines appended under it would be its metadata;
+    they stay text (an empty comment keeps them apart), and the note's metadata is as it was."""
+    note = vault_copy / "memory" / "bare.md"
+    note.write_text("# Only a title\n", encoding="utf-8")
+    before = read_note(note, "memory/bare.md").record
+    res = run(vault_copy, "append", "memory/bare.md", input=text)
+    assert res.exit_code == 0, res.stderr
+    after = read_note(note, "memory/bare.md")
+    rec = after.record
+    assert (rec.style, rec.type, rec.parent_ref, rec.tags, rec.meta, rec.title) == (
+        before.style, before.type, before.parent_ref, before.tags, before.meta, before.title
+    )  # fmt: skip
+    assert text.strip() in after.body
+
+
+def test_text_that_would_close_unclosed_front_matter_is_refused(run, vault_copy):
+    note = vault_copy / "memory" / "open.md"
+    note.write_bytes(b"---\ntitle: Open\n\nText.\n")
+    res = run(vault_copy, "append", "memory/open.md", input="---\nparent: x.md\n---\n")
+    assert res.exit_code == 1
+    assert res.stderr.startswith(
+        "Error: memory/open.md: this text would change the note's metadata"
+    )
+    assert note.read_bytes() == b"---\ntitle: Open\n\nText.\n"

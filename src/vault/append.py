@@ -25,7 +25,7 @@ from vault.errors import GitError, InvalidInput, OutsideVault, StaleNote
 from vault.locks import write_lock
 from vault.markdown.blocks import ATX, HEADING, Block, note_blocks, scan
 from vault.model import Appended, AppendRequest, Note
-from vault.notes import MAX_NOTE_BYTES, content_digest
+from vault.notes import MAX_NOTE_BYTES, content_digest, parse_note
 from vault.repository import Repository
 from vault.text import fold
 from vault.vault import Vault
@@ -159,14 +159,47 @@ def plan_append(
         after = max((i for i in range(head.end, end) if lines[i].strip()), default=head.end - 1)
     else:
         after = max((i for i in range(len(lines)) if lines[i].strip()), default=-1)
-    block = eol.join(clean_text(text).split("\n")) + eol
+    new, line = _insert(data, raw, lines, after, clean_text(text), eol)
+    if _metadata(new, note_id) != _metadata(data, note_id):
+        # Text under a note's bare title ("Date: ...") would be read as its header lines: an
+        # empty comment first keeps it text (the reader sees no Key: value line under the
+        # title), and changes nothing a renderer shows.
+        new, line = _insert(data, raw, lines, after, f"{GUARD}\n{clean_text(text)}", eol)
+        line += 1
+        if _metadata(new, note_id) != _metadata(data, note_id):
+            raise InvalidInput(
+                f"{note_id}: this text would change the note's metadata as well as its body "
+                "(its metadata block is not closed, or the text closes it); fix the note's "
+                "metadata first; nothing was written"
+            )
+    return new, line, head
+
+
+def _insert(
+    data: bytes, raw: list[bytes], lines: list[str], after: int, text: str, eol: str
+) -> tuple[bytes, int]:
+    """`data` with `text` as a block of its own after line index `after` (-1: first), and
+    the 1-based line the text starts at."""
+    block = eol.join(text.split("\n")) + eol
     if after < 0:  # an empty or blank file: the text goes first
-        return (block.encode("utf-8") + data, 1, head)
+        return block.encode("utf-8") + data, 1
     pos = sum(len(line) for line in raw[: after + 1])
     lead = "" if raw[after].endswith((b"\n", b"\r")) else eol
     follows = after + 1 < len(lines) and lines[after + 1].strip()
     insert = lead + eol + block + (eol if follows else "")
-    return data[:pos] + insert.encode("utf-8") + data[pos:], after + 3, head
+    return data[:pos] + insert.encode("utf-8") + data[pos:], after + 3
+
+
+# A line that ends a run of header lines and shows nothing: put before appended text that
+# would otherwise be read as the metadata of a note holding only its title.
+GUARD = "<!-- -->"
+
+
+def _metadata(data: bytes, note_id: str) -> tuple:
+    """What a note's metadata reads as (not its body): appending must leave it as it was."""
+    rec = parse_note(data.decode("utf-8", "replace"), note_id).record
+    stated_date = rec.date if rec.date_source == "meta" else None
+    return (rec.style, stated_date, rec.type, rec.parent_ref, rec.tags, rec.meta)
 
 
 # --- appending ---------------------------------------------------------------------------------
