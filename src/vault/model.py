@@ -503,7 +503,7 @@ class Revised:
 
     id: str
     path: str
-    # The verb: "replace", "set" or "restore".
+    # The verb: "replace", "set" or "restore" (--at).
     action: str
     # 1-based line of the file where the change starts (replace), else None.
     line: int | None

@@ -261,3 +261,35 @@ def sync_dict(result: SyncResult, index: IndexReport | None) -> dict:
         "pushed": result.pushed,
         "index": index_dict(index) if index is not None else None,
     }
+
+
+if TYPE_CHECKING:  # vault.revise's results
+    from vault.model import Removed, Revised
+
+
+def revised_dict(r: Revised) -> dict:
+    """`replace`, `set` and `restore --at` with --json: {"id", "path", "action", "line",
+    "keys", "sha256", "commit", "restored_from"}; "sha256" is the note's new hash."""
+    return {
+        "id": r.id,
+        "path": r.path,
+        "action": r.action,
+        "line": r.line,
+        "keys": list(r.keys),
+        "sha256": r.sha256,
+        "commit": r.commit,
+        "restored_from": r.restored_from,
+    }
+
+
+def removed_dict(r: Removed) -> dict:
+    """`rm` and `restore` (of a removed note) with --json: {"id", "path", "referrers",
+    "commit", "restored_from", "sha256"}."""
+    return {
+        "id": r.id,
+        "path": r.path,
+        "referrers": list(r.referrers),
+        "commit": r.commit,
+        "restored_from": r.restored_from,
+        "sha256": r.sha256,
+    }

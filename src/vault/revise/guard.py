@@ -8,12 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from vault import values
 from vault.append import _real_path, check_sha256, sha256_of
 from vault.atomic import write_atomic
 from vault.catalog import Catalog, load_catalog
 from vault.errors import GitError, InvalidInput, StaleNote
 from vault.locks import write_lock
-from vault.model import Revised, ReviseRequest
+from vault.model import Provenance, Revised, ReviseRequest
 from vault.repository import Repository
 from vault.vault import Vault
 
@@ -43,19 +44,31 @@ def check_stale(note_id: str, current: str, expected: str | None) -> None:
         )
 
 
+def check_provenance(provenance: Provenance) -> None:
+    """InvalidInput, before anything is written, for an agent or source that cannot be a
+    trailer (one line, no NUL: vault.values)."""
+    if provenance.agent is not None:
+        values.metadata_value("agent", provenance.agent)
+    if provenance.source is not None:
+        values.metadata_value("source", provenance.source)
+
+
 def revise(
     vault: Vault,
     repo: Repository | None,
     request: ReviseRequest,
     action: str,
     plan: Planner,
+    message: str,
     *,
     commit: bool = True,
 ) -> Revised:
-    """Change one note as `plan` says; everything is checked before anything is written,
+    """Change one note as `plan` says (`action` names the verb in the result, `message`
+    in the commit: "vault: <message> <id>"); everything is checked before anything is written,
     so a refusal leaves the note as it was. A commit that fails (a hook) leaves the note
     written, with `commit_note` saying why."""
     expected = check_sha256(request.expected_sha256)
+    check_provenance(request.provenance)
     with write_lock(vault):
         catalog = load_catalog(vault, repo)
         note_id = catalog.resolver.find(request.ref, request.cwd_prefix)
@@ -68,7 +81,9 @@ def revise(
         if commit and repo is not None:
             repo.check_can_commit()
         write_atomic(target, change.data)
-        sha, note = _committed(vault, repo, [target], f"vault: {action} {note_id}", request, commit)
+        sha, note = _committed(
+            vault, repo, [target], f"vault: {message} {note_id}", request, commit
+        )
     return Revised(
         id=note_id,
         path=str(target),

@@ -43,7 +43,17 @@ def set_metadata(
             style = "yaml" if vault.config.header_style == "yaml" else "headers"
         return plan_set(data, note_id, catalog.records[note_id].style, style, wanted)
 
-    return revise(vault, repo, request.note, "set metadata of", plan, commit=commit)
+    return revise(vault, repo, request.note, "set", plan, "set metadata of", commit=commit)
+
+
+def tag_changes(changes) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(tags to add, tags to take out) from "+x" and "-x" (what --tag takes)."""
+    add, drop = [], []
+    for change in changes or ():
+        if change[:1] not in ("+", "-") or len(change) < 2:
+            raise InvalidInput(f"--tag {change!r}: write +TAG to add a tag or -TAG to take one out")
+        (add if change[0] == "+" else drop).append(change[1:])
+    return tuple(add), tuple(drop)
 
 
 def _check_key(key: str) -> None:

@@ -10,7 +10,7 @@ from vault.locks import write_lock
 from vault.model import Removed, ReviseRequest
 from vault.references import backlinks
 from vault.repository import Repository
-from vault.revise.guard import check_stale
+from vault.revise.guard import check_provenance, check_stale
 from vault.vault import Vault
 
 # How many referring notes an error names before summarising the rest.
@@ -29,6 +29,7 @@ def remove_note(
     notes refer to it (unless `force`), when its hash is not the expected one, or when what
     is on disk is not all in git (it could not be restored), unless `force`."""
     expected = check_sha256(request.expected_sha256)
+    check_provenance(request.provenance)
     with write_lock(vault):
         catalog = load_catalog(vault, repo)
         note_id = catalog.resolver.find(request.ref, request.cwd_prefix)

@@ -37,7 +37,7 @@ def replace_in_note(
             return plan_section(data, request.section, request.new, note_id, style)
         return plan_text(data, request.old or "", request.new, note_id, style)
 
-    return revise(vault, repo, request.note, "replace in", plan, commit=commit)
+    return revise(vault, repo, request.note, "replace", plan, "replace in", commit=commit)
 
 
 def _split(data: bytes, note_id: str) -> tuple[str, list[str], str]:

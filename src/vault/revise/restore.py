@@ -11,7 +11,7 @@ from vault.errors import AmbiguousRef, GitError, InvalidInput
 from vault.locks import write_lock
 from vault.model import Removed, Revised, ReviseRequest
 from vault.repository import Repository
-from vault.revise.guard import Change, revise
+from vault.revise.guard import Change, check_provenance, revise
 from vault.vault import Vault, stem_of
 
 
@@ -29,7 +29,7 @@ def restore_version(
             )
         return Change(old, restored_from=rev)
 
-    return revise(vault, repo, request, "restore", plan, commit=commit)
+    return revise(vault, repo, request, "restore", plan, "restore", commit=commit)
 
 
 def removed_note(repo: Repository, ref: str) -> tuple[str, str]:
@@ -56,6 +56,7 @@ def restore_removed(
 ) -> Removed:
     """Bring back a removed note as it was just before the commit that removed it, under
     its old name, and commit it. Refused when a file has that name now."""
+    check_provenance(request.provenance)
     with write_lock(vault):
         note_id, removal = removed_note(repo, request.ref)
         path = vault.path_of(note_id)
@@ -81,3 +82,12 @@ def restore_removed(
     return Removed(
         note_id, str(path), (), sha, restored_from=rev, sha256=sha256_of(data), commit_note=note
     )
+
+
+def restore_note(
+    vault: Vault, repo: Repository, request: ReviseRequest, at: str | None, *, commit: bool = True
+) -> Revised | Removed:
+    """`vault restore`: an older version of a living note with `at`, else a removed note."""
+    if at is not None:
+        return restore_version(vault, repo, request, at, commit=commit)
+    return restore_removed(vault, repo, request, commit=commit)
