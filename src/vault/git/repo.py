@@ -181,11 +181,12 @@ class GitRepository(WorkTree):
         )
         found: dict[str, str] = {}
         for chunk in out.split("\x1e"):
-            sha, _, names = chunk.strip("\n").partition("\n")
-            for name in names.split("\0"):
-                note_id = self.note_id(name.strip("\n")) if name.strip("\n") else None
+            # "<sha>\0\n<path>\0<path>\0...": the format line, then the removed paths.
+            sha, *names = [part.strip("\n") for part in chunk.split("\0")]
+            for name in names:
+                note_id = self.note_id(name) if name else None
                 if note_id is not None and sha:
-                    found.setdefault(note_id, sha.strip())  # newest first: the latest removal
+                    found.setdefault(note_id, sha)  # newest first: the latest removal
         return found
 
     def note_at(self, note_id: str, rev: str) -> bytes | None:
@@ -194,6 +195,7 @@ class GitRepository(WorkTree):
             out = self.git.git.execute(
                 ["git", "cat-file", "blob", f"{rev}:{self.path(note_id)}"],
                 stdout_as_string=False,
+                strip_newline_in_stdout=False,  # the note's bytes, its last newline included
             )
         except git.GitCommandError:
             return None

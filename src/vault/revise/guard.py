@@ -70,6 +70,8 @@ def revise(
     expected = check_sha256(request.expected_sha256)
     check_provenance(request.provenance)
     with write_lock(vault):
+        if commit and repo is not None:
+            repo.check_can_commit()  # before anything else: nothing is written then
         catalog = load_catalog(vault, repo)
         note_id = catalog.resolver.find(request.ref, request.cwd_prefix)
         target = _real_path(vault, note_id)
@@ -78,8 +80,6 @@ def revise(
         change = plan(catalog, note_id, data)
         if change.data == data:
             raise InvalidInput(f"{note_id} already reads so; nothing was written")
-        if commit and repo is not None:
-            repo.check_can_commit()
         write_atomic(target, change.data)
         sha, note = _committed(
             vault, repo, [target], f"vault: {message} {note_id}", request, commit
