@@ -2,6 +2,10 @@
 
 Library functions take and return these; `vault.render` turns them into the `--json` shapes
 and the human forms, so a shape is defined in exactly one place.
+
+It is one table: of the records every family passes to the core and back, each a few lines
+with a comment per field; it grows by a dataclass per verb, and split by family it would make
+the families import each other.
 """
 
 from __future__ import annotations
@@ -515,6 +519,8 @@ class Revised:
     commit: str | None
     # The commit the note's bytes were taken from (restore), else None.
     restored_from: str | None = None
+    # False when the note already read so: nothing was written or committed.
+    changed: bool = True
     # Why there is no commit when one was expected ("" otherwise).
     commit_note: str = ""
 

@@ -32,13 +32,14 @@ def command(
     own (`vault: replace in <id>`, with Vault-Agent and Vault-Source trailers).
 
     Prints the note's id; --json prints {"id", "path", "action", "line", "keys", "sha256",
-    "commit", "restored_from"}, "sha256" being the note's new hash.
+    "commit", "restored_from", "changed"}, "sha256" being the note's new hash.
 
     \b
     Examples:
-      vault replace exosomes-deep-dive --old "6 months" --new "12 months"
-      echo "Rewritten." | vault replace skin-tech-trends --section "Trends we follow"
-      vault replace exosomes-deep-dive --old "x" --new "y" --expect-sha256 9f2c... --json
+      vault replace exosomes-deep-dive --old "(30-150nm)" --new "(30–150 nm)"
+      echo "Rewritten." | vault replace skin-tech-trends --section "How to add to this hub"
+      vault show exosomes-deep-dive --json | jq -r .sha256   # then:
+      # vault replace exosomes-deep-dive --old "..." --new "..." --expect-sha256 9f2c... --json
     """
     from vault.errors import InvalidInput
     from vault.model import Provenance, ReplaceRequest, ReviseRequest

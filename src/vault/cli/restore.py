@@ -20,13 +20,14 @@ def command(state: AppState, ref, at, expected, agent, source, no_commit, as_jso
 
     Prints the note's id; --json prints {"id", "path", "referrers", "commit",
     "restored_from", "sha256"} for a removed note, and {"id", "path", "action", "line",
-    "keys", "sha256", "commit", "restored_from"} with --at.
+    "keys", "sha256", "commit", "restored_from", "changed"} with --at.
 
     \b
     Examples:
-      vault restore 2026-01-05-old-draft
-      vault restore exosomes-deep-dive --at HEAD~3
-      vault restore exosomes-deep-dive --at 2026-02-14 --json
+      vault restore exosomes-deep-dive --at HEAD --json
+      # after `vault rm 2026-01-11-exosomes-in-k-beauty --force`:
+      #   vault restore 2026-01-11-exosomes-in-k-beauty
+      # the note as it stood on a day: vault restore exosomes-deep-dive --at 2026-02-14
     """
     from vault.cli import replace, rm
     from vault.git import require_repository

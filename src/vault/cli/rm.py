@@ -23,8 +23,8 @@ def command(state: AppState, ref, force, expected, agent, source, no_commit, as_
 
     \b
     Examples:
-      vault rm 2026-01-05-old-draft
-      vault rm 2026-01-05-old-draft --force --json
+      vault rm 2026-01-11-exosomes-in-k-beauty --force
+      vault rm 2026-01-11-exosomes-in-k-beauty --force --agent claude --json
     """
     from vault.model import Provenance, ReviseRequest
     from vault.revise.remove import remove_note

@@ -25,13 +25,13 @@ def command(
     write lock, committed on its own (`vault: set metadata of <id>`).
 
     Prints the note's id; --json prints {"id", "path", "action", "line", "keys", "sha256",
-    "commit", "restored_from"}.
+    "commit", "restored_from", "changed"}.
 
     \b
     Examples:
-      vault set exosomes-deep-dive type=Review date=2026-03-01
-      vault set exosomes-deep-dive parent=skin-tech-trends --tag +exosomes --tag -draft
-      vault set exosomes-deep-dive --unset status --json
+      vault set exosomes-deep-dive type=Review date=2026-03-01 --agent claude
+      vault set exosomes-deep-dive status=draft --tag +exosomes --source https://example.org
+      vault set exosomes-deep-dive title="Exosomes: a deep dive" --unset parent --json
     """
     from vault.cli.replace import report
     from vault.errors import InvalidInput

@@ -269,7 +269,8 @@ if TYPE_CHECKING:  # vault.revise's results
 
 def revised_dict(r: Revised) -> dict:
     """`replace`, `set` and `restore --at` with --json: {"id", "path", "action", "line",
-    "keys", "sha256", "commit", "restored_from"}; "sha256" is the note's new hash."""
+    "keys", "sha256", "commit", "restored_from", "changed"}; "sha256" is the note's new
+    hash, "changed" false when it already read so (nothing written, no commit)."""
     return {
         "id": r.id,
         "path": r.path,
@@ -279,6 +280,7 @@ def revised_dict(r: Revised) -> dict:
         "sha256": r.sha256,
         "commit": r.commit,
         "restored_from": r.restored_from,
+        "changed": r.changed,
     }
 
 

@@ -416,6 +416,8 @@ if TYPE_CHECKING:  # vault.revise's results
 
 def revised_text(r: Revised) -> str:
     """One line on stderr: what changed, the new hash, the commit."""
+    if not r.changed:
+        return f"{r.id} already reads so: nothing was written"
     what = {
         "replace": f"replaced text in {r.id} (line {r.line})",
         "set": f"set {', '.join(r.keys)} of {r.id}",

@@ -12,7 +12,7 @@ from vault import values
 from vault.append import _real_path, check_sha256, sha256_of
 from vault.atomic import write_atomic
 from vault.catalog import Catalog, load_catalog
-from vault.errors import GitError, InvalidInput, StaleNote
+from vault.errors import GitError, StaleNote
 from vault.locks import write_lock
 from vault.model import Provenance, Revised, ReviseRequest
 from vault.repository import Repository
@@ -78,12 +78,13 @@ def revise(
         data = target.read_bytes()
         check_stale(note_id, sha256_of(data), expected)
         change = plan(catalog, note_id, data)
-        if change.data == data:
-            raise InvalidInput(f"{note_id} already reads so; nothing was written")
-        write_atomic(target, change.data)
-        sha, note = _committed(
-            vault, repo, [target], f"vault: {message} {note_id}", request, commit
-        )
+        changed = change.data != data
+        sha, note = None, ""
+        if changed:  # the note already reads so: nothing to write, no empty commit
+            write_atomic(target, change.data)
+            sha, note = _committed(
+                vault, repo, [target], f"vault: {message} {note_id}", request, commit
+            )
     return Revised(
         id=note_id,
         path=str(target),
@@ -93,6 +94,7 @@ def revise(
         sha256=sha256_of(change.data),
         commit=sha,
         restored_from=change.restored_from,
+        changed=changed,
         commit_note=note,
     )
 

@@ -164,6 +164,16 @@ def _yaml_value(key: str, value: object) -> str:
     return out.removesuffix("\n").removesuffix("...").strip()
 
 
+def _quoted_as(old: str, new: str) -> str:
+    """`new` (a YAML scalar) in the quotes `old` was written in, when it was quoted and
+    `new` is a plain scalar: a value keeps its quoting."""
+    if old[:1] not in ("'", '"') or new[:1] in ("'", '"', "[", "{"):
+        return new
+    if old[0] == "'":
+        return "'" + new.replace("'", "''") + "'"
+    return '"' + new.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _names(key: str) -> tuple[str, ...]:
     field = _field(key)
     if field in _HEADER_KEYS or field == "title":
@@ -188,8 +198,8 @@ def _write_key(lines: list[str], block: Block, key: str, value: object, end: str
         if headers:
             new = with_value(lines[first], shown)
         else:
-            written = bare[first].split(":", 1)[0].rstrip()
-            new = f"{written}: {_yaml_value(key, value)}{end}"
+            written, _, was = bare[first].partition(":")
+            new = f"{written.rstrip()}: {_quoted_as(was.strip(), _yaml_value(key, value))}{end}"
         return lines[:first] + [new] + lines[last:]
     if headers:
         new = f"{_HEADER_KEYS.get(key, key)}: {shown}{end}"
