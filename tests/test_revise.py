@@ -142,16 +142,18 @@ def test_replace_a_middle_section_keeps_the_next_heading(run, vault):
 
 def test_set_in_yaml_keeps_other_keys_their_order_quoting_and_comments(run, vault):
     path = vault / YAML_ID
-    args = ["set", YAML_ID, "date=2026-04-01", "owner=me", "--tag", "+gamma", "--tag", "-alpha"]
-    res = run(vault, *args, "--json")
+    args = ["set", YAML_ID, "date=2026-04-01", "owner=me", "zeta=new z", "--tag", "+gamma"]
+    res = run(vault, *args, "--tag", "-alpha", "--json")
     assert res.exit_code == 0, res.stderr
-    want = YAML_NOTE.replace("date: 2026-03-01", "date: 2026-04-01").replace(
-        "tags:\n  - alpha\n  - beta\n", "tags: [beta, gamma]\nowner: me\n"
+    want = (
+        YAML_NOTE.replace("date: 2026-03-01", "date: 2026-04-01")
+        .replace('zeta: "double quoted"', 'zeta: "new z"')
+        .replace("tags:\n  - alpha\n  - beta\n", "tags: [beta, gamma]\nowner: me\n")
     )
     assert path.read_text() == want
     shown = json.loads(run(vault, "show", YAML_ID, "--json").stdout)
     assert shown["date"] == "2026-04-01" and shown["tags"] == ["beta", "gamma"]
-    assert json.loads(res.stdout)["keys"] == ["date", "owner", "tags"]
+    assert json.loads(res.stdout)["keys"] == ["date", "owner", "zeta", "tags"]
 
 
 def test_set_in_header_lines_keeps_them_header_lines_and_crlf(run, vault):
@@ -206,6 +208,13 @@ def test_rm_refuses_a_linked_note_and_lists_who_links(run, vault):
     assert json.loads(res.stdout)["referrers"] == [LINKER_ID]
     assert not (vault / YAML_ID).exists()
     assert git(vault, "status", "--porcelain") == ""
+
+
+def test_rm_refuses_a_note_with_changes_git_does_not_hold(run, vault):
+    path = vault / HEADER_ID
+    path.write_bytes(path.read_bytes() + b"Unsaved.\r\n")
+    assert "changes git does not hold" in error(run(vault, "rm", HEADER_ID))
+    assert path.exists() and git(vault, "log", "--format=%s") == "initial\n"
 
 
 def test_restore_after_rm_and_after_a_later_mv_of_a_neighbour(run, vault):
@@ -304,6 +313,9 @@ def test_every_commit_carries_the_agent_and_source_trailers(run, vault, monkeypa
     )
     assert "one line" in error(run(vault, "rm", HEADER_ID, "--agent", "a\nb"))
     assert (vault / HEADER_ID).exists()
+    before = (vault / PLAIN_ID).read_bytes()
+    assert "one line" in error(run(vault, "set", PLAIN_ID, "type=X", "--source", "a\rb"))
+    assert (vault / PLAIN_ID).read_bytes() == before
 
 
 def test_no_commit_writes_and_leaves_git_alone(run, vault):
