@@ -406,3 +406,22 @@ def test_mcp_read_only_lists_none_of_the_write_tools(vault):
     assert full["replace"].input_schema["required"] == ["ref", "expected_sha256"]
     names = set(mcp_session(vault, body, "--read-only"))
     assert not names & {"new", "append", "replace", "set", "rm", "restore"}
+
+
+def test_mcp_tools_are_refused_during_a_rebase_and_change_nothing(vault):
+    (Path(git(vault, "rev-parse", "--absolute-git-dir").strip()) / "rebase-merge").mkdir()
+    before = {p: p.read_bytes() for p in (vault / "memory").iterdir()}
+    h = sha(vault / YAML_ID)
+
+    async def body(c):
+        calls = [
+            ("replace", {"ref": YAML_ID, "old": "6 months", "new": "x", "expected_sha256": h}),
+            ("set", {"ref": YAML_ID, "values": {"type": "X"}, "expected_sha256": h}),
+            ("rm", {"ref": YAML_ID, "expected_sha256": h, "force": True}),
+            ("restore", {"ref": YAML_ID, "at": "HEAD"}),
+        ]
+        return [await c.call_tool(name, args) for name, args in calls]
+
+    for result in mcp_session(vault, body):
+        assert result.is_error and "a rebase is in progress" in result.content[0].text
+    assert {p: p.read_bytes() for p in (vault / "memory").iterdir()} == before
