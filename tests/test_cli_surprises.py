@@ -61,9 +61,11 @@ def test_vault_alone_prints_the_help_not_an_error_line(tmp_path):
 
 
 def test_a_mistyped_command_names_the_nearest(tmp_path):
-    res = run_process(None, "lst", cwd=tmp_path)
+    res = run_process(None, "lsit", cwd=tmp_path)
     assert res.exit_code == 2
-    assert res.stderr == "Error: No such command 'lst'. Did you mean 'list'? (see 'vault --help')\n"
+    assert (
+        res.stderr == "Error: No such command 'lsit'. Did you mean 'list'? (see 'vault --help')\n"
+    )
     assert "Did you mean 'backlinks'?" in run_process(None, "backlink", cwd=tmp_path).stderr
 
 

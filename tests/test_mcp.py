@@ -32,7 +32,7 @@ READ_TOOLS = {
     "search", "show", "list", "related", "backlinks", "tree", "path", "graph", "check", "log",
     "context",
 }  # fmt: skip
-WRITE_TOOLS = {"new", "append"}
+WRITE_TOOLS = {"new", "append", "replace", "set", "rm", "restore"}
 
 
 def stdio(root: Path, *extra: str, cwd: Path | None = None) -> Client:

@@ -31,7 +31,7 @@ from vault.options import (  # noqa: E402
 )
 
 # Tool parameters that are the commands' arguments, not options.
-ARGUMENTS = {"query", "ref", "a", "b", "body", "text"}
+ARGUMENTS = {"query", "ref", "a", "b", "body", "text", "values"}
 # Options only the command line takes: the graph tool always answers in JSON, coloured by
 # the default rule; check --summary and tree --folders shape text (the tools answer JSON).
 CLI_ONLY = {

@@ -172,3 +172,33 @@ def _skip_blank(lines: list[str], i: int) -> int:
     while i < len(lines) and not lines[i].strip():
         i += 1
     return i
+
+
+# --- editing one key line: what `vault mv` (the Parent) and `vault set` rewrite -------------
+
+# The part of a header line before its value: the key, its colon and bold markers, the space.
+_KEY_PREFIX = re.compile(r"^(\**[^:]*:\**[ \t]*)")
+
+
+def key_span(lines: list[str], block: Block, names: tuple[str, ...]) -> tuple[int, int] | None:
+    """(first, one past last) line of the key among `names` (any case) in `block`: its line
+    and, in YAML, the lines that continue its value (indented, or `- item` lines)."""
+    first = key_line(lines, block, names)
+    if first is None:
+        return None
+    end = first + 1
+    if block.style == FRONT_MATTER.name:
+        while end < block.end - 1 and lines[end][:1] in (" ", "\t", "-") and lines[end].strip():
+            end += 1
+    return first, end
+
+
+def with_value(line: str, value: str) -> str:
+    """A header line (`Key: value`, `**Key:** value`) with its value replaced by `value`:
+    the key as written, its markers and the line's own ending kept."""
+    end = "\r" if line.endswith("\r") else ""
+    m = _KEY_PREFIX.match(_bare(line))
+    prefix = m.group(1) if m else ""
+    if prefix and not prefix[-1].isspace():
+        prefix += " "
+    return f"{prefix}{value}{end}"

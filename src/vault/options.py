@@ -267,6 +267,54 @@ EXPECTED_SHA256 = Option(
     metavar="H",
 )
 
+# --- replace, set, rm, restore: revising notes ----------------------------------------------
+
+OLD = Option(
+    "old",
+    "The text to replace: it must occur exactly once in the note's body.",
+    metavar="TEXT",
+)
+NEW = Option("new", "The text that takes its place (may be empty).", metavar="TEXT")
+REPLACE_SECTION = Option(
+    "section",
+    "Replace the body of the section with this heading (its text, any case; it must appear "
+    "once), keeping the heading.",
+    metavar="HEADING",
+)
+UNSET = Option("unset", "Take this key out of the metadata.", multiple=True, metavar="KEY")
+TAG_CHANGES = Option(
+    "tags",
+    "Add a tag (+x) or take one out (-x).",
+    multiple=True,
+    flag="--tag",
+    metavar="+TAG|-TAG",
+)
+FORCE = Option(
+    "force",
+    "Remove the note even while other notes refer to it, or when git does not hold it as it is.",
+    bool,
+    False,
+)
+AT = Option(
+    "at",
+    "Put back the note as it was at this commit (a sha, HEAD~2, a tag) or date (YYYY-MM-DD: "
+    "the last commit touching it by the end of that day).",
+    metavar="REV|DATE",
+)
+AGENT = Option(
+    "agent",
+    "Who makes the change, for the commit's Vault-Agent trailer (default: $VAULT_AGENT; over "
+    "MCP, the client's name).",
+    metavar="NAME",
+)
+SOURCE = Option(
+    "source",
+    "Where the change comes from (a URL or a reference), for the commit's Vault-Source trailer.",
+    metavar="URL|REF",
+)
+# Only the command line takes it: the MCP tools always commit.
+NO_COMMIT = Option("no_commit", "Do not commit the change to git.", bool, False)
+
 # Command (and MCP tool) name -> the options it takes, in --help order.
 BY_COMMAND: dict[str, tuple[Option, ...]] = {
     "list": (*NOTE_FILTERS, SORT, MIXED_DATES),
@@ -279,6 +327,10 @@ BY_COMMAND: dict[str, tuple[Option, ...]] = {
     "context": (CONTEXT_DEPTH, MAX_CHARS),
     "new": (PARENT, TITLE, NEW_TYPE, DATE, TAGS, YAML),
     "append": (SECTION, EXPECTED_SHA256),
+    "replace": (OLD, NEW, REPLACE_SECTION, EXPECTED_SHA256, AGENT, SOURCE),
+    "set": (UNSET, TAG_CHANGES, EXPECTED_SHA256, AGENT, SOURCE),
+    "rm": (FORCE, EXPECTED_SHA256, AGENT, SOURCE),
+    "restore": (AT, EXPECTED_SHA256, AGENT, SOURCE),
 }
 
 

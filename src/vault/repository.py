@@ -12,7 +12,11 @@ up on a command line.
 
 from __future__ import annotations
 
-from typing import Protocol
+import os
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from vault.model import Provenance
 
 # How many notes a commit message lists by name before "... and K more", and about how
 # many characters that list may take: a reader wants the gist, not 2,000 lines, and a
@@ -37,11 +41,32 @@ class Repository(Protocol):
         cherry-pick, revert or bisect is in progress. Call it before writing anything.
         Needs no git executable: it only looks at the repository's files."""
 
-    def commit(self, ids: list[str], message: str, *, stage: bool = True) -> str:
+    def commit(
+        self,
+        ids: list[str],
+        message: str,
+        *,
+        stage: bool = True,
+        provenance: Provenance | None = None,
+    ) -> str:
         """Commit exactly these files as they are on disk (staging them first unless
-        `stage` is False, for changes already staged), leaving everything else staged or
-        not as it was; the new commit's sha. When the commit fails (a hook, no identity),
-        what this call staged is unstaged again before the GitError is raised."""
+        `stage` is False, for changes already staged; a file gone from disk is committed as
+        removed), leaving everything else staged or not as it was; the new commit's sha.
+        The message gets the provenance trailers (`with_trailers`). When the commit fails
+        (a hook, no identity), what this call staged is unstaged again before the GitError
+        is raised."""
+
+    def removals(self) -> dict[str, str]:
+        """Id -> sha of the latest commit that removed it, for every note of the vault git
+        saw removed (newest removal wins)."""
+
+    def note_at(self, note_id: str, rev: str) -> bytes | None:
+        """The note's bytes in commit `rev`, or None when it did not exist there."""
+
+    def revision(self, note_id: str, at: str) -> str:
+        """The full sha `at` names: a revision git understands, or a date (YYYY-MM-DD or
+        as `git log --before` takes it) meaning the last commit touching the note by then;
+        InvalidInput when it names nothing."""
 
     def tracked(self, ids: list[str]) -> set[str]:
         """The ids among `ids` that git tracks."""
@@ -70,6 +95,40 @@ class Repository(Protocol):
 
     def stage(self, ids: list[str]) -> None:
         """Stage these files as they are on disk."""
+
+
+# The trailers every commit vault makes may end with, and the variable an agent's name is
+# taken from when none is given.
+AGENT_TRAILER = "Vault-Agent"
+SOURCE_TRAILER = "Vault-Source"
+AGENT_VARIABLE = "VAULT_AGENT"
+
+
+def with_trailers(message: str, provenance: Provenance | None) -> str:
+    """`message` with `Vault-Agent:` (the given agent, else $VAULT_AGENT) and
+    `Vault-Source:` trailers when there is one to write; each value is one line (checked
+    by vault.values when it was given)."""
+    from vault import values
+
+    agent = provenance.agent if provenance is not None else None
+    agent = agent or os.environ.get(AGENT_VARIABLE) or None
+    source = provenance.source if provenance is not None else None
+    lines = []
+    if agent and agent.strip():
+        lines.append(f"{AGENT_TRAILER}: {values.metadata_value('agent', agent)}")
+    if source and source.strip():
+        lines.append(f"{SOURCE_TRAILER}: {values.metadata_value('source', source)}")
+    return message.rstrip("\n") + ("\n\n" + "\n".join(lines) if lines else "")
+
+
+def without_trailers(message: str) -> str:
+    """A commit message without vault's trailers (what `find_commit` compares)."""
+    kept = [
+        line
+        for line in message.strip().split("\n")
+        if not line.startswith((AGENT_TRAILER + ":", SOURCE_TRAILER + ":"))
+    ]
+    return "\n".join(kept).strip()
 
 
 def listed_notes(ids: list[str], limit: int = MESSAGE_NOTES, chars: int = MESSAGE_CHARS) -> str:

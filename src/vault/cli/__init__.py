@@ -29,6 +29,10 @@ COMMANDS = {
     "related": "vault.cli.related",
     "index": "vault.cli.index_cmd",
     "append": "vault.cli.append",
+    "replace": "vault.cli.replace",
+    "set": "vault.cli.set",
+    "rm": "vault.cli.rm",
+    "restore": "vault.cli.restore",
     "context": "vault.cli.context",
     "mcp": "vault.cli.mcp",
 }

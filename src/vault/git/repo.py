@@ -5,17 +5,23 @@ changed notes come from the queries in vault.git.dates and vault.git.log.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vault.conflict_files import refusal
-from vault.errors import GitError, NotAGitRepo
+from vault.errors import GitError, InvalidInput, NotAGitRepo
 from vault.git.dates import first_commit_dates
 from vault.git.gitpython import gitpython
 from vault.git.log import changed_note_ids
 from vault.git.messages import git_message
 from vault.git.worktree import INDEX_LOCK_WAIT, WorkTree, find_top
+from vault.repository import with_trailers, without_trailers
 from vault.vault import Vault
+
+if TYPE_CHECKING:
+    from vault.model import Provenance
 
 
 def open_repository(vault: Vault) -> GitRepository | None:
@@ -54,8 +60,17 @@ class GitRepository(WorkTree):
         if problem:
             raise GitError(problem)
 
-    def commit(self, ids: list[str], message: str, *, stage: bool = True) -> str:
-        """Commit these notes alone; never a note holding conflict markers (GitError)."""
+    def commit(
+        self,
+        ids: list[str],
+        message: str,
+        *,
+        stage: bool = True,
+        provenance: Provenance | None = None,
+    ) -> str:
+        """Commit these notes alone, with vault's trailers; never a note holding conflict
+        markers (GitError)."""
+        message = with_trailers(message, provenance)  # every commit vault makes: one place
         paths = [self.path(i) for i in ids]
         for note_id in ids:
             try:
@@ -135,7 +150,7 @@ class GitRepository(WorkTree):
                 continue
             sha, parents, body = fields
             first = parents.split()[0] if parents.split() else None
-            if first == parent and body.strip() == message.strip():
+            if first == parent and without_trailers(body) == without_trailers(message):
                 return sha
         return None
 
@@ -161,6 +176,68 @@ class GitRepository(WorkTree):
         if ids:
             self.run("add", paths=[self.path(i) for i in ids])
 
+    def removals(self) -> dict[str, str]:
+        if self.head() is None:
+            return {}
+        out = self.git.git.log(
+            "--diff-filter=D",
+            "--no-renames",
+            "--name-only",
+            "-z",
+            "--format=%x1e%H",
+            "HEAD",
+            "--",
+            self.spec(self.vault.root),
+        )
+        found: dict[str, str] = {}
+        for chunk in out.split("\x1e"):
+            # "<sha>\0\n<path>\0<path>\0...": the format line, then the removed paths.
+            sha, *names = [part.strip("\n") for part in chunk.split("\0")]
+            for name in names:
+                note_id = self.note_id(name) if name else None
+                if note_id is not None and sha:
+                    found.setdefault(note_id, sha)  # newest first: the latest removal
+        return found
+
+    def note_at(self, note_id: str, rev: str) -> bytes | None:
+        git = gitpython()
+        try:
+            out = self.git.git.execute(
+                ["git", "cat-file", "blob", f"{rev}:{self.path(note_id)}"],
+                stdout_as_string=False,
+                strip_newline_in_stdout=False,  # the note's bytes, its last newline included
+            )
+        except git.GitCommandError:
+            return None
+        return out
+
+    def revision(self, note_id: str, at: str) -> str:
+        git = gitpython()
+        if not at.strip() or at.startswith("-"):
+            raise InvalidInput(f"--at {at!r}: give a commit (a sha, HEAD~2, a tag) or a date")
+        try:
+            return self.git.git.rev_parse(
+                "--verify", "--quiet", "--end-of-options", at + "^{commit}"
+            )
+        except git.GitCommandError:
+            pass
+        # A day alone means the end of it: the note as it stood that evening.
+        before = f"{at} 23:59:59" if _DAY.match(at) else at
+        try:
+            sha = self.git.git.log(
+                "-n", "1", "--format=%H", f"--before={before}", "HEAD", "--", self.path(note_id)
+            ).strip()
+        except git.GitCommandError:
+            sha = ""
+        if not sha:
+            raise InvalidInput(
+                f"--at {at!r} names no commit, and no commit touched {note_id} by that date; "
+                f"see `vault log {note_id}`"
+            )
+        return sha
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # Up to this many paths are named on git's command line (ls-files reads no pathspec file);
 # more, and the vault's part of the index is listed once instead.

@@ -27,7 +27,7 @@ from pydantic import Field
 
 from vault import __version__
 from vault.errors import VaultError
-from vault.mcp import tools
+from vault.mcp import revising, tools
 from vault.mcp.resident import Resident
 from vault.options import (
     AUTHOR,
@@ -420,6 +420,8 @@ def build_server(
             tools.append, ref=ref, text=text, expected_sha256=expected_sha256, section=section
         )
 
+    # replace, set, rm, restore: their own module (vault.mcp.revising).
+    revising.register(tool, calls, param, REF, Obj)
     return server
 
 

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 
 from vault import render
 from vault.mcp.resident import Resident
-from vault.model import AppendRequest, NewNote, NoteFilter
+from vault.model import (
+    AppendRequest,
+    NewNote,
+    NoteFilter,
+    Provenance,
+    Removed,
+    ReplaceRequest,
+    ReviseRequest,
+    SetRequest,
+)
 from vault.options import BY_COMMAND, check_all, naming
 
 
@@ -251,3 +260,109 @@ def append(
     if done.commit_note:
         r.notify("warning: " + render.uncommitted(done.id, done.commit_note))
     return Output(render.appended_dict(done))
+
+
+# --- revising tools: replace, set, rm, restore ---------------------------------------------------
+
+
+def _revise_request(r: Resident, ref, expected_sha256, agent, source) -> ReviseRequest:
+    return ReviseRequest(ref, expected_sha256, r.cwd_prefix, Provenance(agent, source))
+
+
+def _revised(r: Resident, done) -> Output:
+    if done.commit_note:
+        r.notify("warning: " + render.uncommitted(done.id, done.commit_note))
+    from vault.render.shapes import removed_dict, revised_dict
+
+    return Output(removed_dict(done) if isinstance(done, Removed) else revised_dict(done))
+
+
+@checked("replace")
+def replace(
+    r: Resident,
+    ref: str,
+    expected_sha256: str,
+    old: str | None = None,
+    new: str | None = None,
+    section: str | None = None,
+    agent: str | None = None,
+    source: str | None = None,
+) -> Output:
+    from vault.errors import InvalidInput
+    from vault.revise.replace import replace_in_note
+
+    if section is None and old is None:
+        raise InvalidInput("give old (and new), or section and new")
+    note = _revise_request(r, ref, expected_sha256, agent, source)
+    request = ReplaceRequest(note, old=old, new=new or "", section=section)
+    try:
+        done = replace_in_note(r.vault, r.repo, request, commit=True)
+    finally:
+        r.changed()
+    return _revised(r, done)
+
+
+@checked("set")
+def set_metadata(
+    r: Resident,
+    ref: str,
+    expected_sha256: str,
+    values: dict[str, str] | None = None,
+    unset: list[str] | None = None,
+    tags: list[str] | None = None,
+    agent: str | None = None,
+    source: str | None = None,
+) -> Output:
+    from vault.revise.metadata import set_metadata as set_meta
+    from vault.revise.metadata import tag_changes
+
+    add, drop = tag_changes(tags)
+    note = _revise_request(r, ref, expected_sha256, agent, source)
+    pairs = tuple((str(k), str(v)) for k, v in (values or {}).items())
+    request = SetRequest(note, pairs, tuple(unset or ()), add, drop)
+    try:
+        done = set_meta(r.vault, r.repo, request, commit=True)
+    finally:
+        r.changed()
+    return _revised(r, done)
+
+
+@checked("rm")
+def rm(
+    r: Resident,
+    ref: str,
+    expected_sha256: str,
+    force: bool = False,
+    agent: str | None = None,
+    source: str | None = None,
+) -> Output:
+    from vault.revise.remove import remove_note
+
+    note = _revise_request(r, ref, expected_sha256, agent, source)
+    try:
+        done = remove_note(r.vault, r.repo, note, force=force, commit=True)
+    finally:
+        r.changed()
+    return _revised(r, done)
+
+
+@checked("restore")
+def restore(
+    r: Resident,
+    ref: str,
+    at: str | None = None,
+    expected_sha256: str | None = None,
+    agent: str | None = None,
+    source: str | None = None,
+) -> Output:
+    from vault.errors import NotAGitRepo
+    from vault.revise.restore import restore_note
+
+    if r.repo is None:
+        raise NotAGitRepo(f"{r.vault.root} is not in git, so there is no history to restore from")
+    note = _revise_request(r, ref, expected_sha256, agent, source)
+    try:
+        done = restore_note(r.vault, r.repo, note, at, commit=True)
+    finally:
+        r.changed()
+    return _revised(r, done)

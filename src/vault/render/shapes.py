@@ -289,3 +289,37 @@ def sync_dict(result: SyncResult, index: IndexReport | None) -> dict:
         data["pending"] = list(result.pending)
         data["outgoing"] = list(result.outgoing)
     return data
+
+
+if TYPE_CHECKING:  # vault.revise's results
+    from vault.model import Removed, Revised
+
+
+def revised_dict(r: Revised) -> dict:
+    """`replace`, `set` and `restore --at` with --json: {"id", "path", "action", "line",
+    "keys", "sha256", "commit", "restored_from", "changed"}; "sha256" is the note's new
+    hash, "changed" false when it already read so (nothing written, no commit)."""
+    return {
+        "id": r.id,
+        "path": r.path,
+        "action": r.action,
+        "line": r.line,
+        "keys": list(r.keys),
+        "sha256": r.sha256,
+        "commit": r.commit,
+        "restored_from": r.restored_from,
+        "changed": r.changed,
+    }
+
+
+def removed_dict(r: Removed) -> dict:
+    """`rm` and `restore` (of a removed note) with --json: {"id", "path", "referrers",
+    "commit", "restored_from", "sha256"}."""
+    return {
+        "id": r.id,
+        "path": r.path,
+        "referrers": list(r.referrers),
+        "commit": r.commit,
+        "restored_from": r.restored_from,
+        "sha256": r.sha256,
+    }

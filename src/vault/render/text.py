@@ -441,3 +441,29 @@ def recovery_text(r: Recovery) -> str:
     if done.index_problem:
         line += f"; git's index could not be restored ({done.index_problem}): check `git status`"
     return line + "; run the move again"
+
+
+if TYPE_CHECKING:  # vault.revise's results
+    from vault.model import Removed, Revised
+
+
+def revised_text(r: Revised) -> str:
+    """One line on stderr: what changed, the new hash, the commit."""
+    if not r.changed:
+        return f"{r.id} already reads so: nothing was written"
+    what = {
+        "replace": f"replaced text in {r.id} (line {r.line})",
+        "set": f"set {', '.join(r.keys)} of {r.id}",
+        "restore": f"restored {r.id} as of {(r.restored_from or '')[:10]}",
+    }.get(r.action, f"{r.action} {r.id}")
+    done = f"; committed {r.commit[:10]}" if r.commit else ""
+    return f"{what}; sha256 now {r.sha256}{done}"
+
+
+def removed_text(r: Removed) -> str:
+    """One line on stderr: removed or restored, and the commit."""
+    done = f"; committed {r.commit[:10]}" if r.commit else ""
+    if r.restored_from:
+        return f"restored {r.id} from {r.restored_from[:10]}{done}"
+    still = f" (still referred to by {len(r.referrers)} note(s))" if r.referrers else ""
+    return f"removed {r.id}{still}{done}; `vault restore {r.id}` brings it back"
