@@ -89,6 +89,11 @@ def test_a_query_ranks_its_own_language_first(run, multilingual):
     assert res.exit_code == 1 and "unknown language 'xx'" in res.stderr
 
 
+def test_aliases_count_as_title_words(run, multilingual):
+    # en/Hotkeys.md never says "keyboard shortcut": its aliases do.
+    assert ranked(run, multilingual, "how do I change a keyboard shortcut")[0] == "en/Hotkeys.md"
+
+
 def test_in_limits_a_search_to_folders(run, multilingual):
     assert set(ranked(run, multilingual, "canvas", "--in", "de")) == {
         "de/Canvas.md",
