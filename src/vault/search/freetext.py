@@ -52,9 +52,14 @@ def stop_words(lang: str) -> frozenset[str]:
     return frozenset(stoplists.get(lang, ())) | _EXTRA_STOP.get(lang, set())
 
 
+def question_less(text: str) -> str:
+    """`text` without the question mark that closes it."""
+    return _QUESTION_MARK.sub("", text)
+
+
 def free_words(text: str) -> list[str] | None:
     """The words of `text` when it is free text, else None (it uses the query language)."""
-    plain = _QUESTION_MARK.sub("", text)
+    plain = question_less(text)
     if _SYNTAX.search(plain):
         return None
     return _WORD.findall(normalize(plain))

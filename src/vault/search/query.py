@@ -18,6 +18,7 @@ from vault.search.freetext import (
     content_words,
     free_words,
     query_language,
+    question_less,
 )
 from vault.search.schema import (
     QUERY_FIELDS,
@@ -274,16 +275,16 @@ TITLE_QUERY_BOOST = 2.0
 # A note named exactly like the query gets this much added to its score: more than any
 # note's words can earn, so it ranks first.
 NAME_BONUS = 1000.0
-_SYNTAX = re.compile(r'[:"*?~^()\[\]{}\\]|(?<!\S)(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)(?!\S)')
 
 
 def _named(q, text: str):
     """`q`, plus a bonus for the notes whose file name is the query (plain words only)."""
     from whoosh import query
 
-    if _SYNTAX.search(text) or q is query.NullQuery:
+    if q is query.NullQuery or free_words(text) is None:
         return q
-    bonus = query.ConstantScoreQuery(query.Term("name", fold_name(text)), NAME_BONUS)
+    name = fold_name(question_less(text))
+    bonus = query.ConstantScoreQuery(query.Term("name", name), NAME_BONUS)
     return query.AndMaybe(q, bonus)
 
 

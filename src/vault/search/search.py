@@ -1,8 +1,9 @@
 """Full-text search and "more like this" over the Whoosh index (see vault.search.index).
 
 Every call first brings the index up to date with the catalog, so results are always fresh.
-Queries use Whoosh's language over title, body and tags: terms joined with AND, OR, NOT,
-"phrases", field:value (title, body, tags, type, parent, date, id), wildcards and fuzzy term~.
+Plain words and questions are ranked (vault.search.freetext); otherwise queries use Whoosh's
+language over title, body and tags: terms joined with AND, OR, NOT, "phrases", field:value
+(title, body, tags, type, parent, date, id), wildcards and fuzzy term~.
 """
 
 from __future__ import annotations
