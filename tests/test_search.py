@@ -76,7 +76,9 @@ def test_boolean_or_and_not(run, gen):
     exo, nia = with_term(facts, "exosome"), with_term(facts, "niacinamide")
     assert paths(run, root, "niacinamide", "OR", "exosome") == exo | nia
     assert paths(run, root, "exosome NOT niacinamide") == exo - nia
-    assert paths(run, root, "exosome", "niacinamide") == exo & nia == set()
+    assert paths(run, root, "exosome AND niacinamide") == exo & nia == set()
+    # Plain words are free text: ranked over any of them, never "no notes match" (issue 19).
+    assert paths(run, root, "exosome", "niacinamide") == exo | nia
     # A query of negations alone means every note without those words.
     assert paths(run, root, "NOT exosome") == set(facts) - exo
     assert paths(run, root, "NOT exosome NOT niacinamide") == set(facts) - exo - nia
@@ -264,7 +266,8 @@ def test_suggestion_keeps_the_rest_of_the_query(run, gen):
 
 def test_no_suggestion_when_the_correction_finds_nothing(run, gen):
     root, _ = gen
-    res = run(root, "search", "exosme", "niacinamde")  # the two never meet in one note
+    # The two never meet in one note (plain words would be ranked: either would do).
+    res = run(root, "search", "exosme", "AND", "niacinamde")
     assert res.exit_code == 0
     assert "No notes match." in res.stderr
     assert "Did you mean" not in res.stderr

@@ -134,6 +134,20 @@ MIXED_DATES = Option(
 # --- search, related -------------------------------------------------------------------------
 
 SEARCH_LIMIT = Option("limit", "At most this many hits.", int, default=20, min=1)
+# The flag is --in; the MCP argument cannot be a Python keyword, so it is "in_folders".
+SEARCH_IN = Option(
+    "in_folders",
+    "Only notes in this folder of the vault (its subfolders included); give it again for more.",
+    multiple=True,
+    flag="--in",
+    metavar="FOLDER",
+)
+SEARCH_LANG = Option(
+    "lang",
+    "Rank notes in this language first (a code: en, de, fr, es, it, pt, nl, sv, no, da, fi, "
+    "hu, ru, cjk); default: the query's language, told from its words.",
+    metavar="CODE",
+)
 RELATED_LIMIT = Option("limit", "At most this many notes.", int, default=10, min=1)
 
 # --- graph -----------------------------------------------------------------------------------
@@ -318,7 +332,7 @@ NO_COMMIT = Option("no_commit", "Do not commit the change to git.", bool, False)
 # Command (and MCP tool) name -> the options it takes, in --help order.
 BY_COMMAND: dict[str, tuple[Option, ...]] = {
     "list": (*NOTE_FILTERS, SORT, MIXED_DATES),
-    "search": (*NOTE_FILTERS, SEARCH_LIMIT),
+    "search": (*NOTE_FILTERS, SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT),
     "related": (RELATED_LIMIT,),
     "graph": (FORMAT, ROOT, GRAPH_DEPTH, NOTE_TYPE, EDGE_KIND, COLOR_BY),
     "check": (PROBLEM_KIND, IGNORE, LEVEL, SUMMARY),

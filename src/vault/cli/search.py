@@ -9,25 +9,28 @@ from vault.cli.common import (
     note_filter_options,
     pass_state,
 )
-from vault.options import SEARCH_LIMIT
+from vault.options import SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT
 
 
 @click.command("search")
 @click.argument("query", nargs=-1, required=True)
 @note_filter_options
-@declared(SEARCH_LIMIT)
+@declared(SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT)
 @click.option("--paths", is_flag=True, help="Print only the ids of the hits, one a line.")
 @json_option
 @pass_state
-def command(state: AppState, query, flt, limit, paths, as_json):
+def command(state: AppState, query, flt, in_folders, lang, limit, paths, as_json):
     """Search the notes' titles, bodies and tags; best matches first.
 
-    Words are joined with AND and matched by stem in each note's language (exosome finds
-    "Exosomes"); Chinese, Japanese and Korean words are found inside unspaced text, and a
-    note whose file name is the query ranks first. The query language also has OR, NOT,
-    "exact phrases", field:value (title, body, tags, type, parent, date, id), wildcards
-    (exo*) and fuzzy terms (exosme~). The index (derived data, outside the vault) is
-    brought up to date first, so results always reflect the files.
+    Plain words and questions are ranked: stop words carry no weight, and notes with more of
+    the words, the words close together or in the title come first; on a vault of several
+    languages, notes in the query's language come first (--lang overrides). Words are matched
+    by stem in each note's language (exosome finds "Exosomes"); Chinese, Japanese and Korean
+    words are found inside unspaced text, and a note whose file name is the query ranks
+    first. The query language (words then joined with AND) has OR, NOT, "exact phrases",
+    field:value (title, body, tags, type, parent, date, id), wildcards (exo*) and fuzzy
+    terms (exosme~). --in FOLDER keeps notes of that folder. The index (derived data,
+    outside the vault) is brought up to date first, so results always reflect the files.
 
     --json prints [{"id", "title", "date", "type", "parent", "score", "snippet"}, ...],
     [] when nothing matches.
@@ -35,6 +38,7 @@ def command(state: AppState, query, flt, limit, paths, as_json):
     \b
     Examples:
       vault search exosome
+      vault search how do I repair the skin barrier --in memory/research
       vault search '"barrier repair"' OR ceramide --type "Technical Supplement"
       vault search 'title:exosome date:[2026-01-01 to 2026-03-31]' --json
       vault search stability --under memory/research/2026-02-14-skin-tech-trends.md --paths
@@ -53,6 +57,8 @@ def command(state: AppState, query, flt, limit, paths, as_json):
             cwd_prefix=state.cwd_prefix(),
             limit=limit,
             snippets=not paths,
+            folders=in_folders,
+            lang=lang,
             progress=progress,
             notify=render.notice,
         )

@@ -50,6 +50,8 @@ from vault.options import (
     PROBLEM_KIND,
     RELATED_LIMIT,
     ROOT,
+    SEARCH_IN,
+    SEARCH_LANG,
     SEARCH_LIMIT,
     SECTION,
     SINCE,
@@ -219,9 +221,10 @@ def build_server(
         query: Annotated[
             str,
             Field(
-                description="Words to find (joined with AND, matched by stem); also OR, NOT, "
-                '"exact phrases", field:value (title, body, tags, type, parent, date, id), '
-                "exo* and fuzzy exosme~."
+                description="Words or a question, ranked (stop words ignored, notes with more "
+                "of the words first); or the query language (words joined with AND, matched by "
+                'stem): OR, NOT, "exact phrases", field:value (title, body, tags, type, parent, '
+                "date, id), exo* and fuzzy exosme~."
             ),
         ],
         type: param(NOTE_TYPE) = None,
@@ -230,6 +233,8 @@ def build_server(
         until: param(UNTIL) = None,
         changed_since: param(CHANGED_SINCE) = None,
         author: param(AUTHOR) = None,
+        in_folders: param(SEARCH_IN) = None,
+        lang: param(SEARCH_LANG) = None,
         limit: param(SEARCH_LIMIT) = SEARCH_LIMIT.default,
     ) -> Items:
         """Full-text search over the notes' titles, bodies and tags, best first; the index is
@@ -245,6 +250,8 @@ def build_server(
             until=until,
             changed_since=changed_since,
             author=author,
+            in_folders=in_folders,
+            lang=lang,
             limit=limit,
         )
 

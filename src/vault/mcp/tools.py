@@ -73,6 +73,8 @@ def search(
     until=None,
     changed_since=None,
     author=None,
+    in_folders=(),
+    lang=None,
     limit: int = 20,
 ) -> Output:
     from vault.search.search import search as search_notes
@@ -85,6 +87,8 @@ def search(
         repo=r.repo,
         cwd_prefix=r.cwd_prefix,
         limit=limit,
+        folders=in_folders or (),
+        lang=lang,
         notify=r.notify,
     )
     return Output([render.hit_dict(h) for h in hits])

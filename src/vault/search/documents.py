@@ -10,7 +10,7 @@ from vault.catalog import Catalog
 from vault.search import fieldtypes
 from vault.search.analysis import Analyzed, detect_language, vault_language
 from vault.search.manifest import Entry
-from vault.search.schema import document, title_text
+from vault.search.schema import aliases_of, document, title_text
 from vault.search.texts import read_body
 
 # How many notes the vault's language is told from.
@@ -30,6 +30,8 @@ class Source(NamedTuple):
     parent: str | None
     # The Parent as written (None: none).
     ref: str | None
+    # Other names the front matter gives it (indexed as title words).
+    aliases: tuple[str, ...] = ()
 
 
 def parents(catalog: Catalog) -> dict[str, str | None]:
@@ -76,13 +78,14 @@ def source(catalog: Catalog, note_id: str, parent: str | None) -> Source:
         rec.digest,
         parent,
         rec.parent_ref or None,
+        aliases_of(rec.meta),
     )
 
 
 def sources(catalog: Catalog) -> list[Source]:
     """Every note's Source, from the catalog's columns (no record is built)."""
     records = catalog.records
-    names = ("title", "type", "tags", "date", "style", "parent_ref")
+    names = ("title", "type", "tags", "date", "style", "parent_ref", "meta")
     columns = {name: dict(records.column(name)) for name in names}
     digests = catalog.digests()
     resolved = parents(catalog)
@@ -97,6 +100,7 @@ def sources(catalog: Catalog) -> list[Source]:
             digests[note_id],
             resolved.get(note_id),
             columns["parent_ref"][note_id] or None,
+            aliases_of(columns["meta"][note_id]),
         )
         for note_id in sorted(records)
     ]
@@ -128,12 +132,13 @@ def prepare(root: Path, src: Source, language: str | None) -> tuple[dict, Entry,
             style=new.style,
             digest=new.digest,
             ref=new.parent_ref or None,
+            aliases=aliases_of(new.meta),
         )
         body = note.body
     lang = language or detect_language(f"{rec.title}\n{body}")
     words: set[str] = set()
     analysis = fieldtypes.analysis(lang)
-    title = Analyzed(analysis.positions(title_text(rec.title, rec.id), words))
+    title = Analyzed(analysis.positions(title_text(rec.title, rec.id, rec.aliases), words))
     body = Analyzed(analysis.positions(body, words))
     doc = document(rec.id, rec, body, lang, rec.parent, title=title)
     return doc, (rec.digest, rec.parent, rec.ref), words

@@ -19,7 +19,7 @@ from vault.text import day_start, fold
 from vault.vault import stem_of
 
 # Bump when the schema or what goes into a field changes: older indexes are then rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # The fields queries name (title and body stand for every language's), for the parser and
 # its error messages.
 TEXT_FIELDS = ("title", "body", "tags")
@@ -111,15 +111,37 @@ def names_of(note_id: str) -> list[str]:
     return out
 
 
-def title_text(title: str, note_id: str) -> str:
+def title_text(title: str, note_id: str, aliases: tuple[str, ...] = ()) -> str:
     """The title as indexed: with the file name's words when the title lacks some of them
-    (dates and numbers aside)."""
+    (dates and numbers aside), and the note's aliases (Obsidian's other names for it: "how
+    do I change a keyboard shortcut" should find Hotkeys, aliased "Keyboard shortcuts")."""
     title_words = set(_NAME_SPLIT.split(fold_name(title)))
     missing = []
     for word in _NAME_SPLIT.split(fold_name(stem_of(note_id))):
         if word and not word.isdigit() and word not in title_words and word not in missing:
             missing.append(word)
-    return f"{title}\n{' '.join(missing)}" if missing else title
+    lines = [title, *([" ".join(missing)] if missing else []), *aliases]
+    return "\n".join(lines)
+
+
+# At most this many aliases of a note are indexed (a YAML list may be huge).
+MAX_ALIASES = 20
+
+
+def aliases_of(meta) -> tuple[str, ...]:
+    """The aliases a note's front matter gives (`aliases:` or `alias:`, a list or one)."""
+    if not isinstance(meta, dict):
+        return ()
+    found = None
+    for key, value in meta.items():
+        if str(key).lower() in ("aliases", "alias"):
+            found = value
+            break
+    if isinstance(found, str):
+        found = [found]
+    if not isinstance(found, list):
+        return ()
+    return tuple(str(a) for a in found[:MAX_ALIASES] if isinstance(a, (str, int, float)) and a)
 
 
 def document(note_id: str, rec, body, lang: str, parent: str | None, title=None) -> dict:
@@ -129,7 +151,9 @@ def document(note_id: str, rec, body, lang: str, parent: str | None, title=None)
     doc = {
         "id": note_id,
         "title": rec.title,
-        title_field(lang): title if title is not None else title_text(rec.title, note_id),
+        title_field(lang): title
+        if title is not None
+        else title_text(rec.title, note_id, aliases_of(getattr(rec, "meta", None))),
         body_field(lang): body,
         "name": names_of(note_id),
         "lang": lang,

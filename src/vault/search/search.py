@@ -1,8 +1,9 @@
 """Full-text search and "more like this" over the Whoosh index (see vault.search.index).
 
 Every call first brings the index up to date with the catalog, so results are always fresh.
-Queries use Whoosh's language over title, body and tags: terms joined with AND, OR, NOT,
-"phrases", field:value (title, body, tags, type, parent, date, id), wildcards and fuzzy term~.
+Plain words and questions are ranked (vault.search.freetext); otherwise queries use Whoosh's
+language over title, body and tags: terms joined with AND, OR, NOT, "phrases", field:value
+(title, body, tags, type, parent, date, id), wildcards and fuzzy term~.
 """
 
 from __future__ import annotations
@@ -18,9 +19,18 @@ from vault.filters import id_scope
 from vault.model import Hit, NoteFilter
 from vault.options import RELATED_LIMIT, SEARCH_LIMIT, check
 from vault.repository import Repository
-from vault.search.analysis import MAX_SUGGESTED, has_cjk
+from vault.search.analysis import ALL_LANGUAGES, MAX_SUGGESTED, has_cjk
+from vault.search.freetext import stop_words
 from vault.search.index import Notify, Progress, open_index, repair_index, searchable
-from vault.search.query import OPERATORS, check_syntax, mask_for, note_filter, parse_query
+from vault.search.query import (
+    OPERATORS,
+    check_size,
+    check_syntax,
+    languages,
+    mask_for,
+    note_filter,
+    parse_query,
+)
 from vault.search.schema import TEXT_FIELDS, body_field
 from vault.search.snippets import Snippets
 
@@ -40,22 +50,32 @@ def search(
     restrict_to: set[str] | None = None,
     limit: int | None = 20,
     snippets: bool = True,
+    folders: tuple[str, ...] = (),
+    lang: str | None = None,
     progress: Progress | None = None,
     notify: Notify | None = None,
 ) -> list[Hit]:
     """The notes matching `query` and passing `flt` (vault.filters' rules), best first;
-    `restrict_to` further keeps only those ids. Raises InvalidInput for a malformed query."""
+    `restrict_to` further keeps only those ids, `folders` only the notes in those folders;
+    `lang` ranks notes of that language first (default: the query's). Raises InvalidInput
+    for a malformed query."""
     text = " ".join(query.split())
     if not text:
         raise InvalidInput("empty query; give words to search for, e.g. `vault search exosome`")
+    check_size(text)
     check_syntax(text)
     check(SEARCH_LIMIT, limit)
+    if lang is not None and lang not in ALL_LANGUAGES:
+        raise InvalidInput(f"unknown language {lang!r}; use one of: {', '.join(ALL_LANGUAGES)}")
     scope = id_scope(catalog, flt, repo, cwd_prefix)
     if restrict_to is not None:
         scope = set(restrict_to) if scope is None else scope & set(restrict_to)
+    if folders:
+        inside = in_folders(catalog, folders)
+        scope = inside if scope is None else scope & inside
 
     def run(searcher) -> list[Hit]:
-        q = parse_query(searcher, text)
+        q = parse_query(searcher, text, lang)
         docs = note_filter(searcher, flt, scope)
         if docs is not None and not docs:
             return []
@@ -63,6 +83,20 @@ def search(
         return _hits(catalog, results, _positive_terms(q, searcher.reader()), snippets)
 
     return with_searcher(catalog, run, progress=progress, notify=notify)
+
+
+def in_folders(catalog: Catalog, folders: tuple[str, ...]) -> set[str]:
+    """The ids of the notes in these folders of the vault (subfolders included);
+    InvalidInput for a folder the vault does not have."""
+    prefixes = []
+    for folder in folders:
+        name = folder.replace("\\", "/").strip().strip("/")
+        if name in ("", "."):
+            return set(catalog.records)
+        if not (catalog.vault.root / name).is_dir():
+            raise InvalidInput(f"no folder {folder!r} in the vault; --in takes a folder's path")
+        prefixes.append(name + "/")
+    return {i for i in catalog.records if i.startswith(tuple(prefixes))}
 
 
 def suggest(catalog: Catalog, query: str) -> str | None:
@@ -78,6 +112,8 @@ def suggest(catalog: Catalog, query: str) -> str | None:
     def run(searcher) -> str | None:
         reader = searcher.reader()
         corrector = searcher.corrector("words")
+        # Stop words are never corrected ("I link notes" is not "in link notes").
+        stops = set().union(*(stop_words(lang) for lang in languages(searcher)))
 
         def finds(words: str) -> bool:
             try:
@@ -93,7 +129,7 @@ def suggest(catalog: Catalog, query: str) -> str | None:
             if word in OPERATORS or (field and field.group(1) not in TEXT_FIELDS):
                 continue
             low = word.lower()
-            if len(low) > MAX_SUGGESTED or has_cjk(low) or ("words", low) in reader:
+            if low in stops or len(low) > MAX_SUGGESTED or has_cjk(low) or ("words", low) in reader:
                 continue
             # Whoosh ranks suggestions by frequency alone: try the closest spellings first.
             # The vocabulary may hold words of deleted notes: keep only words still found.
