@@ -88,7 +88,9 @@ class LazyGroup(click.Group):
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo("Error: " + " ".join(message.split()), err=True)
+    from vault.render.terminal import printable  # a name or title in it may hold ESC
+
+    click.echo("Error: " + printable(" ".join(message.split())), err=True)
     sys.exit(code)
 
 
