@@ -34,7 +34,7 @@ def test_a_note_named_in_latin1_does_not_break_the_vault(vault_copy, run) -> Non
     _write_bytes_name(vault_copy / "memory", b"caf\xe9.md", b"# Cafe\n\nDate: 2026-01-02\n")
     res = run(vault_copy, "list")
     assert res.exit_code == 0, res.stderr
-    assert '2026-01-02  -' in res.stdout and '"memory/caf\\xe9.md"' in res.stdout
+    assert "2026-01-02  -" in res.stdout and '"memory/caf\\xe9.md"' in res.stdout
     listed = run(vault_copy, "list", "--json")
     assert listed.exit_code == 0
     ids = [n["id"] for n in json.loads(listed.stdout)]
