@@ -131,3 +131,7 @@ class BareRepository(VaultNotFound):
 class EditorFailed(VaultError):
     """`new --edit`: the editor failed, removed the note or left it empty; nothing was
     committed and no note was left behind."""
+
+
+class DerivedDataGone(VaultError):
+    """vault's derived-data folder (the search index, the cache) was deleted while in use."""

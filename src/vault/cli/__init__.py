@@ -78,7 +78,10 @@ class LazyGroup(click.Group):
             _fail(exc.naming(flag), 1)  # options named as typed: --limit, not limit
         except VaultError as exc:
             _fail(str(exc), 1)
-        except click.Abort:
+        except click.Abort as exc:
+            # click turns Ctrl-C into Abort: still an interrupt, exit 130.
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                _fail("interrupted", 130)
             _fail("aborted", 1)
         except (KeyboardInterrupt, EOFError):
             _fail("interrupted", 130)
