@@ -186,12 +186,13 @@ def open_vault(
 
 
 def _is_git_dir(folder: Path) -> bool:
-    """A bare repository, a .git folder, or a folder inside one (git's own test: HEAD, objects/
-    and refs/)."""
+    """A bare repository, a .git folder, or a folder inside one (git's own test of a git
+    directory: HEAD, objects/ and refs/)."""
     if ".git" in folder.parts:
         return True
-    return (
-        (folder / "HEAD").is_file() and (folder / "objects").is_dir() and (folder / "refs").is_dir()
+    return any(
+        (f / "HEAD").is_file() and (f / "objects").is_dir() and (f / "refs").is_dir()
+        for f in (folder, *folder.parents)
     )
 
 
