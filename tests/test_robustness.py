@@ -183,6 +183,23 @@ def test_a_read_only_notes_folder_is_one_line_and_nothing_written(git_vault) -> 
     assert git(git_vault, "status", "--porcelain") == ""
 
 
+def test_mv_out_of_a_read_only_folder_is_one_line_and_undone(tmp_path) -> None:
+    root = tmp_path / "v"
+    for folder in ("a", "b"):
+        (root / "memory" / folder).mkdir(parents=True)
+    (root / "memory" / "a" / "x.md").write_text("# X\n\nNothing links here.\n")
+    before = snapshot(root)
+    (root / "memory" / "a").chmod(0o555)
+    try:
+        moved = run_process(
+            root, "mv", "--no-commit", "memory/a/x.md", "memory/b/", wrap=_as_a_user()
+        )
+    finally:
+        (root / "memory" / "a").chmod(0o755)
+    _one_error_line(moved, "cannot move", "x.md: Permission denied")
+    assert snapshot(root) == before
+
+
 def test_an_unreadable_note_is_one_line(git_vault) -> None:
     (git_vault / DEEP).chmod(0o000)
     try:
