@@ -317,11 +317,11 @@ def test_a_stale_index_lock_is_named_within_5_seconds(git_vault, run) -> None:
     start = time.monotonic()
     res = run(git_vault, "new", "--title", "Locked out", input="body\n")
     took = time.monotonic() - start
-    assert took < 8, took
+    assert took < 9, took  # 5 s once (not once per git command, not 30 s), and the rest
     assert f"remove it if no git command is running: rm {lock}" in res.stderr
     start = time.monotonic()
     moved = run(git_vault, "mv", DEEP, "memory/research/moved.md")
-    assert time.monotonic() - start < 8
+    assert time.monotonic() - start < 9
     assert f"rm {lock}" in moved.stderr
     lock.unlink()
 
