@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from vault.atomic import write_atomic
+from vault.atomic import read_file, write_atomic
 from vault.catalog import Catalog, load_catalog
 from vault.errors import GitError, InvalidInput, OutsideVault, StaleNote
 from vault.locks import write_lock
@@ -44,11 +44,11 @@ def read_hashed(catalog: Catalog, note_id: str) -> tuple[Note, str]:
     edit between the two reads is noticed and they are read again."""
     path = catalog.vault.path_of(note_id)
     for _ in range(5):
-        data = path.read_bytes()
+        data = read_file(path)
         note = catalog.read(note_id)
         if note.record.digest == content_digest(data[:MAX_NOTE_BYTES]):
             return note, sha256_of(data)
-    return note, sha256_of(path.read_bytes())  # written to without a pause: the latest
+    return note, sha256_of(read_file(path))  # written to without a pause: the latest
 
 
 # --- headings ------------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ def append_to_note(
         catalog = load_catalog(vault, repo)
         note_id = catalog.resolver.find(request.ref, request.cwd_prefix)
         target = _real_path(vault, note_id)
-        data = target.read_bytes()
+        data = read_file(target)
         current = sha256_of(data)
         if expected is not None and current != expected:
             raise StaleNote(

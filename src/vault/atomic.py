@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from vault.errors import FileFailed
+
 
 def _temp_for(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -23,7 +25,8 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Create or replace `path` with `data`, keeping an existing file's permissions.
 
     `durable` fsyncs before the rename: wanted for what users wrote, not for derived data
-    under .vault/, which is rebuilt if a crash loses it.
+    under .vault/, which is rebuilt if a crash loses it. FileFailed (an OSError too) when
+    the folder is read-only or full: the old file is left as it was.
     """
     tmp = _temp_for(path)
     try:
@@ -37,20 +40,24 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
         except OSError:
             pass  # a new file keeps the default mode
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         _discard(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, FileFailed):
+            raise FileFailed("write", path, exc) from exc
         raise
 
 
 def create_exclusive(path: Path, data: bytes) -> None:
-    """Write a new file atomically; FileExistsError if the name is taken (never overwrites).
+    """Write a new file atomically; FileExistsError if the name is taken (never overwrites),
+    FileFailed (an OSError too) when the folder is read-only or full, nothing left behind.
 
     The temporary file is hard-linked to the final name: link() fails when the name exists,
     so two writers can never clobber each other, and a reader never sees a half-written file.
     """
     tmp = _temp_for(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    reserved = False
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -62,6 +69,21 @@ def create_exclusive(path: Path, data: bytes) -> None:
         except OSError:
             # No hard links on this file system: reserve the name exclusively, then replace.
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            reserved = True
             os.replace(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if reserved:
+            _discard(path)  # the empty file that reserved the name, never a note's
+        raise FileFailed("write", path, exc) from exc
     finally:
         _discard(tmp)
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes; FileFailed (an OSError too) naming it when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise FileFailed("read", path, exc) from exc

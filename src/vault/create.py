@@ -12,7 +12,7 @@ from vault import values
 from vault.atomic import create_exclusive
 from vault.catalog import Catalog, load_catalog
 from vault.config import new_note_style
-from vault.errors import GitError, InvalidInput, OutsideVault
+from vault.errors import EditorFailed, FileFailed, GitError, InvalidInput, OutsideVault
 from vault.locks import write_lock
 from vault.markdown.text import plain_text
 from vault.model import Created, NewNote
@@ -87,7 +87,7 @@ def new_note(
             created = create_note(load_catalog(vault, repo), request)
     path = Path(created.path)
     if edit is not None:
-        edit(path)
+        _edit(path, created.id, edit)
     if commit and repo is not None:
         try:
             sha = repo.commit([created.id], f"vault: add {created.id}")
@@ -95,6 +95,25 @@ def new_note(
         except GitError as exc:
             created = replace(created, commit_note=str(exc))
     return created
+
+
+def _edit(path: Path, note_id: str, edit: Callable[[Path], None]) -> None:
+    """Run the editor on the new note. A failed editor (or an interrupt) removes the note, as
+    does one that leaves it empty (EditorFailed): nothing is committed, nothing left behind."""
+    try:
+        edit(path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise EditorFailed(f"the editor removed the note {note_id}; nothing committed") from None
+    except OSError as exc:
+        raise FileFailed("read", path, exc) from exc
+    if not data.strip():
+        path.unlink(missing_ok=True)
+        raise EditorFailed(f"the editor left {note_id} empty; removed it, nothing committed")
 
 
 def create_note(catalog: Catalog, request: NewNote) -> Created:

@@ -98,3 +98,40 @@ class BadOption(InvalidInput):
     def naming(self, spell: Speller) -> str:
         """The message with every option's name spelled by `spell` (e.g. as its flag)."""
         return self.explain(spell)
+
+
+class FileFailed(VaultError, OSError):
+    """A file could not be read, written or moved: no permission, a full disk, a read-only
+    file system, a name the file system refuses. Nothing was left half-written. Also an
+    OSError, with the errno and file name of the failure, for code that handles those."""
+
+    def __init__(self, doing: str, path: object, exc: OSError):
+        super().__init__(exc.errno, exc.strerror, str(path))
+        self.message = f"cannot {doing} {path}: {exc.strerror or exc}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class StaleLock(GitError):
+    """git's index.lock stayed unchanged with no git process at work: one left by a git
+    command that was killed."""
+
+    def __init__(self, path: object):
+        super().__init__(
+            f"{path} has not changed for a while and no git process holds it; remove it if "
+            f"no git command is running: rm {shlex.quote(str(path))}"
+        )
+
+
+class BareRepository(VaultNotFound):
+    """--vault names a bare git repository or a folder inside a .git directory."""
+
+
+class EditorFailed(VaultError):
+    """`new --edit`: the editor failed, removed the note or left it empty; nothing was
+    committed and no note was left behind."""
+
+
+class DerivedDataGone(VaultError):
+    """vault's derived-data folder (the search index, the cache) was deleted while in use."""

@@ -390,18 +390,28 @@ def link_text(lines: list[str], block: Block) -> str:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def slugify(title: str, max_len: int = 80) -> str:
-    """A file-name slug: lowercase words joined by '-', accents folded, other scripts kept."""
+# A file name has at most 255 bytes (NAME_MAX); a new note's name also holds its date and
+# "-", maybe a "-N" suffix, ".md", and while written the temporary name's "." and
+# ".PID.tmp" (vault.atomic): the slug keeps well under what is left.
+SLUG_BYTES = 200
+
+
+def slugify(title: str, max_len: int = 80, max_bytes: int = SLUG_BYTES) -> str:
+    """A file-name slug: lowercase words joined by '-', accents folded, other scripts kept;
+    at most `max_len` characters and `max_bytes` bytes of UTF-8 (a CJK character is 3)."""
     folded = unicodedata.normalize("NFKD", title)
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     words = re.findall(r"\w+", folded.lower().replace("_", " "))
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_len:
+        if len(candidate) > max_len or len(candidate.encode("utf-8")) > max_bytes:
             break
         slug = candidate
-    return slug or (words[0][:max_len] if words else "note")
+    if slug or not words:
+        return slug or "note"
+    # One word longer than the limits: cut by bytes, at a character boundary.
+    return words[0][:max_len].encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
 
 
 def format_note(

@@ -135,20 +135,37 @@ def parent_tree(catalog: Catalog, root: str | None = None) -> list[TreeNode]:
     children = {p: sorted(cs, key=key) for p, cs in catalog.children.items()}
     placed: set[str] = set()
 
-    def grow(node_id: str, ancestors: frozenset[str]) -> TreeNode:
-        rec: NoteRecord = records[node_id]
-        if node_id in ancestors:
-            return TreeNode(rec.id, rec.title, rec.date, rec.type, cycle=True)
-        placed.add(node_id)
-        ancestors = ancestors | {node_id}
-        kids = tuple(grow(c, ancestors) for c in children.get(node_id, ()) if c != node_id)
-        return TreeNode(rec.id, rec.title, rec.date, rec.type, kids)
+    def grow(top: str) -> TreeNode:
+        # With a stack, not recursion: a Parent chain may be deeper than Python's stack.
+        # Each frame: the note, its ancestors on this branch, its children built so far and
+        # those still to visit.
+        def frame(node_id: str, ancestors: frozenset[str]) -> tuple:
+            placed.add(node_id)
+            below = [c for c in children.get(node_id, ()) if c != node_id]
+            return node_id, ancestors | {node_id}, [], iter(below)
+
+        stack = [frame(top, frozenset())]
+        while True:
+            node_id, ancestors, kids, todo = stack[-1]
+            child = next(todo, None)
+            if child is None:
+                stack.pop()
+                rec: NoteRecord = records[node_id]
+                node = TreeNode(rec.id, rec.title, rec.date, rec.type, tuple(kids))
+                if not stack:
+                    return node
+                stack[-1][2].append(node)
+            elif child in ancestors:
+                rec = records[child]
+                kids.append(TreeNode(rec.id, rec.title, rec.date, rec.type, cycle=True))
+            else:
+                stack.append(frame(child, ancestors))
 
     if root is not None:
-        return [grow(root, frozenset())]
+        return [grow(root)]
     tops = sorted((i for i in records if catalog.parent_id(i) is None), key=key)
-    out = [grow(i, frozenset()) for i in tops]
+    out = [grow(i) for i in tops]
     for node_id in sorted(records, key=key):
         if node_id not in placed:
-            out.append(grow(node_id, frozenset()))
+            out.append(grow(node_id))
     return out

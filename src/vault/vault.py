@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vault.config import CONFIG_FILE, NO_CONFIG, VaultConfig, read_config
-from vault.errors import OutsideVault, VaultNotFound
+from vault.errors import BareRepository, OutsideVault, VaultNotFound
 
 NOTES_FOLDER = "memory"
 # A folder holding this is an Obsidian vault.
@@ -155,7 +155,13 @@ def open_vault(
         root = Path(explicit).expanduser()
         if not root.is_dir():
             raise VaultNotFound(f"vault folder {str(root)!r} (from {given_as}) does not exist")
-        return _vault_at(root.resolve())
+        root = root.resolve()
+        if _is_git_dir(root):
+            raise BareRepository(
+                f"{root} (from {given_as}) is a git directory, not a vault: notes written "
+                "there would land among git's own files; give the folder of a work tree"
+            )
+        return _vault_at(root)
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if (folder / CONFIG_FILE).is_file() or (folder / NOTES_FOLDER).is_dir():
@@ -176,6 +182,17 @@ def open_vault(
         f"a {CONFIG_FILE}, {NOTES_FOLDER}/ or {OBSIDIAN_FOLDER}/ in it or any folder above, "
         f"and the top of its git work tree ({git}); run `vault init` in the vault's folder, "
         "or pass --vault DIR"
+    )
+
+
+def _is_git_dir(folder: Path) -> bool:
+    """A bare repository, a .git folder, or a folder inside one (git's own test of a git
+    directory: HEAD, objects/ and refs/)."""
+    if ".git" in folder.parts:
+        return True
+    return any(
+        (f / "HEAD").is_file() and (f / "objects").is_dir() and (f / "refs").is_dir()
+        for f in (folder, *folder.parents)
     )
 
 

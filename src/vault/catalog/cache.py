@@ -61,38 +61,44 @@ class Cache:
             )
             db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                [("version", str(CACHE_VERSION)), ("root", root)],
+                [("version", str(CACHE_VERSION)), ("root", _stored(root))],
             )
             return True
         meta = dict(db.execute("SELECT key, value FROM meta"))
-        return meta.get("version") == str(CACHE_VERSION) and meta.get("root") == root
+        return meta.get("version") == str(CACHE_VERSION) and _name(meta.get("root")) == root
 
     def stats(self) -> dict[str, tuple[Stat, str]]:
         """id -> (file state, digest) of every cached note."""
         try:
             rows = self.db.execute("SELECT id, mtime_ns, size, ctime_ns, ino, digest FROM notes")
-            return {r[0]: ((r[1], r[2], r[3], r[4]), r[5]) for r in rows}
+            return {_name(r[0]): ((r[1], r[2], r[3], r[4]), r[5]) for r in rows}
         except sqlite3.Error:
             return {}
 
     def rows(self) -> dict[str, tuple]:
         try:
             rows = self.db.execute(f"SELECT id, {', '.join(COLUMNS)} FROM notes")
-            return {r[0]: r[1:] for r in rows}
+            out = {}
+            for r in rows:
+                if bytes in map(type, r):  # rare: a name that is not UTF-8 (see _stored)
+                    r = _texts(r)
+                out[r[0]] = r[1:]
+            return out
         except sqlite3.Error:
             return {}
 
     def row(self, note_id: str) -> tuple | None:
         try:
             sql = f"SELECT {', '.join(COLUMNS)} FROM notes WHERE id = ?"
-            return self.db.execute(sql, (note_id,)).fetchone()
+            row = self.db.execute(sql, (_stored(note_id),)).fetchone()
+            return row if row is None or bytes not in map(type, row) else _texts(row)
         except sqlite3.Error:
             return None
 
     def column(self, name: str) -> dict[str, object]:
         assert name in COLUMNS  # a name of ours, never text from outside, in the SQL
         try:
-            return dict(self.db.execute(f"SELECT id, {name} FROM notes"))
+            return {_name(i): _name(v) for i, v in self.db.execute(f"SELECT id, {name} FROM notes")}
         except sqlite3.Error:
             return {}
 
@@ -102,7 +108,7 @@ class Cache:
             if self._meta(f"derived:{name}") != key:
                 return {}
             rows = self.db.execute("SELECT id, digest, value FROM derived WHERE name = ?", (name,))
-            return {r[0]: (r[1], r[2]) for r in rows}
+            return {_name(r[0]): (r[1], _name(r[2])) for r in rows}
         except sqlite3.Error:
             return {}
 
@@ -116,7 +122,10 @@ class Cache:
                 )
             self.db.executemany(
                 "INSERT OR REPLACE INTO derived VALUES (?, ?, ?, ?)",
-                ((name, note_id, digest, value) for note_id, (digest, value) in values.items()),
+                (
+                    (name, _stored(note_id), digest, _stored(value))
+                    for note_id, (digest, value) in values.items()
+                ),
             )
             self.db.execute("COMMIT")
         except sqlite3.Error:  # derived data: another run will store it
@@ -134,12 +143,15 @@ class Cache:
         marks = ", ".join("?" * (6 + len(COLUMNS)))
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            removed = [(i,) for i in removed]
+            removed = [(_stored(i),) for i in removed]
             self.db.executemany("DELETE FROM notes WHERE id = ?", removed)
             self.db.executemany("DELETE FROM derived WHERE id = ?", removed)
             self.db.executemany(
                 f"INSERT OR REPLACE INTO notes VALUES ({marks})",
-                ((i, *stat, digest, *row) for i, (stat, digest, row) in fresh.items()),
+                (
+                    _texts((i, *stat, digest, *row), _stored)
+                    for i, (stat, digest, row) in fresh.items()
+                ),
             )
             self.db.execute("COMMIT")
         except sqlite3.Error:  # locked by another writer past the timeout, read-only, full
@@ -147,6 +159,26 @@ class Cache:
                 self.db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+
+
+# A file name that is not UTF-8 reaches Python as a str with lone surrogates (os.fsdecode),
+# and so does every value derived from it (an id, a title, a warning naming it). SQLite takes
+# only UTF-8 text: such a value is stored as its bytes (a BLOB) and read back as the same str.
+def _stored(value):
+    if value.__class__ is str:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogateescape")
+    return value
+
+
+def _name(value):
+    return value.decode("utf-8", "surrogateescape") if value.__class__ is bytes else value
+
+
+def _texts(row: tuple, convert=_name) -> tuple:
+    return tuple(convert(v) for v in row)
 
 
 def _remove(path: Path) -> None:

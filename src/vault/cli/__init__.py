@@ -82,7 +82,10 @@ class LazyGroup(click.Group):
             _fail(exc.naming(flag), 1)  # options named as typed: --limit, not limit
         except VaultError as exc:
             _fail(str(exc), 1)
-        except click.Abort:
+        except click.Abort as exc:
+            # click turns Ctrl-C into Abort: still an interrupt, exit 130.
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                _fail("interrupted", 130)
             _fail("aborted", 1)
         except (KeyboardInterrupt, EOFError):
             _fail("interrupted", 130)
@@ -92,7 +95,9 @@ class LazyGroup(click.Group):
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo("Error: " + " ".join(message.split()), err=True)
+    from vault.render.terminal import printable  # a name or title in it may hold ESC
+
+    click.echo("Error: " + printable(" ".join(message.split())), err=True)
     sys.exit(code)
 
 

@@ -61,7 +61,7 @@ def command(
         request,
         state.repo,
         commit=not no_commit,
-        edit=(lambda path: click.edit(filename=str(path))) if edit else None,
+        edit=_run_editor if edit else None,
     )
     if created.commit_note:
         render.warn(render.uncommitted(created.id, created.commit_note))
@@ -69,3 +69,24 @@ def command(
         render.emit_json(render.created_dict(created))
     else:
         click.echo(render.created_text(created))
+
+
+def _run_editor(path) -> None:
+    """$VISUAL or $EDITOR (else vi) on the note, as click.edit runs it, failing with the
+    editor's status (vault.create removes the note then)."""
+    import os
+    import shlex
+    import subprocess
+
+    from vault.errors import EditorFailed
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        status = subprocess.call(f"{editor} {shlex.quote(str(path))}", shell=True)
+    except OSError as exc:
+        raise EditorFailed(f"could not run the editor {editor!r}: {exc.strerror or exc}") from exc
+    if status != 0:
+        raise EditorFailed(
+            f"the editor {editor!r} exited with status {status}; removed the note, "
+            "nothing committed"
+        )

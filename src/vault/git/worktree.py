@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vault.errors import GitError, NotAGitRepo
+from vault.errors import GitError, NotAGitRepo, StaleLock
 from vault.git.gitpython import gitpython
 from vault.git.messages import git_message
 from vault.git.trust import as_environment, overrides, trusted
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 # How long to wait for git's own index.lock, held by another git process, before giving up.
 INDEX_LOCK_WAIT = 30.0
+# An index.lock unchanged this long, with no git process at work, was left by a killed one.
+STALE_LOCK_AFTER = 5.0
 
 
 def find_top(path: Path) -> Path | None:
@@ -148,11 +150,13 @@ class WorkTree:
         deadline = time.monotonic() + INDEX_LOCK_WAIT
         try:
             with file_lock(lock_path(self.vault, "git.lock"), timeout=INDEX_LOCK_WAIT):
+                watch = _LockWatch(self.git_dir() / "index.lock", self.top)
                 while True:
                     try:
                         return self._execute(repo, argv, input, env, timeout)
                     except git.GitCommandError as exc:
                         if _index_lock_held(str(exc.stderr)) and time.monotonic() < deadline:
+                            watch.check()
                             time.sleep(0.1)
                             continue
                         raise GitError(git_message(exc)) from exc
@@ -214,3 +218,59 @@ def _is_local(url: str) -> bool:
         return False
     colon, slash = url.find(":"), url.find("/")
     return colon == -1 or (slash != -1 and slash < colon)
+
+
+# Lock files found stale in this process, with their modification time then: a command that
+# runs git again (commit after add) is not made to wait a second time.
+_STALE: dict[Path, int] = {}
+
+
+class _LockWatch:
+    """Tells a stale index.lock from one another git process holds: StaleLock once the
+    file has kept its modification time for STALE_LOCK_AFTER seconds and no process has it
+    open or runs git in the work tree."""
+
+    def __init__(self, lock: Path, top: Path):
+        self.lock, self.top = lock, top
+        self.mtime: int | None = None
+        self.since = time.monotonic()
+
+    def check(self) -> None:
+        try:
+            mtime = self.lock.stat().st_mtime_ns
+        except OSError:
+            mtime = None  # gone already: the next try will tell
+        if mtime is not None and _STALE.get(self.lock) == mtime:
+            raise StaleLock(self.lock)  # found stale by an earlier git command of this one
+        if mtime is None or mtime != self.mtime:
+            self.mtime, self.since = mtime, time.monotonic()
+            return
+        if time.monotonic() - self.since < STALE_LOCK_AFTER:
+            return
+        if not _git_at_work(self.lock, self.top):
+            _STALE[self.lock] = mtime
+            raise StaleLock(self.lock)
+        self.since = time.monotonic()  # a slow git at work: look again in a while
+
+
+def _git_at_work(lock: Path, top: Path) -> bool:
+    """A process has `lock` open, or a git process runs in the work tree `top`. True where
+    processes cannot be listed (no /proc): then only the time limit ends the wait."""
+    proc = Path("/proc")
+    if not (proc / "self" / "fd").is_dir():
+        return True
+    lock_name, top_name = os.path.realpath(lock), os.path.realpath(top)
+    for pid in os.listdir(proc):
+        if not pid.isdigit():
+            continue
+        try:
+            if (proc / pid / "comm").read_text().strip() == "git":
+                cwd = os.readlink(proc / pid / "cwd")
+                if cwd == top_name or cwd.startswith(top_name + os.sep):
+                    return True
+            for fd in os.listdir(proc / pid / "fd"):
+                if os.readlink(proc / pid / "fd" / fd) == lock_name:
+                    return True
+        except OSError:
+            continue  # gone, or not ours to look at
+    return False

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from vault.atomic import write_atomic
 from vault.catalog import load_catalog
-from vault.errors import GitError, NotAGitRepo, VaultError
+from vault.errors import FileFailed, GitError, NotAGitRepo, VaultError
 from vault.intents import MoveIntent, NoteEdit, clear_move_record, write_move_record
 from vault.locks import write_lock
 from vault.model import MoveResult
@@ -135,9 +135,13 @@ def apply_plan(
             _checkpoint("committed")
         elif repo is not None and edited:
             repo.stage(edited)
-    except BaseException:
+    except BaseException as exc:
         undo(vault, intent, repo)
         clear_move_record(vault)
+        if isinstance(exc, OSError) and not isinstance(exc, VaultError):
+            # A full disk, a read-only folder: one line, and the move undone.
+            where = exc.filename or vault.notes_dir
+            raise FileFailed("move", where, exc) from exc
         raise
     prune_emptied(vault, list(plan.moves))
     clear_move_record(vault)

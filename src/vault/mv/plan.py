@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vault.atomic import read_file
 from vault.catalog import Catalog
 from vault.errors import InvalidInput, OutsideVault
 from vault.model import NoteRecord
@@ -175,7 +176,7 @@ def plan_move(catalog: Catalog, ref: str, new_path: str, cwd: Path) -> MovePlan:
 
     def read_text(note_id: str) -> str | None:
         try:
-            return vault.path_of(note_id).read_bytes().decode("utf-8")
+            return read_file(vault.path_of(note_id)).decode("utf-8")
         except UnicodeDecodeError:
             return None
 
@@ -223,11 +224,13 @@ def _target(vault: Vault, new_path: str, cwd: Path, source: str, folder: bool) -
     if not raw:
         raise InvalidInput("give the new path")
     path = Path(os.path.abspath(_cwd_base(vault, cwd) / Path(raw).expanduser()))
+    _check_name(vault, raw)
     if not folder and (raw.endswith(("/", os.sep)) or path.is_dir()):
         path = path / posixpath.basename(source)
     target = _inside_notes(vault, path, new_path)
     if any(part.startswith(".") for part in target.split("/")):
         raise InvalidInput(f"{target}: hidden files and folders are not notes; choose another")
+    _check_folders(vault, target)
     if target == source:
         raise InvalidInput(f"{source} is already there")
     if folder:
@@ -244,6 +247,41 @@ def _target(vault: Vault, new_path: str, cwd: Path, source: str, folder: bool) -
         if os.path.lexists(path):
             raise InvalidInput(f"{target} already exists; choose another name")
     return target
+
+
+# The longest name a folder entry may have, in bytes, where the system does not say.
+NAME_MAX = 255
+
+
+def _check_name(vault: Vault, target: str) -> None:
+    """InvalidInput unless `target` (a path) can name a note: UTF-8 (links to it are
+    Markdown text), no part longer than the file system allows."""
+    try:
+        parts = [part.encode("utf-8") for part in target.split("/")]
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            f"{target} is not UTF-8; notes are named in UTF-8, so that links can name them"
+        ) from None
+    try:
+        limit = os.pathconf(vault.notes_dir, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = NAME_MAX
+    for part in parts:
+        if len(part) > limit:
+            raise InvalidInput(
+                f"{part[:40].decode('utf-8', 'replace')}... is {len(part)} bytes long; "
+                f"a name here has at most {limit}"
+            )
+
+
+def _check_folders(vault: Vault, target: str) -> None:
+    """InvalidInput when a folder on the way to `target` (an id) is a file."""
+    names = target.split("/")
+    for n in range(1, len(names)):
+        folder = "/".join(names[:n])
+        path = vault.path_of(folder)
+        if os.path.lexists(path) and not path.is_dir():
+            raise InvalidInput(f"{folder} is a file, not a folder; choose another path")
 
 
 def _inside_notes(vault: Vault, path: Path, shown: str) -> str:

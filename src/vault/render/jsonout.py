@@ -4,12 +4,21 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 
 import click
 
+# A file name that is not UTF-8 reaches Python as lone surrogates (os.fsdecode); JSON writes
+# them as its escapes ("caf\\udce9.md"), which json.loads reads back as the same name.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def emit_json(data: object) -> None:
-    click.echo(json_text(data))
+    text = json_text(data)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    click.echo(text)
 
 
 _quote = json.encoder.encode_basestring  # what ensure_ascii=False quotes strings with
@@ -43,15 +52,29 @@ def json_text(data: object) -> str:
                 head = heads.get(k)
                 if head is None:
                     if not isinstance(k, str):
-                        return json.dumps(data, indent=2, ensure_ascii=False)
+                        return _dumps(data)
                     head = heads[k] = f"    {_quote(k)}: "
                 if v.__class__ is str:  # most values: a C call, no other test
                     text = _quote(v)
                 elif v is None:
                     text = "null"
                 elif (text := _scalar(v)) is None:
-                    return json.dumps(data, indent=2, ensure_ascii=False)
+                    return _dumps(data)
                 fields.append(head + text)
             items.append("  {\n" + ",\n".join(fields) + "\n  }")
         return "[\n" + ",\n".join(items) + "\n]"
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return _dumps(data)
+
+
+# json's indenting encoder recurses twice a level (object, list): a `tree --json` of a
+# Parent chain 500 deep needs more than Python's default 1000 frames.
+_DEEP = 10_000
+
+
+def _dumps(data: object) -> str:
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _DEEP))
+    try:
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    finally:
+        sys.setrecursionlimit(limit)

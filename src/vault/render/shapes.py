@@ -167,11 +167,17 @@ def backlink_dict(b: Backlink) -> dict:
 def tree_dict(node: TreeNode) -> dict:
     """{"id", "title", "date", "type", "children": [...]}, plus "cycle": true on a note met
     again on its own branch."""
-    out = _head(node)
-    if node.cycle:
-        out["cycle"] = True
-    out["children"] = [tree_dict(c) for c in node.children]
-    return out
+    # With a stack, not recursion: a Parent chain may be deeper than Python's stack.
+    top: dict = {}
+    stack = [(node, top)]
+    while stack:
+        node, out = stack.pop()
+        out.update(_head(node))
+        if node.cycle:
+            out["cycle"] = True
+        out["children"] = [{} for _ in node.children]
+        stack.extend(zip(node.children, out["children"], strict=True))
+    return top
 
 
 def folder_dict(folder: Folder) -> dict:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from vault.render.terminal import printable
 from vault.render.text import shown
 
 if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's module
@@ -18,16 +19,16 @@ WARNING_LIMIT = 10
 
 
 def warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+    click.echo(f"warning: {printable(message, lines=True)}", err=True)
 
 
 def info(message: str) -> None:
-    click.echo(message, err=True)
+    click.echo(printable(message, lines=True), err=True)
 
 
 def notice(message: str) -> None:
     """A note from the library about what it is doing (an index rebuilt, and why)."""
-    click.echo(f"vault: {message}", err=True)
+    click.echo(f"vault: {printable(message, lines=True)}", err=True)
 
 
 def note_warnings(pairs: Iterable[tuple[str, str]], limit: int = WARNING_LIMIT) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from vault.render.terminal import printable
 from vault.render.words import named, plural
 
 if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's module
@@ -44,7 +45,9 @@ WHERE_WIDTH = 40
 
 
 def styled(text: str, **style: object) -> str:
-    """Styled when stdout is a terminal, plain when piped."""
+    """`text` (escaped: see vault.render.terminal) styled when stdout is a terminal, plain
+    when piped."""
+    text = printable(text)
     return click.style(text, **style) if sys.stdout.isatty() else text
 
 
@@ -71,18 +74,18 @@ def fit_id(text: str, used: int, width: int | None) -> str:
 
 
 _C_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_QUOTED = frozenset(_C_ESCAPES)
 
 
 def shown(path: str) -> str:
     """A note id or path as one line of text: quoted as git quotes paths when it holds a
-    control character, a quote or a backslash ("a\\nb.md"); as it is otherwise (non-ASCII
-    names are ordinary here, so unlike git they are not escaped)."""
-    if not any(c < " " or c in '"\\\x7f' for c in path):
+    control character, a byte that is not UTF-8, a quote or a backslash ("a\\nb.md",
+    "caf\\xe9.md"); as it is otherwise (non-ASCII names are ordinary here, so unlike git
+    they are not escaped)."""
+    safe = printable(path)
+    if safe == path and _QUOTED.isdisjoint(path):
         return path
-    body = "".join(
-        _C_ESCAPES.get(c) or (f"\\{ord(c):03o}" if c < " " or c == "\x7f" else c) for c in path
-    )
-    return f'"{body}"'
+    return '"' + printable("".join(_C_ESCAPES.get(c, c) for c in path)) + '"'
 
 
 def uncommitted(note_id: str, why: str) -> str:
@@ -96,7 +99,7 @@ def list_lines(records: list[NoteSummary]) -> list[str]:
     width = terminal_width()
     lines = []
     for rec in records:
-        kind = (rec.type or "-")[:type_width].ljust(type_width)
+        kind = printable(rec.type or "-")[:type_width].ljust(type_width)
         head = f"{rec.date or '----------'}  {kind}  "
         note_id = fit_id(shown(rec.id), len(head) + len(rec.title) + 2, width)
         lines.append(f"{head}{styled(rec.title, bold=True)}  {styled(note_id, dim=True)}")
@@ -107,37 +110,39 @@ def show_text(note: Note, catalog: Catalog) -> str:
     rec = note.record
     label = lambda name: styled(f"{name + ':':<10}", fg="cyan")  # noqa: E731
     out = [styled(rec.title, bold=True), ""]
-    out.append(f"{label('id')}{rec.id}")
+    out.append(f"{label('id')}{shown(rec.id)}")
     date_note = {"git": " (first git commit)", "mtime": " (file modified)"}.get(rec.date_source, "")
     out.append(f"{label('date')}{rec.date or '-'}{date_note}")
-    out.append(f"{label('type')}{rec.type or '-'}")
+    out.append(f"{label('type')}{printable(rec.type or '-')}")
     if rec.parent_ref:
         res = catalog.parents.get(rec.id)
         if res and res.id:
-            out.append(f"{label('parent')}{res.id}  ({catalog.records[res.id].title})")
+            title = printable(catalog.records[res.id].title)
+            out.append(f"{label('parent')}{shown(res.id)}  ({title})")
         elif res and res.candidates:
             out.append(
-                f"{label('parent')}{rec.parent_ref}  (ambiguous: {', '.join(res.candidates)})"
+                f"{label('parent')}{printable(rec.parent_ref)}  "
+                f"(ambiguous: {', '.join(map(shown, res.candidates))})"
             )
         else:
-            out.append(f"{label('parent')}{rec.parent_ref}  (not found)")
+            out.append(f"{label('parent')}{printable(rec.parent_ref)}  (not found)")
     else:
         out.append(f"{label('parent')}-")
     children = catalog.children.get(rec.id, [])
     if children:
-        out.append(f"{label('children')}{children[0]}")
-        out.extend(" " * 10 + c for c in children[1:])
+        out.append(f"{label('children')}{shown(children[0])}")
+        out.extend(" " * 10 + shown(c) for c in children[1:])
     else:
         out.append(f"{label('children')}-")
     if rec.tags:
-        out.append(f"{label('tags')}{', '.join(rec.tags)}")
+        out.append(f"{label('tags')}{printable(', '.join(rec.tags))}")
     for key, value in rec.meta.items():
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         # A key too long for the column keeps its whole name, with a space after it.
         name = label(key) if len(key) < 9 else styled(f"{key}:", fg="cyan") + " "
-        out.append(f"{name}{text}")
+        out.append(f"{name}{printable(text)}")
     out.append("")
-    out.append(note.body.rstrip("\n"))
+    out.append(printable(note.body.rstrip("\n"), lines=True))
     return "\n".join(out)
 
 
@@ -152,8 +157,8 @@ def context_text(c: NoteContext) -> str:
     """The note (title, facts, body), then one block per item: why, date, type, title, id,
     and the snippet indented under it."""
     out = [styled(c.title, bold=True), ""]
-    out.append(f"id: {c.id}  date: {c.date or '-'}  type: {c.type or '-'}")
-    out += ["", c.body.rstrip("\n")]
+    out.append(f"id: {shown(c.id)}  date: {c.date or '-'}  type: {printable(c.type or '-')}")
+    out += ["", printable(c.body.rstrip("\n"), lines=True)]
     if c.truncated:
         out.append(styled("[… cut to fit --max-chars]", dim=True))
     width = max((len(i.why) for i in c.items), default=0)
@@ -161,16 +166,17 @@ def context_text(c: NoteContext) -> str:
         out.append("")
     for i in c.items:
         out.append(
-            f"{styled(i.why.ljust(width), fg='cyan')}  {i.date or '----------'}  {i.type or '-'}  "
-            f"{styled(i.title, bold=True)}  {styled(i.id, dim=True)}"
+            f"{styled(i.why.ljust(width), fg='cyan')}  {i.date or '----------'}  "
+            f"{printable(i.type or '-')}  {styled(i.title, bold=True)}  "
+            + styled(shown(i.id), dim=True)
         )
         if i.snippet:
-            out.append(" " * (width + 2) + i.snippet)
+            out.append(" " * (width + 2) + printable(i.snippet))
     return "\n".join(out)
 
 
 def created_text(c: Created) -> str:
-    return c.id
+    return shown(c.id)
 
 
 def hit_text(rank: int, hit: Hit) -> str:
@@ -188,10 +194,10 @@ def hit_text(rank: int, hit: Hit) -> str:
 def _emphasized(text: str, marks) -> str:
     out, last = [], 0
     for start, end in marks:
-        out.append(text[last:start])
+        out.append(printable(text[last:start]))
         out.append(styled(text[start:end], bold=True))
         last = end
-    out.append(text[last:])
+    out.append(printable(text[last:]))
     return "".join(out)
 
 
@@ -228,21 +234,26 @@ def backlink_lines(found: list[Backlink]) -> list[str]:
 def tree_lines(
     node: TreeNode, lead: str = "", child_lead: str = "", width: int | None = 0
 ) -> Iterable[str]:
-    """The tree below `node`, one line a note; ids fit `width` (0: the terminal's, if any)."""
+    """The tree below `node`, one line a note; ids fit `width` (0: the terminal's, if any).
+    With a stack, not recursion: a Parent chain may be deeper than Python's stack."""
     width = terminal_width() if width == 0 else width
-    cycle = "  " + styled("(cycle)", fg="yellow") if node.cycle else ""
-    head = f"{lead}{node.date or '----------'}  {node.type or '-'}  "
-    used = len(head) + len(node.title) + 2 + (9 if node.cycle else 0)
-    note_id = fit_id(shown(node.id), used, width)
-    yield f"{head}{styled(node.title, bold=True)}  {styled(note_id, dim=True)}{cycle}"
-    for k, child in enumerate(node.children):
-        last = k == len(node.children) - 1
-        yield from tree_lines(
-            child,
-            child_lead + ("└── " if last else "├── "),
-            child_lead + ("    " if last else "│   "),
-            width,
-        )
+    stack = [(node, lead, child_lead)]
+    while stack:
+        node, lead, child_lead = stack.pop()
+        cycle = "  " + styled("(cycle)", fg="yellow") if node.cycle else ""
+        head = f"{lead}{node.date or '----------'}  {printable(node.type or '-')}  "
+        used = len(head) + len(node.title) + 2 + (9 if node.cycle else 0)
+        note_id = fit_id(shown(node.id), used, width)
+        yield f"{head}{styled(node.title, bold=True)}  {styled(note_id, dim=True)}{cycle}"
+        last = len(node.children) - 1
+        for k, child in reversed(list(enumerate(node.children))):
+            stack.append(
+                (
+                    child,
+                    child_lead + ("└── " if k == last else "├── "),
+                    child_lead + ("    " if k == last else "│   "),
+                )
+            )
 
 
 def folder_lines(folder: Folder, lead: str = "", child_lead: str = "") -> Iterable[str]:
@@ -277,7 +288,7 @@ def path_lines(source: str, steps: list[PathStep], catalog: Catalog) -> list[str
 def problem_line(p: Problem) -> str:
     where = f"{shown(p.note)}:{p.line}" if p.line is not None else shown(p.note)
     colour = {"error": "red", "warning": "yellow"}.get(p.level, "cyan")
-    return f"{where}: {styled(p.level, fg=colour)} {p.kind}: {p.message}"
+    return f"{where}: {styled(p.level, fg=colour)} {p.kind}: {printable(p.message)}"
 
 
 def check_summary(report: dict) -> str:
@@ -345,7 +356,7 @@ def log_lines(entries: list[LogEntry]) -> list[str]:
     for e in entries:
         subject = e.message.split("\n", 1)[0]
         lines = [
-            f"{styled(e.commit[:10], fg='yellow')}  {e.date[:10]}  {e.author}  "
+            f"{styled(e.commit[:10], fg='yellow')}  {e.date[:10]}  {printable(e.author)}  "
             f"{styled(subject, bold=True)}"
         ]
         lines += [f"    {shown(note)}" for note in e.notes]
@@ -362,7 +373,7 @@ def move_summary(result: MoveResult, moved: str, rewrote: str) -> str:
 
 def move_lines(result: MoveResult) -> list[str]:
     """`mv` on stdout: "old -> new", one line a note moved."""
-    return [f"{old} -> {new}" for old, new in result.moves.items()]
+    return [f"{shown(old)} -> {shown(new)}" for old, new in result.moves.items()]
 
 
 def move_status(result: MoveResult, dry_run: bool, no_commit: bool) -> list[str]:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from vault.catalog import Catalog
+from vault.errors import DerivedDataGone
 from vault.search import fieldtypes
 from vault.search.analysis import Analyzed
 from vault.search.documents import Source, language_of, prepare, sources
@@ -45,7 +46,22 @@ def build(
     """Index every note of `catalog` into a new index in the empty `folder`: the manifest
     entries of the notes written, and the vault's language (None: mixed). Worker processes on
     every core write one segment per chunk of notes; the table of contents naming them all is
-    written at the end."""
+    written at the end. DerivedDataGone when `folder` is deleted meanwhile (someone cleared
+    the cache folder)."""
+    try:
+        return _build(catalog, folder, progress)
+    except Exception as exc:  # FileNotFoundError, or Whoosh's own words for it
+        if folder.is_dir():
+            raise
+        raise DerivedDataGone(
+            f"the folder {folder.parent} was deleted while the search index was built there; "
+            "nothing is lost (it holds derived data): run the command again"
+        ) from exc
+
+
+def _build(
+    catalog: Catalog, folder: Path, progress: Progress | None
+) -> tuple[dict[str, Entry], str | None]:
     ix = whoosh_index().create_in(str(folder), make_schema())
     fieldtypes.prepare_build()  # before the workers fork
     notes = sources(catalog)
