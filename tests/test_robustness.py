@@ -47,6 +47,26 @@ def test_a_note_named_in_latin1_does_not_break_the_vault(vault_copy, run) -> Non
     assert "Traceback" not in checked.stderr and '"memory/caf\\xe9.md"' in checked.stdout
 
 
+def test_search_and_context_find_a_note_named_in_latin1(vault_copy, run) -> None:
+    """Whoosh holds the name as a key it can encode; the hit, the update after an edit and
+    the removal all reach the note by its real name."""
+    name = os.fsdecode(b"memory/caf\xe9.md")
+    _write_bytes_name(vault_copy / "memory", b"caf\xe9.md", b"Exosomes sold in a cafe.\n")
+    res = run(vault_copy, "search", "cafe", "--json")
+    assert res.exit_code == 0, res.stderr
+    (hit,) = json.loads(res.stdout)
+    assert (hit["id"], hit["title"]) == (name, os.fsdecode(b"caf\xe9"))
+    with open(os.fsencode(vault_copy) + b"/memory/caf\xe9.md", "a") as fh:
+        fh.write("Also brewed with niacinamide.\n")
+    assert [
+        h["id"]
+        for h in json.loads(run(vault_copy, "search", "niacinamide", "cafe", "--json").stdout)
+    ][:1] == [name]
+    assert run(vault_copy, "context", name).exit_code == 0
+    os.unlink(os.fsencode(vault_copy) + b"/memory/caf\xe9.md")
+    assert json.loads(run(vault_copy, "search", "cafe", "--json").stdout) == []
+
+
 def test_a_vault_folder_named_in_latin1(tmp_path, vault_copy, run) -> None:
     root = Path(os.fsdecode(os.fsencode(tmp_path) + b"/r\xe9sum\xe9"))
     shutil.copytree(vault_copy, root)

@@ -137,3 +137,24 @@ def compact_json(value: object) -> str:
     if _ENCODER is None:
         return json.dumps(value, ensure_ascii=False)
     return "".join(_ENCODER(value, 0))
+
+
+# --- names that are not UTF-8, in SQLite ---------------------------------------------------------
+# A file name that is not UTF-8 reaches Python as a str holding lone surrogates
+# (surrogateescape), which SQLite's UTF-8 text cannot hold: such a value is stored as its
+# bytes and read back as the same str. Every other value is stored as it is.
+
+
+def storable(value):
+    """`value` as SQLite can store it (a str that cannot be UTF-8: its bytes)."""
+    if value.__class__ is str:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogateescape")
+    return value
+
+
+def unstored(value):
+    """What `storable` stored, as it was."""
+    return value.decode("utf-8", "surrogateescape") if value.__class__ is bytes else value

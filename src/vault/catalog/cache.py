@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from vault.catalog.rows import COLUMNS, Parsed, Stat
+from vault.text import storable, unstored
 from vault.vault import Vault
 
 # Bump when NoteRecord or parsing changes, so old caches are rebuilt rather than misread.
@@ -164,17 +165,7 @@ class Cache:
 # A file name that is not UTF-8 reaches Python as a str with lone surrogates (os.fsdecode),
 # and so does every value derived from it (an id, a title, a warning naming it). SQLite takes
 # only UTF-8 text: such a value is stored as its bytes (a BLOB) and read back as the same str.
-def _stored(value):
-    if value.__class__ is str:
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return value.encode("utf-8", "surrogateescape")
-    return value
-
-
-def _name(value):
-    return value.decode("utf-8", "surrogateescape") if value.__class__ is bytes else value
+_stored, _name = storable, unstored
 
 
 def _texts(row: tuple, convert=_name) -> tuple:

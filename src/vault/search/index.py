@@ -42,7 +42,7 @@ from vault.model import IndexReport
 from vault.search import documents
 from vault.search.build import COMPOUND, REBUILD_CHUNK, build
 from vault.search.manifest import MANIFEST, Entry, Manifest, write_manifest
-from vault.search.schema import SCHEMA_VERSION, make_schema, vocabulary_doc
+from vault.search.schema import SCHEMA_VERSION, id_key, make_schema, vocabulary_doc
 
 INDEX_FOLDER = "index"
 # Commit without merging until this many small segments pile up; then Whoosh merges them.
@@ -331,7 +331,7 @@ class _Work:
             try:
                 for note_id in delete:
                     if not catalog.vault.path_of(note_id).exists():
-                        writer.delete_by_term("id", note_id)
+                        writer.delete_by_term("id", id_key(note_id))
                         removed.append(note_id)
                 for n, note_id in enumerate(write, 1):
                     src = documents.source(catalog, note_id, parents.get(note_id))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from vault.text import storable, unstored
+
 MANIFEST = "manifest.sqlite3"
 
 # (content digest, resolved parent id, the Parent as written): with the written Parent
@@ -80,15 +82,15 @@ class Manifest:
         try:
             if ids is None:
                 rows = self.db.execute("SELECT id, digest, parent, ref FROM notes")
-                return {r[0]: (r[1], r[2], r[3]) for r in rows}
+                return dict(map(_entry, rows))
             out: dict[str, Entry] = {}
             for start in range(0, len(ids), 500):
-                part = ids[start : start + 500]
+                part = [storable(i) for i in ids[start : start + 500]]
                 marks = ", ".join("?" * len(part))
                 rows = self.db.execute(
                     f"SELECT id, digest, parent, ref FROM notes WHERE id IN ({marks})", part
                 )
-                out.update((r[0], (r[1], r[2], r[3])) for r in rows)
+                out.update(map(_entry, rows))
             return out
         except sqlite3.Error:
             return None
@@ -122,10 +124,10 @@ def write_manifest(
             db.execute(
                 "CREATE TABLE notes (id TEXT PRIMARY KEY, digest TEXT, parent TEXT, ref TEXT)"
             )
-        db.executemany("DELETE FROM notes WHERE id = ?", ((i,) for i in removed))
+        db.executemany("DELETE FROM notes WHERE id = ?", ((storable(i),) for i in removed))
         db.executemany(
             "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?)",
-            ((i, d, p, r) for i, (d, p, r) in changed.items()),
+            ((storable(i), d, storable(p), storable(r)) for i, (d, p, r) in changed.items()),
         )
         meta = [("schema", str(schema)), ("notes", str(notes)), ("fingerprint", fingerprint)]
         if create:
@@ -138,3 +140,10 @@ def write_manifest(
         raise
     finally:
         db.close()
+
+
+def _entry(row: tuple) -> tuple[str, Entry]:
+    """A notes row as (id, (digest, parent, ref)): names that are not UTF-8 were stored as
+    their bytes (vault.text.storable)."""
+    note_id, digest, parent, ref = row
+    return unstored(note_id), (digest, unstored(parent), unstored(ref))

@@ -25,6 +25,7 @@ from vault.search.schema import (
     VOCAB,
     body_field,
     fold_name,
+    id_key,
     make_schema,
     title_field,
 )
@@ -425,7 +426,7 @@ def note_filter(searcher, flt: NoteFilter, scope: set[str] | None):
     if scope is not None:
         docs = set()
         for note_id in scope:
-            docnum = searcher.document_number(id=note_id)
+            docnum = searcher.document_number(id=id_key(note_id))
             if docnum is not None:
                 docs.add(docnum)
     if parts:

@@ -144,6 +144,50 @@ def aliases_of(meta) -> tuple[str, ...]:
     return tuple(str(a) for a in found[:MAX_ALIASES] if isinstance(a, (str, int, float)) and a)
 
 
+# A file name that is not UTF-8 is a str with lone surrogates (U+DC80-U+DCFF, one per byte),
+# which Whoosh cannot encode. In the index, an id holds each as a private-use character of
+# plane 16 instead (U+10FF80-U+10FFFF: no real name holds those), and is turned back when
+# read; other text shows each as U+FFFD.
+_TO_KEY = {0xDC80 + b: 0x10FF80 + b for b in range(128)}
+_FROM_KEY = {v: k for k, v in _TO_KEY.items()}
+
+
+def id_key(note_id: str) -> str:
+    """A note's id as the index holds it."""
+    return note_id.translate(_TO_KEY) if note_id.isascii() is False else note_id
+
+
+def id_of(key: str) -> str:
+    """The note id an index key stands for."""
+    return key.translate(_FROM_KEY) if key.isascii() is False else key
+
+
+def _indexable(value):
+    """A field's value with what Whoosh cannot encode (lone surrogates) shown as U+FFFD: a
+    text, a list of texts, or terms already analysed (vault.search.analysis.Analyzed)."""
+    if value.__class__ is str:
+        return _replaced(value)
+    if isinstance(value, list):
+        return [_replaced(v) for v in value]
+    positions = getattr(value, "positions", None)
+    if isinstance(positions, dict) and any(_replaced(t) is not t for t in positions):
+        merged: dict[str, list[int]] = {}
+        for term, at in positions.items():
+            merged.setdefault(_replaced(term), []).extend(at)
+        value.positions = {t: sorted(at) for t, at in merged.items()}
+    return value
+
+
+def _replaced(text):
+    if text.__class__ is not str or text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def document(note_id: str, rec, body, lang: str, parent: str | None, title=None) -> dict:
     """The Whoosh document of a note (its record `rec`, its body as indexed: text or
     Analyzed, its language) whose Parent resolved to `parent`; `title` is its title_text,
@@ -171,4 +215,6 @@ def document(note_id: str, rec, body, lang: str, parent: str | None, title=None)
             doc["date"] = day_start(rec.date)
         except ValueError:
             pass
+    doc = {k: _indexable(v) for k, v in doc.items()}
+    doc["id"] = id_key(note_id)
     return doc

@@ -31,7 +31,7 @@ from vault.search.query import (
     note_filter,
     parse_query,
 )
-from vault.search.schema import TEXT_FIELDS, body_field
+from vault.search.schema import TEXT_FIELDS, body_field, id_key, id_of
 from vault.search.snippets import Snippets
 
 _QUERY_WORD = re.compile(r"(?<![\w:\\])([^\W\d_][\w'-]*)(?![\w:~*?])")
@@ -169,7 +169,7 @@ def related(
     note = catalog.read(note_id)
 
     def run(searcher) -> list[Hit]:
-        docnum = searcher.document_number(id=note_id)
+        docnum = searcher.document_number(id=id_key(note_id))
         if docnum is None:
             raise NoteNotFound(note_id)
         lang = searcher.stored_fields(docnum).get("lang") or "en"
@@ -263,11 +263,13 @@ def _hits(catalog: Catalog, results, terms: set[str], snippets: bool) -> list[Hi
     maker = Snippets(terms, catalog.kind.name == "dendron") if snippets else None
     hits = []
     for hit in results:
-        note_id = hit["id"]
+        note_id = id_of(hit["id"])
         if note_id not in catalog.records:  # deleted since the walk
             continue
         snippet, marks = "", ()
-        title = hit.get("title", "")
+        title, parent = hit.get("title", ""), hit.get("parent")
+        if "\ufffd" in title or (parent and "\ufffd" in parent):  # a name not UTF-8
+            title, parent = catalog.records[note_id].title, catalog.parent_id(note_id)
         if maker is not None:
             path = catalog.vault.path_of(note_id)
             snippet, marks = maker.of(path, hit.get("style"), hit.get("lang"), title)
@@ -278,7 +280,7 @@ def _hits(catalog: Catalog, results, terms: set[str], snippets: bool) -> list[Hi
                 title=title,
                 date=_iso(hit.get("date")),
                 type=hit.get("type"),
-                parent=hit.get("parent"),
+                parent=parent,
                 score=round(float(hit.score or 0.0), 4),
                 snippet=snippet,
                 marks=marks,
