@@ -14,7 +14,6 @@ from typing import TypeVar
 
 from vault.errors import BadOption, InvalidInput
 from vault.problem_kinds import KINDS, LEVELS
-from vault.text import bad_day, user_day
 
 # `vault graph --format`: what the graph is written as (vault.graph.export has a writer each).
 FORMATS = ("json", "cytoscape", "graphml", "gexf", "dot", "mermaid", "html")
@@ -389,6 +388,8 @@ def check_all(declared: Iterable[Option], values: Mapping[str, object]) -> dict[
 def check_one(option: Option, value: object) -> object:
     """One value of `option` (one of several, for an option given several times) checked."""
     if option.day:
+        from vault.text import bad_day, user_day  # with json: not at `vault --help`
+
         text = str(value)
         day = user_day(text)
         if day is None:

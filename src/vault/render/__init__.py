@@ -18,63 +18,63 @@ modules are small and import only click and the standard library, so `vault --he
 which imports every command's module and with it this package, stays cheap.
 """
 
-from vault.render.jsonout import emit_json, json_text
-from vault.render.shapes import (
-    appended_dict,
-    backlink_dict,
-    check_dict,
-    context_dict,
-    created_dict,
-    folder_dict,
-    hit_dict,
-    index_dict,
-    log_dict,
-    move_dict,
-    note_dict,
-    path_dict,
-    problem_dict,
-    show_dict,
-    stats_dict,
-    summary,
-    sync_dict,
-    tree_dict,
-)
-from vault.render.stderr import (
-    WARNING_LIMIT,
-    changed_note_warnings,
-    info,
-    note_warnings,
-    notice,
-    warn,
-)
-from vault.render.text import (
-    appended_text,
-    backlink_lines,
-    check_count_lines,
-    check_summary,
-    context_text,
-    created_text,
-    folder_lines,
-    hit_text,
-    index_text,
-    list_lines,
-    log_lines,
-    move_lines,
-    move_status,
-    move_summary,
-    path_lines,
-    problem_line,
-    recovery_text,
-    show_text,
-    shown,
-    stats_lines,
-    styled,
-    sync_committed,
-    sync_summary,
-    tree_lines,
-    uncommitted,
-)
-from vault.render.words import named, plural
+# Each name -> the module it lives in: imported when first used (PEP 562), so `vault --help`,
+# which imports every command's module and with it this package, pays for none of them.
+_WHERE = {
+    "emit_json": "vault.render.jsonout",
+    "json_text": "vault.render.jsonout",
+    "appended_dict": "vault.render.shapes",
+    "backlink_dict": "vault.render.shapes",
+    "check_dict": "vault.render.shapes",
+    "context_dict": "vault.render.shapes",
+    "created_dict": "vault.render.shapes",
+    "folder_dict": "vault.render.shapes",
+    "hit_dict": "vault.render.shapes",
+    "index_dict": "vault.render.shapes",
+    "log_dict": "vault.render.shapes",
+    "move_dict": "vault.render.shapes",
+    "note_dict": "vault.render.shapes",
+    "path_dict": "vault.render.shapes",
+    "problem_dict": "vault.render.shapes",
+    "show_dict": "vault.render.shapes",
+    "stats_dict": "vault.render.shapes",
+    "summary": "vault.render.shapes",
+    "sync_dict": "vault.render.shapes",
+    "tree_dict": "vault.render.shapes",
+    "WARNING_LIMIT": "vault.render.stderr",
+    "changed_note_warnings": "vault.render.stderr",
+    "info": "vault.render.stderr",
+    "note_warnings": "vault.render.stderr",
+    "notice": "vault.render.stderr",
+    "warn": "vault.render.stderr",
+    "appended_text": "vault.render.text",
+    "backlink_lines": "vault.render.text",
+    "check_count_lines": "vault.render.text",
+    "check_summary": "vault.render.text",
+    "context_text": "vault.render.text",
+    "created_text": "vault.render.text",
+    "folder_lines": "vault.render.text",
+    "hit_text": "vault.render.text",
+    "index_text": "vault.render.text",
+    "list_lines": "vault.render.text",
+    "log_lines": "vault.render.text",
+    "move_lines": "vault.render.text",
+    "move_status": "vault.render.text",
+    "move_summary": "vault.render.text",
+    "path_lines": "vault.render.text",
+    "problem_line": "vault.render.text",
+    "recovery_text": "vault.render.text",
+    "show_text": "vault.render.text",
+    "shown": "vault.render.text",
+    "stats_lines": "vault.render.text",
+    "styled": "vault.render.text",
+    "sync_committed": "vault.render.text",
+    "sync_summary": "vault.render.text",
+    "tree_lines": "vault.render.text",
+    "uncommitted": "vault.render.text",
+    "named": "vault.render.words",
+    "plural": "vault.render.words",
+}
 
 __all__ = [
     "WARNING_LIMIT",
@@ -131,3 +131,14 @@ __all__ = [
     "uncommitted",
     "warn",
 ]
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vault.render' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # the next use is a plain global
+    return value
