@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from vault import render
-from vault.mcp.resident import Resident
 from vault.model import AppendRequest, NewNote, NoteFilter
 from vault.options import BY_COMMAND, check_all, naming
+from vault.serve.resident import Resident
 
 
 @dataclass(frozen=True, slots=True)
