@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import GIT_ENV, PROJECT, git, init_repo, state_dir
+from conftest import GIT_ENV, PROJECT, git, init_repo, snapshot, state_dir
 
 FIRST_LINE = re.compile(r"^serving (.+) at http://127\.0\.0\.1:(\d+)/\?token=([A-Za-z0-9_-]{43})$")
 DEEP = "memory/research/2026-02-14-exosomes-deep-dive.md"
@@ -320,3 +320,85 @@ def test_read_only_offers_no_write_tool(git_vault, serve):
 
     names = _mcp(server, body)
     assert "search" in names and not names & {"new", "append"}
+
+
+def test_read_only_leaves_an_interrupted_move_and_says_so(git_vault, serve):
+    pytest.importorskip("mcp.server.mcpserver")
+    server = serve(git_vault, "--read-only")
+    hub = "memory/research/2026-02-14-skin-tech-trends.md"
+    killed = subprocess.run(
+        [sys.executable, "-m", "vault", "--vault", str(git_vault), "mv", hub, "memory/x.md"],
+        capture_output=True,
+        env={**os.environ, **GIT_ENV, "VAULT_TEST_KILL_AT": "rewrote-first"},
+    )
+    assert killed.returncode == -9
+    half = snapshot(git_vault)
+
+    async def body(client):
+        return await client.call_tool("list", {})
+
+    assert not _mcp(server, body).is_error
+    assert snapshot(git_vault) == half  # nothing recovered by the server
+    # The CLI's read is left to the command alone, which recovers as it always does.
+    assert vault(git_vault, "list")[0] == 0 and snapshot(git_vault) != half
+    log = server.log()
+    assert "interrupted vault mv is pending" in log and "left vault list to the client" in log
+
+
+def test_a_call_past_its_time_limit_is_a_clear_error_and_the_cli_answers_alone(git_vault, serve):
+    pytest.importorskip("mcp.server.mcpserver")
+    server = serve(git_vault, env={"VAULT_SERVE_TIMEOUT": "0.001"})
+
+    async def body(client):
+        return await client.call_tool("search", {"query": "exosome"})
+
+    result = _mcp(server, body)
+    assert result.is_error and "no answer within 0.001 s" in result.content[0].text
+    argv = ["graph", "--format", "json"]
+    assert vault(git_vault, *argv) == vault(git_vault, *argv, served=False)
+    assert "the client answers alone" in server.log()
+
+
+def test_twenty_agents_appending_with_hash_guards_lose_nothing(git_vault, serve):
+    """Twenty MCP clients append to one note at once, each with the hash it read: one wins a
+    round, the others are refused and read again; in the end every text is there once."""
+    pytest.importorskip("mcp.server.mcpserver")
+    server = serve(git_vault)
+    commits = git(git_vault, "rev-list", "--count", "HEAD")
+    first_round = []
+
+    async def agent(client, n: int) -> int:
+        tries = 0
+        while True:
+            tries += 1
+            shown = json.loads((await client.call_tool("show", {"ref": DEEP})).content[0].text)
+            args = {"ref": DEEP, "text": f"Agent {n} was here.", "expected_sha256": shown["sha256"]}
+            result = await client.call_tool("append", args)
+            if tries == 1:
+                first_round.append(not result.is_error)
+            if not result.is_error:
+                return tries
+            assert "changed since it was read" in result.content[0].text
+
+    async def body(_client):
+        from mcp import Client
+        from mcp.client.streamable_http import streamable_http_client
+        from mcp.shared._httpx_utils import create_mcp_http_client
+
+        headers = {"Authorization": f"Bearer {server.token}"}
+        url = f"http://127.0.0.1:{server.port}/mcp"
+
+        async def one(n):
+            async with (
+                create_mcp_http_client(headers=headers) as http_client,
+                Client(streamable_http_client(url, http_client=http_client)) as c,
+            ):
+                return await agent(c, n)
+
+        return await asyncio.gather(*(one(n) for n in range(20)))
+
+    tries = _mcp(server, body)
+    text = (git_vault / DEEP).read_text(encoding="utf-8")
+    assert all(text.count(f"Agent {n} was here.") == 1 for n in range(20))
+    assert int(git(git_vault, "rev-list", "--count", "HEAD")) == int(commits) + 20
+    assert sum(first_round) >= 1 and max(tries) >= 2
