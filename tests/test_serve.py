@@ -70,9 +70,9 @@ def serve():
         server.stop()
 
 
-def vault(root: Path, *args: str, served: bool = True, cwd: Path | None = None):
+def vault(root: Path, *args: str, served: bool = True, cwd: Path | None = None, env=None):
     """`vault ARGS` as its own process: (exit code, stdout bytes, stderr bytes)."""
-    env = {**os.environ, **GIT_ENV}
+    env = {**os.environ, **GIT_ENV, **(env or {})}
     env.pop("VAULT_NO_SERVER", None)
     if not served:
         env["VAULT_NO_SERVER"] = "1"
@@ -139,20 +139,26 @@ READS = [
 ]
 
 
-def _same_both_ways(root: Path, argvs, cwd: Path | None = None) -> None:
+def _same_both_ways(root: Path, argvs, cwd: Path | None = None, env=None) -> None:
     for argv in argvs:
-        served = vault(root, *argv, cwd=cwd)
-        alone = vault(root, *argv, served=False, cwd=cwd)
+        served = vault(root, *argv, cwd=cwd, env=env)
+        alone = vault(root, *argv, served=False, cwd=cwd, env=env)
         assert served == alone, argv
 
 
 def test_every_read_command_answers_the_same_bytes_served_and_alone(git_vault, serve):
     server = serve(git_vault)
     _same_both_ways(git_vault, READS)
-    _same_both_ways(git_vault, [["list"], ["show", "2026-02-14-exosomes-deep-dive.md"]],
-                    cwd=git_vault / "memory/research")  # fmt: skip
+    # From a folder inside: paths relative to it, as the caller's shell meant them.
+    inside = [["list"], ["show", "./2026-02-14-exosomes-deep-dive.md"]]
+    _same_both_ways(git_vault, inside, cwd=git_vault / "memory/research")
+    assert vault(git_vault, *inside[1], cwd=git_vault / "memory/research")[0] == 0
+    # From outside, the vault named by the caller's environment.
+    _same_both_ways(git_vault, [["tree"]], cwd=git_vault.parent, env={"VAULT_DIR": str(git_vault)})
     answered = server.log().count("answered vault ")
-    assert answered == len(READS) + 2  # each came through the server (VAULT_NO_SERVER: none)
+    assert (
+        answered == len(READS) + 2 + 1 + 1
+    )  # each came through the server (VAULT_NO_SERVER: none)
 
 
 CORPORA = [PROJECT / "tests/fixtures/obsidian-community", PROJECT / "tests/corpora/foam/docs"]
@@ -366,6 +372,7 @@ def test_twenty_agents_appending_with_hash_guards_lose_nothing(git_vault, serve)
     server = serve(git_vault)
     commits = git(git_vault, "rev-list", "--count", "HEAD")
     first_round = []
+    won: list[tuple[str, str]] = []  # (the hash the winner read, the hash it left)
 
     async def agent(client, n: int) -> int:
         tries = 0
@@ -377,6 +384,7 @@ def test_twenty_agents_appending_with_hash_guards_lose_nothing(git_vault, serve)
             if tries == 1:
                 first_round.append(not result.is_error)
             if not result.is_error:
+                won.append((shown["sha256"], json.loads(result.content[0].text)["sha256"]))
                 return tries
             assert "changed since it was read" in result.content[0].text
 
@@ -402,3 +410,6 @@ def test_twenty_agents_appending_with_hash_guards_lose_nothing(git_vault, serve)
     assert all(text.count(f"Agent {n} was here.") == 1 for n in range(20))
     assert int(git(git_vault, "rev-list", "--count", "HEAD")) == int(commits) + 20
     assert sum(first_round) >= 1 and max(tries) >= 2
+    # Each win was on the note as the one before left it: one chain, no two on one hash.
+    read, left = [r for r, _ in won], [w for _, w in won]
+    assert len(set(read)) == 20 and set(read[1:]) == set(left[:-1])
