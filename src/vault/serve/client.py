@@ -20,11 +20,16 @@ READS = frozenset(
 )
 
 
+_asked = False  # once per process: `python -m vault` asks before vault.cli.main would
+
+
 def answer_served(argv: list[str]) -> int | None:
     """Run `vault ARGV` through the vault's server: the exit code once its output is
     written, or None to run it here."""
-    if os.environ.get("VAULT_NO_SERVER"):
+    global _asked
+    if _asked or os.environ.get("VAULT_NO_SERVER"):
         return None
+    _asked = True
     vault_dir = _command_vault(argv)
     if vault_dir is False:
         return None
@@ -89,18 +94,27 @@ def _ask(state_dir: Path, argv: list[str]) -> int | None:
         return None
     except (OSError, ValueError):
         return None
+    except KeyboardInterrupt:  # as the command says it (vault.cli.LazyGroup.main)
+        print("Error: interrupted", file=sys.stderr)
+        return 130
     if not answer.get("ok"):
         return None
     out, err = base64.b64decode(answer["stdout"]), base64.b64decode(answer["stderr"])
-    if out:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(out)
-        sys.stdout.flush()
-    if err:
-        sys.stderr.flush()
-        sys.stderr.buffer.write(err)
-        sys.stderr.flush()
+    try:
+        _write(sys.stdout, out)
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as vault.cli.main does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    _write(sys.stderr, err)
     return int(answer["code"])
+
+
+def _write(stream, data: bytes) -> None:
+    if data:
+        stream.flush()
+        stream.buffer.write(data)
+        stream.flush()
 
 
 def _isatty(stream) -> bool:
