@@ -19,8 +19,15 @@ PAGE = """<!doctype html>
 """
 
 
-def allowed_hosts(host: str, port: int) -> set[str]:
-    """The Host values a request may carry: the address served, and its loopback names."""
+# Bound to every interface: any name of this machine is the address served.
+WILDCARDS = ("0.0.0.0", "::", "")
+
+
+def allowed_hosts(host: str, port: int) -> set[str] | None:
+    """The Host values a request may carry: the address served, and its loopback names
+    (None: any name, with the port, when every interface is served)."""
+    if host in WILDCARDS:
+        return None
     shown = f"[{host}]" if ":" in host else host
     names = {shown}
     if host in ("127.0.0.1", "localhost", "::1"):
@@ -36,7 +43,7 @@ class Guard:
         self.app = app
         self.token = token
         self.hosts = allowed_hosts(host, port)
-        self.origins = {f"http://{h}" for h in self.hosts}
+        self.port = port
         self.vault = vault
 
     async def __call__(self, scope, receive, send):
@@ -45,10 +52,11 @@ class Guard:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)  # lifespan
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        if headers.get("host", "") not in self.hosts:
+        asked = headers.get("host", "")
+        if not self._ours(asked):
             return await _plain(send, 403, "Forbidden: this Host is not the address served")
         origin = headers.get("origin")
-        if origin is not None and origin not in self.origins:
+        if origin is not None and origin != f"http://{asked}" and origin not in self._origins():
             return await _plain(send, 403, "Forbidden: requests from another origin are refused")
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         if scope["path"] == "/" and self._matches((query.get("token") or [""])[0]):
@@ -58,6 +66,14 @@ class Guard:
         if scope["path"] == "/":
             return await self._page(send, cookie=False)
         return await self.app(scope, receive, send)
+
+    def _ours(self, asked: str) -> bool:
+        if self.hosts is None:
+            return asked.rpartition(":")[2] == str(self.port)
+        return asked in self.hosts
+
+    def _origins(self) -> set[str]:
+        return {f"http://{h}" for h in self.hosts or ()}
 
     def _authorized(self, headers: dict[str, str]) -> bool:
         auth = headers.get("authorization", "")
