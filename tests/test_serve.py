@@ -179,6 +179,24 @@ def test_the_same_bytes_on_vendored_vaults(tmp_path, serve, corpus):
     assert server.log().count("answered vault ") == len(argvs)
 
 
+def test_a_changed_notes_problems_are_told_once_served_as_alone(git_vault, serve):
+    """A command tells the problems of the notes it read anew (new or changed since the
+    cache), once: served, the first command after the change tells them, the next does not."""
+    note = git_vault / "memory/posts/2026-01-11-exosomes-in-k-beauty.md"
+    text = note.read_text(encoding="utf-8")
+
+    def break_it(n: int) -> None:
+        note.write_text(f"---\ntitle: [unclosed\n---\n{text}\nEdit {n}.\n", encoding="utf-8")
+
+    server = serve(git_vault)
+    break_it(1)
+    served = [vault(git_vault, "list"), vault(git_vault, "list")]
+    break_it(2)
+    alone = [vault(git_vault, "list", served=False), vault(git_vault, "list", served=False)]
+    assert served == alone and b"warning" in alone[0][2] and alone[1][2] == b""
+    assert server.log().count("answered vault list") == 2
+
+
 def test_a_dead_servers_socket_is_ignored_and_removed(git_vault, serve):
     server = serve(git_vault)
     server.stop(signal.SIGKILL)

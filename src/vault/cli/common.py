@@ -80,7 +80,7 @@ class AppState:
 
     def catalog(self) -> Catalog:
         if self._catalog is None and self._resident is not None and self.vault is not None:
-            self._catalog = self._resident.refresh()  # as fresh as the files, and warm
+            self._catalog = self._resident.catalog_for_command()  # fresh, and warm
         if self._catalog is None:
             from vault.catalog import load_catalog
 

@@ -62,6 +62,7 @@ class Resident:
         self.notify = notify
         self.may_write = may_write  # False: write nothing, not even a move's recovery
         self._reported = False
+        self._telling = False  # a command for the CLI holds the catalog (catalog_for_command)
         self._loaded_at = 0.0
         self.watcher = None
         if watch:
@@ -105,6 +106,8 @@ class Resident:
             # Same notes, same bytes: keep the old catalog and what was built on it.
             if old is None or fresh.digests() != old.digests():
                 self._catalog, self._refs, self._graph = fresh, None, None
+            else:  # what this look found (a touched note) is told by the next command
+                old.changes = fresh.changes
             self._stale = False
             self._loaded_at = time.monotonic()
         return self._catalog
@@ -128,6 +131,21 @@ class Resident:
     def catalog(self) -> Catalog:
         """The catalog as of the last `refresh`."""
         return self._catalog if self._catalog is not None else self.refresh()
+
+    def catalog_for_command(self) -> Catalog:
+        """The fresh catalog, for a command answered for the CLI (vault.cli.serve): its
+        `changes` (what the last look found against the cache, whose new or changed notes'
+        problems a command tells) are told once, by that command, as a command run alone
+        tells them once and leaves the cache up to date; `command_done` forgets them."""
+        self._telling = True
+        return self.refresh()
+
+    def command_done(self) -> None:
+        from vault.catalog import Changes
+
+        if self._telling and self._catalog is not None:
+            self._catalog.changes = Changes()
+        self._telling = False
 
     def changed(self) -> None:
         """After a write of the server's own: look again on the next call."""
