@@ -1,4 +1,3 @@
-import base64
 import io
 import os
 import sys
@@ -118,17 +117,13 @@ def answer(served, request: dict) -> dict:
     except OSError as exc:  # the client's folder is gone: it answers alone
         return {"ok": False, "why": str(exc)}
     finally:
+        served.resident.command_done()
         SERVED.reset(token)
         nothing.close()
         sys.stdout, sys.stderr, sys.stdin = saved[2], saved[3], saved[4]
         _set_environment(saved[1])
         os.chdir(saved[0])
-    return {
-        "ok": True,
-        "stdout": base64.b64encode(out.getvalue()).decode("ascii"),
-        "stderr": base64.b64encode(err.getvalue()).decode("ascii"),
-        "code": code,
-    }
+    return {"ok": True, "stdout": out.getvalue(), "stderr": err.getvalue(), "code": code}
 
 
 def _exit_code(code, stderr) -> int:

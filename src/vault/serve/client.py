@@ -66,8 +66,6 @@ def _command_vault(argv: list[str]) -> str | None | bool:
 
 
 def _ask(state_dir: Path, argv: list[str]) -> int | None:
-    import base64
-
     from vault.serve import place, wire
 
     path = state_dir / place.SOCKET
@@ -88,7 +86,7 @@ def _ask(state_dir: Path, argv: list[str]) -> int | None:
     try:
         with place.connect(path, timeout=None) as sock:
             wire.send(sock, request)
-            answer = wire.receive(sock)
+            answer, blobs = wire.receive(sock)
     except ConnectionRefusedError:
         _forget(state_dir, path)
         return None
@@ -99,7 +97,7 @@ def _ask(state_dir: Path, argv: list[str]) -> int | None:
         return 130
     if not answer.get("ok"):
         return None
-    out, err = base64.b64decode(answer["stdout"]), base64.b64decode(answer["stderr"])
+    out, err = blobs if len(blobs) == 2 else (b"", b"")
     try:
         _write(sys.stdout, out)
     except BrokenPipeError:

@@ -1,6 +1,7 @@
 """The server's Unix socket: owner-only (the state folder 0700, the socket 0600, and every
 connection's peer uid checked with SO_PEERCRED), one thread per connection, one request and
-one answer per connection (vault.serve.wire)."""
+one answer per connection (vault.serve.wire); an answer's "stdout" and "stderr" bytes travel
+as they are."""
 
 from __future__ import annotations
 
@@ -52,8 +53,10 @@ class Listener:
             try:
                 if _peer_uid(conn) != os.getuid():
                     return  # another user: say nothing
-                request = wire.receive(conn)
-                wire.send(conn, self.handle(request))
+                request, _ = wire.receive(conn)
+                answer = dict(self.handle(request))
+                out, err = answer.pop("stdout", b""), answer.pop("stderr", b"")
+                wire.send(conn, answer, (out, err))
             except (OSError, ValueError):
                 return  # the client went away; it answers alone
             except Exception as exc:  # a bug: log it, and let the client answer alone
