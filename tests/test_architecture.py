@@ -105,11 +105,12 @@ def modules() -> dict[str, Path]:
 
 
 def layer(name: str) -> str:
-    """ "cli" (click commands), "mcp" (the MCP server), a family name, or "core"."""
+    """ "cli" (click commands), "mcp" (the MCP server), "serve" (the resident process), a
+    family name, or "core"."""
     parts = name.split(".")
     if name == "vault.__main__":
         return "cli"
-    if len(parts) > 1 and parts[1] in ("cli", *FAMILIES):
+    if len(parts) > 1 and parts[1] in ("cli", "serve", *FAMILIES):
         return parts[1]
     if name == "vault.render" or name.startswith("vault.render."):
         return "render"
@@ -172,8 +173,9 @@ def test_only_the_cli_and_render_import_click():
 
 
 def test_dependencies_point_one_way():
-    """cli and mcp -> families -> core. Families reach each other only through the core's
-    data; the core imports no family; nothing imports the CLI; only adapters use render."""
+    """cli and mcp -> serve -> families -> core. Families reach each other only through the
+    core's data; the core imports no family; nothing imports the CLI; serve imports neither
+    adapter; only adapters and serve use render."""
     for name, path in modules().items():
         mine = layer(name)
         for dep in vault_imports(name, path):
@@ -183,6 +185,11 @@ def test_dependencies_point_one_way():
             assert theirs != "cli", f"{name} imports the CLI ({dep})"
             if mine == "mcp":
                 continue  # the MCP server is an adapter like the CLI
+            if mine == "serve":
+                # The resident process: the CLI and the MCP server are handed to it as
+                # callables (vault.cli.serve), never imported.
+                assert theirs != "mcp", f"{name} imports the MCP server ({dep})"
+                continue
             assert theirs != "render", f"{name} imports render: only the CLI and mcp may"
             if mine == "render":
                 assert theirs == "core", f"render imports {dep}"

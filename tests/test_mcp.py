@@ -23,7 +23,7 @@ pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra: pip install -
 from mcp import Client, StdioServerParameters  # noqa: E402
 
 from vault.mcp.server import build_server  # noqa: E402
-from vault.mcp.watch import Watcher  # noqa: E402
+from vault.serve.watch import Watcher  # noqa: E402
 
 DEEP = "memory/research/2026-02-14-exosomes-deep-dive.md"
 HUB = "memory/research/2026-02-14-skin-tech-trends.md"
@@ -374,7 +374,7 @@ def test_another_vault_process_writing_is_seen(git_vault):
 
 
 def test_the_catalog_is_kept_until_the_watcher_says_something_changed(git_vault, monkeypatch):
-    import vault.mcp.resident as resident
+    import vault.serve.resident as resident
 
     walks = []
     load = resident.load_catalog
@@ -393,7 +393,7 @@ def test_the_catalog_is_kept_until_the_watcher_says_something_changed(git_vault,
 
 
 def test_without_a_watcher_every_call_walks(git_vault, monkeypatch):
-    import vault.mcp.resident as resident
+    import vault.serve.resident as resident
 
     notes = []
     r = resident.Resident(str(git_vault), watch=False, notify=notes.append)

@@ -35,6 +35,7 @@ COMMANDS = {
     "restore": "vault.cli.restore",
     "context": "vault.cli.context",
     "mcp": "vault.cli.mcp",
+    "serve": "vault.cli.serve",
 }
 
 
@@ -156,6 +157,12 @@ def main() -> None:
 
     gc.set_threshold(*_GC_THRESHOLD)
     try:
+        # A read command is answered by the vault's `vault serve` when one runs (the same
+        # bytes, from a warm catalog); otherwise, or when anything is amiss, here.
+        from vault.serve.client import answer_served
+
+        if (code := answer_served(sys.argv[1:])) is not None:
+            sys.exit(code)
         cli(prog_name="vault")
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, like other Unix tools.

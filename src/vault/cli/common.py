@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from vault.options import NOTE_FILTERS, Option, check_one, flag
 if TYPE_CHECKING:  # `--help` imports every command's module, and with it this one
     from vault.catalog import Catalog
     from vault.repository import Repository
+    from vault.serve.resident import Resident
     from vault.vault import Vault
 
 json_option = click.option(
@@ -30,6 +32,16 @@ json_option = click.option(
 PROGRESS_MIN_NOTES = 200
 
 
+# Set by `vault serve` (vault.cli.serve) while it runs a command for a client: the warm state
+# the command reads instead of opening the vault afresh.
+SERVED: ContextVar[Resident | None] = ContextVar("served", default=None)
+
+
+class NotServedHere(Exception):
+    """The server cannot answer this command as it would be answered alone (another vault,
+    or a move to recover that a read-only server may not touch): the client runs it."""
+
+
 class AppState:
     """The vault this invocation works on, opened on first use."""
 
@@ -38,12 +50,18 @@ class AppState:
         # Where vault_dir came from ("--vault" or "$VAULT_DIR"), for the error naming it.
         self.given_as = given_as
         self._catalog: Catalog | None = None
+        self._resident = SERVED.get()
 
     @cached_property
     def vault(self) -> Vault:
         from vault.vault import open_vault
 
         vault = open_vault(self.vault_dir, given_as=self.given_as)
+        served = self._resident
+        if served is not None and (
+            vault.root != served.vault.root or (not served.may_write and served.pending_move())
+        ):
+            raise NotServedHere(str(vault.root))
         # A `vault mv` killed midway is finished or undone before anything reads the notes.
         from vault import render
         from vault.git import open_repository
@@ -56,11 +74,15 @@ class AppState:
     @cached_property
     def repo(self) -> Repository | None:
         """The git work tree holding the vault, or None; opening it imports no git."""
+        if self._resident is not None and self.vault is not None:
+            return self._resident.repo
         from vault.git import open_repository
 
         return open_repository(self.vault)
 
     def catalog(self) -> Catalog:
+        if self._catalog is None and self._resident is not None and self.vault is not None:
+            self._catalog = self._resident.catalog_for_command()  # fresh, and warm
         if self._catalog is None:
             from vault.catalog import load_catalog
 

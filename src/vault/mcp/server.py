@@ -2,7 +2,7 @@
 
 The server is resident: it opens the vault once and keeps the catalog (and what is built on
 it) between calls, looking again only when the watcher says something changed
-(vault.mcp.resident). Every call runs on one worker thread, in order, so the event loop stays
+(vault.serve.resident). Every call runs on one worker thread, in order, so the event loop stays
 free to read requests while a call works (a first search at 10,000 notes builds the index)
 and the vault's state is only ever touched from one thread.
 
@@ -28,7 +28,6 @@ from pydantic import Field
 from vault import __version__
 from vault.errors import VaultError
 from vault.mcp import revising, tools
-from vault.mcp.resident import Resident
 from vault.options import (
     AUTHOR,
     CHANGED_SINCE,
@@ -63,6 +62,7 @@ from vault.options import (
     YAML,
     Option,
 )
+from vault.serve.resident import Resident
 
 # What structured content looks like, for the tools' output schemas.
 Obj = Annotated[CallToolResult, dict[str, Any]]
@@ -155,11 +155,19 @@ def _described(fn: Callable) -> str:
 
 class _Calls:
     """Runs tool functions on the one worker thread, the Resident refreshed first, and turns
-    what they raise into tool errors."""
+    what they raise into tool errors. A `timeout` bounds how long a call waits for the
+    worker (`vault serve`); past it the call is a tool error."""
 
-    def __init__(self, resident: Resident):
+    def __init__(
+        self,
+        resident: Resident,
+        worker: ThreadPoolExecutor | None = None,
+        timeout: float | None = None,
+    ):
         self.resident = resident
-        self.worker = ThreadPoolExecutor(1, thread_name_prefix="vault")
+        self.owned = worker is None  # `vault serve` shares its worker, and closes it itself
+        self.worker = worker or ThreadPoolExecutor(1, thread_name_prefix="vault")
+        self.timeout = timeout
 
     def _run(self, fn: Callable[..., tools.Output], kwargs: dict) -> CallToolResult:
         try:
@@ -175,20 +183,34 @@ class _Calls:
             return _error(f"internal error in vault ({type(exc).__name__}: {exc}); see its stderr")
 
     async def __call__(self, fn: Callable[..., tools.Output], **kwargs) -> CallToolResult:
-        return await asyncio.wrap_future(self.worker.submit(self._run, fn, kwargs))
+        future = asyncio.wrap_future(self.worker.submit(self._run, fn, kwargs))
+        try:
+            return await asyncio.wait_for(future, self.timeout)
+        except TimeoutError:
+            return _error(
+                f"the vault server gave no answer within {self.timeout:g} s "
+                "(another call is still running); try again, or raise VAULT_SERVE_TIMEOUT"
+            )
 
     def close(self) -> None:
+        if not self.owned:
+            return
         # On the worker, after the call it may be running: that call may still use the watch.
         self.worker.submit(self.resident.close)
         self.worker.shutdown(wait=False)
 
 
 def build_server(
-    vault_dir: str | None, *, read_only: bool = False, watch: bool = True
+    vault_dir: str | None,
+    *,
+    read_only: bool = False,
+    watch: bool = True,
+    calls: _Calls | None = None,
 ) -> MCPServer:
     """The server for the vault at `vault_dir` (as --vault takes it); VaultError when there
-    is no vault there. `read_only` leaves out the tools that write."""
-    calls = _Calls(Resident(vault_dir, watch=watch))
+    is no vault there. `read_only` leaves out the tools that write. `calls` is how a
+    resident process (`vault serve`) shares its warm state and worker instead."""
+    calls = calls or _Calls(Resident(vault_dir, watch=watch))
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer) -> AsyncIterator[dict]:

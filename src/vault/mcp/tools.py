@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from vault import render
-from vault.mcp.resident import Resident
 from vault.model import (
     AppendRequest,
     NewNote,
@@ -24,6 +23,7 @@ from vault.model import (
     SetRequest,
 )
 from vault.options import BY_COMMAND, check_all, naming
+from vault.serve.resident import Resident
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,15 @@ always as fresh as the files.
 
 The catalog (with the resolver, the Parent structure, the resolved references and the link
 graph built on it) is kept until something changes under the notes folder. The watcher
-(vault.mcp.watch) says so in one non-blocking read; then the catalog is loaded again, which
+(vault.serve.watch) says so in one non-blocking read; then the catalog is loaded again, which
 walks the vault and reparses only the files whose state changed (the catalog's cache).
 Without a watcher every call walks, as a CLI command does; an unchanged vault keeps its
 catalog either way, so the resolver and the rest are not built again.
+
+A server that may write nothing (`vault serve --read-only`) leaves an interrupted `vault mv`
+as it is and reports it; the next command run alone finishes or undoes it. In case an event
+was missed (a watch set up just after a change, a file system inotify does not see into),
+the vault is walked again at least every RECHECK_SECONDS, on the next call.
 
 Not thread-safe: the server makes every call from one thread (the catalog's cache is an
 SQLite connection, which belongs to the thread that opened it).
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +31,9 @@ from vault.model import Reference
 from vault.references import references
 from vault.repository import Repository
 from vault.vault import Vault, open_vault
+
+# The fallback look at the whole vault, should an event have been missed.
+RECHECK_SECONDS = 60.0
 
 
 def _to_stderr(message: str) -> None:
@@ -40,9 +49,10 @@ class Resident:
         *,
         watch: bool = True,
         notify: Callable[[str], None] = _to_stderr,
+        may_write: bool = True,
     ):
         from vault.git import open_repository
-        from vault.mcp.watch import WatchUnavailable, open_watcher
+        from vault.serve.watch import WatchUnavailable, open_watcher
 
         self.vault: Vault = open_vault(vault_dir)
         self.repo: Repository | None = open_repository(self.vault)
@@ -50,6 +60,10 @@ class Resident:
         # as they would for a CLI command run there.
         self.cwd_prefix = _cwd_prefix(self.vault)
         self.notify = notify
+        self.may_write = may_write  # False: write nothing, not even a move's recovery
+        self._reported = False
+        self._telling = False  # a command for the CLI holds the catalog (catalog_for_command)
+        self._loaded_at = 0.0
         self.watcher = None
         if watch:
             try:
@@ -66,13 +80,17 @@ class Resident:
         folder changed (or, without a watcher, when the walk finds a change)."""
         from vault import render
         from vault.git import open_repository
-        from vault.mcp.watch import WatchUnavailable
         from vault.mv.recover import recover
+        from vault.serve.watch import WatchUnavailable
 
         # A `vault mv` killed midway (here or by another process) is finished or undone
         # before anything reads the notes, as at the start of every command.
-        if done := recover(self.vault, open_repository):
+        if not self.may_write:
+            self._report_pending_move()
+        elif done := recover(self.vault, open_repository):
             self.notify(render.recovery_text(done))
+            self._stale = True
+        if time.monotonic() - self._loaded_at > RECHECK_SECONDS:
             self._stale = True
         if self.watcher is not None:
             try:
@@ -88,13 +106,46 @@ class Resident:
             # Same notes, same bytes: keep the old catalog and what was built on it.
             if old is None or fresh.digests() != old.digests():
                 self._catalog, self._refs, self._graph = fresh, None, None
+            else:  # what this look found (a touched note) is told by the next command
+                old.changes = fresh.changes
             self._stale = False
+            self._loaded_at = time.monotonic()
         return self._catalog
+
+    def pending_move(self) -> bool:
+        """Whether an interrupted `vault mv` waits to be finished or undone."""
+        from vault.intents import pending_move
+
+        return pending_move(self.vault)
+
+    def _report_pending_move(self) -> None:
+        pending = self.pending_move()
+        if pending and not self._reported:
+            self.notify(
+                "an interrupted vault mv is pending; this read-only server leaves it: "
+                "run any vault command without the server (VAULT_NO_SERVER=1) to finish it"
+            )
+        self._reported = pending
 
     @property
     def catalog(self) -> Catalog:
         """The catalog as of the last `refresh`."""
         return self._catalog if self._catalog is not None else self.refresh()
+
+    def catalog_for_command(self) -> Catalog:
+        """The fresh catalog, for a command answered for the CLI (vault.cli.serve): its
+        `changes` (what the last look found against the cache, whose new or changed notes'
+        problems a command tells) are told once, by that command, as a command run alone
+        tells them once and leaves the cache up to date; `command_done` forgets them."""
+        self._telling = True
+        return self.refresh()
+
+    def command_done(self) -> None:
+        from vault.catalog import Changes
+
+        if self._telling and self._catalog is not None:
+            self._catalog.changes = Changes()
+        self._telling = False
 
     def changed(self) -> None:
         """After a write of the server's own: look again on the next call."""

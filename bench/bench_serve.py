@@ -1,0 +1,152 @@
+"""Benchmark `vault serve` on a generated vault (figures in bench/README.md).
+
+Generates a vault of N notes (bench/gen_vault.py), builds its index, starts `vault serve`
+and times, as whole processes (`python -m vault ...`, interpreter start-up and imports
+included, as when an agent shells out), median of --runs:
+
+- `vault search exosome` answered by the server, and alone (VAULT_NO_SERVER=1);
+- the same right after one note was edited (the server drains the event, loads the catalog
+  again and updates the index before answering);
+- `vault graph --format json` and `vault list --json`, served;
+- MCP over HTTP: `search` from 16 concurrent clients (the SDK's client), p50 and p95;
+- the server's RSS after warm-up, and the time from start to its first answer.
+
+The machine's core count and load average (`uptime`) go with the figures: other work on the
+machine changes wall times much more than CPU times.
+
+Usage: python bench/bench_serve.py [--notes 10000] [--out bench/out] [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from gen_vault import generate  # noqa: E402
+
+QUERY = "exosome"
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def whole(argv: list[str], env: dict, runs: int, before=None) -> float:
+    """Median seconds of `runs` whole-process runs of `python -m vault ARGV`."""
+    times = []
+    for _ in range(runs):
+        if before:
+            before()
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "vault", *argv], env=env, check=True,
+                       capture_output=True)  # fmt: skip
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        kb = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+    return kb / 1024
+
+
+async def http_search(port: int, token: str, clients: int, calls: int) -> list[float]:
+    from mcp import Client
+    from mcp.client.streamable_http import streamable_http_client
+    from mcp.shared._httpx_utils import create_mcp_http_client
+
+    url = f"http://127.0.0.1:{port}/mcp"
+    times: list[float] = []
+
+    async def one() -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        async with (
+            create_mcp_http_client(headers=headers) as http_client,
+            Client(streamable_http_client(url, http_client=http_client)) as client,
+        ):
+            for _ in range(calls):
+                start = time.perf_counter()
+                result = await client.call_tool("search", {"query": QUERY})
+                times.append(time.perf_counter() - start)
+                assert not result.is_error, result.content[0].text
+
+    await asyncio.gather(*(one() for _ in range(clients)))
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--notes", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    root = args.out / f"serve-{args.notes}"
+    env = {**os.environ, "VAULT_CACHE_DIR": str(args.out / f"serve-{args.notes}-cache")}
+    env.pop("VAULT_DIR", None)
+    env.pop("VAULT_NO_SERVER", None)
+    alone = {**env, "VAULT_NO_SERVER": "1"}
+    vault = ["--vault", str(root)]
+    if not (root / "memory").is_dir():
+        print(f"generating {args.notes:,} notes ...", flush=True)
+        generate(root, args.notes, args.seed)
+    subprocess.run([sys.executable, "-m", "vault", *vault, "index"], env=alone, check=True,
+                   capture_output=True)  # fmt: skip
+    edited = next((root / "memory").rglob("*.md"))
+    rows = [f"nproc {os.cpu_count()}; {args.notes:,} notes; median of {args.runs} runs"]
+
+    start = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "vault", *vault, "serve"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        first = server.stdout.readline()
+        port, token = re.search(r":(\d+)/\?token=(\S+)$", first.strip()).groups()
+        subprocess.run([sys.executable, "-m", "vault", *vault, "list", "--json"], env=env,
+                       check=True, capture_output=True)  # fmt: skip
+        took = time.perf_counter() - start
+        rows.append(f"start to first answer (`vault list --json`): {took:.2f} s | {uptime()}")
+
+        def row(label: str, seconds: float) -> None:
+            rows.append(f"{label}: {seconds * 1000:.0f} ms | {uptime()}")
+            print(rows[-1], flush=True)
+
+        row("vault search, served", whole([*vault, "search", QUERY], env, args.runs))
+        row("vault search, alone", whole([*vault, "search", QUERY], alone, max(3, args.runs // 3)))
+
+        def edit() -> None:
+            with open(edited, "a", encoding="utf-8") as fh:
+                fh.write("\nOne more exosome line.\n")
+
+        row("vault search right after an edit, served",
+            whole([*vault, "search", QUERY], env, args.runs, before=edit))  # fmt: skip
+        row("vault graph --format json, served",
+            whole([*vault, "graph", "--format", "json"], env, max(3, args.runs // 3)))  # fmt: skip
+        row("vault list --json, served", whole([*vault, "list", "--json"], env, args.runs))
+        times = sorted(asyncio.run(http_search(int(port), token, 16, 5)))
+        p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
+        rows.append(
+            f"MCP over HTTP search, 16 clients x 5 calls: p50 {p50 * 1000:.0f} ms, "
+            f"p95 {p95 * 1000:.0f} ms | {uptime()}"
+        )
+        rows.append(f"server RSS after warm-up: {rss_mb(server.pid):.0f} MB")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+import io
+import os
+import sys
+import time
+import traceback
+
+import click
+
+from vault import render
+from vault.cli.common import AppState, json_option, pass_state
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+    help="Port for HTTP; 0 picks a free one.",
+)  # fmt: skip
+@click.option("--read-only", is_flag=True, help="Write nothing: no write tool, no recovery.")
+@click.option("--status", is_flag=True, help="Say whether a server runs for the vault, and where.")
+@json_option
+@pass_state
+def command(state: AppState, host: str, port: int, read_only: bool, status: bool, as_json: bool):
+    """Keep the vault open in one resident process, for the CLI and for MCP over HTTP.
+
+    The first line on stdout is `serving VAULT at http://HOST:PORT/?token=TOKEN`; the log
+    goes to stderr; SIGINT or SIGTERM stop it. While it runs, the read commands (list, show,
+    search, related, backlinks, tree, path, context, graph, check, log) are answered by it
+    through a socket in the vault's state folder, with the same output as without it and
+    as fresh as the files (VAULT_NO_SERVER=1 answers without it). MCP clients connect to
+    http://HOST:PORT/mcp with the header `Authorization: Bearer TOKEN`: the tools of
+    `vault mcp`, without the writing ones under --read-only. One server per vault.
+
+    --status --json prints {"running", "vault", "url", "pid"}.
+
+    \b
+    Examples:
+      vault serve
+      vault serve --port 8765 --read-only
+      vault serve --status
+    """
+    if status:
+        return _status(state.vault_dir, as_json)
+    from vault.cli.mcp import INSTALL
+    from vault.errors import VaultError
+    from vault.serve.process import run
+
+    try:
+        from vault.mcp.http import start_http
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] in ("mcp", "pydantic", "anyio", "uvicorn"):
+            raise VaultError(INSTALL.replace("vault mcp", "vault serve")) from None
+        raise
+    run(
+        state.vault_dir, host=host, port=port, read_only=read_only,
+        answer=answer, start_http=start_http,
+    )  # fmt: skip
+
+
+def _status(vault_dir: str | None, as_json: bool) -> None:
+    from vault.serve.process import status
+
+    vault, found = status(vault_dir)
+    if as_json:
+        data = {"running": found is not None, "vault": str(vault.root)}
+        data.update(url=(found or {}).get("url"), pid=(found or {}).get("pid"))
+        render.emit_json(data)
+    elif found:
+        click.echo(f"serving {vault.root} at {found.get('url')} (pid {found.get('pid')})")
+    else:
+        click.echo(f"no server for {vault.root}")
+    if found is None:
+        sys.exit(1)
+
+
+class _Terminal(io.BytesIO):
+    """Captured output that is a terminal when the client's was (colours, progress)."""
+
+    def __init__(self, tty: bool):
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def answer(served, request: dict) -> dict:
+    """Run `vault ARGV` here, for a client, as it would run there: its working directory,
+    environment and terminals, the same click command against the warm state (so the bytes
+    and the exit code are the same by construction). On the server's worker thread."""
+    from vault.cli import cli
+    from vault.cli.common import SERVED, NotServedHere
+
+    out_tty, err_tty = request.get("tty", [False, False])
+    out, err = _Terminal(out_tty), _Terminal(err_tty)
+    stdout = io.TextIOWrapper(out, encoding="utf-8", errors="strict", write_through=True)
+    stderr = io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace")
+    saved = (os.getcwd(), dict(os.environ), sys.stdout, sys.stderr, sys.stdin)
+    nothing = open(os.devnull)  # noqa: SIM115 (closed below) a read command reads no input
+    token = SERVED.set(served.resident)
+    try:
+        os.chdir(request["cwd"])
+        _set_environment(request["env"])
+        sys.stdout, sys.stderr, sys.stdin = stdout, stderr, nothing
+        try:
+            cli.main(list(request["argv"]), prog_name="vault")
+            code = 0
+        except SystemExit as exc:
+            code = _exit_code(exc.code, stderr)
+        except NotServedHere:
+            return {"ok": False, "why": "not served here"}
+        except Exception:  # as Python would end the process: the traceback, exit 1
+            traceback.print_exc(file=stderr)
+            code = 1
+        stdout.flush()
+        stderr.flush()
+    except OSError as exc:  # the client's folder is gone: it answers alone
+        return {"ok": False, "why": str(exc)}
+    finally:
+        served.resident.command_done()
+        SERVED.reset(token)
+        nothing.close()
+        sys.stdout, sys.stderr, sys.stdin = saved[2], saved[3], saved[4]
+        _set_environment(saved[1])
+        os.chdir(saved[0])
+    return {"ok": True, "stdout": out.getvalue(), "stderr": err.getvalue(), "code": code}
+
+
+def _exit_code(code, stderr) -> int:
+    """What the process would exit with for sys.exit(code)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=stderr)
+    return 1
+
+
+def _set_environment(env: dict) -> None:
+    tz = os.environ.get("TZ")
+    os.environ.clear()
+    os.environ.update(env)
+    if os.environ.get("TZ") != tz:
+        time.tzset()

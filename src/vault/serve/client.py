@@ -1,0 +1,135 @@
+"""The CLI's fast path: when a server runs for the vault, a read command is answered by it
+(the same command, run in the server's process against its warm catalog) and its bytes
+written back here. Anything unusual (VAULT_NO_SERVER set, no server, a dead one, a command
+that writes, an answer that does not come) returns None, and the command runs here as it
+always did. Only the standard library and vault.vault are imported: the point is to skip
+the start-up of everything else."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+# The commands a server answers: they read the vault and nothing else. Writes (new, append,
+# mv, sync) and index run where they are typed, under the vault's locks as always.
+READS = frozenset(
+    ("list", "show", "search", "related", "backlinks", "tree", "path", "context", "graph")
+    + ("check", "log")
+)
+
+
+_asked = False  # once per process: `python -m vault` asks before vault.cli.main would
+
+
+def answer_served(argv: list[str]) -> int | None:
+    """Run `vault ARGV` through the vault's server: the exit code once its output is
+    written, or None to run it here."""
+    global _asked
+    if _asked or os.environ.get("VAULT_NO_SERVER"):
+        return None
+    _asked = True
+    vault_dir = _command_vault(argv)
+    if vault_dir is False:
+        return None
+    encoding = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "")
+    if encoding != "utf8" or sys.stderr is None:
+        return None  # the server writes UTF-8, as this process would here
+    from vault.errors import VaultError
+    from vault.vault import open_vault
+
+    try:
+        vault = open_vault(vault_dir)
+    except (VaultError, OSError):
+        return None  # the command run here says what is wrong, in its words
+    return _ask(vault.state_dir, argv)
+
+
+def _command_vault(argv: list[str]) -> str | None | bool:
+    """The --vault of a read command (None for the default), or False when `argv` is not a
+    plain read command (help, version, a write, a mistake: run here)."""
+    vault_dir = os.environ.get("VAULT_DIR") or None
+    at = 0
+    while at < len(argv) and argv[at].startswith("-"):
+        if argv[at] == "--vault" and at + 1 < len(argv):
+            vault_dir, at = argv[at + 1], at + 2
+        elif argv[at].startswith("--vault="):
+            vault_dir, at = argv[at][len("--vault=") :], at + 1
+        else:
+            return False
+    if at >= len(argv) or argv[at] not in READS:
+        return False
+    if any(a in ("-h", "--help") for a in argv[at + 1 :]):
+        return False
+    return vault_dir or None
+
+
+def _ask(state_dir: Path, argv: list[str]) -> int | None:
+    from vault.serve import place, wire
+
+    path = state_dir / place.SOCKET
+    if not os.path.exists(path):
+        return None
+    columns, lines = shutil.get_terminal_size()
+    env = dict(os.environ)
+    # What this terminal is, as the command would see it here.
+    env.setdefault("COLUMNS", str(columns))
+    env.setdefault("LINES", str(lines))
+    request = {
+        "op": "run",
+        "argv": argv,
+        "cwd": os.getcwd(),
+        "env": env,
+        "tty": [_isatty(sys.stdout), _isatty(sys.stderr)],
+    }
+    try:
+        with place.connect(path, timeout=None) as sock:
+            wire.send(sock, request)
+            answer, blobs = wire.receive(sock)
+    except ConnectionRefusedError:
+        _forget(state_dir, path)
+        return None
+    except (OSError, ValueError):
+        return None
+    except KeyboardInterrupt:  # as the command says it (vault.cli.LazyGroup.main)
+        print("Error: interrupted", file=sys.stderr)
+        return 130
+    if not answer.get("ok"):
+        return None
+    out, err = blobs if len(blobs) == 2 else (b"", b"")
+    try:
+        _write(sys.stdout, out)
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as vault.cli.main does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    _write(sys.stderr, err)
+    return int(answer["code"])
+
+
+def _write(stream, data: bytes) -> None:
+    if data:
+        stream.flush()
+        stream.buffer.write(data)
+        stream.flush()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream and stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _forget(state_dir: Path, path: Path) -> None:
+    """A socket nobody listens on: its server died. Removed, unless a server holds the lock
+    (one starting, between binding and listening)."""
+    from vault.serve import place
+
+    if place.is_running(state_dir):
+        return
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -1,0 +1,201 @@
+"""The `vault serve` process: one per vault (a lock in the state folder, held for life), the
+warm state on one worker thread, the Unix socket for the CLI, the HTTP side for MCP, and a
+clean stop on SIGINT or SIGTERM (socket, state file and lock gone, exit 0).
+
+Every use of the warm state runs on the one worker thread: the catalog's cache is an SQLite
+connection that belongs to the thread that opened it, and a command answered for the CLI
+changes the process's working directory and environment while it runs. Each call waits for
+the worker at most `timeout` seconds; past it the CLI answers alone and an MCP call gets an
+error (the slow call itself runs on, and the calls behind it wait for it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+
+from vault.errors import VaultError
+from vault.serve import place
+from vault.serve.listener import Listener
+from vault.serve.resident import Resident
+from vault.vault import Vault, open_vault
+
+# How long a call may keep the worker before its caller stops waiting (VAULT_SERVE_TIMEOUT).
+TIMEOUT_SECONDS = 60.0
+
+
+class AlreadyServing(VaultError):
+    def __init__(self, vault: Vault, url: str | None):
+        where = f" at {url}" if url else " (starting)"
+        super().__init__(f"a server already runs for {vault.root}{where}; stop it first")
+
+
+@dataclass
+class Served:
+    """What the HTTP side and the CLI's answers are given."""
+
+    vault: Vault
+    resident: Resident
+    worker: ThreadPoolExecutor
+    read_only: bool
+    timeout: float
+    host: str
+    port: int
+    token: str
+
+    def call(self, fn: Callable, *args):
+        """`fn(*args)` on the worker; TimeoutError past the time limit."""
+        future = self.worker.submit(fn, *args)
+        try:
+            return future.result(self.timeout)
+        except FutureTimeout:
+            future.cancel()
+            raise TimeoutError(f"no answer within {self.timeout:g} s") from None
+
+
+def log(message: str) -> None:
+    print(f"vault: {message}", file=sys.__stderr__, flush=True)
+
+
+def run(
+    vault_dir: str | None,
+    *,
+    host: str,
+    port: int,
+    read_only: bool,
+    answer: Callable[[Served, dict], dict],
+    start_http: Callable[[Served, socket.socket], Callable[[], None]],
+) -> None:
+    """Serve until SIGINT or SIGTERM. `answer(served, request)` answers a CLI request on the
+    worker; `start_http(served, sock)` starts the HTTP side on a listening socket and returns
+    what stops it."""
+    vault = open_vault(vault_dir)
+    state = vault.ensure_state_dir()
+    os.chmod(state, 0o700)
+    lock = _take_lock(vault, state)
+    stops: list[Callable[[], None]] = []
+    try:
+        worker = ThreadPoolExecutor(1, thread_name_prefix="vault-worker")
+        stops.append(lambda: worker.shutdown(wait=False, cancel_futures=True))
+        resident = worker.submit(
+            Resident, str(vault.root), notify=log, may_write=not read_only
+        ).result()
+        stops.append(lambda: worker.submit(resident.close))
+        worker.submit(resident.refresh)  # warm up while the rest starts
+        tcp = _listen(host, port)
+        served = Served(
+            vault, resident, worker, read_only, _timeout(), host, tcp.getsockname()[1],
+            secrets.token_urlsafe(32),
+        )  # fmt: skip
+        stops.append(start_http(served, tcp))
+        listener = Listener(state / place.SOCKET, lambda request: _answer(served, answer, request))
+        stops.append(listener.close)
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{served.port}/?token={served.token}"
+        _write_state(state, {"pid": os.getpid(), "url": url, "vault": str(vault.root)})
+        stops.append(lambda: _remove(state / place.STATE))
+        stopping = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stopping.set())
+        print(f"serving {vault.root} at {url}", flush=True)
+        log(f"answering the CLI on {listener.path}; MCP at http://{shown}:{served.port}/mcp")
+        while not stopping.wait(1.0):
+            pass
+        log("stopping")
+    finally:
+        for stop in reversed(stops):  # the last started stops first
+            try:
+                stop()
+            except Exception as exc:  # stop the rest anyway
+                log(f"while stopping: {exc!r}")
+        os.close(lock)
+
+
+def _answer(served: Served, answer: Callable[[Served, dict], dict], request: dict) -> dict:
+    if request.get("op") != "run":
+        return {"ok": False, "why": "unknown request"}
+    import shlex
+    import time
+
+    command = shlex.join(["vault", *request.get("argv", [])])
+    start = time.perf_counter()
+    try:
+        reply = served.call(answer, served, request)
+    except TimeoutError as exc:
+        log(f"{command}: {exc}; the client answers alone")
+        return {"ok": False, "why": str(exc)}
+    took = (time.perf_counter() - start) * 1000
+    if reply.get("ok"):
+        log(f"answered {command} (exit {reply['code']}, {took:.0f} ms)")
+    else:
+        log(f"left {command} to the client: {reply.get('why')}")
+    return reply
+
+
+def _timeout() -> float:
+    try:
+        return max(0.001, float(os.environ.get("VAULT_SERVE_TIMEOUT", TIMEOUT_SECONDS)))
+    except ValueError:
+        return TIMEOUT_SECONDS
+
+
+def _take_lock(vault: Vault, state: Path) -> int:
+    import fcntl
+    import time
+
+    fd = os.open(state / place.LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd
+    except BlockingIOError:
+        os.close(fd)
+    # The other server may be starting: give it a moment to write where it is.
+    for _ in range(20):
+        found = place.read_state(state)
+        if found and found.get("url"):
+            raise AlreadyServing(vault, found["url"])
+        time.sleep(0.1)
+    raise AlreadyServing(vault, None)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=128)
+    except OSError as exc:
+        raise VaultError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _write_state(state: Path, data: dict) -> None:
+    path = state / place.STATE
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f)
+    os.replace(tmp, path)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def status(vault_dir: str | None) -> tuple[Vault, dict | None]:
+    """The vault and its running server's state ({"pid", "url", "vault"}), or None."""
+    vault = open_vault(vault_dir)
+    state = vault.state_dir
+    if not place.is_running(state):
+        return vault, None
+    return vault, place.read_state(state) or {"pid": None, "url": None, "vault": str(vault.root)}
