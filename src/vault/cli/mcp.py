@@ -9,7 +9,11 @@ INSTALL = (
 
 
 @click.command("mcp")
-@click.option("--read-only", is_flag=True, help="Offer no tool that writes (no new, no append).")
+@click.option(
+    "--read-only",
+    is_flag=True,
+    help="Offer no tool that writes (no new, append, replace, set, rm or restore).",
+)
 @pass_state
 def command(state: AppState, read_only: bool) -> None:
     """Serve the vault to AI assistants: an MCP server on standard input and output.
