@@ -189,12 +189,15 @@ def test_a_changed_notes_problems_are_told_once_served_as_alone(git_vault, serve
         note.write_text(f"---\ntitle: [unclosed\n---\n{text}\nEdit {n}.\n", encoding="utf-8")
 
     server = serve(git_vault)
+    # Warm first: a server still reading the vault when the note changes reads it broken in
+    # its first load, and tells nobody but its log.
+    assert vault(git_vault, "list")[0] == 0
     break_it(1)
     served = [vault(git_vault, "list"), vault(git_vault, "list")]
     break_it(2)
     alone = [vault(git_vault, "list", served=False), vault(git_vault, "list", served=False)]
     assert served == alone and b"warning" in alone[0][2] and alone[1][2] == b""
-    assert server.log().count("answered vault list") == 2
+    assert server.log().count("answered vault list") == 3
 
 
 def test_a_dead_servers_socket_is_ignored_and_removed(git_vault, serve):
