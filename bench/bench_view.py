@@ -130,7 +130,7 @@ DRAW_MS = """() => {
 }"""
 
 
-CORPUS = ROOT.parent / "shared" / "corpora" / "dendron-site"
+CORPUS = ROOT / "tests" / "corpora" / "dendron-site"  # vendored (tests/corpora/README.md)
 
 
 def vault_graph(corpus: Path) -> dict:
@@ -284,7 +284,7 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for size in sizes:
-            # "dendron": the real Dendron site in ../shared/corpora, through `vault graph`.
+            # "dendron": the real Dendron site in tests/corpora, through `vault graph`.
             data = vault_graph(CORPUS) if size == "dendron" else make_graph(int(size))
             label = f"{len(data['nodes'])} nodes / {len(data['edges'])} edges"
             for which in pages:

@@ -1,6 +1,6 @@
 """Screenshots of the graph view on a vault of about 1,000 notes.
 
-By default the vault is the real Dendron site in ../shared/corpora/dendron-site (1,013 notes,
+By default the vault is the real Dendron site in tests/corpora/dendron-site (1,013 notes,
 no types, all in one folder: the case that used to give a grey ball), its data made by
 `vault graph` as it is today (version 1: no groups, ranks or snippets; the page's own
 fallbacks do the rest). With --synthetic, a generated 1,000-node graph with every field of
@@ -39,7 +39,7 @@ def main() -> None:
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    corpus = ROOT.parent / "shared" / "corpora" / "dendron-site"
+    corpus = ROOT / "tests" / "corpora" / "dendron-site"  # vendored
     if args.synthetic or not corpus.is_dir():
         data = make_graph(args.size, color_by="folder")
         title = "research vault · link graph"
