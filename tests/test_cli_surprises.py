@@ -151,6 +151,18 @@ def test_a_format_that_disagrees_with_the_extension_wins_and_says_so(run, vault_
     )
 
 
+def test_json_that_disagrees_with_the_extension_wins_and_names_json(run, vault_copy, tmp_path):
+    out = tmp_path / "g.gexf"
+    res = run(vault_copy, "graph", "--json", "-o", str(out))
+    assert res.exit_code == 0, res.stderr
+    assert out.read_text(encoding="utf-8").startswith('{\n  "version"')
+    assert res.stderr.startswith(
+        f"warning: writing json to {out} as --json says, though its extension is gexf's\n"
+    )
+    res = run(vault_copy, "graph", "--json", "-o", str(tmp_path / "g.json"))
+    assert res.exit_code == 0 and "warning" not in res.stderr
+
+
 def test_html_is_never_written_to_a_terminal_unless_asked(vault_copy):
     code, text = on_terminal(vault_copy, "graph", "--format", "html")
     assert code == 2 and "<html" not in text.lower()
