@@ -320,3 +320,20 @@ def test_demo_shows_each_command_as_it_must_be_typed():
     again = subprocess.run(["bash", "-c", shown], capture_output=True, text=True, check=True)
     assert again.stdout == "Exosome Stability|it's|$HOME|"
     assert proc.stdout.endswith(again.stdout)
+
+
+def test_demo_shows_a_piped_step_whole():
+    script = (PROJECT / "scripts" / "demo.sh").read_text(encoding="utf-8")
+    start = script.index("shown()")
+    functions = script[start : script.index("}\n", script.index("piped()")) + 2]
+    proc = subprocess.run(
+        ["bash", "-c", f'{functions}\npiped "$@"', "demo", "it's $HOME | x", "tr", "a-z", "A-Z"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    shown = proc.stdout.splitlines()[1].removeprefix("\x1b[1m$ ").removesuffix("\x1b[0m")
+    assert shown.startswith("echo ") and " | tr a-z A-Z" in shown
+    again = subprocess.run(["bash", "-c", shown], capture_output=True, text=True, check=True)
+    assert again.stdout == "IT'S $HOME | X\n"
+    assert proc.stdout.endswith(again.stdout)
