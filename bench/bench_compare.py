@@ -67,7 +67,12 @@ def main() -> None:
     ap.add_argument("--new", type=Path, required=True, help="the newer checkout's src/")
     ap.add_argument("--runs", type=int, default=10, help="runs of each warm figure")
     ap.add_argument("--cold-runs", type=int, default=2, help="runs of the cold index")
+    ap.add_argument("--only", default="", help="comma-separated figures to run: list,new,search")
     a = ap.parse_args()
+    only = set(filter(None, a.only.split(",")))
+
+    def wanted(what: str) -> bool:
+        return not only or what in only
     scratch = Path(tempfile.mkdtemp(prefix="vault-compare-"))
     sides = {"base": a.base, "new": a.new}
     envs = {name: env_for(src, scratch / name) for name, src in sides.items()}
@@ -87,17 +92,20 @@ def main() -> None:
         shutil.rmtree(scratch / name, ignore_errors=True)
         shutil.rmtree(a.vault / ".vault", ignore_errors=True)
 
-    if a.cold_runs:
+    if a.cold_runs and wanted("index"):
         run("cold index", [*vault, "index", "--json"], a.cold_runs, before=wipe)
-    run("--help", [sys.executable, "-m", "vault", "--help"], a.runs)
+    if wanted("help"):
+        run("--help", [sys.executable, "-m", "vault", "--help"], a.runs)
     run("list --json", [*vault, "list", "--json"], 1)  # warm-up: the catalog's cache
     for name in sides:
         times[("list --json", name)].clear()
-    run("list --json", [*vault, "list", "--json"], a.runs)
+    if wanted("list"):
+        run("list --json", [*vault, "list", "--json"], a.runs)
     parent = next(p for p in sorted((a.vault / "memory").rglob("*.md")) if " " not in p.name)
     new = [*vault, "new", "--parent", str(parent.relative_to(a.vault)), "--title", "Bench note"]
-    run("new --no-commit", [*new, "--no-commit", "--json"], a.runs)
-    for label, words in SEARCHES.items():
+    if wanted("new"):
+        run("new --no-commit", [*new, "--no-commit", "--json"], a.runs)
+    for label, words in SEARCHES.items() if wanted("search") else ():
         run(label, [*vault, "search", *words], 1)  # warm-up
         for name in sides:
             times[(label, name)].clear()
@@ -107,7 +115,7 @@ def main() -> None:
     print("| work | base | new | new / base |")
     print("| --- | ---: | ---: | ---: |")
     for label in ["cold index", "--help", "list --json", "new --no-commit", *SEARCHES]:
-        if (label, "base") not in times:
+        if not times.get((label, "base")):
             continue
         b = statistics.median(times[(label, "base")])
         n = statistics.median(times[(label, "new")])

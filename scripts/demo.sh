@@ -10,6 +10,13 @@ mkdir -p "$out"
 # Each command is shown quoted as it must be typed (shlex.join), so it can be copied as is.
 shown() { python3 -c 'import shlex, sys; print(shlex.join(sys.argv[1:]))' "$@"; }
 step() { printf '\n\033[1m$ %s\033[0m\n' "$(shown "$@")"; "$@"; }
+# A step that reads standard input, shown whole: `echo TEXT | COMMAND`.
+piped() {
+  local text=$1
+  shift
+  printf '\n\033[1m$ %s | %s\033[0m\n' "$(shown echo "$text")" "$(shown "$@")"
+  echo "$text" | "$@"
+}
 
 step "$vault" list
 step "$vault" show memory/research/2026-02-14-exosomes-deep-dive.md
@@ -32,17 +39,16 @@ git -C "$tmp" init -q
 git -C "$tmp" -c user.name=demo -c user.email=demo@example.com add -A
 git -C "$tmp" -c user.name=demo -c user.email=demo@example.com commit -qm "example vault"
 printf '\n\033[1m# and a new technical supplement, in a scratch copy at %s\033[0m\n' "$tmp"
-echo "Room-temperature stability needs trehalose or liposomal wrapping." |
-  GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.com \
-  GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.com \
-  step "$vault" --vault "$tmp" new --parent memory/research/2026-02-14-skin-tech-trends.md \
-    --title "Exosome Stability at Room Temperature" --date 2026-03-01 --json
+# The scratch copy's commits are made as "demo" (your own git identity is left alone).
+export GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.com
+export GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.com
+piped "Room-temperature stability needs trehalose or liposomal wrapping." \
+  "$vault" --vault "$tmp" new --parent memory/research/2026-02-14-skin-tech-trends.md \
+  --title "Exosome Stability at Room Temperature" --date 2026-03-01 --json
 sha=$("$vault" --vault "$tmp" show exosome-stability-at-room-temperature --json |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["sha256"])')
-echo "Trehalose at 5% w/v was enough in the 2026 trials." |
-  GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.com \
-  GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.com \
-  step "$vault" --vault "$tmp" append exosome-stability-at-room-temperature --expect-sha256 "$sha"
+piped "Trehalose at 5% w/v was enough in the 2026 trials." \
+  "$vault" --vault "$tmp" append exosome-stability-at-room-temperature --expect-sha256 "$sha"
 step git -C "$tmp" log --oneline
 printf '\n\033[1m# agents: `vault mcp` serves all of this over MCP (see the README)\033[0m\n'
 step "$vault" mcp --help

@@ -151,6 +151,18 @@ def test_a_format_that_disagrees_with_the_extension_wins_and_says_so(run, vault_
     )
 
 
+def test_json_that_disagrees_with_the_extension_wins_and_names_json(run, vault_copy, tmp_path):
+    out = tmp_path / "g.gexf"
+    res = run(vault_copy, "graph", "--json", "-o", str(out))
+    assert res.exit_code == 0, res.stderr
+    assert out.read_text(encoding="utf-8").startswith('{\n  "version"')
+    assert res.stderr.startswith(
+        f"warning: writing json to {out} as --json says, though its extension is gexf's\n"
+    )
+    res = run(vault_copy, "graph", "--json", "-o", str(tmp_path / "g.json"))
+    assert res.exit_code == 0 and "warning" not in res.stderr
+
+
 def test_html_is_never_written_to_a_terminal_unless_asked(vault_copy):
     code, text = on_terminal(vault_copy, "graph", "--format", "html")
     assert code == 2 and "<html" not in text.lower()
@@ -307,4 +319,21 @@ def test_demo_shows_each_command_as_it_must_be_typed():
     shown = proc.stdout.splitlines()[1].removeprefix("\x1b[1m$ ").removesuffix("\x1b[0m")
     again = subprocess.run(["bash", "-c", shown], capture_output=True, text=True, check=True)
     assert again.stdout == "Exosome Stability|it's|$HOME|"
+    assert proc.stdout.endswith(again.stdout)
+
+
+def test_demo_shows_a_piped_step_whole():
+    script = (PROJECT / "scripts" / "demo.sh").read_text(encoding="utf-8")
+    start = script.index("shown()")
+    functions = script[start : script.index("}\n", script.index("piped()")) + 2]
+    proc = subprocess.run(
+        ["bash", "-c", f'{functions}\npiped "$@"', "demo", "it's $HOME | x", "tr", "a-z", "A-Z"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    shown = proc.stdout.splitlines()[1].removeprefix("\x1b[1m$ ").removesuffix("\x1b[0m")
+    assert shown.startswith("echo ") and " | tr a-z A-Z" in shown
+    again = subprocess.run(["bash", "-c", shown], capture_output=True, text=True, check=True)
+    assert again.stdout == "IT'S $HOME | X\n"
     assert proc.stdout.endswith(again.stdout)

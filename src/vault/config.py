@@ -137,7 +137,7 @@ def links_shown(root: Path, notes_dir: Path) -> str:
 
 
 # How many notes `new_note_style` looks at to see which style a vault's notes use.
-STYLE_SAMPLE = 50
+STYLE_SAMPLE = 25
 
 
 def new_note_style(root: Path, notes_dir: Path, config: VaultConfig) -> tuple[str, str]:
@@ -153,15 +153,35 @@ def new_note_style(root: Path, notes_dir: Path, config: VaultConfig) -> tuple[st
 
 
 def _some_notes(folder: Path, most: int) -> list[str]:
-    """Up to `most` notes under `folder`, hidden folders skipped: a sample, not a walk of a
-    100,000-note vault."""
+    """Up to `most` notes under `folder`, in name order, folder by folder, hidden folders
+    skipped: a sample, not a walk of a 100,000-note vault (it stops at the first folders
+    that hold enough)."""
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found += [os.path.join(dirpath, f) for f in sorted(filenames) if f.endswith(".md")]
-        if len(found) >= most:
-            break
+    folders = [str(folder)]
+    while folders and len(found) < most:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                listed = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            continue
+        found += [e.path for e in listed if e.name.endswith(".md") and _is_file(e)]
+        below = [e.path for e in listed if not e.name.startswith(".") and _is_dir(e)]
+        folders += reversed(below)  # the first folder by name is looked into next
     return found[:most]
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _most_used_style(note_paths: Iterable[str]) -> str:

@@ -1,6 +1,5 @@
 """Errors a user can act on. Library code raises these; only the CLI turns them into messages."""
 
-import shlex
 from collections.abc import Callable
 
 # How an adapter spells an option's name: "limit" -> "--limit" on the command line.
@@ -61,6 +60,8 @@ class UntrustedGitConfig(GitError):
     (vault.git.trust), so vault runs no git there."""
 
     def __init__(self, keys: list[str], top: str):
+        import shlex  # only when raised: every command imports this module
+
         self.keys = tuple(keys)
         more = f" (and {len(keys) - 1} more)" if len(keys) > 1 else ""
         super().__init__(
@@ -118,6 +119,8 @@ class StaleLock(GitError):
     command that was killed."""
 
     def __init__(self, path: object):
+        import shlex
+
         super().__init__(
             f"{path} has not changed for a while and no git process holds it; remove it if "
             f"no git command is running: rm {shlex.quote(str(path))}"

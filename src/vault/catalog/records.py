@@ -88,26 +88,39 @@ class Records(Mapping):
 
     def column(self, name: str) -> Iterator[tuple[str, object]]:
         """(id, record.<name>) for every note, without building records not built yet."""
+        return zip(self._ids, self.columns(name)[0], strict=True)
+
+    def columns(self, *names: str) -> list[list[object]]:
+        """record.<name> of every note, in walk order, for each of `names`, without building
+        records not built yet; the cached ones read from the cache in one pass."""
+        if len(self._built) < len(self._ids):
+            wanted = tuple(n for n in names if n not in self._columns)
+            cached = len(self._fresh) < len(self._ids) and self._cache is not None
+            if wanted:
+                read = self._cache.columns(wanted) if cached else [{} for _ in wanted]
+                for name, raw in zip(wanted, read, strict=True):
+                    at = COLUMNS.index(name)
+                    raw.update((i, row[at]) for i, row in self._fresh.items())
+                    self._columns[name] = raw
+        return [self._values(name, self._columns.get(name, {})) for name in names]
+
+    def _values(self, name: str, raw: dict[str, object]) -> list[object]:
         built = self._built
-        raw: dict[str, object] = {}
-        if len(built) < len(self._ids):
-            raw = self._columns.get(name)
-            if raw is None:
-                cached = len(self._fresh) < len(self._ids) and self._cache is not None
-                raw = self._cache.column(name) if cached else {}
-                at = COLUMNS.index(name)
-                raw.update((i, row[at]) for i, row in self._fresh.items())
-                self._columns[name] = raw
         decode = name in JSON_COLUMNS
+        if not built and self._keys <= raw.keys():  # the common case: one C loop
+            values = map(raw.__getitem__, self._ids)
+            return [decoded(name, v) for v in values] if decode else list(values)
+        out = []
         for note_id in self._ids:
             rec = built.get(note_id)
             if rec is None and note_id not in raw:
                 rec = self[note_id]  # lost from the cache meanwhile: parsed again
             if rec is not None:
-                yield note_id, getattr(rec, name)
+                out.append(getattr(rec, name))
             else:
                 value = raw[note_id]
-                yield note_id, (decoded(name, value) if decode else value)
+                out.append(decoded(name, value) if decode else value)
+        return out
 
     def digests(self) -> dict[str, str]:
         """id -> content digest of every note (built once: the file states are fixed at load;

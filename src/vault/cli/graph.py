@@ -85,9 +85,11 @@ def command(
 
     with usage_errors():  # the rules the MCP graph tool follows too (--depth needs --root)
         check_all(BY_COMMAND["graph"], {"root": root, "depth": depth})
-    fmt = _format_for(fmt, output)
     if as_json and fmt not in (None, "json"):
         raise click.UsageError(f"--json and --format {fmt} disagree; give one of them")
+    fmt = _format_for(fmt, output, "--format") if fmt or not as_json else None
+    if as_json:
+        _format_for("json", output, "--json")  # says so when -o FILE's extension disagrees
     if stats and (output or fmt not in (None, "json")):
         raise click.UsageError("--stats prints text, or JSON with --json; use > to save it")
     if fmt == "html" and not output and sys.stdout.isatty():
@@ -136,14 +138,13 @@ def command(
             click.echo(text[start : start + _CHUNK], nl=False)
 
 
-def _format_for(fmt: str | None, output: str | None) -> str | None:
-    """The format to write: --format when given (with a warning when -o FILE's extension
-    names another), else the one FILE's extension names, else None (JSON)."""
+def _format_for(fmt: str | None, output: str | None, said: str) -> str | None:
+    """The format to write: the one `said` (--format, or --json) asks for, with a warning
+    when -o FILE's extension names another; else the one FILE's extension names; else None
+    (JSON)."""
     if not output or output == "-":
         return fmt
     named = FORMAT_BY_SUFFIX.get(os.path.splitext(output)[1].lower())
     if fmt and named and named != fmt:
-        render.warn(
-            f"writing {fmt} to {output} as --format says, though its extension is {named}'s"
-        )
+        render.warn(f"writing {fmt} to {output} as {said} says, though its extension is {named}'s")
     return fmt or named

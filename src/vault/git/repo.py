@@ -14,7 +14,6 @@ from vault.conflict_files import refusal
 from vault.errors import GitError, InvalidInput, NotAGitRepo
 from vault.git.dates import first_commit_dates
 from vault.git.gitpython import gitpython
-from vault.git.log import changed_note_ids
 from vault.git.messages import git_message
 from vault.git.worktree import INDEX_LOCK_WAIT, WorkTree, find_top
 from vault.repository import with_trailers, without_trailers
@@ -53,6 +52,8 @@ class GitRepository(WorkTree):
             return {}  # no git, or a broken repository: the notes fall back to their mtime
 
     def changed_notes(self, since: str | None, author: str | None, what: str) -> set[str]:
+        from vault.git.log import changed_note_ids  # with its model: not for `new`
+
         return changed_note_ids(self, since, author, what)
 
     def check_can_commit(self) -> None:

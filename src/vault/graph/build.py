@@ -49,11 +49,8 @@ def build_graph(catalog: Catalog, refs: list[Reference] | None = None) -> nx.Mul
         refs = references(catalog)
     records = catalog.records
     # From the catalog's columns: no record is built for a node.
-    columns = [records.column(name) for name in ("title", "date", "type", "tags")]
-    nodes: dict[str, dict] = {
-        i: _attrs(title, date, note_type, tags)
-        for (i, title), (_, date), (_, note_type), (_, tags) in zip(*columns, strict=True)
-    }
+    columns = records.columns("title", "date", "type", "tags")
+    nodes: dict[str, dict] = dict(zip(records, map(_attrs, *columns), strict=True))
     edges: set[tuple[str, str, str]] = set()
     for ref in refs:
         res = ref.resolution
