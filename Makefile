@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-sync bench-view view system-deps clean
+.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-sync bench-view bench-init view system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ bench-sync: $(VENV)/.installed-bench
 	$(PY) bench/bench_sync.py --json bench/out/sync.json
 	$(PY) bench/gen_vault.py bench/out/git-10k --notes 10000
 	$(PY) bench/bench_git_costs.py bench/out/git-10k --json bench/out/git-10k.json
+
+## bench-init: `vault init` on a generated 6,600-note vault in git, commit included
+bench-init: $(VENV)/.installed-bench
+	$(PY) bench/bench_init.py --notes 6600 --runs 5
 
 ## bench-view: the HTML view in headless Chromium on 1,000 / 6,600 / 10,000 nodes, new and old page
 bench-view: $(VENV)/.installed-test

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vault.config import CONFIG_FILE, NO_CONFIG, VaultConfig, read_config
-from vault.errors import BareRepository, OutsideVault, VaultNotFound
+from vault.errors import BareRepository, OutsideVault, VaultError, VaultNotFound
 
 NOTES_FOLDER = "memory"
 # A folder holding this is an Obsidian vault.
@@ -140,6 +140,17 @@ def stem_of(note_id: str) -> str:
     return strip_md(note_id.rsplit("/", 1)[-1])
 
 
+def _a_file_given(path: Path, given_as: str) -> str:
+    """What to say when --vault (or $VAULT_DIR) names a file: a note, most often, whose own
+    vault is named when there is one."""
+    said = f"{str(path)!r} (from {given_as}) is a file, not a vault's folder"
+    try:
+        root = open_vault(None, path.resolve().parent).root
+    except VaultError:
+        return said
+    return f"{said}; the vault it is in is {root} (give that, or the note itself to the command)"
+
+
 def open_vault(
     explicit: str | os.PathLike | None = None,
     cwd: Path | None = None,
@@ -153,6 +164,8 @@ def open_vault(
     vault's .vault.toml is wrong."""
     if explicit:
         root = Path(explicit).expanduser()
+        if root.exists() and not root.is_dir():
+            raise VaultNotFound(_a_file_given(root, given_as))
         if not root.is_dir():
             raise VaultNotFound(f"vault folder {str(root)!r} (from {given_as}) does not exist")
         root = root.resolve()
