@@ -26,7 +26,7 @@ from vault.locks import write_lock
 from vault.markdown.blocks import ATX, HEADING, Block, note_blocks, scan
 from vault.model import Appended, AppendRequest, Note
 from vault.notes import MAX_NOTE_BYTES, content_digest, parse_note
-from vault.repository import Repository
+from vault.repository import Repository, check_provenance
 from vault.text import fold
 from vault.vault import Vault
 
@@ -231,6 +231,7 @@ def append_to_note(
     if request.section is not None and not request.section.strip():
         raise InvalidInput("the section heading is empty; give the text of a heading")
     clean_text(request.text)  # an empty text is refused before waiting for the lock
+    check_provenance(request.provenance)
     with write_lock(vault):
         catalog = load_catalog(vault, repo)
         note_id = catalog.resolver.find(request.ref, request.cwd_prefix)
@@ -260,7 +261,8 @@ def append_to_note(
         if commit and repo is not None:
             message = f"vault: append to {note_id}"
             try:
-                result = replace(result, commit=repo.commit([vault.note_id(target)], message))
+                sha = repo.commit([vault.note_id(target)], message, provenance=request.provenance)
+                result = replace(result, commit=sha)
             except GitError as exc:
                 result = replace(result, commit_note=str(exc))
     return result

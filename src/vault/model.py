@@ -125,6 +125,16 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class Provenance:
+    """Who made a change and from what, written as git trailers on the commit."""
+
+    # The agent's name (`--agent`, else $VAULT_AGENT, else the MCP client's name); None: none.
+    agent: str | None = None
+    # Where the change came from: a URL or a reference (`--source`); None: not said.
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class NewNote:
     """What `vault new` is asked to create (see vault.create.create_note)."""
 
@@ -142,6 +152,8 @@ class NewNote:
     yaml_front_matter: bool = False
     # The working directory as an id prefix, for parent paths relative to it (None: outside).
     cwd_prefix: str | None = None
+    # Who asks, for the commit's trailers.
+    provenance: Provenance = field(default_factory=Provenance)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,10 +172,12 @@ class NoteFilter:
     author: str | None = None
     # A note (as the user typed it): keep it and its descendants through Parent.
     under: str | None = None
+    # Notes whose last commit names this agent in its Vault-Agent trailer (any case).
+    agent: str | None = None
 
     @property
     def uses_git(self) -> bool:
-        return bool(self.changed_since or self.author)
+        return bool(self.changed_since or self.author or self.agent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +195,8 @@ class AppendRequest:
     expected_sha256: str | None = None
     # The working directory as an id prefix, for paths relative to it (None: outside).
     cwd_prefix: str | None = None
+    # Who asks, for the commit's trailers.
+    provenance: Provenance = field(default_factory=Provenance)
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -361,6 +377,25 @@ class LogEntry:
     # Ids of the notes the commit touched, named by where they are now when they were
     # renamed later (a deleted note keeps its last name).
     notes: tuple[str, ...]
+    # Its Vault-Agent and Vault-Source trailers, None when it has none.
+    agent: str | None = None
+    source: str | None = None
+    # What the commit changed in the note (`log --patch`), as a unified diff; None: not asked.
+    patch: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteVersion:
+    """A note as it was in one commit (`show --at`)."""
+
+    # The commit asked for (full sha): a revision given, or the last one by a day given.
+    commit: str
+    # The note's id in that commit: its name then, before any later rename.
+    id: str
+    # Its bytes then.
+    data: bytes
+    # The last commit that touched the note at or before `commit`.
+    last: LogEntry
 
 
 @dataclass
@@ -466,16 +501,6 @@ class NoteContext:
 
 
 # --- revising notes: replace, set, rm, restore (vault.revise) ------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Provenance:
-    """Who made a change and from what, written as git trailers on the commit."""
-
-    # The agent's name (`--agent`, else $VAULT_AGENT, else the MCP client's name); None: none.
-    agent: str | None = None
-    # Where the change came from: a URL or a reference (`--source`); None: not said.
-    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,6 +109,12 @@ AUTHOR = Option(
     "author", "Only notes changed in git by this author (name or email, any case).", metavar="A"
 )
 NOTE_FILTERS = (NOTE_TYPE, UNDER, SINCE, UNTIL, CHANGED_SINCE, AUTHOR)
+# Not among NOTE_FILTERS: list and search declare it after them (a later addition).
+AGENT_FILTER = Option(
+    "agent",
+    "Only notes whose last commit names this agent (its Vault-Agent trailer, any case).",
+    metavar="NAME",
+)
 
 # --- list --------------------------------------------------------------------------------------
 
@@ -225,6 +231,19 @@ LOG_SINCE = Option(
 )
 LOG_AUTHOR = Option("author", "Only commits whose author name or email has this.", metavar="A")
 LOG_LIMIT = Option("limit", "At most this many commits.", int, min=0, metavar="N")
+LOG_AGENT = Option(
+    "agent", "Only commits whose Vault-Agent trailer names this agent (any case).", metavar="NAME"
+)
+LOG_PATCH = Option(
+    "patch", "With each commit, what it changed in the note (a unified diff).", bool, False
+)
+# `vault show --at`: the note as it was.
+SHOW_AT = Option(
+    "at",
+    "Show the note as it was at this commit (a sha, HEAD~2, a tag) or day (YYYY-MM-DD, today, "
+    "yesterday, N days ago: the last commit touching it by the end of that day).",
+    metavar="REV|DATE",
+)
 
 # --- context ---------------------------------------------------------------------------------
 
@@ -328,18 +347,30 @@ SOURCE = Option(
 # Only the command line takes it: the MCP tools always commit.
 NO_COMMIT = Option("no_commit", "Do not commit the change to git.", bool, False)
 
+# --- mv --------------------------------------------------------------------------------------
+
+DRY_RUN = Option("dry_run", "Print the planned changes as a diff; write nothing.", bool, False)
+INCLUDE_CHANGES = Option(
+    "include_changes",
+    "Commit uncommitted changes in the notes the move rewrites along with it.",
+    bool,
+    False,
+)
+
 # Command (and MCP tool) name -> the options it takes, in --help order.
 BY_COMMAND: dict[str, tuple[Option, ...]] = {
-    "list": (*NOTE_FILTERS, SORT, MIXED_DATES),
-    "search": (*NOTE_FILTERS, SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT),
+    "list": (*NOTE_FILTERS, AGENT_FILTER, SORT, MIXED_DATES),
+    "search": (*NOTE_FILTERS, AGENT_FILTER, SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT),
     "related": (RELATED_LIMIT,),
     "graph": (FORMAT, ROOT, GRAPH_DEPTH, NOTE_TYPE, EDGE_KIND, COLOR_BY),
     "check": (PROBLEM_KIND, IGNORE, LEVEL, SUMMARY),
     "tree": (FOLDERS,),
-    "log": (LOG_SINCE, LOG_AUTHOR, LOG_LIMIT),
+    "log": (LOG_SINCE, LOG_AUTHOR, LOG_LIMIT, LOG_AGENT, LOG_PATCH),
+    "show": (SHOW_AT,),
     "context": (CONTEXT_DEPTH, MAX_CHARS),
-    "new": (PARENT, TITLE, NEW_TYPE, DATE, TAGS, YAML),
-    "append": (SECTION, EXPECTED_SHA256),
+    "new": (PARENT, TITLE, NEW_TYPE, DATE, TAGS, YAML, AGENT, SOURCE),
+    "append": (SECTION, EXPECTED_SHA256, AGENT, SOURCE),
+    "mv": (DRY_RUN, INCLUDE_CHANGES, AGENT, SOURCE),
     "replace": (OLD, NEW, REPLACE_SECTION, EXPECTED_SHA256, AGENT, SOURCE),
     "set": (UNSET, TAG_CHANGES, EXPECTED_SHA256, AGENT, SOURCE),
     "rm": (FORCE, EXPECTED_SHA256, AGENT, SOURCE),

@@ -14,14 +14,14 @@ from vault.conflict_files import refusal
 from vault.errors import GitError, InvalidInput, NotAGitRepo
 from vault.git.dates import first_commit_dates
 from vault.git.gitpython import gitpython
-from vault.git.log import changed_note_ids
+from vault.git.log import changed_note_ids, last_commit, last_commits, note_version
 from vault.git.messages import git_message
 from vault.git.worktree import INDEX_LOCK_WAIT, WorkTree, find_top
 from vault.repository import with_trailers, without_trailers
 from vault.vault import Vault
 
 if TYPE_CHECKING:
-    from vault.model import Provenance
+    from vault.model import LogEntry, NoteVersion, Provenance
 
 
 def open_repository(vault: Vault) -> GitRepository | None:
@@ -210,6 +210,18 @@ class GitRepository(WorkTree):
         except git.GitCommandError:
             return None
         return out
+
+    def version(self, note_id: str, at: str) -> NoteVersion:
+        return note_version(self, note_id, at)
+
+    def last_commit(self, note_id: str) -> LogEntry | None:
+        try:
+            return last_commit(self, note_id)
+        except (GitError, NotAGitRepo):
+            return None  # a broken repository: `show` still shows the note
+
+    def last_commits(self) -> dict[str, LogEntry]:
+        return last_commits(self)
 
     def revision(self, note_id: str, at: str) -> str:
         git = gitpython()
