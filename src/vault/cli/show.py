@@ -27,8 +27,8 @@ def command(state: AppState, ref: str, at: str | None, as_json: bool) -> None:
     Examples:
       vault show memory/research/2026-02-14-exosomes-deep-dive.md
       vault show exosomes-deep-dive --json
-      vault show exosomes-deep-dive --at HEAD~1
-      vault show exosomes-deep-dive --at yesterday --json
+      vault show exosomes-deep-dive --at HEAD
+      vault show exosomes-deep-dive --at today --json
     """
     from vault.append import read_hashed
 
