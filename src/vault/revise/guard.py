@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vault.append import _real_path, check_sha256, sha256_of
+from vault.append import check_sha256, real_path, sha256_of
 from vault.atomic import write_atomic
 from vault.catalog import Catalog, load_catalog
 from vault.errors import GitError, StaleNote
@@ -64,7 +64,7 @@ def revise(
             repo.check_can_commit()  # before anything else: nothing is written then
         catalog = load_catalog(vault, repo)
         note_id = catalog.resolver.find(request.ref, request.cwd_prefix)
-        target = _real_path(vault, note_id)
+        target = real_path(vault, note_id)
         data = target.read_bytes()
         check_stale(note_id, sha256_of(data), expected)
         change = plan(catalog, note_id, data)
