@@ -294,9 +294,9 @@ def build_server(
     offers just those tools. `calls` is how a resident process (`vault serve`) shares its
     warm state and worker instead."""
     calls = calls or _Calls(Resident(vault_dir, watch=watch))
-    offered = chosen_tools(None, read_only) if only is None else only
-    if read_only:
-        offered = offered - set(WRITE_TOOLS)
+    offered = chosen_tools(None, read_only)
+    if only is not None:
+        offered = offered & only
     run = forwarding(calls)
 
     @asynccontextmanager
@@ -434,9 +434,9 @@ def build_server(
         """Call before writing about a note: it, its parent, children, links and related notes."""
         return await run(tools.context, locals())
 
-    if not read_only:
-        # new, append, mv, replace, set, rm, restore: their own module.
-        revising.register(tool, run, param, REF, Obj)
+    # new, append, mv, replace, set, rm, restore: their own module (`offered` leaves them out
+    # under --read-only: one rule for which tools there are).
+    revising.register(tool, run, param, REF, Obj)
     return server
 
 
