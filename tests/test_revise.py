@@ -402,10 +402,10 @@ def test_mcp_read_only_lists_none_of_the_write_tools(vault):
     full = mcp_session(vault, body)
     for name in ("replace", "set", "rm", "restore"):
         assert full[name].annotations.destructive_hint is True
-        assert full[name].annotations.read_only_hint is False
+        assert not full[name].annotations.read_only_hint  # the protocol's default: false
     assert full["replace"].input_schema["required"] == ["ref", "expected_sha256"]
     names = set(mcp_session(vault, body, "--read-only"))
-    assert not names & {"new", "append", "replace", "set", "rm", "restore"}
+    assert not names & {"new", "append", "mv", "replace", "set", "rm", "restore"}
 
 
 def test_mcp_tools_are_refused_during_a_rebase_and_change_nothing(vault):

@@ -143,9 +143,10 @@ def test_show_json_shape(run, vault_copy):
         "body",
         "warnings",
         "sha256",
+        "last_commit",  # null: the vault is not in git
     ]
     raw = (vault_copy / DEEP).read_bytes()
-    assert out["sha256"] == hashlib.sha256(raw).hexdigest()
+    assert out["sha256"] == hashlib.sha256(raw).hexdigest() and out["last_commit"] is None
 
 
 def test_show_dangling_parent(run, vault_copy):

@@ -26,7 +26,7 @@ from vault.locks import write_lock
 from vault.markdown.blocks import ATX, HEADING, Block, note_blocks, scan
 from vault.model import Appended, AppendRequest, Note
 from vault.notes import MAX_NOTE_BYTES, content_digest, parse_note
-from vault.repository import Repository
+from vault.repository import Repository, check_provenance
 from vault.text import fold
 from vault.vault import Vault
 
@@ -73,10 +73,11 @@ class Heading:
 def find_headings(lines: list[str], first: int = 0) -> list[Heading]:
     """The headings among `lines` (without line ends) from index `first` on, as
     vault.markdown.blocks finds them: not in code, not in comment blocks."""
-    return _headings(scan(lines, first))
+    return headings_of(scan(lines, first))
 
 
-def _headings(blocks: list[Block]) -> list[Heading]:
+def headings_of(blocks: list[Block]) -> list[Heading]:
+    """The headings among blocks vault.markdown.blocks found (note_blocks, scan)."""
     return [Heading(b.level, b.text, b.start, b.end) for b in blocks if b.kind == HEADING]
 
 
@@ -154,7 +155,7 @@ def plan_append(
     eol = "\r\n" if b"\r\n" in data[: data.find(b"\n") + 1] else "\n"
     head = None
     if section is not None:
-        found = _headings(note_blocks(lines, style))  # the metadata block is no section
+        found = headings_of(note_blocks(lines, style))  # the metadata block is no section
         head, end = find_section(found, section, note_id, len(lines))
         after = max((i for i in range(head.end, end) if lines[i].strip()), default=head.end - 1)
     else:
@@ -231,10 +232,11 @@ def append_to_note(
     if request.section is not None and not request.section.strip():
         raise InvalidInput("the section heading is empty; give the text of a heading")
     clean_text(request.text)  # an empty text is refused before waiting for the lock
+    check_provenance(request.provenance)
     with write_lock(vault):
         catalog = load_catalog(vault, repo)
         note_id = catalog.resolver.find(request.ref, request.cwd_prefix)
-        target = _real_path(vault, note_id)
+        target = real_path(vault, note_id)
         data = read_file(target)
         current = sha256_of(data)
         if expected is not None and current != expected:
@@ -260,13 +262,14 @@ def append_to_note(
         if commit and repo is not None:
             message = f"vault: append to {note_id}"
             try:
-                result = replace(result, commit=repo.commit([vault.note_id(target)], message))
+                sha = repo.commit([vault.note_id(target)], message, provenance=request.provenance)
+                result = replace(result, commit=sha)
             except GitError as exc:
                 result = replace(result, commit_note=str(exc))
     return result
 
 
-def _real_path(vault: Vault, note_id: str) -> Path:
+def real_path(vault: Vault, note_id: str) -> Path:
     """The file to write: a note that is a symbolic link is written through it (replacing the
     link would turn it into a copy), and only when its target is in the vault."""
     path = vault.path_of(note_id)

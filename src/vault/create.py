@@ -17,7 +17,7 @@ from vault.locks import write_lock
 from vault.markdown.text import plain_text
 from vault.model import Created, NewNote
 from vault.notes import format_note, parse_note, slugify, supplement_template
-from vault.repository import Repository
+from vault.repository import Repository, check_provenance
 from vault.text import parse_user_date
 from vault.vault import Vault, existing_note
 
@@ -75,6 +75,7 @@ def new_note(
     the note written, unstaged, with `commit_note` saying why.
     """
     request = checked(request)  # before the lock, the catalog and git: bad input fails fast
+    check_provenance(request.provenance)
     if commit and repo is not None:
         repo.check_can_commit()
     with write_lock(vault):
@@ -90,7 +91,9 @@ def new_note(
         _edit(path, created.id, edit)
     if commit and repo is not None:
         try:
-            sha = repo.commit([created.id], f"vault: add {created.id}")
+            sha = repo.commit(
+                [created.id], f"vault: add {created.id}", provenance=request.provenance
+            )
             created = replace(created, commit=sha)
         except GitError as exc:
             created = replace(created, commit_note=str(exc))

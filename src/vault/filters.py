@@ -2,7 +2,9 @@
 
 A note passes when it is of the filter's type (compared folded: any case, any spacing), dated
 within [since, until] (undated notes drop out only when a bound is given), and within the id
-scope: below `under` through Parent, and changed in git since `changed_since` / by `author`.
+scope: below `under` through Parent, changed in git since `changed_since` / by `author`, and
+last committed by `agent` (the Vault-Agent trailer: `agent_matches`, the one rule `log --agent`
+follows too).
 `list` applies all of it to records here; `search` applies the id scope from here and the
 type and dates through the index, which stores the folded type and the date for exactly this.
 """
@@ -31,6 +33,12 @@ def record_matches(rec: NoteRecord | NoteSummary, flt: NoteFilter) -> bool:
     return not (flt.until and (rec.date is None or rec.date > flt.until))
 
 
+def agent_matches(agent: str | None, wanted: str) -> bool:
+    """The --agent rule of list, search and log: the commit's Vault-Agent trailer (`agent`,
+    None without one) is the name asked for, compared folded (any case, any spacing)."""
+    return agent is not None and fold(agent) == fold(wanted)
+
+
 def id_scope(
     catalog: Catalog,
     flt: NoteFilter,
@@ -49,10 +57,16 @@ def id_scope(
                 f"{catalog.vault.root} is not inside a git work tree, so there is no history "
                 "to choose notes by (run `git init` there first)"
             )
-        changed = naming(
-            "changed_since", lambda what: repo.changed_notes(flt.changed_since, flt.author, what)
-        )
-        scope = changed if scope is None else scope & changed
+        if flt.changed_since or flt.author:
+            changed = naming(
+                "changed_since",
+                lambda what: repo.changed_notes(flt.changed_since, flt.author, what),
+            )
+            scope = changed if scope is None else scope & changed
+        if flt.agent:
+            last = repo.last_commits()
+            mine = {i for i, entry in last.items() if agent_matches(entry.agent, flt.agent)}
+            scope = mine if scope is None else scope & mine
     return scope
 
 

@@ -193,6 +193,14 @@ def key_span(lines: list[str], block: Block, names: tuple[str, ...]) -> tuple[in
     return first, end
 
 
+def value_of(line: str) -> str:
+    """The value of a header line, as `with_value` takes it: what follows its key, colon,
+    bold markers and spaces, without the line's ending."""
+    bare = _bare(line)
+    m = _KEY_PREFIX.match(bare)
+    return bare[m.end() :] if m else bare
+
+
 def with_value(line: str, value: str) -> str:
     """A header line (`Key: value`, `**Key:** value`) with its value replaced by `value`:
     the key as written, its markers and the line's own ending kept."""

@@ -31,7 +31,9 @@ MAX_NOTE_BYTES = 4 * 1024 * 1024
 # few thousand is fine; nine levels of nine aliases, 9**9 strings from 400 bytes, is not).
 MAX_YAML_VALUES = 50_000
 
-_KEY_ALIASES = {
+# Metadata key (lowercase) -> the field it sets, as every header style reads it (and `vault set`
+# writes it).
+KEY_ALIASES = {
     "title": "title",
     "date": "date",
     "created": "date",
@@ -43,7 +45,7 @@ _KEY_ALIASES = {
     "tag": "tags",
 }
 # The keys a Parent may be written under, as `vault mv` looks for them.
-PARENT_KEYS = tuple(k for k, v in _KEY_ALIASES.items() if v == "parent")
+PARENT_KEYS = tuple(k for k, v in KEY_ALIASES.items() if v == "parent")
 
 
 def read_note(path: Path, note_id: str) -> Note:
@@ -261,7 +263,7 @@ def _expanded_size(root) -> int:
 def _sort_keys(data: dict, fields: dict[str, object], meta: dict[str, object]) -> None:
     """Known keys (case-insensitive, first alias wins) into fields; the rest into meta."""
     for key, value in data.items():
-        canon = _KEY_ALIASES.get(str(key).strip().lower())
+        canon = KEY_ALIASES.get(str(key).strip().lower())
         if canon and canon not in fields:
             fields[canon] = value
         else:

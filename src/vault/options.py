@@ -79,36 +79,40 @@ class Option:
 
 NOTE_TYPE = Option(
     "type",
-    "Only notes of this type (any case), e.g. 'Technical Supplement'.",
+    "Only notes of this type (any case).",
     dest="note_type",
     metavar="T",
 )
 UNDER = Option(
     "under",
-    "Only this note and its descendants by Parent (any form a note reference takes).",
+    "Only this note and those below it by Parent.",
     metavar="REF",
 )
 SINCE = Option(
     "since",
-    "Only notes dated on or after this day: YYYY-MM-DD, today, yesterday or N days ago.",
+    "Only notes dated this day or later.",
     day=True,
     metavar="DAY",
 )
 UNTIL = Option(
     "until",
-    "Only notes dated on or before this day: YYYY-MM-DD, today, yesterday or N days ago.",
+    "Only notes dated this day or earlier.",
     day=True,
     metavar="DAY",
 )
 CHANGED_SINCE = Option(
     "changed_since",
-    "Only notes changed in git since this: a date, 'N days ago', or a commit.",
+    "Only notes changed in git since this.",
     metavar="D",
 )
-AUTHOR = Option(
-    "author", "Only notes changed in git by this author (name or email, any case).", metavar="A"
-)
+AUTHOR = Option("author", "Only notes committed by this author.", metavar="A")
 NOTE_FILTERS = (NOTE_TYPE, UNDER, SINCE, UNTIL, CHANGED_SINCE, AUTHOR)
+# Not among NOTE_FILTERS: list and search declare it after them (a later addition).
+AGENT_FILTER = Option(
+    "agent",
+    "Only notes last committed by this agent.",
+    metavar="NAME",
+)
 
 # --- list --------------------------------------------------------------------------------------
 
@@ -116,16 +120,14 @@ NOTE_FILTERS = (NOTE_TYPE, UNDER, SINCE, UNTIL, CHANGED_SINCE, AUTHOR)
 SORTS = ("date", "modified", "title", "path")
 SORT = Option(
     "sort",
-    "Order: date (newest first; dates taken from git or the file's time after the notes' own), "
-    "modified (the file, newest first), title or path (A to Z).",
+    "Order (date, modified: newest first).",
     default="date",
     choices=SORTS,
     noun="order",
 )
 MIXED_DATES = Option(
     "mixed_dates",
-    "With sort by date: dates taken from git or the file's time among the notes' own, not "
-    "after them.",
+    "Derived dates among stated ones.",
     bool,
     False,
 )
@@ -136,15 +138,14 @@ SEARCH_LIMIT = Option("limit", "At most this many hits.", int, default=20, min=1
 # The flag is --in; the MCP argument cannot be a Python keyword, so it is "in_folders".
 SEARCH_IN = Option(
     "in_folders",
-    "Only notes in this folder of the vault (its subfolders included); give it again for more.",
+    "Only notes in these folders.",
     multiple=True,
     flag="--in",
     metavar="FOLDER",
 )
 SEARCH_LANG = Option(
     "lang",
-    "Rank notes in this language first (a code: en, de, fr, es, it, pt, nl, sv, no, da, fi, "
-    "hu, ru, cjk); default: the query's language, told from its words.",
+    "Rank notes in this language first.",
     metavar="CODE",
 )
 RELATED_LIMIT = Option("limit", "At most this many notes.", int, default=10, min=1)
@@ -156,12 +157,12 @@ FORMAT = Option(
 )
 ROOT = Option(
     "root",
-    "Only the neighbourhood of this note (any form a note reference takes).",
+    "Only this note's neighbourhood.",
     metavar="REF",
 )
 GRAPH_DEPTH = Option(
     "depth",
-    "With a root: how many steps out from it, any direction (default 1).",
+    "Steps out from the root (default 1).",
     int,
     min=0,
     needs="root",
@@ -181,7 +182,7 @@ COLOR_BY = Option(
 
 PROBLEM_KIND = Option(
     "kind",
-    "Only problems of this kind (one or several).",
+    "Only these kinds.",
     choices=tuple(KINDS),
     multiple=True,
     noun="problem kind",
@@ -189,14 +190,14 @@ PROBLEM_KIND = Option(
 )
 IGNORE = Option(
     "ignore",
-    "Leave out problems of this kind (one or several).",
+    "Leave out these kinds.",
     choices=tuple(KINDS),
     multiple=True,
     noun="problem kind",
 )
 LEVEL = Option(
     "level",
-    "Report problems of this level and worse (info shows everything).",
+    "This level and worse (info: all).",
     default="warning",
     choices=LEVELS,
     noun="level",
@@ -220,20 +221,26 @@ FOLDERS = Option(
 
 LOG_SINCE = Option(
     "since",
-    "Only commits after this: a date (YYYY-MM-DD), 'N days ago', or a commit (sha, tag).",
+    "Only commits after this date or commit.",
     metavar="D",
 )
-LOG_AUTHOR = Option("author", "Only commits whose author name or email has this.", metavar="A")
+LOG_AUTHOR = Option("author", "Only commits by this author.", metavar="A")
 LOG_LIMIT = Option("limit", "At most this many commits.", int, min=0, metavar="N")
+LOG_AGENT = Option("agent", "Only commits by this agent.", metavar="NAME")
+LOG_PATCH = Option("patch", "Add each commit's diff of the note.", bool, False)
+# `vault show --at`: the note as it was.
+SHOW_AT = Option(
+    "at",
+    "The note as of this commit or day.",
+    metavar="REV|DATE",
+)
 
 # --- context ---------------------------------------------------------------------------------
 
-CONTEXT_DEPTH = Option(
-    "depth", "Levels of children below the note (2 adds grandchildren, ...).", int, 1, min=0
-)
+CONTEXT_DEPTH = Option("depth", "Levels of children (2: grandchildren too).", int, 1, min=0)
 MAX_CHARS = Option(
     "max_chars",
-    "Budget for the note and its items, as compact JSON (about 4 characters a token).",
+    "Budget in characters (about 4 a token).",
     int,
     12_000,
     min=1,
@@ -243,38 +250,33 @@ MAX_CHARS = Option(
 
 PARENT = Option(
     "parent",
-    "The existing note this one supplements (any form a note reference takes).",
+    "The note this one supplements.",
     dest="parent_ref",
     metavar="REF",
 )
 TITLE = Option("title", "The note's title (one line).", required=True)
 NEW_TYPE = Option(
     "type",
-    "The note's type (default: 'Technical Supplement' under a parent, else 'Note').",
+    "Default: 'Technical Supplement' under a parent, else 'Note'.",
     dest="note_type",
     metavar="T",
 )
 DATE = Option(
     "date",
-    "The note's date: YYYY-MM-DD, today, yesterday or N days ago (default: today).",
+    "The note's date (default: today).",
     day=True,
     metavar="DAY",
 )
 TAGS = Option("tags", "Tags (one or several).", multiple=True, flag="--tag", metavar="TAG")
-YAML = Option(
-    "yaml", "Write YAML front matter instead of header lines.", bool, False, dest="yaml_fm"
-)
+YAML = Option("yaml", "YAML front matter, not header lines.", bool, False, dest="yaml_fm")
 SECTION = Option(
     "section",
-    "Add at the end of the section with this heading (its text, any case; it must appear "
-    "once), not at the end of the note.",
+    "Add to the end of this section.",
     metavar="HEADING",
 )
 EXPECTED_SHA256 = Option(
     "expected_sha256",
-    "Refuse unless the note's sha256 is still this one (as `vault show --json` and the show "
-    "tool give it): if the note changed since, nothing is written and the error gives the "
-    "new hash.",
+    "The note's sha256 as read (show).",
     flag="--expect-sha256",
     dest="expected",
     metavar="H",
@@ -284,62 +286,71 @@ EXPECTED_SHA256 = Option(
 
 OLD = Option(
     "old",
-    "The text to replace: it must occur exactly once in the note's body.",
+    "Text that occurs once in the body.",
     metavar="TEXT",
 )
-NEW = Option("new", "The text that takes its place (may be empty).", metavar="TEXT")
+NEW = Option("new", "Its replacement (may be empty).", metavar="TEXT")
 REPLACE_SECTION = Option(
     "section",
-    "Replace the body of the section with this heading (its text, any case; it must appear "
-    "once), keeping the heading.",
+    "Replace this section's body (its heading kept).",
     metavar="HEADING",
 )
-UNSET = Option("unset", "Take this key out of the metadata.", multiple=True, metavar="KEY")
+UNSET = Option("unset", "A key to take out.", multiple=True, metavar="KEY")
 TAG_CHANGES = Option(
     "tags",
-    "Add a tag (+x) or take one out (-x).",
+    "+tag adds it, -tag takes it out.",
     multiple=True,
     flag="--tag",
     metavar="+TAG|-TAG",
 )
 FORCE = Option(
     "force",
-    "Remove the note even while other notes refer to it, or when git does not hold it as it is.",
+    "Remove even if referred to, or unsaved in git.",
     bool,
     False,
 )
 AT = Option(
     "at",
-    "Put back the note as it was at this commit (a sha, HEAD~2, a tag) or date (YYYY-MM-DD: "
-    "the last commit touching it by the end of that day).",
+    "Put back the note as of this commit or day.",
     metavar="REV|DATE",
 )
 AGENT = Option(
     "agent",
-    "Who makes the change, for the commit's Vault-Agent trailer (default: $VAULT_AGENT; over "
-    "MCP, the client's name).",
+    "Vault-Agent (default: $VAULT_AGENT).",
     metavar="NAME",
 )
 SOURCE = Option(
     "source",
-    "Where the change comes from (a URL or a reference), for the commit's Vault-Source trailer.",
+    "Vault-Source: URL or reference.",
     metavar="URL|REF",
 )
 # Only the command line takes it: the MCP tools always commit.
 NO_COMMIT = Option("no_commit", "Do not commit the change to git.", bool, False)
 
+# --- mv --------------------------------------------------------------------------------------
+
+DRY_RUN = Option("dry_run", "Only show the diff; write nothing.", bool, False)
+INCLUDE_CHANGES = Option(
+    "include_changes",
+    "Commit the rewritten notes' own uncommitted changes too.",
+    bool,
+    False,
+)
+
 # Command (and MCP tool) name -> the options it takes, in --help order.
 BY_COMMAND: dict[str, tuple[Option, ...]] = {
-    "list": (*NOTE_FILTERS, SORT, MIXED_DATES),
-    "search": (*NOTE_FILTERS, SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT),
+    "list": (*NOTE_FILTERS, AGENT_FILTER, SORT, MIXED_DATES),
+    "search": (*NOTE_FILTERS, AGENT_FILTER, SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT),
     "related": (RELATED_LIMIT,),
     "graph": (FORMAT, ROOT, GRAPH_DEPTH, NOTE_TYPE, EDGE_KIND, COLOR_BY),
     "check": (PROBLEM_KIND, IGNORE, LEVEL, SUMMARY),
     "tree": (FOLDERS,),
-    "log": (LOG_SINCE, LOG_AUTHOR, LOG_LIMIT),
+    "log": (LOG_SINCE, LOG_AUTHOR, LOG_LIMIT, LOG_AGENT, LOG_PATCH),
+    "show": (SHOW_AT,),
     "context": (CONTEXT_DEPTH, MAX_CHARS),
-    "new": (PARENT, TITLE, NEW_TYPE, DATE, TAGS, YAML),
-    "append": (SECTION, EXPECTED_SHA256),
+    "new": (PARENT, TITLE, NEW_TYPE, DATE, TAGS, YAML, AGENT, SOURCE),
+    "append": (SECTION, EXPECTED_SHA256, AGENT, SOURCE),
+    "mv": (DRY_RUN, INCLUDE_CHANGES, AGENT, SOURCE),
     "replace": (OLD, NEW, REPLACE_SECTION, EXPECTED_SHA256, AGENT, SOURCE),
     "set": (UNSET, TAG_CHANGES, EXPECTED_SHA256, AGENT, SOURCE),
     "rm": (FORCE, EXPECTED_SHA256, AGENT, SOURCE),

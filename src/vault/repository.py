@@ -16,7 +16,7 @@ import os
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from vault.model import Provenance
+    from vault.model import LogEntry, NoteVersion, Provenance
 
 # How many notes a commit message lists by name before "... and K more", and about how
 # many characters that list may take: a reader wants the gist, not 2,000 lines, and a
@@ -62,6 +62,19 @@ class Repository(Protocol):
 
     def note_at(self, note_id: str, rev: str) -> bytes | None:
         """The note's bytes in commit `rev`, or None when it did not exist there."""
+
+    def version(self, note_id: str, at: str) -> NoteVersion:
+        """The note as it was at `at` (a revision git understands, or a day as
+        vault.text.user_day reads it: the last commit touching the note by the end of that
+        day), followed through its renames; InvalidInput when `at` names nothing, or the note
+        did not exist then."""
+
+    def last_commit(self, note_id: str) -> LogEntry | None:
+        """The latest commit that touched the note (through its renames), or None when git
+        has none."""
+
+    def last_commits(self) -> dict[str, LogEntry]:
+        """Id (its name now) -> the latest commit that touched it, for every note git saw."""
 
     def revision(self, note_id: str, at: str) -> str:
         """The full sha `at` names: a revision git understands, or a date (YYYY-MM-DD or
@@ -119,6 +132,31 @@ def with_trailers(message: str, provenance: Provenance | None) -> str:
     if source and source.strip():
         lines.append(f"{SOURCE_TRAILER}: {values.metadata_value('source', source)}")
     return message.rstrip("\n") + ("\n\n" + "\n".join(lines) if lines else "")
+
+
+def check_provenance(provenance: Provenance | None) -> None:
+    """InvalidInput, before anything is written, for an agent or source that cannot be a
+    trailer (one line, no NUL: vault.values)."""
+    from vault import values
+
+    if provenance is None:
+        return
+    if provenance.agent is not None:
+        values.metadata_value("agent", provenance.agent)
+    if provenance.source is not None:
+        values.metadata_value("source", provenance.source)
+
+
+def read_trailers(message: str) -> tuple[str | None, str | None]:
+    """(agent, source) from a commit message's Vault-Agent and Vault-Source trailers (its
+    last paragraph), None for each it lacks."""
+    last = message.strip().split("\n\n")[-1].split("\n")
+    found: dict[str, str] = {}
+    for line in last:
+        key, colon, value = line.partition(":")
+        if colon and key in (AGENT_TRAILER, SOURCE_TRAILER):
+            found.setdefault(key, value.strip())
+    return found.get(AGENT_TRAILER) or None, found.get(SOURCE_TRAILER) or None
 
 
 def without_trailers(message: str) -> str:

@@ -2,12 +2,12 @@ import click
 
 from vault import render
 from vault.cli.common import AppState, declared, json_option, pass_state, read_body, ref_argument
-from vault.options import EXPECTED_SHA256, SECTION
+from vault.options import AGENT, EXPECTED_SHA256, SECTION, SOURCE
 
 
 @click.command("append")
 @ref_argument()
-@declared(SECTION, EXPECTED_SHA256)
+@declared(SECTION, EXPECTED_SHA256, AGENT, SOURCE)
 @click.option(
     "--body-file",
     type=click.Path(dir_okay=False, allow_dash=True),
@@ -16,7 +16,9 @@ from vault.options import EXPECTED_SHA256, SECTION
 @click.option("--no-commit", is_flag=True, help="Do not commit the change to git.")
 @json_option
 @pass_state
-def command(state: AppState, ref, section, expected, body_file, no_commit, as_json) -> None:
+def command(
+    state: AppState, ref, section, expected, agent, source, body_file, no_commit, as_json
+) -> None:
     """Add text to the end of a note, or of one of its sections, changing nothing else.
 
     The text (standard input, or --body-file) goes after the last line of the note or of
@@ -27,7 +29,8 @@ def command(state: AppState, ref, section, expected, body_file, no_commit, as_js
     count. With --expect-sha256 H (the "sha256" of `vault show --json`), a note that changed
     since it was read is left alone and the error names its current hash. The file is
     replaced atomically under the vault's write lock and committed on its own
-    (`vault: append to <id>`).
+    (`vault: append to <id>`, with Vault-Agent and Vault-Source trailers from --agent,
+    else $VAULT_AGENT, and --source).
 
     Prints the note's id; --json prints {"id", "path", "section", "line", "sha256",
     "commit"}, "sha256" being the note's new hash (what the next append expects).
@@ -41,7 +44,7 @@ def command(state: AppState, ref, section, expected, body_file, no_commit, as_js
     """
     from vault.append import append_to_note
     from vault.errors import InvalidInput
-    from vault.model import AppendRequest
+    from vault.model import AppendRequest, Provenance
 
     text = read_body(body_file)
     if not text.strip():
@@ -52,6 +55,7 @@ def command(state: AppState, ref, section, expected, body_file, no_commit, as_js
         section=section,
         expected_sha256=expected,
         cwd_prefix=state.cwd_prefix(),
+        provenance=Provenance(agent, source),
     )
     done = append_to_note(state.vault, request, state.repo, commit=not no_commit)
     if done.commit_note:

@@ -2,17 +2,18 @@ import click
 
 from vault import render
 from vault.cli.common import AppState, declared, json_option, note_filter_options, pass_state
-from vault.options import MIXED_DATES, SORT
+from vault.options import AGENT_FILTER, MIXED_DATES, SORT
 
 
 @click.command("list")
 @note_filter_options
-@declared(SORT, MIXED_DATES)
+@declared(AGENT_FILTER, SORT, MIXED_DATES)
 @json_option
 @pass_state
-def command(state: AppState, flt, sort: str, mixed_dates: bool, as_json: bool) -> None:
+def command(state: AppState, flt, agent, sort: str, mixed_dates: bool, as_json: bool) -> None:
     """List notes, newest first: date, type, title and id.
 
+    --agent keeps the notes whose last commit names that agent in its Vault-Agent trailer.
     A date a note does not state (taken from its first git commit, or its file's time) sorts
     after the stated ones, unless --mixed-dates; --json says where each date came from.
 
@@ -25,10 +26,14 @@ def command(state: AppState, flt, sort: str, mixed_dates: bool, as_json: bool) -
       vault list --type "Technical Supplement" --since 2026-01-01 --json
       vault list --under skin-tech-trends
       vault list --changed-since "7 days ago" --author claude
+      vault list --agent claude
       vault list --sort modified
     """
+    from dataclasses import replace
+
     from vault.filters import ordered, select_notes
 
+    flt = replace(flt, agent=agent)
     catalog = state.catalog()
     render.note_warnings(render.changed_note_warnings(catalog))
     render.note_warnings(catalog.skipped)

@@ -4,24 +4,23 @@ from pathlib import Path
 import click
 
 from vault import render
-from vault.cli.common import AppState, json_option, pass_state, ref_argument
+from vault.cli.common import AppState, declared, json_option, pass_state, ref_argument
+from vault.options import AGENT, DRY_RUN, INCLUDE_CHANGES, SOURCE
 
 
 @click.command("mv")
 @ref_argument()
 @click.argument("new_path")
-@click.option("--dry-run", is_flag=True, help="Print the planned changes as a diff; write nothing.")
+@declared(DRY_RUN)
 @click.option(
     "--no-commit", is_flag=True, help="Move, rewrite and stage everything, but do not commit."
 )
-@click.option(
-    "--include-changes",
-    is_flag=True,
-    help="Commit uncommitted changes in the notes the move rewrites along with it.",
-)
+@declared(INCLUDE_CHANGES, AGENT, SOURCE)
 @json_option
 @pass_state
-def command(state: AppState, ref, new_path, dry_run, no_commit, include_changes, as_json) -> None:
+def command(
+    state: AppState, ref, new_path, dry_run, no_commit, include_changes, agent, source, as_json
+) -> None:
     """Move or rename a note (or a folder of notes) and rewrite every reference to it.
 
     REF is a note (id, path, stem, title, [[wikilink]]) or a folder of notes. NEW_PATH is
@@ -34,7 +33,8 @@ def command(state: AppState, ref, new_path, dry_run, no_commit, include_changes,
     in their own form (relative stays relative, `.md`, #anchors and aliases are kept), and
     so are the moved notes' own relative links; nothing else in any file changes. The move
     and the rewrites (the files as they are on disk) become one commit that git shows as a
-    rename; nothing else is staged or committed. A note the move rewrites that holds
+    rename (with Vault-Agent and Vault-Source trailers from --agent, else $VAULT_AGENT, and
+    --source); nothing else is staged or committed. A note the move rewrites that holds
     changes you have not committed stops it (naming the notes): commit or stash them, or
     pass --include-changes to commit them with the move. If anything fails before the
     commit, every file is put back; if vault is killed midway, the next vault command
@@ -50,6 +50,7 @@ def command(state: AppState, ref, new_path, dry_run, no_commit, include_changes,
       vault mv skin-tech-trends memory/hubs/ --dry-run
       vault mv memory/research memory/studies --json
     """
+    from vault.model import Provenance
     from vault.mv.apply import move
 
     result = move(
@@ -61,6 +62,7 @@ def command(state: AppState, ref, new_path, dry_run, no_commit, include_changes,
         dry_run=dry_run,
         commit=not no_commit,
         include_changes=include_changes,
+        provenance=Provenance(agent, source),
     )
     for problem in result.warnings:
         render.warn(problem)

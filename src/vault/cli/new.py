@@ -2,7 +2,7 @@ import click
 
 from vault import render
 from vault.cli.common import AppState, declared, json_option, pass_state, read_body
-from vault.options import DATE, NEW_TYPE, PARENT, TAGS, TITLE, YAML
+from vault.options import AGENT, DATE, NEW_TYPE, PARENT, SOURCE, TAGS, TITLE, YAML
 
 
 @click.command("new")
@@ -13,7 +13,7 @@ from vault.options import DATE, NEW_TYPE, PARENT, TAGS, TITLE, YAML
     help="Read the body from this file ('-' for stdin).",
 )
 @click.option("--edit", is_flag=True, help="Open $EDITOR on the new note before committing it.")
-@declared(YAML)
+@declared(YAML, AGENT, SOURCE)
 @click.option("--no-commit", is_flag=True, help="Do not commit the new note to git.")
 @json_option
 @pass_state
@@ -27,6 +27,8 @@ def command(
     body_file,
     edit,
     yaml_fm,
+    agent,
+    source,
     no_commit,
     as_json,
 ) -> None:
@@ -34,7 +36,8 @@ def command(
 
     The file goes in the parent's folder as <date>-<slug-of-title>.md (never overwriting:
     a taken name gets -2, -3, ...), written with Date/Type/Parent header lines, and is
-    committed on its own when the vault is in git. The body comes from --body-file, else
+    committed on its own when the vault is in git (with Vault-Agent and Vault-Source
+    trailers from --agent, else $VAULT_AGENT, and --source). The body comes from --body-file, else
     standard input when it is not a terminal, else a section template.
 
     \b
@@ -44,7 +47,7 @@ def command(
       echo "Findings..." | vault new --parent skin-tech-trends --title "Notes" --json
     """
     from vault.create import new_note
-    from vault.model import NewNote
+    from vault.model import NewNote, Provenance
 
     request = NewNote(
         title=title,
@@ -55,6 +58,7 @@ def command(
         tags=tags,
         yaml_front_matter=yaml_fm,
         cwd_prefix=state.cwd_prefix(),
+        provenance=Provenance(agent, source),
     )
     created = new_note(
         state.vault,

@@ -60,14 +60,16 @@ def command(
 
 
 def report(done, as_json: bool) -> None:
-    """What replace, set and restore --at print."""
-    from vault.render.shapes import revised_dict
-    from vault.render.text import revised_text
+    """What replace, set, rm and restore print: the note's id on stdout and what was done on
+    stderr, or the JSON of a Revised (replace, set, restore --at) or a Removed (rm, restore)."""
+    from vault.model import Removed
+    from vault.render import shapes, text
 
     if done.commit_note:
         render.warn(render.uncommitted(done.id, done.commit_note))
+    removed = isinstance(done, Removed)
     if as_json:
-        render.emit_json(revised_dict(done))
+        render.emit_json(shapes.removed_dict(done) if removed else shapes.revised_dict(done))
     else:
         click.echo(done.id)
-        render.info(revised_text(done))
+        render.info(text.removed_text(done) if removed else text.revised_text(done))

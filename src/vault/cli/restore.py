@@ -29,7 +29,7 @@ def command(state: AppState, ref, at, expected, agent, source, no_commit, as_jso
       #   vault restore 2026-01-11-exosomes-in-k-beauty
       # the note as it stood on a day: vault restore exosomes-deep-dive --at 2026-02-14
     """
-    from vault.cli import replace, rm
+    from vault.cli.replace import report
     from vault.git import require_repository
     from vault.model import Provenance, ReviseRequest
     from vault.revise.restore import restore_note
@@ -37,4 +37,4 @@ def command(state: AppState, ref, at, expected, agent, source, no_commit, as_jso
     repo = require_repository(state.vault, "so there is no history to restore from")
     note = ReviseRequest(ref, expected, state.cwd_prefix(), Provenance(agent, source))
     done = restore_note(state.vault, repo, note, at, commit=not no_commit)
-    (replace if at is not None else rm).report(done, as_json)
+    report(done, as_json)

@@ -1,6 +1,5 @@
 import click
 
-from vault import render
 from vault.cli.common import AppState, declared, json_option, pass_state, ref_argument
 from vault.options import AGENT, EXPECTED_SHA256, FORCE, NO_COMMIT, SOURCE
 
@@ -26,23 +25,10 @@ def command(state: AppState, ref, force, expected, agent, source, no_commit, as_
       vault rm 2026-01-11-exosomes-in-k-beauty --force
       vault rm 2026-01-11-exosomes-in-k-beauty --force --agent claude --json
     """
+    from vault.cli.replace import report
     from vault.model import Provenance, ReviseRequest
     from vault.revise.remove import remove_note
 
     note = ReviseRequest(ref, expected, state.cwd_prefix(), Provenance(agent, source))
     done = remove_note(state.vault, state.repo, note, force=force, commit=not no_commit)
     report(done, as_json)
-
-
-def report(done, as_json: bool) -> None:
-    """What rm and restore (of a removed note) print."""
-    from vault.render.shapes import removed_dict
-    from vault.render.text import removed_text
-
-    if done.commit_note:
-        render.warn(render.uncommitted(done.id, done.commit_note))
-    if as_json:
-        render.emit_json(removed_dict(done))
-    else:
-        click.echo(done.id)
-        render.info(removed_text(done))

@@ -9,17 +9,17 @@ from vault.cli.common import (
     note_filter_options,
     pass_state,
 )
-from vault.options import SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT
+from vault.options import AGENT_FILTER, SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT
 
 
 @click.command("search")
 @click.argument("query", nargs=-1, required=True)
 @note_filter_options
-@declared(SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT)
+@declared(AGENT_FILTER, SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT)
 @click.option("--paths", is_flag=True, help="Print only the ids of the hits, one a line.")
 @json_option
 @pass_state
-def command(state: AppState, query, flt, in_folders, lang, limit, paths, as_json):
+def command(state: AppState, query, flt, agent, in_folders, lang, limit, paths, as_json):
     """Search the notes' titles, bodies and tags; best matches first.
 
     Plain words and questions are ranked: stop words carry no weight, and notes with more of
@@ -44,8 +44,11 @@ def command(state: AppState, query, flt, in_folders, lang, limit, paths, as_json
       vault search stability --under memory/research/2026-02-14-skin-tech-trends.md --paths
       vault search exosomes --changed-since "7 days ago" --author claude
     """
+    from dataclasses import replace
+
     from vault.search.search import search, suggest
 
+    flt = replace(flt, agent=agent)  # --agent: the last commit's Vault-Agent (vault.filters)
     text = " ".join(query)
     catalog = state.catalog()
     with IndexProgress() as progress:

@@ -20,7 +20,7 @@ from vault.repository import with_trailers, without_trailers
 from vault.vault import Vault
 
 if TYPE_CHECKING:
-    from vault.model import Provenance
+    from vault.model import LogEntry, NoteVersion, Provenance
 
 
 def open_repository(vault: Vault) -> GitRepository | None:
@@ -211,6 +211,24 @@ class GitRepository(WorkTree):
         except git.GitCommandError:
             return None
         return out
+
+    def version(self, note_id: str, at: str) -> NoteVersion:
+        from vault.git.log import note_version
+
+        return note_version(self, note_id, at)
+
+    def last_commit(self, note_id: str) -> LogEntry | None:
+        from vault.git.log import last_commit
+
+        try:
+            return last_commit(self, note_id)
+        except (GitError, NotAGitRepo):
+            return None  # a broken repository: `show` still shows the note
+
+    def last_commits(self) -> dict[str, LogEntry]:
+        from vault.git.log import last_commits
+
+        return last_commits(self)
 
     def revision(self, note_id: str, at: str) -> str:
         git = gitpython()

@@ -1,8 +1,9 @@
-"""The MCP tools that revise notes: `replace`, `set`, `rm` and `restore`, registered by
-vault.mcp.server (never under --read-only) with the same names, parameters and JSON as the
-commands. Each is destructive (it changes or takes away what a note said; git keeps every
-version), guarded by the hash the agent read, and committed with the client's declared name
-as its Vault-Agent unless `agent` says otherwise.
+"""The MCP tools that write: `new`, `append`, `mv`, and those that revise notes (`replace`,
+`set`, `rm`, `restore`), registered by vault.mcp.server (never under --read-only) with the
+same names, parameters and JSON as the commands. Each is one commit, with the client's
+declared name as its Vault-Agent unless `agent` says otherwise; the revising ones are
+destructive (they change or take away what a note said; git keeps every version) and guarded
+by the hash the agent read.
 
 No `from __future__ import annotations` here: the parameters' types are built by `param`, an
 argument of `register`, and the SDK reads them from the functions' annotations, which must
@@ -18,123 +19,119 @@ from pydantic import Field
 
 from vault import options as opts
 from vault.mcp import tools
-from vault.options import EXPECTED_SHA256
+from vault.options import AGENT, EXPECTED_SHA256, SOURCE
 
+# Tools that add to the vault (new, append) or move notes in it (mv).
+WRITE = ToolAnnotations(destructive_hint=False)
 # Tools that change or take away what a note said (git keeps every version).
-DESTRUCTIVE = ToolAnnotations(
-    read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=False
-)
+DESTRUCTIVE = ToolAnnotations(destructive_hint=True)
 
 
-def register(tool: Callable, calls: Callable, param: Callable, REF: str, Obj: Any) -> None:
-    """Add the four tools through the server's `tool` decorator; `calls` runs them on the
-    server's worker, `param` builds a parameter from its declaration in vault.options."""
+def register(tool: Callable, run: Callable, param: Callable, REF: str, Obj: Any) -> None:
+    """Add the write tools through the server's `tool` decorator; `run(fn, locals())` runs
+    a vault.mcp.tools function on the server's worker (vault.mcp.server.forwarding),
+    `param` builds a parameter from its declaration in vault.options."""
+    Ref = Annotated[str, Field(description=REF)]
+    # Required here, unlike on the command line: an agent always has the hash from `show`
+    # or `context`, and without it a note changed since could be overwritten.
+    Sha = param(EXPECTED_SHA256, required=True)
 
-    @tool(name="replace", title="Correct a note's body", annotations=DESTRUCTIVE)
+    @tool(name="new", annotations=WRITE)
+    async def new(
+        title: param(opts.TITLE),
+        ctx: Context,
+        body: Annotated[str, Field(description="Markdown (empty: a template).")] = "",
+        parent: param(opts.PARENT) = None,
+        type: param(opts.NEW_TYPE) = None,
+        date: param(opts.DATE) = None,
+        tags: param(opts.TAGS) = None,
+        yaml: param(opts.YAML) = opts.YAML.default,
+        agent: param(AGENT) = None,
+        source: param(SOURCE) = None,
+    ) -> Obj:
+        """Create a note <date>-<slug>.md in `parent`'s folder, never overwriting, and commit it."""
+        return await run(tools.new, locals())
+
+    @tool(name="append", annotations=WRITE)
+    async def append(
+        ref: Ref,
+        text: Annotated[str, Field(description="Markdown to add.")],
+        expected_sha256: Sha,
+        ctx: Context,
+        section: param(opts.SECTION) = None,
+        agent: param(AGENT) = None,
+        source: param(SOURCE) = None,
+    ) -> Obj:
+        """Add text at the end of a note or of one section, and commit it."""
+        return await run(tools.append, locals())
+
+    @tool(name="mv", annotations=WRITE)
+    async def mv(
+        ref: Annotated[str, Field(description=REF + " Or a folder.")],
+        new_path: Annotated[str, Field(description="Where to (ending in /: same name).")],
+        ctx: Context,
+        dry_run: param(opts.DRY_RUN) = False,
+        include_changes: param(opts.INCLUDE_CHANGES) = False,
+        agent: param(AGENT) = None,
+        source: param(SOURCE) = None,
+    ) -> Obj:
+        """Move a note or folder, rewriting every link and Parent to it, in one commit."""
+        return await run(tools.mv, locals())
+
+    @tool(name="replace", annotations=DESTRUCTIVE)
     async def replace(
-        ref: Annotated[str, Field(description=REF)],
-        expected_sha256: param(EXPECTED_SHA256, required=True),
+        ref: Ref,
+        expected_sha256: Sha,
         ctx: Context,
         old: param(opts.OLD) = None,
         new: param(opts.NEW) = None,
         section: param(opts.REPLACE_SECTION) = None,
-        agent: param(opts.AGENT) = None,
-        source: param(opts.SOURCE) = None,
+        agent: param(AGENT) = None,
+        source: param(SOURCE) = None,
     ) -> Obj:
-        """Replace the one occurrence of `old` in a note's body by `new` (the error says how
-        many there are, with their lines, when not exactly one), or with `section` the body
-        of that section by `new`, its heading kept. Metadata is never reached (use `set`);
-        every other byte stays. Guarded by expected_sha256, committed. Returns {"id", "path",
-        "action", "line", "keys", "sha256" (the new hash), "commit", "restored_from"}, as
-        `vault replace --json`."""
-        return await calls(
-            tools.replace,
-            ref=ref,
-            expected_sha256=expected_sha256,
-            old=old,
-            new=new,
-            section=section,
-            agent=agent or client_name(ctx),
-            source=source,
-        )
+        """Replace the one `old` in a note's body by `new`, or a section's body; commit it."""
+        return await run(tools.replace, locals())
 
-    @tool(name="set", title="Change a note's metadata", annotations=DESTRUCTIVE)
+    @tool(name="set", annotations=DESTRUCTIVE)
     async def set_metadata(
-        ref: Annotated[str, Field(description=REF)],
-        expected_sha256: param(EXPECTED_SHA256, required=True),
+        ref: Ref,
+        expected_sha256: Sha,
         ctx: Context,
         values: Annotated[
             dict[str, str] | None,
-            Field(
-                description="Keys to write and their values: title, date, type, parent, "
-                "tags (comma-separated) or any key."
-            ),
+            Field(description="Key: value; tags as a,b."),
         ] = None,
         unset: param(opts.UNSET) = None,
         tags: param(opts.TAG_CHANGES) = None,
-        agent: param(opts.AGENT) = None,
-        source: param(opts.SOURCE) = None,
+        agent: param(AGENT) = None,
+        source: param(SOURCE) = None,
     ) -> Obj:
-        """Change a note's metadata in its own header style (YAML keeps its other keys,
-        order, quoting and comments; header lines stay header lines), nothing else. A parent
-        is resolved, a date checked; a value with a line break is refused. Guarded by
-        expected_sha256, committed. Returns {"id", "path", "action", "line", "keys",
-        "sha256", "commit", "restored_from"}, as `vault set --json`."""
-        return await calls(
-            tools.set_metadata,
-            ref=ref,
-            expected_sha256=expected_sha256,
-            values=values,
-            unset=unset,
-            tags=tags,
-            agent=agent or client_name(ctx),
-            source=source,
-        )
+        """Change a note's metadata, in its own header style, and nothing else; commit it."""
+        return await run(tools.set_metadata, locals())
 
-    @tool(name="rm", title="Remove a note", annotations=DESTRUCTIVE)
+    @tool(name="rm", annotations=DESTRUCTIVE)
     async def rm(
-        ref: Annotated[str, Field(description=REF)],
-        expected_sha256: param(EXPECTED_SHA256, required=True),
+        ref: Ref,
+        expected_sha256: Sha,
         ctx: Context,
         force: param(opts.FORCE) = opts.FORCE.default,
-        agent: param(opts.AGENT) = None,
-        source: param(opts.SOURCE) = None,
+        agent: param(AGENT) = None,
+        source: param(SOURCE) = None,
     ) -> Obj:
-        """Remove a note in one commit of its own (`restore` brings it back). Refused while
-        other notes link to it or name it as their Parent (listed), unless force. Returns
-        {"id", "path", "referrers", "commit", "restored_from", "sha256"}, as
-        `vault rm --json`."""
-        return await calls(
-            tools.rm,
-            ref=ref,
-            expected_sha256=expected_sha256,
-            force=force,
-            agent=agent or client_name(ctx),
-            source=source,
-        )
+        """Remove a note in a commit of its own; refused while notes refer to it, unless force."""
+        return await run(tools.rm, locals())
 
-    @tool(name="restore", title="Bring back a note from git", annotations=DESTRUCTIVE)
+    @tool(name="restore", annotations=DESTRUCTIVE)
     async def restore(
-        ref: Annotated[str, Field(description=REF + " For a removed note: the id it had.")],
+        ref: Annotated[str, Field(description=REF + " Removed: the id it had.")],
         ctx: Context,
         at: param(opts.AT) = None,
         expected_sha256: param(EXPECTED_SHA256) = None,
-        agent: param(opts.AGENT) = None,
-        source: param(opts.SOURCE) = None,
+        agent: param(AGENT) = None,
+        source: param(SOURCE) = None,
     ) -> Obj:
-        """Bring back a removed note as it was before its removal ({"id", "path",
-        "referrers", "commit", "restored_from", "sha256"}), or with `at` (a commit or a
-        date) put back an older version of a living note, guarded by expected_sha256
-        ({"id", "path", "action", "line", "keys", "sha256", "commit", "restored_from"}); as
-        `vault restore --json`."""
-        return await calls(
-            tools.restore,
-            ref=ref,
-            at=at,
-            expected_sha256=expected_sha256,
-            agent=agent or client_name(ctx),
-            source=source,
-        )
+        """Bring back a removed note, or with `at` an older version of a living one."""
+        return await run(tools.restore, locals())
 
 
 def client_name(ctx: Context) -> str | None:

@@ -10,6 +10,10 @@ A tool's result is what the command of the same name prints with --json: the tex
 and the same data as structured content (lists under "result", the SDK's convention, as
 structured content must be an object). A failure is a tool error whose text is the one
 line the CLI prints after "Error: ".
+
+The tool list is read into an agent's context window on every turn, so it is kept small:
+descriptions of a sentence or two, and schemas without what pydantic adds for nobody (a
+title per property, `null` alternatives of optional parameters): `_compact_tools`.
 """
 
 import asyncio
@@ -26,54 +30,53 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
 from vault import __version__
-from vault.errors import VaultError
+from vault.errors import InvalidInput, VaultError
 from vault.mcp import revising, tools
 from vault.options import (
+    AGENT_FILTER,
     AUTHOR,
     CHANGED_SINCE,
     CONTEXT_DEPTH,
-    DATE,
     EDGE_KIND,
-    EXPECTED_SHA256,
     GRAPH_DEPTH,
     IGNORE,
     LEVEL,
+    LOG_AGENT,
     LOG_AUTHOR,
     LOG_LIMIT,
+    LOG_PATCH,
     LOG_SINCE,
     MAX_CHARS,
     MIXED_DATES,
-    NEW_TYPE,
     NOTE_TYPE,
-    PARENT,
     PROBLEM_KIND,
     RELATED_LIMIT,
     ROOT,
     SEARCH_IN,
     SEARCH_LANG,
     SEARCH_LIMIT,
-    SECTION,
+    SHOW_AT,
     SINCE,
     SORT,
-    TAGS,
-    TITLE,
     UNDER,
     UNTIL,
-    YAML,
     Option,
 )
 from vault.serve.resident import Resident
 
-# What structured content looks like, for the tools' output schemas.
-Obj = Annotated[CallToolResult, dict[str, Any]]
-Items = Annotated[CallToolResult, list[dict[str, Any]]]
+# A tool's result: text and structured content, with no output schema (one would only say
+# "an object" or "a list of objects", at ~20 tokens a tool; the shape is in the description).
+Obj = Items = CallToolResult
 
-READ = ToolAnnotations(
-    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
-)
-WRITE = ToolAnnotations(
-    read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
-)
+# Only the hint that matters (the protocol's defaults: not read-only, destructive).
+READ = ToolAnnotations(read_only_hint=True)
+
+# Every tool, by kind: --read-only leaves out the write tools (vault.mcp.revising).
+READ_TOOLS = (
+    "search", "show", "list", "related", "backlinks", "tree", "path", "graph", "check", "log",
+    "context",
+)  # fmt: skip
+WRITE_TOOLS = ("new", "append", "mv", "replace", "set", "rm", "restore")
 
 INSTRUCTIONS = """\
 A vault of Markdown research notes kept in git. Notes are named by id (their path, e.g.
@@ -82,13 +85,15 @@ memory/research/2026-02-14-exosomes-deep-dive.md); every `ref` also takes a file
 supplement names the note it supplements as its Parent.
 Before writing about a note, call `context` (the note, its Parent chain, children, siblings,
 links, backlinks and related notes, in one call). Find notes with `search`; read one with
-`show`, whose "sha256" you pass to `append` as expected_sha256, so nothing is added to a note
-that changed since you read it. Create a supplement with `new` (never overwrites). Every
-result is the JSON the vault CLI prints with --json.
+`show`, whose "sha256" you pass to `append` (and replace, set, rm) as expected_sha256, so
+nothing is written to a note that changed since you read it. Create a supplement with `new`
+(never overwrites). Every write is one git commit naming you as its Vault-Agent.
+Each tool is the vault command of the same name: it takes the command's options and returns
+what `vault <tool> ... --json` prints (see `vault <tool> --help` for the shape).
 """
 
 # What a note argument takes, for the tools' descriptions.
-REF = "The note: an id (memory/x/2026-01-01-y.md), a path, a file stem, a [[wikilink]] or a title."
+REF = "Note id, stem or title."
 
 
 def param(option: Option, *, required: bool = False) -> Any:
@@ -149,8 +154,84 @@ async def _one_line_errors(ctx, call_next):
     return result
 
 
+async def _compact_tools(ctx, call_next):
+    """Middleware: the tool list without what costs an agent's context and tells it nothing:
+    pydantic's titles of properties and schemas ("Ref", "searchArguments"), the `null`
+    alternative of an optional parameter and its default of null (leaving it out is how it
+    is not given), and the single-value alternative of a list (the tool takes both)."""
+    result = await call_next(ctx)
+    if ctx.method == "tools/list" and isinstance(result, dict):
+        for tool in result.get("tools") or ():
+            tool["inputSchema"] = compact_schema(tool["inputSchema"])
+    return result
+
+
+def compact_schema(schema: object) -> object:
+    """A JSON schema without "title" strings, with `anyOf: [X, null]` and `anyOf: [list
+    of X, X]` said as their first branch, and no `"default": null`."""
+    if isinstance(schema, list):
+        return [compact_schema(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {
+        k: compact_schema(v)
+        for k, v in schema.items()
+        if not (k == "title" and isinstance(v, str)) and not (k == "default" and v is None)
+    }
+    branches = out.get("anyOf")
+    if isinstance(branches, list):
+        kept = [b for b in branches if b != {"type": "null"}]
+        # A value given several times (list[X] | X): said once, as the list.
+        lists = [b for b in kept if isinstance(b, dict) and b.get("type") == "array"]
+        if lists and all(b in lists or b == lists[0].get("items") for b in kept):
+            kept = lists[:1]
+        if len(kept) == 1 and isinstance(kept[0], dict):
+            del out["anyOf"]
+            out = {**kept[0], **out}
+        else:
+            out["anyOf"] = kept
+    return out
+
+
 def _described(fn: Callable) -> str:
-    return inspect.cleandoc(fn.__doc__ or "")
+    return " ".join(inspect.cleandoc(fn.__doc__ or "").split())
+
+
+def chosen_tools(names: str | None, read_only: bool = False) -> frozenset[str]:
+    """The tools `vault mcp --tools a,b,c` asks for (None: every tool), less the write tools
+    under --read-only; InvalidInput naming the valid ones for a name that is no tool, and
+    for a write tool asked for with --read-only."""
+    every = READ_TOOLS + WRITE_TOOLS
+    offered = READ_TOOLS if read_only else every
+    if names is None:
+        return frozenset(offered)
+    wanted = [n.strip() for n in names.split(",") if n.strip()]
+    for name in wanted:
+        if name not in every:
+            raise InvalidInput(f"--tools: no tool {name!r}; the tools are: {', '.join(every)}")
+        if name not in offered:
+            raise InvalidInput(
+                f"--tools: {name} writes, and --read-only offers no tool that writes; the "
+                f"read tools are: {', '.join(READ_TOOLS)}"
+            )
+    if not wanted:
+        raise InvalidInput(f"--tools: name at least one tool of: {', '.join(offered)}")
+    return frozenset(wanted)
+
+
+def forwarding(calls: "_Calls") -> Callable:
+    """`run(fn, locals())` for a tool's wrapper: `fn` (a vault.mcp.tools function) on the
+    worker with the wrapper's arguments that `fn` takes, `agent` defaulting to the name the
+    client declared (the Vault-Agent of what it writes)."""
+
+    async def run(fn: Callable[..., tools.Output], args: dict) -> CallToolResult:
+        taken = inspect.signature(fn).parameters
+        kwargs = {k: v for k, v in args.items() if k in taken and k != "r"}
+        if "agent" in kwargs and not kwargs["agent"] and args.get("ctx") is not None:
+            kwargs["agent"] = revising.client_name(args["ctx"])
+        return await calls(fn, **kwargs)
+
+    return run
 
 
 class _Calls:
@@ -206,11 +287,17 @@ def build_server(
     read_only: bool = False,
     watch: bool = True,
     calls: _Calls | None = None,
+    only: frozenset[str] | None = None,
 ) -> MCPServer:
     """The server for the vault at `vault_dir` (as --vault takes it); VaultError when there
-    is no vault there. `read_only` leaves out the tools that write. `calls` is how a
-    resident process (`vault serve`) shares its warm state and worker instead."""
+    is no vault there. `read_only` leaves out the tools that write; `only` (chosen_tools)
+    offers just those tools. `calls` is how a resident process (`vault serve`) shares its
+    warm state and worker instead."""
     calls = calls or _Calls(Resident(vault_dir, watch=watch))
+    offered = chosen_tools(None, read_only)
+    if only is not None:
+        offered = offered & only
+    run = forwarding(calls)
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer) -> AsyncIterator[dict]:
@@ -226,27 +313,24 @@ def build_server(
         version=__version__,
         lifespan=lifespan,
         log_level="WARNING",
-        middleware=[_one_line_errors],
+        middleware=[_one_line_errors, _compact_tools],
     )
 
-    def tool(name: str, title: str, annotations: ToolAnnotations):
+    def tool(name: str, annotations: ToolAnnotations):
+        # No title: the name says as much, and every token of the list is read each turn.
         def register(fn: Callable) -> Callable:
-            server.add_tool(
-                fn, name=name, title=title, description=_described(fn), annotations=annotations
-            )
+            if name in offered:
+                server.add_tool(fn, name=name, description=_described(fn), annotations=annotations)
             return fn
 
         return register
 
-    @tool(name="search", title="Search notes", annotations=READ)
+    @tool(name="search", annotations=READ)
     async def search(
         query: Annotated[
             str,
             Field(
-                description="Words or a question, ranked (stop words ignored, notes with more "
-                "of the words first); or the query language (words joined with AND, matched by "
-                'stem): OR, NOT, "exact phrases", field:value (title, body, tags, type, parent, '
-                "date, id), exo* and fuzzy exosme~."
+                description='Words or a question; or AND, OR, NOT, "phrases", field:value, exo*.'
             ),
         ],
         type: param(NOTE_TYPE) = None,
@@ -255,36 +339,20 @@ def build_server(
         until: param(UNTIL) = None,
         changed_since: param(CHANGED_SINCE) = None,
         author: param(AUTHOR) = None,
+        agent: param(AGENT_FILTER) = None,
         in_folders: param(SEARCH_IN) = None,
         lang: param(SEARCH_LANG) = None,
         limit: param(SEARCH_LIMIT) = SEARCH_LIMIT.default,
     ) -> Items:
-        """Full-text search over the notes' titles, bodies and tags, best first; the index is
-        brought up to date first, so results reflect the files. Returns [{"id", "title",
-        "date", "type", "parent", "score", "snippet"}] ([] when nothing matches), as
-        `vault search --json`."""
-        return await calls(
-            tools.search,
-            query=query,
-            type=type,
-            under=under,
-            since=since,
-            until=until,
-            changed_since=changed_since,
-            author=author,
-            in_folders=in_folders,
-            lang=lang,
-            limit=limit,
-        )
+        """Ranked full-text search of the notes' titles, bodies and tags."""
+        return await run(tools.search, locals())
 
-    @tool(name="show", title="Read a note", annotations=READ)
-    async def show(ref: Annotated[str, Field(description=REF)]) -> Obj:
-        """One note: {"id", "title", "date", "type", "parent" (resolved id or null),
-        "parent_ref" (as written), "children", "tags", "meta", "body", "warnings",
-        "sha256"}, as `vault show --json`. Pass "sha256" to `append` as expected_sha256."""
-        return await calls(tools.show, ref=ref)
+    @tool(name="show", annotations=READ)
+    async def show(ref: Annotated[str, Field(description=REF)], at: param(SHOW_AT) = None) -> Obj:
+        """A note, its sha256 (writes expect it back) and last commit; with `at`, as it was then."""
+        return await run(tools.show, locals())
 
-    @tool(name="list", title="List notes", annotations=READ)
+    @tool(name="list", annotations=READ)
     async def list_notes(
         type: param(NOTE_TYPE) = None,
         under: param(UNDER) = None,
@@ -292,171 +360,91 @@ def build_server(
         until: param(UNTIL) = None,
         changed_since: param(CHANGED_SINCE) = None,
         author: param(AUTHOR) = None,
+        agent: param(AGENT_FILTER) = None,
         sort: param(SORT) = SORT.default,
         mixed_dates: param(MIXED_DATES) = False,
     ) -> Items:
-        """Every note passing the filters, newest first: [{"id", "title", "date",
-        "date_source", "type", "parent"}], as `vault list --json`."""
-        return await calls(
-            tools.list_notes,
-            type=type,
-            under=under,
-            since=since,
-            until=until,
-            changed_since=changed_since,
-            author=author,
-            sort=sort,
-            mixed_dates=mixed_dates,
-        )
+        """The notes passing the filters, newest first."""
+        return await run(tools.list_notes, locals())
 
-    @tool(name="related", title="Notes like this one", annotations=READ)
+    @tool(name="related", annotations=READ)
     async def related(
         ref: Annotated[str, Field(description=REF)],
         limit: param(RELATED_LIMIT) = RELATED_LIMIT.default,
     ) -> Items:
-        """The notes most like `ref` by the words that characterise it (more-like-this): what
-        the vault already says, before writing more. Same shape as `search`, as
-        `vault related --json`."""
-        return await calls(tools.related, ref=ref, limit=limit)
+        """The notes most like `ref`: what the vault already says."""
+        return await run(tools.related, locals())
 
-    @tool(name="backlinks", title="What points at a note", annotations=READ)
+    @tool(name="backlinks", annotations=READ)
     async def backlinks(ref: Annotated[str, Field(description=REF)]) -> Items:
-        """Every note that links to `ref` or names it as Parent, one entry per reference:
-        [{"id", "title", "date", "type", "kind" ("parent" or "link"), "line" (null for a
-        Parent header), "raw" (as written)}], as `vault backlinks --json`."""
-        return await calls(tools.backlinks, ref=ref)
+        """The links and Parent headers pointing at `ref`."""
+        return await run(tools.backlinks, locals())
 
-    @tool(name="tree", title="The Parent tree", annotations=READ)
+    @tool(name="tree", annotations=READ)
     async def tree(
-        ref: Annotated[
-            str | None, Field(description=REF + " Omit for every root note's tree.")
-        ] = None,
+        ref: Annotated[str | None, Field(description=REF + " None: every tree.")] = None,
     ) -> Items:
-        """The Parent hierarchy below `ref`, or every tree when omitted: [{"id", "title",
-        "date", "type", "children": [...]}] (a note met again on a Parent cycle has
-        "cycle": true), as `vault tree --json`."""
-        return await calls(tools.tree, ref=ref)
+        """The Parent tree below `ref`, or every tree."""
+        return await run(tools.tree, locals())
 
-    @tool(name="path", title="How two notes connect", annotations=READ)
+    @tool(name="path", annotations=READ)
     async def path(
-        a: Annotated[str, Field(description="The first note. " + REF)],
-        b: Annotated[str, Field(description="The second note. " + REF)],
+        a: Annotated[str, Field(description=REF)], b: Annotated[str, Field(description=REF)]
     ) -> Obj:
-        """The shortest chain of Parent and link edges between `a` and `b`, either direction:
-        {"from", "to", "length" (null when not connected), "path": [ids], "steps": [{"from",
-        "to", "kind", "direction"}]}, as `vault path --json`."""
-        return await calls(tools.path, a=a, b=b)
+        """The shortest chain of links and Parents between `a` and `b`."""
+        return await run(tools.path, locals())
 
-    @tool(name="graph", title="The link graph", annotations=READ)
+    @tool(name="graph", annotations=READ)
     async def graph(
         root: param(ROOT) = None,
         depth: param(GRAPH_DEPTH) = None,
         kind: param(EDGE_KIND) = EDGE_KIND.default,
         type: param(NOTE_TYPE) = None,
     ) -> Obj:
-        """The link graph as `vault graph` exports it in JSON (version 2): {"version",
-        "directed", "color_by", "groups", "root", "depth", "nodes": [{"id", "title", "date",
-        "type", "tags", "missing", "folder", "group", "community", "degree", "pagerank",
-        "label_rank", "snippet"}], "edges": [{"source", "target", "kind"}]}. Without root it
-        is the whole vault, which can be large: give a root."""
-        return await calls(tools.graph, root=root, depth=depth, kind=kind, type=type)
+        """The link graph; give a root, as the whole vault is large."""
+        return await run(tools.graph, locals())
 
-    @tool(name="check", title="Problems in the vault", annotations=READ)
+    @tool(name="check", annotations=READ)
     async def check(
         kind: param(PROBLEM_KIND) = None,
         ignore: param(IGNORE) = None,
         level: param(LEVEL) = LEVEL.default,
     ) -> Obj:
-        """Broken Parents and links, cycles, ambiguous references, missing attachments,
-        unreadable metadata, undated, duplicate-titled and orphan notes, as `vault check
-        --json`: {"problems": [{"kind", "level", "note", "line", "target", "message"}],
-        "counts": {kind: n}, "errors", "warnings", "infos", "hidden"}."""
-        return await calls(tools.check, kind=kind, ignore=ignore, level=level)
+        """Broken links, cycles, bad metadata and other problems."""
+        return await run(tools.check, locals())
 
-    @tool(name="log", title="History from git", annotations=READ)
+    @tool(name="log", annotations=READ)
     async def log(
-        ref: Annotated[
-            str | None, Field(description=REF + " Omit for the whole vault's history.")
-        ] = None,
+        ref: Annotated[str | None, Field(description=REF + " None: the whole vault.")] = None,
         since: param(LOG_SINCE) = None,
         author: param(LOG_AUTHOR) = None,
         limit: param(LOG_LIMIT) = None,
+        agent: param(LOG_AGENT) = None,
+        patch: param(LOG_PATCH) = False,
     ) -> Items:
-        """Commits touching the vault, or one note through its renames, newest first:
-        [{"commit", "author", "email", "date", "message", "notes": [ids]}], as
-        `vault log --json`."""
-        return await calls(tools.log, ref=ref, since=since, author=author, limit=limit)
+        """The commits of the vault, or of one note through its renames."""
+        return await run(tools.log, locals())
 
-    @tool(name="context", title="Everything around a note", annotations=READ)
+    @tool(name="context", annotations=READ)
     async def context(
         ref: Annotated[str, Field(description=REF)],
         depth: param(CONTEXT_DEPTH) = CONTEXT_DEPTH.default,
         max_chars: param(MAX_CHARS) = MAX_CHARS.default,
     ) -> Obj:
-        """What to read before writing about a note, in one call: {"note": {"id", "title",
-        "date", "type", "body", "sha256", "truncated"}, "items": [{"why" (parent, child,
-        sibling, link, backlink, related), "id", "title", "date", "type", "distance",
-        "snippet"}], "omitted": {why: n}, "max_chars"}; items nearest first, as many as fit
-        in max_chars ("omitted" counts the rest). As `vault context --json`."""
-        return await calls(tools.context, ref=ref, depth=depth, max_chars=max_chars)
+        """Call before writing about a note: it, its parent, children, links and related notes."""
+        return await run(tools.context, locals())
 
-    if read_only:
-        return server
-
-    @tool(name="new", title="Create a note", annotations=WRITE)
-    async def new(
-        title: param(TITLE),
-        body: Annotated[
-            str, Field(description="The Markdown body; empty for a section template.")
-        ] = "",
-        parent: param(PARENT) = None,
-        type: param(NEW_TYPE) = None,
-        date: param(DATE) = None,
-        tags: param(TAGS) = None,
-        yaml: param(YAML) = YAML.default,
-    ) -> Obj:
-        """Create a note, by default a technical supplement under `parent`, in the parent's
-        folder as <date>-<slug-of-title>.md, and commit it. Never overwrites (a taken name
-        gets -2, -3, ...) and never writes outside the vault. Returns {"id", "path",
-        "title", "date", "type", "parent", "commit"}, as `vault new --json`."""
-        return await calls(
-            tools.new,
-            title=title,
-            body=body,
-            parent=parent,
-            type=type,
-            date=date,
-            tags=tags,
-            yaml=yaml,
-        )
-
-    @tool(name="append", title="Add to a note", annotations=WRITE)
-    async def append(
-        ref: Annotated[str, Field(description=REF)],
-        text: Annotated[str, Field(description="The Markdown to add, as a paragraph of its own.")],
-        # Required here, unlike on the command line: an agent always has the hash from
-        # `show` or `context`, and without it text could land in a note changed since.
-        expected_sha256: param(EXPECTED_SHA256, required=True),
-        section: param(SECTION) = None,
-    ) -> Obj:
-        """Add text at the end of a note, or of one section of it, changing no other byte
-        (front matter and header lines stay as they were), and commit it. Refuses when the
-        note changed since it was read (expected_sha256), or when the section is missing
-        or appears more than once (the error lists the headings). Returns {"id", "path",
-        "section", "line", "sha256" (the new hash, for the next append), "commit"}, as
-        `vault append --json`."""
-        return await calls(
-            tools.append, ref=ref, text=text, expected_sha256=expected_sha256, section=section
-        )
-
-    # replace, set, rm, restore: their own module (vault.mcp.revising).
-    revising.register(tool, calls, param, REF, Obj)
+    # new, append, mv, replace, set, rm, restore: their own module (`offered` leaves them out
+    # under --read-only: one rule for which tools there are).
+    revising.register(tool, run, param, REF, Obj)
     return server
 
 
-def serve(vault_dir: str | None, *, read_only: bool = False) -> None:
-    """Run the server on standard input and output until the client closes them."""
-    server = build_server(vault_dir, read_only=read_only)
+def serve(vault_dir: str | None, *, read_only: bool = False, names: str | None = None) -> None:
+    """Run the server on standard input and output until the client closes them; `names`
+    is --tools (chosen_tools)."""
+    only = chosen_tools(names, read_only)
+    server = build_server(vault_dir, read_only=read_only, only=only)
     try:
         server.run("stdio")
     except KeyboardInterrupt:

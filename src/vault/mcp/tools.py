@@ -56,8 +56,8 @@ def checked(command: str) -> Callable[[Callable[..., Output]], Callable[..., Out
     return wrap
 
 
-def _filter(type, under, since, until, changed_since, author) -> NoteFilter:
-    return NoteFilter(type, since, until, changed_since, author, under)
+def _filter(type, under, since, until, changed_since, author, agent=None) -> NoteFilter:
+    return NoteFilter(type, since, until, changed_since, author, under, agent)
 
 
 # --- read tools ----------------------------------------------------------------------------------
@@ -73,13 +73,14 @@ def search(
     until=None,
     changed_since=None,
     author=None,
+    agent=None,
     in_folders=(),
     lang=None,
     limit: int = 20,
 ) -> Output:
     from vault.search.search import search as search_notes
 
-    flt = _filter(type, under, since, until, changed_since, author)
+    flt = _filter(type, under, since, until, changed_since, author, agent)
     hits = search_notes(
         r.catalog,
         query,
@@ -94,11 +95,31 @@ def search(
     return Output([render.hit_dict(h) for h in hits])
 
 
-def show(r: Resident, ref: str) -> Output:
+@checked("show")
+def show(r: Resident, ref: str, at: str | None = None) -> Output:
     from vault.append import read_hashed
 
-    note, sha256 = read_hashed(r.catalog, r.find(ref))
-    return Output(render.show_dict(note, r.catalog, sha256))
+    note_id = r.find(ref)
+    if at is not None:
+        return _version(r, note_id, at)
+    note, sha256 = read_hashed(r.catalog, note_id)
+    last = r.repo.last_commit(note_id) if r.repo is not None else None
+    return Output(render.show_dict(note, r.catalog, sha256, last))
+
+
+def _version(r: Resident, note_id: str, at: str) -> Output:
+    """`show --at`: as vault.cli.show renders it."""
+    from dataclasses import replace
+
+    from vault.git import require_repository
+    from vault.notes import parse_note
+    from vault.render.shapes import version_dict
+
+    repo = r.repo if r.repo is not None else require_repository(r.vault)
+    version = repo.version(note_id, at)
+    then = parse_note(version.data.decode("utf-8", "replace"), version.id)
+    note = replace(then, record=replace(then.record, id=note_id))
+    return Output(version_dict(note, r.catalog, version))
 
 
 @checked("list")
@@ -110,12 +131,13 @@ def list_notes(
     until=None,
     changed_since=None,
     author=None,
+    agent=None,
     sort="date",
     mixed_dates=False,
 ) -> Output:
     from vault.filters import ordered, select_notes
 
-    flt = _filter(type, under, since, until, changed_since, author)
+    flt = _filter(type, under, since, until, changed_since, author, agent)
     records = select_notes(r.catalog, flt, r.repo, r.cwd_prefix)
     records = ordered(r.catalog, records, sort, mixed_dates)
     return Output([render.summary(rec, r.catalog) for rec in records])
@@ -174,7 +196,13 @@ def check(r: Resident, kind=None, ignore=None, level: str = "warning") -> Output
 
 @checked("log")
 def log(
-    r: Resident, ref: str | None = None, since=None, author=None, limit: int | None = None
+    r: Resident,
+    ref: str | None = None,
+    since=None,
+    author=None,
+    limit: int | None = None,
+    agent=None,
+    patch: bool = False,
 ) -> Output:
     from vault.git import require_repository
     from vault.git.log import log_entries
@@ -183,7 +211,16 @@ def log(
     note_id = r.find(ref) if ref else None
     entries = naming(
         "since",
-        lambda what: log_entries(repo, note_id, since=since, author=author, limit=limit, what=what),
+        lambda what: log_entries(
+            repo,
+            note_id,
+            since=since,
+            author=author,
+            limit=limit,
+            what=what,
+            agent=agent,
+            patch=patch,
+        ),
     )
     return Output([render.log_dict(e) for e in entries])
 
@@ -209,7 +246,20 @@ def context(r: Resident, ref: str, depth: int = 1, max_chars: int = 12_000) -> O
     return Output(render.context_dict(found))
 
 
-# --- write tools ---------------------------------------------------------------------------------
+# --- write tools: each changes the vault, tells the Resident so, and reports a commit that
+# --- failed as the command would (a warning)
+
+
+def _written(r: Resident, write: Callable[[], object]) -> object:
+    """What `write()` returned; the Resident told that the vault changed (even when it
+    failed: a part may be written), and a commit that failed noted as the CLI warns."""
+    try:
+        done = write()
+    finally:
+        r.changed()
+    if getattr(done, "commit_note", ""):
+        r.notify("warning: " + render.uncommitted(done.id, done.commit_note))
+    return done
 
 
 @checked("new")
@@ -222,6 +272,8 @@ def new(
     date: str | None = None,
     tags: list[str] | None = None,
     yaml: bool = False,
+    agent: str | None = None,
+    source: str | None = None,
 ) -> Output:
     from vault.create import new_note
 
@@ -234,19 +286,21 @@ def new(
         tags=tuple(tags or ()),
         yaml_front_matter=yaml,
         cwd_prefix=r.cwd_prefix,
+        provenance=Provenance(agent, source),
     )
-    try:
-        created = new_note(r.vault, request, r.repo, commit=True)
-    finally:
-        r.changed()
-    if created.commit_note:
-        r.notify("warning: " + render.uncommitted(created.id, created.commit_note))
+    created = _written(r, lambda: new_note(r.vault, request, r.repo, commit=True))
     return Output(render.created_dict(created))
 
 
 @checked("append")
 def append(
-    r: Resident, ref: str, text: str, expected_sha256: str, section: str | None = None
+    r: Resident,
+    ref: str,
+    text: str,
+    expected_sha256: str,
+    section: str | None = None,
+    agent: str | None = None,
+    source: str | None = None,
 ) -> Output:
     from vault.append import append_to_note
 
@@ -256,14 +310,47 @@ def append(
         section=section,
         expected_sha256=expected_sha256,
         cwd_prefix=r.cwd_prefix,
+        provenance=Provenance(agent, source),
     )
-    try:
-        done = append_to_note(r.vault, request, r.repo, commit=True)
-    finally:
-        r.changed()
-    if done.commit_note:
-        r.notify("warning: " + render.uncommitted(done.id, done.commit_note))
+    done = _written(r, lambda: append_to_note(r.vault, request, r.repo, commit=True))
     return Output(render.appended_dict(done))
+
+
+@checked("mv")
+def mv(
+    r: Resident,
+    ref: str,
+    new_path: str,
+    dry_run: bool = False,
+    include_changes: bool = False,
+    agent: str | None = None,
+    source: str | None = None,
+) -> Output:
+    """`vault mv` run where the server runs (a relative NEW_PATH as from there): the same
+    library call, so the same guarantees (every reference rewritten, one commit, undone on
+    failure, recovered after a kill)."""
+    import os
+    from pathlib import Path
+
+    from vault.mv.apply import move
+
+    def run():
+        return move(
+            r.vault,
+            ref,
+            new_path,
+            Path(os.getcwd()),
+            r.repo,
+            dry_run=dry_run,
+            commit=True,
+            include_changes=include_changes,
+            provenance=Provenance(agent, source),
+        )
+
+    result = run() if dry_run else _written(r, run)
+    for problem in result.warnings:
+        r.notify("warning: " + problem)
+    return Output(render.move_dict(result, dry_run))
 
 
 # --- revising tools: replace, set, rm, restore ---------------------------------------------------
@@ -273,11 +360,10 @@ def _revise_request(r: Resident, ref, expected_sha256, agent, source) -> ReviseR
     return ReviseRequest(ref, expected_sha256, r.cwd_prefix, Provenance(agent, source))
 
 
-def _revised(r: Resident, done) -> Output:
-    if done.commit_note:
-        r.notify("warning: " + render.uncommitted(done.id, done.commit_note))
+def _revised(r: Resident, write: Callable[[], object]) -> Output:
     from vault.render.shapes import removed_dict, revised_dict
 
+    done = _written(r, write)
     return Output(removed_dict(done) if isinstance(done, Removed) else revised_dict(done))
 
 
@@ -299,11 +385,7 @@ def replace(
         raise InvalidInput("give old (and new), or section and new")
     note = _revise_request(r, ref, expected_sha256, agent, source)
     request = ReplaceRequest(note, old=old, new=new or "", section=section)
-    try:
-        done = replace_in_note(r.vault, r.repo, request, commit=True)
-    finally:
-        r.changed()
-    return _revised(r, done)
+    return _revised(r, lambda: replace_in_note(r.vault, r.repo, request, commit=True))
 
 
 @checked("set")
@@ -324,11 +406,7 @@ def set_metadata(
     note = _revise_request(r, ref, expected_sha256, agent, source)
     pairs = tuple((str(k), str(v)) for k, v in (values or {}).items())
     request = SetRequest(note, pairs, tuple(unset or ()), add, drop)
-    try:
-        done = set_meta(r.vault, r.repo, request, commit=True)
-    finally:
-        r.changed()
-    return _revised(r, done)
+    return _revised(r, lambda: set_meta(r.vault, r.repo, request, commit=True))
 
 
 @checked("rm")
@@ -343,11 +421,7 @@ def rm(
     from vault.revise.remove import remove_note
 
     note = _revise_request(r, ref, expected_sha256, agent, source)
-    try:
-        done = remove_note(r.vault, r.repo, note, force=force, commit=True)
-    finally:
-        r.changed()
-    return _revised(r, done)
+    return _revised(r, lambda: remove_note(r.vault, r.repo, note, force=force, commit=True))
 
 
 @checked("restore")
@@ -365,8 +439,4 @@ def restore(
     if r.repo is None:
         raise NotAGitRepo(f"{r.vault.root} is not in git, so there is no history to restore from")
     note = _revise_request(r, ref, expected_sha256, agent, source)
-    try:
-        done = restore_note(r.vault, r.repo, note, at, commit=True)
-    finally:
-        r.changed()
-    return _revised(r, done)
+    return _revised(r, lambda: restore_note(r.vault, r.repo, note, at, commit=True))

@@ -32,6 +32,7 @@ WHERE = {
     "Hit": "search",
     "IndexReport": "search",
     "LogEntry": "history",
+    "NoteVersion": "history",
     "SyncResult": "history",
     "NewNote": "writes",
     "Created": "writes",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from vault.model.writes import Provenance
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +22,8 @@ class AppendRequest:
     expected_sha256: str | None = None
     # The working directory as an id prefix, for paths relative to it (None: outside).
     cwd_prefix: str | None = None
+    # Who asks, for the commit's trailers.
+    provenance: Provenance = field(default_factory=Provenance)
 
 
 # --- results ------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""What git says and does: the log, `sync` (vault.git)."""
+"""What git says and does: the log, a note's past versions, `sync` (vault.git)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,25 @@ class LogEntry:
     # Ids of the notes the commit touched, named by where they are now when they were
     # renamed later (a deleted note keeps its last name).
     notes: tuple[str, ...]
+    # Its Vault-Agent and Vault-Source trailers, None when it has none.
+    agent: str | None = None
+    source: str | None = None
+    # What the commit changed in the note (`log --patch`), as a unified diff; None: not asked.
+    patch: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteVersion:
+    """A note as it was in one commit (`show --at`)."""
+
+    # The commit asked for (full sha): a revision given, or the last one by a day given.
+    commit: str
+    # The note's id in that commit: its name then, before any later rename.
+    id: str
+    # Its bytes then.
+    data: bytes
+    # The last commit that touched the note at or before `commit`.
+    last: LogEntry
 
 
 @dataclass(frozen=True, slots=True)

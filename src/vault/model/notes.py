@@ -132,7 +132,9 @@ class NoteFilter:
     author: str | None = None
     # A note (as the user typed it): keep it and its descendants through Parent.
     under: str | None = None
+    # Notes whose last commit names this agent in its Vault-Agent trailer (any case).
+    agent: str | None = None
 
     @property
     def uses_git(self) -> bool:
-        return bool(self.changed_since or self.author)
+        return bool(self.changed_since or self.author or self.agent)

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Who made a change and from what, written as git trailers on the commit."""
+
+    # The agent's name (`--agent`, else $VAULT_AGENT, else the MCP client's name); None: none.
+    agent: str | None = None
+    # Where the change came from: a URL or a reference (`--source`); None: not said.
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +33,8 @@ class NewNote:
     yaml_front_matter: bool = False
     # The working directory as an id prefix, for parent paths relative to it (None: outside).
     cwd_prefix: str | None = None
+    # Who asks, for the commit's trailers.
+    provenance: Provenance = field(default_factory=Provenance)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +52,3 @@ class Created:
     commit: str | None
     # Why there is no commit when one was expected ("" otherwise).
     commit_note: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Provenance:
-    """Who made a change and from what, written as git trailers on the commit."""
-
-    # The agent's name (`--agent`, else $VAULT_AGENT, else the MCP client's name); None: none.
-    agent: str | None = None
-    # Where the change came from: a URL or a reference (`--source`); None: not said.
-    source: str | None = None

@@ -20,10 +20,10 @@ from vault.catalog import load_catalog
 from vault.errors import FileFailed, GitError, NotAGitRepo, VaultError
 from vault.intents import MoveIntent, NoteEdit, clear_move_record, write_move_record
 from vault.locks import write_lock
-from vault.model import MoveResult
+from vault.model import MoveResult, Provenance
 from vault.mv.plan import MovePlan, plan_diff, plan_move
 from vault.mv.recover import prune_emptied, undo
-from vault.repository import Repository, listed_notes
+from vault.repository import Repository, check_provenance, listed_notes
 from vault.vault import Vault
 
 # How many uncommitted notes a refusal names before "and K more".
@@ -44,14 +44,17 @@ def move(
     dry_run: bool = False,
     commit: bool = True,
     include_changes: bool = False,
+    provenance: Provenance | None = None,
 ) -> MoveResult:
     """Move a note (or a folder of notes) and rewrite every reference to it, as one commit.
 
     Outside git, only a dry run or --no-commit (plain file moves) is possible. In the middle
     of a rebase, merge, cherry-pick, revert or bisect nothing is written. A note the move
     would commit that holds uncommitted changes stops it (UncommittedChanges), unless
-    `include_changes`: the commit would carry those changes too.
+    `include_changes`: the commit would carry those changes too. `provenance` gives the
+    commit its trailers.
     """
+    check_provenance(provenance)
     if repo is None and commit and not dry_run:
         raise NotAGitRepo(
             f"{vault.root} is not inside a git work tree, so the move cannot be committed; "
@@ -67,7 +70,13 @@ def move(
             result.diff = plan_diff(plan)
             return result
         result.commit = apply_plan(
-            vault, plan, repo, commit, result.warnings, include_changes=include_changes
+            vault,
+            plan,
+            repo,
+            commit,
+            result.warnings,
+            include_changes=include_changes,
+            provenance=provenance,
         )
     return result
 
@@ -80,6 +89,7 @@ def apply_plan(
     warnings: list[str],
     *,
     include_changes: bool = False,
+    provenance: Provenance | None = None,
 ) -> str | None:
     """Write, move and (in git) stage and commit a plan; the commit's sha or None."""
     touched = sorted(set(plan.moves) | set(plan.edits))
@@ -131,7 +141,7 @@ def apply_plan(
                 )
         sha = None
         if committing and paths:
-            sha = repo.commit(paths, message, stage=False)
+            sha = repo.commit(paths, message, stage=False, provenance=provenance)
             _checkpoint("committed")
         elif repo is not None and edited:
             repo.stage(edited)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-from vault.headers import find_block, key_line
+from vault.headers import find_block, key_line, value_of, with_value
 from vault.links import (
     MD_LINK,
     REF_DEF,
@@ -324,10 +324,10 @@ def _rewrite_parent(
     if new == written:
         return
     number = key_line(lines, block, PARENT_KEYS)
-    line = lines[number] if number is not None else ""
+    value = value_of(lines[number]) if number is not None else ""
     # Look for the path where it was written: inside [[...]], (...) or as the whole value.
     opener = "[[" if wiki else "(" if md else ""
-    at = line.find(opener + written, line.find(":") + 1) if number is not None else -1
+    at = value.find(opener + written) if number is not None else -1
     at = at + len(opener) if at >= 0 else at
     if at < 0:
         warnings.append(
@@ -335,7 +335,7 @@ def _rewrite_parent(
             f"could not be edited; change {written!r} to {new!r} by hand"
         )
         return
-    lines[number] = line[:at] + new + line[at + len(written) :]
+    lines[number] = with_value(lines[number], value[:at] + new + value[at + len(written) :])
 
 
 def _parent_path(ref: str, from_id: str, target: str, new_target: str, new_from: str, prefix: str):

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's
         NoteContext,
         NoteRecord,
         NoteSummary,
+        NoteVersion,
         PathStep,
         Problem,
         SyncResult,
@@ -77,10 +78,34 @@ def note_dict(note: Note, catalog: Catalog) -> dict:
     }
 
 
-def show_dict(note: Note, catalog: Catalog, sha256: str) -> dict:
+def show_dict(note: Note, catalog: Catalog, sha256: str, last: LogEntry | None = None) -> dict:
     """`show --json`: `note_dict` plus "sha256", the hash of the note's bytes on disk (what
-    `append` expects back)."""
-    return {**note_dict(note, catalog), "sha256": sha256}
+    `append` expects back), and "last_commit" (`commit_dict`: null outside git)."""
+    return {**note_dict(note, catalog), "sha256": sha256, "last_commit": commit_dict(last)}
+
+
+def commit_dict(e: LogEntry | None) -> dict | None:
+    """{"commit", "author", "date", "agent", "source"}: the last commit that touched a note,
+    with its Vault-Agent and Vault-Source trailers (null when it has none); None: no commit."""
+    if e is None:
+        return None
+    return {
+        "commit": e.commit,
+        "author": e.author,
+        "date": e.date,
+        "agent": e.agent,
+        "source": e.source,
+    }
+
+
+def version_dict(note: Note, catalog: Catalog, version: NoteVersion) -> dict:
+    """`show --at --json`: `show_dict` of the note as it was in commit "at" (its id, text and
+    hash then; "last_commit" the last commit that changed it by then), with its parent and
+    children as the vault has them now (`note` carries its id now)."""
+    from vault.append import sha256_of
+
+    data = show_dict(note, catalog, sha256_of(version.data), version.last)
+    return {**data, "id": version.id, "at": version.commit}
 
 
 def appended_dict(a: Appended) -> dict:
@@ -258,7 +283,8 @@ def stats_dict(s: GraphStats) -> dict:
 
 
 def log_dict(e: LogEntry) -> dict:
-    return {
+    """`log --json`: one commit; "patch" (a unified diff) only with --patch."""
+    data = {
         "commit": e.commit,
         "author": e.author,
         "email": e.email,
@@ -266,6 +292,9 @@ def log_dict(e: LogEntry) -> dict:
         "message": e.message,
         "notes": list(e.notes),
     }
+    if e.patch is not None:
+        data["patch"] = e.patch
+    return data
 
 
 def move_dict(result: MoveResult, dry_run: bool) -> dict:

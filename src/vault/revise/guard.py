@@ -8,14 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vault import values
-from vault.append import _real_path, check_sha256, sha256_of
+from vault.append import check_sha256, real_path, sha256_of
 from vault.atomic import write_atomic
 from vault.catalog import Catalog, load_catalog
 from vault.errors import GitError, StaleNote
 from vault.locks import write_lock
-from vault.model import Provenance, Revised, ReviseRequest
-from vault.repository import Repository
+from vault.model import Revised, ReviseRequest
+from vault.repository import Repository, check_provenance
 from vault.vault import Vault
 
 
@@ -44,15 +43,6 @@ def check_stale(note_id: str, current: str, expected: str | None) -> None:
         )
 
 
-def check_provenance(provenance: Provenance) -> None:
-    """InvalidInput, before anything is written, for an agent or source that cannot be a
-    trailer (one line, no NUL: vault.values)."""
-    if provenance.agent is not None:
-        values.metadata_value("agent", provenance.agent)
-    if provenance.source is not None:
-        values.metadata_value("source", provenance.source)
-
-
 def revise(
     vault: Vault,
     repo: Repository | None,
@@ -74,7 +64,7 @@ def revise(
             repo.check_can_commit()  # before anything else: nothing is written then
         catalog = load_catalog(vault, repo)
         note_id = catalog.resolver.find(request.ref, request.cwd_prefix)
-        target = _real_path(vault, note_id)
+        target = real_path(vault, note_id)
         data = target.read_bytes()
         check_stale(note_id, sha256_of(data), expected)
         change = plan(catalog, note_id, data)

@@ -15,7 +15,7 @@ from vault.errors import InvalidInput
 from vault.headers import HEADER_LINE, HEADER_LINES, Block, find_block, key_span, with_value
 from vault.markdown.text import plain_text
 from vault.model import Revised, SetRequest
-from vault.notes import _KEY_ALIASES, parse_note
+from vault.notes import KEY_ALIASES, parse_note
 from vault.references import descendants
 from vault.repository import Repository
 from vault.revise.guard import Change, revise
@@ -65,7 +65,7 @@ def _check_key(key: str) -> None:
 
 
 def _field(key: str) -> str:
-    return _KEY_ALIASES.get(fold(key), key)
+    return KEY_ALIASES.get(fold(key), key)
 
 
 def _wanted(
@@ -177,7 +177,7 @@ def _quoted_as(old: str, new: str) -> str:
 def _names(key: str) -> tuple[str, ...]:
     field = _field(key)
     if field in _HEADER_KEYS or field == "title":
-        return tuple(k for k, v in _KEY_ALIASES.items() if v == field)
+        return tuple(k for k, v in KEY_ALIASES.items() if v == field)
     return (fold(key),)
 
 

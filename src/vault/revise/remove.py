@@ -9,8 +9,8 @@ from vault.errors import GitError, InvalidInput
 from vault.locks import write_lock
 from vault.model import Removed, ReviseRequest
 from vault.references import backlinks
-from vault.repository import Repository
-from vault.revise.guard import check_provenance, check_stale
+from vault.repository import Repository, check_provenance
+from vault.revise.guard import check_stale
 from vault.vault import Vault
 
 # How many referring notes an error names before summarising the rest.

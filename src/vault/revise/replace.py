@@ -3,7 +3,7 @@ replaced; the metadata block is never reached, and every other byte stays as it 
 
 from __future__ import annotations
 
-from vault.append import _headings, clean_text, find_section
+from vault.append import clean_text, find_section, headings_of
 from vault.catalog import Catalog
 from vault.errors import InvalidInput
 from vault.headers import find_block
@@ -92,7 +92,7 @@ def plan_section(data: bytes, section: str, body: str, note_id: str, style: str 
     the same or a higher level) replaced by `body`, its heading kept. Pure."""
     text, lines, eol = _split(data, note_id)
     bare = [ln.rstrip("\r") for ln in lines]
-    head, end = find_section(_headings(note_blocks(bare, style)), section, note_id, len(bare))
+    head, end = find_section(headings_of(note_blocks(bare, style)), section, note_id, len(bare))
     block = eol.join(clean_text(body).split("\n"))
     follows = end < len(bare)
     middle = eol + block + eol + (eol if follows else "")

@@ -10,8 +10,8 @@ from vault.catalog import Catalog
 from vault.errors import AmbiguousRef, GitError, InvalidInput
 from vault.locks import write_lock
 from vault.model import Removed, Revised, ReviseRequest
-from vault.repository import Repository
-from vault.revise.guard import Change, check_provenance, revise
+from vault.repository import Repository, check_provenance
+from vault.revise.guard import Change, revise
 from vault.vault import Vault, stem_of
 
 
