@@ -31,6 +31,8 @@ CSP = (
 # The graph view lays the graph out in a web worker it starts from a blob: URL.
 GRAPH_CSP = CSP + "; worker-src 'self' blob:"
 # Search fields the search page and its JSON take, as `vault search` names them.
+# What the note page says after a write sent the reader back to it.
+DONE = {"new": "Created, and committed.", "append": "Appended, and committed."}
 SEARCH_FIELDS = ("query", "type", "under", "since", "until", "changed_since", "author", "lang")
 
 
@@ -93,11 +95,12 @@ class Pages:
 
     async def note(self, request: Request) -> Response:
         ref = request.path_params["id"]
-        return await self.answer("note.html", data.note, ref, self.shown.keep)
+        done = DONE.get(request.query_params.get("done", ""), "")
+        return await self.answer("note.html", data.note, ref, self.shown.keep, request_done=done)
 
     async def search(self, request: Request) -> Response:
         asked = _search_query(request)
-        if not asked.get("query"):
+        if not any(asked.values()):
             return self.page("search.html", asked=asked, data=None)
         return await self.answer("search.html", data.search, asked, asked=asked)
 
@@ -206,7 +209,7 @@ def with_pages(served: Served, mcp_app) -> Callable:
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # no-referrer would send "Origin: null"
     (b"x-frame-options", b"DENY"),
     (b"cache-control", b"no-store"),
 ]

@@ -124,7 +124,9 @@ def _headings(body: str) -> list[str]:
 
 
 def search(r: Resident, query: dict) -> list[dict]:
-    """`vault search --json`: the same filters, checked by the same rules, the same ranking."""
+    """`vault search --json`: the same filters, checked by the same rules, the same ranking.
+    Filters without words: the notes `vault list` gives, newest first, as hits without a
+    snippet."""
     from vault.search.search import search as search_notes
 
     given = {k: v for k, v in query.items() if v not in (None, "", ())}
@@ -138,6 +140,8 @@ def search(r: Resident, query: dict) -> list[dict]:
         given.get("author"),
         given.get("under"),
     )
+    if not text:
+        return _listed(r, flt, given.get("in_folders") or ())
     hits = search_notes(
         r.catalog,
         text,
@@ -150,6 +154,18 @@ def search(r: Resident, query: dict) -> list[dict]:
         notify=r.notify,
     )
     return [render.hit_dict(h) for h in hits]
+
+
+def _listed(r: Resident, flt: NoteFilter, folders) -> list[dict]:
+    from vault.filters import ordered, select_notes
+
+    records = ordered(r.catalog, select_notes(r.catalog, flt, r.repo, r.cwd_prefix), "date", False)
+    inside = tuple(f.strip("/") + "/" for f in folders)
+    return [
+        {**render.summary(rec, r.catalog), "snippet": ""}
+        for rec in records
+        if not inside or rec.id.startswith(inside)
+    ][:200]
 
 
 def history(r: Resident, ref: str) -> dict:

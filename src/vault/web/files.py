@@ -69,7 +69,7 @@ def _graph_parts() -> dict[str, str]:
     page += '\n<link rel="stylesheet" href="/static/graph_page.css">'
     page += whole[style.end() : script.start()]
     page += '<script src="/static/graph_page.js"></script>' + whole[script.end() :]
-    page = page.replace('<link rel="icon" href="data:,">', "")
+    page = page.replace('href="data:,"', 'href="/static/icon.svg"')
     page = page.replace("__VAULT_GRAPH_DATA__", "")
     page = page.replace(
         '<h1 id="title">__VAULT_GRAPH_TITLE__</h1>',

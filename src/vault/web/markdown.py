@@ -155,6 +155,8 @@ def _render_image(self, tokens, idx, options, env) -> str:
 
 
 def _attachment(found: str | None, label: str, target: str, embed: bool) -> str:
+    if found is not None and any(part.startswith(".") for part in found.split("/")):
+        found = None  # .git, .vault, .obsidian: never a note's attachment (files.py agrees)
     if found is None:
         return _broken(label or target, target, ())
     url = escape(file_url(found))
