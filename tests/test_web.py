@@ -145,9 +145,9 @@ def test_new_supplement_and_append_through_the_forms(git_vault, serve, web):  # 
     assert "?done=new" in page.url
     assert page.locator("#note-title").inner_text() == "Browser supplement"
     assert page.locator("a[rel=up]").get_attribute("href") == "/note/" + quote(DEEP)
-    assert page.locator(".body a", has_text="2026-02-14-exosomes-deep-dive").get_attribute("href") == (
-        "/note/" + quote(DEEP)
-    )
+    assert page.locator(".body a", has_text="2026-02-14-exosomes-deep-dive").get_attribute(
+        "href"
+    ) == ("/note/" + quote(DEEP))
     new_id = page.url.split("/note/", 1)[1].split("?")[0]
     assert _log(git_vault).splitlines()[0] == f"vault: add {new_id}"
     code, out, _ = vault(git_vault, "show", new_id, "--json", served=False)
@@ -171,8 +171,13 @@ def test_an_append_with_a_stale_hash_is_refused_and_shows_the_change(git_vault, 
     page.locator("#append-form button").click()
     assert page.locator("h1").inner_text() == "The note changed meanwhile"
     diff = page.locator("pre.diff").inner_text()
-    assert "-Exosomes are extracellular vesicles (30-150nm) functioning as paracrine mediators" in diff
-    assert "+Exosomes are extracellular vesicles (30-150nm) functioning as paracrine messengers" in diff
+    assert (
+        "-Exosomes are extracellular vesicles (30-150nm) functioning as paracrine mediators" in diff
+    )
+    assert (
+        "+Exosomes are extracellular vesicles (30-150nm) functioning as paracrine messengers"
+        in diff
+    )
     assert path.read_bytes() == changed and _log(git_vault) == commits
     refused = f"/write/append/{DEEP}"  # its status: 409 Conflict, which the console tells
     assert any(e.endswith(refused) for e in w.errors)
@@ -238,6 +243,37 @@ def test_a_post_without_the_csrf_token_is_refused(git_vault, serve):  # noqa: F8
     assert _post(server, "/write/append/" + DEEP, f"sha256={sha}&text=x&csrf=nope") == 403
     assert _post(server, "/write/append/" + DEEP, f"sha256={sha}&text=x", cookie=False) == 401
     assert (git_vault / DEEP).read_bytes() == before
+
+
+def _get(server: Server, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    headers = {"Host": f"127.0.0.1:{server.port}", "Cookie": f"vault_token={server.token}"}
+    conn.request("GET", path, headers=headers)  # the path as written: no client tidies it
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def test_path_traversal_urls_are_refused(git_vault, serve, tmp_path):  # noqa: F811
+    (tmp_path / "secret.txt").write_text("secret")
+    (git_vault / "memory/escape.txt").symlink_to(tmp_path / "secret.txt")
+    server = serve(git_vault)
+    for path in (
+        "/file/../../../../etc/passwd",
+        "/file/memory/../../../etc/passwd",
+        "/file/memory/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/file/memory/..%2f..%2f..%2fetc%2fpasswd",
+        "/file//etc/passwd",
+        "/file/.git/HEAD",
+        "/file/memory/escape.txt",
+        "/note/../../../etc/passwd",
+        "/note/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/static/../../../../etc/passwd",
+        "/history/..%2f..%2fetc%2fpasswd",
+    ):
+        status, body = _get(server, path)
+        assert status in (400, 404), (path, status)
+        assert b"root:" not in body and b"secret" not in body and b"[core]" not in body, path
+    assert _get(server, "/note/" + DEEP)[0] == 200
 
 
 def test_the_graph_page_is_fed_by_the_server_and_opens_a_note(git_vault, serve, web):  # noqa: F811

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import sys
+import traceback
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -34,6 +36,10 @@ GRAPH_CSP = CSP + "; worker-src 'self' blob:"
 # What the note page says after a write sent the reader back to it.
 DONE = {"new": "Created, and committed.", "append": "Appended, and committed."}
 SEARCH_FIELDS = ("query", "type", "under", "since", "until", "changed_since", "author", "lang")
+
+
+class Internal(VaultError):
+    """A bug met while answering: its traceback went to the server's stderr."""
 
 
 class Pages:
@@ -61,7 +67,16 @@ class Pages:
 
         def run():
             self.served.resident.refresh()
-            return fn(self.served.resident, *args)
+            try:
+                return fn(self.served.resident, *args)
+            except VaultError:
+                raise
+            except OSError as exc:  # a file gone or unreadable between the walk and the read
+                where = f" {exc.filename}" if exc.filename else ""
+                raise VaultError(f"cannot read{where}: {exc.strerror or exc}") from None
+            except Exception as exc:  # a bug: the traceback to stderr, one line to the page
+                traceback.print_exc(file=sys.stderr)
+                raise Internal(f"internal error in vault ({type(exc).__name__}: {exc})") from None
 
         return await run_in_threadpool(self.served.call, run)
 
@@ -74,6 +89,8 @@ class Pages:
             status = 404 if isinstance(exc, NoteNotFound) else 409
         elif isinstance(exc, TimeoutError):
             status = 503
+        elif isinstance(exc, Internal):
+            status = 500
         else:
             status = 400
         return self.page("error.html", status, message=" ".join(str(exc).split()))
@@ -108,7 +125,8 @@ class Pages:
         try:
             hits = await self.on_worker(data.search, _search_query(request))
         except (VaultError, TimeoutError) as exc:
-            return JSONResponse({"error": " ".join(str(exc).split())}, 400)
+            status = 500 if isinstance(exc, Internal) else 400
+            return JSONResponse({"error": " ".join(str(exc).split())}, status)
         return JSONResponse(hits)
 
     async def history(self, request: Request) -> Response:
@@ -164,6 +182,8 @@ def _search_query(request: Request) -> dict:
     asked: dict = {k: p.get(k, "").strip() for k in SEARCH_FIELDS}
     asked["query"] = asked["query"] or p.get("q", "").strip()
     asked["in_folders"] = tuple(f for f in p.getlist("in") if f.strip())
+    limit = p.get("limit", "").strip()
+    asked["limit"] = int(limit) if limit.isdigit() else limit  # a bad one: refused as --limit
     return asked
 
 

@@ -127,6 +127,7 @@ def search(r: Resident, query: dict) -> list[dict]:
     """`vault search --json`: the same filters, checked by the same rules, the same ranking.
     Filters without words: the notes `vault list` gives, newest first, as hits without a
     snippet."""
+    from vault.errors import InvalidInput
     from vault.search.search import search as search_notes
 
     given = {k: v for k, v in query.items() if v not in (None, "", ())}
@@ -140,6 +141,9 @@ def search(r: Resident, query: dict) -> list[dict]:
         given.get("author"),
         given.get("under"),
     )
+    limit = given.get("limit", 20)
+    if not isinstance(limit, int):
+        raise InvalidInput(f"bad limit {limit!r}: give a whole number, 1 or more")
     if not text:
         return _listed(r, flt, given.get("in_folders") or ())
     hits = search_notes(
@@ -148,7 +152,7 @@ def search(r: Resident, query: dict) -> list[dict]:
         flt,
         repo=r.repo,
         cwd_prefix=r.cwd_prefix,
-        limit=given.get("limit", 20),
+        limit=limit,
         folders=tuple(given.get("in_folders") or ()),
         lang=given.get("lang"),
         notify=r.notify,
