@@ -91,6 +91,7 @@ def test_home_note_backlink_parent(git_vault, serve, web):  # noqa: F811
     page.get_by_role("link", name="Skin-Tech Trends 2026: Research Hub").first.click()
     assert page.url.endswith("/note/" + HUB)
     assert page.locator("#note-title").inner_text() == "Skin-Tech Trends 2026: Research Hub"
+    expect(page.locator("#related li a").first).to_be_visible()  # fetched after the page
     backlinks = page.locator(".backlinks")
     backlinks.get_by_role("link", name=re.compile("^Deep Dive")).click()
     assert page.url.endswith("/note/" + DEEP)

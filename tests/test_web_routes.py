@@ -193,6 +193,14 @@ def test_search_json_is_vault_search_json(app, git_vault, run):
         assert bad.status_code == 400 and "limit" in bad.json()["error"]
 
 
+def test_related_json_is_vault_related_json(app, git_vault, run):
+    client = app()
+    cli = run(git_vault, "related", DEEP, "--limit", "8", "--json")
+    res = client.get("/related.json", params={"id": DEEP})
+    assert res.status_code == 200 and res.json() == json.loads(cli.stdout) != []
+    assert client.get("/related.json", params={"id": "nowhere"}).status_code == 404
+
+
 def test_an_append_with_the_hash_it_loaded_and_a_stale_one(app, git_vault):
     client = app()
     form = _form(client.get(f"/note/{DEEP}").text)

@@ -129,6 +129,14 @@ class Pages:
             return JSONResponse({"error": " ".join(str(exc).split())}, status)
         return JSONResponse(hits)
 
+    async def related_json(self, request: Request) -> Response:
+        try:
+            hits = await self.on_worker(data.related, request.query_params.get("id", ""))
+        except (VaultError, TimeoutError) as exc:
+            status = 404 if isinstance(exc, NoteNotFound) else 400
+            return JSONResponse({"error": " ".join(str(exc).split())}, status)
+        return JSONResponse(hits)
+
     async def history(self, request: Request) -> Response:
         ref, p = request.path_params["id"], request.query_params
         if p.get("at"):
@@ -195,6 +203,7 @@ def build_app(served: Served) -> Starlette:
         Route("/note/{id:path}", pages.note),
         Route("/search", pages.search),
         Route("/search.json", pages.search_json),
+        Route("/related.json", pages.related_json),
         Route("/history/{id:path}", pages.history),
         Route("/graph", pages.graph),
         Route("/graph.json", pages.graph_json),

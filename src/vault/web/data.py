@@ -18,6 +18,8 @@ from vault.web.markdown import render as render_markdown
 # How many notes the home page lists, and related notes a note page shows.
 NEWEST = 12
 RELATED = 8
+# How many backlinks a note page quotes the linking line of.
+LINES_SHOWN = 100
 
 
 def home(r: Resident) -> dict:
@@ -54,9 +56,11 @@ def _commits(r: Resident, note_id: str | None, limit: int | None) -> list[dict]:
     return [render.log_dict(e) for e in log_entries(r.repo, note_id, limit=limit)]
 
 
-def note(r: Resident, ref: str, keep=None, related: bool = True) -> dict:
+def note(r: Resident, ref: str, keep=None) -> dict:
     """A note page: the note as `show --json` gives it (with its sha256), its body as HTML,
-    the Parent chain to the root, children, backlinks with the line that links, related."""
+    the Parent chain to the root, children, backlinks with the line that links. (Related
+    notes come after the page, from `related`: at 10,000 notes Whoosh's more-like-this takes
+    ten times what the rest of the page does.)"""
     from vault.append import read_hashed
     from vault.references import backlinks
     from vault.resolve import Files
@@ -73,7 +77,8 @@ def note(r: Resident, ref: str, keep=None, related: bool = True) -> dict:
         seen.add(up)
         chain.append(_head(r, up))
         up = catalog.parent_id(up)
-    links = [render.backlink_dict(b) for b in backlinks(catalog, note_id, r.references())]
+    found = backlinks(catalog, note_id, _referring(r.references()).get(note_id, []))
+    links = [render.backlink_dict(b) for b in found]
     _add_lines(r, links)
     return {
         **render.show_dict(shown, catalog, sha256),
@@ -81,9 +86,26 @@ def note(r: Resident, ref: str, keep=None, related: bool = True) -> dict:
         "chain": chain[::-1],
         "child_notes": [_head(r, c) for c in catalog.children.get(note_id, [])],
         "backlinks": links,
-        "related": _related(r, note_id) if related else [],
         "headings": _headings(shown.body),
     }
+
+
+# The last list of references seen, and its references grouped by the note they resolve to.
+_by_target: tuple[list, dict[str, list]] = ([], {})
+
+
+def _referring(refs: list) -> dict[str, list]:
+    """The references by the note they resolve to, built once per list of references (the
+    Resident builds a new list when the catalog changes): backlinks are then one lookup, not
+    a pass over every reference of the vault."""
+    global _by_target
+    if _by_target[0] is not refs:
+        grouped: dict[str, list] = {}
+        for ref in refs:
+            if ref.resolution.id is not None:
+                grouped.setdefault(ref.resolution.id, []).append(ref)
+        _by_target = (refs, grouped)
+    return _by_target[1]
 
 
 def _head(r: Resident, note_id: str) -> dict:
@@ -92,29 +114,26 @@ def _head(r: Resident, note_id: str) -> dict:
 
 
 def _add_lines(r: Resident, links: list[dict]) -> None:
-    """Each link backlink's line as written (the file's line, front matter included)."""
-    files: dict[str, list[str]] = {}
-    for b in links:
-        if b["line"] is None:
+    """Each link backlink's line as written (the file's line, front matter included; the
+    first LINES_SHOWN backlinks: a hub's thousand are listed, not quoted)."""
+    for k, b in enumerate(links):
+        b["text"] = ""
+        if b["line"] is None or k >= LINES_SHOWN:
             continue
-        if b["id"] not in files:
-            try:
-                data = r.vault.path_of(b["id"]).read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                data = ""
-            files[b["id"]] = data.splitlines()
-        lines = files[b["id"]]
-        b["text"] = lines[b["line"] - 1].strip()[:300] if b["line"] <= len(lines) else ""
+        try:
+            data = r.vault.path_of(b["id"]).read_bytes()
+        except OSError:
+            continue
+        lines = data.split(b"\n", b["line"])  # only as far as the line
+        if len(lines) >= b["line"]:
+            b["text"] = lines[b["line"] - 1].decode("utf-8", "replace").strip()[:300]
 
 
-def _related(r: Resident, note_id: str) -> list[dict]:
-    from vault.search.search import related
+def related(r: Resident, ref: str) -> list[dict]:
+    """`vault related --json` of the note, RELATED at most."""
+    from vault.search.search import related as alike
 
-    try:
-        return [render.hit_dict(h) for h in related(r.catalog, note_id, RELATED, notify=r.notify)]
-    except Exception as exc:  # noqa: BLE001 - the page shows the note without them
-        r.notify(f"related notes of {note_id}: {exc}")
-        return []
+    return [render.hit_dict(h) for h in alike(r.catalog, r.find(ref), RELATED, notify=r.notify)]
 
 
 def _headings(body: str) -> list[str]:

@@ -29,11 +29,15 @@ function snippet(hit) {
   return p;
 }
 
+function noteHref(id) {
+  return "/note/" + id.split("/").map(encodeURIComponent).join("/");
+}
+
 function showHits(list, hits) {
   list.replaceChildren(...hits.map((h) => {
     const li = el("li");
     const a = el("a", "", h.title || h.id);
-    a.href = "/note/" + h.id.split("/").map(encodeURIComponent).join("/");
+    a.href = noteHref(h.id);
     const meta = el("span", "meta", " " + (h.type || "") + (h.date ? " · " + h.date : ""));
     li.append(a, meta, el("div", "path", h.id));
     if (h.snippet) li.append(snippet(h));
@@ -68,3 +72,21 @@ function liveSearch(form) {
 
 const form = document.getElementById("search-form");
 if (form) liveSearch(form);
+
+// A note page's related notes come after the page (vault related: slower than the page).
+async function related(list) {
+  const res = await fetch("/related.json?id=" + encodeURIComponent(list.dataset.note),
+    { credentials: "same-origin" });
+  const hits = res.ok ? await res.json() : [];
+  if (!hits.length) { list.replaceChildren(el("li", "meta", res.ok ? "None" : "Not available")); return; }
+  list.replaceChildren(...hits.map((h) => {
+    const li = el("li");
+    const a = el("a", "", h.title || h.id);
+    a.href = noteHref(h.id);
+    li.append(a, el("span", "meta", " " + (h.type || "") + (h.date ? " · " + h.date : "")));
+    return li;
+  }));
+}
+
+const relatedList = document.getElementById("related");
+if (relatedList) related(relatedList);
