@@ -8,7 +8,7 @@ of the loopback's. Reported as p50 / p95 / max over:
 
 - note pages: --pages notes drawn at random (fixed seed), each page once (a note page
   gathers the note, its Parent chain, children, backlinks and related notes, and renders
-  the Markdown);
+  the Markdown; its related notes come after, from /related.json, timed apart);
 - search pages: --pages one-word queries drawn from the notes' titles, `/search?query=W`
   (the results rendered server-side), and the same through `/search.json` (what the page's
   script asks as you type).
@@ -98,14 +98,25 @@ class Served:
         self.proc.wait(30)
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's user + system CPU time so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(server: Served, paths: list[str]) -> dict:
     ms = []
+    cpu = cpu_seconds(server.proc.pid)
     for path in paths:
         status, body, took = server.get(path)
         assert status == 200, (path, status, body[:300])
         ms.append(took * 1000)
+    cpu = cpu_seconds(server.proc.pid) - cpu
     ms.sort()
     return {
+        # The server's CPU per request: what the load of other work on the machine changes
+        # least (wall times there wait for a core).
+        "cpu_ms_mean": round(cpu * 1000 / len(ms), 1),
         "n": len(ms),
         "p50_ms": round(statistics.median(ms), 1),
         "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 1),
@@ -115,7 +126,7 @@ def timed(server: Served, paths: list[str]) -> dict:
 
 def screenshots(out: Path, work: Path) -> None:
     from bench_view import ARGS, CHROMIUM
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     corpus = HERE.parent / "tests" / "corpora" / "dendron-site"
     root = work / "web-dendron"
@@ -143,13 +154,13 @@ def screenshots(out: Path, work: Path) -> None:
                 )
                 page.goto(f"{origin}/?token={server.token}")
                 page.goto(origin + path)
-                if path == "/graph":
-                    for _ in range(600):
-                        if page.evaluate(
-                            "() => !!(window.vaultGraph && window.vaultGraph.settled)"
-                        ):
-                            break
-                        page.wait_for_timeout(100)
+                settled = "() => !!(window.vaultGraph && window.vaultGraph.settled)"
+                for _ in range(600 if path == "/graph" else 0):
+                    if page.evaluate(settled):
+                        break
+                    page.wait_for_timeout(100)
+                if path.startswith("/note/"):  # its related notes come after the page
+                    expect(page.locator("#related")).not_to_contain_text("Looking", timeout=120_000)
                 page.screenshot(path=str(out / name))
                 page.close()
                 print(f"wrote {out / name}", file=sys.stderr)
@@ -192,6 +203,9 @@ def main() -> None:
         for k in range(args.rounds):
             found = {"load_before": loadavg()}
             found["note"] = timed(server, ["/note/" + quote(n) for n in notes])
+            found["related_json"] = timed(
+                server, ["/related.json?id=" + quote(n) for n in notes[:50]]
+            )
             found["search"] = timed(server, ["/search?query=" + q for q in queries])
             found["search_json"] = timed(server, ["/search.json?query=" + q for q in queries])
             found["load_after"] = loadavg()

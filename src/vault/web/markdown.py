@@ -23,6 +23,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from vault.links import is_asset, is_external, split_md_target, split_wikilink
+from vault.markdown.blocks import COMMENT, scan
 from vault.model import Link
 from vault.resolve import Files, Resolver
 
@@ -64,7 +65,18 @@ def _parser() -> MarkdownIt:
 
 def render(body: str, where: Where) -> str:
     """The note's body as HTML (safe to place in a page as it is)."""
-    return _parser().render(body, {"where": where})
+    return _parser().render(_without_comments(body), {"where": where})
+
+
+def _without_comments(body: str) -> str:
+    """The body without its comment blocks (<!-- --> and Obsidian's %% %%, as the house's
+    block scanner finds them: not in code), which the tools that wrote them hide too; raw
+    HTML being off, they would show as text."""
+    lines = body.split("\n")
+    comments = [b for b in scan(lines) if b.kind == COMMENT]
+    for block in reversed(comments):
+        del lines[block.start : block.end]
+    return "\n".join(lines) if comments else body
 
 
 # --- wikilinks: [[target|alias#heading]] and ![[embed]] ------------------------------------------
