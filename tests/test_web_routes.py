@@ -104,7 +104,7 @@ def test_the_note_page_links_resolve_and_the_sidebar(app, git_vault):
     assert '<img src="/file/memory/research/pic.png" alt="pic.png"' in page
     assert '<span class="broken"' in page.split("missing.png")[0].rsplit("and", 1)[1]
     assert "<table>" in page and 'type="checkbox"' in page and "footnote" in page
-    assert "&lt;code&gt;" in page and "hidden" not in page  # comments hidden, as editors do
+    assert "&lt;code&gt;" in page and "not shown" not in page  # comments hidden, as editors do
     deep_page = client.get(f"/note/{DEEP}").text
     assert 'id="3-stability--delivery-challenges"' in deep_page  # where the link lands
     hub = client.get(f"/note/{HUB}").text
