@@ -91,7 +91,7 @@ def test_the_note_page_links_resolve_and_the_sidebar(app, git_vault):
         "[[2026-02-14-exosomes-deep-dive#3. Stability & Delivery Challenges|stability]] and\n"
         "[deep](2026-02-14-exosomes-deep-dive.md#x) and [[nowhere]] and ![[pic.png]] and\n"
         "![gone](missing.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\nA note.[^1]\n\n"
-        "[^1]: The footnote.\n\n```\n<code>\n```\n\n<!-- a comment\nhidden -->\n",
+        "[^1]: The footnote.\n\n```\n<code>\n```\n\n<!-- a comment\nnot shown -->\n",
         encoding="utf-8",
     )
     (git_vault / "memory/research/pic.png").write_bytes(b"\x89PNG\r\n\x1a\n")
