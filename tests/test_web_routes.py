@@ -253,7 +253,9 @@ def test_history_a_version_and_a_diff(app, git_vault):
     old = client.get(f"/history/{DEEP}", params={"at": first}).text
     assert "paracrine mediators" in old and "paracrine messengers" not in old
     diff = client.get(f"/history/{DEEP}", params={"a": first, "b": second}).text
-    assert '<span class="del">-Exosomes' in diff and "messengers" in diff
+    removed = re.search(r'<span class="del">-Exosomes[^<]*</span>', diff)[0]
+    added = re.search(r'<span class="add">\+Exosomes[^<]*</span>', diff)[0]
+    assert "paracrine mediators" in removed and "paracrine messengers" in added
     assert client.get(f"/history/{DEEP}", params={"at": "--output=x"}).status_code == 400
 
 
