@@ -265,3 +265,39 @@ def test_home_counts_and_problems(app):
     assert "4 notes." in home and "Technical Supplement" in home
     assert 'href="/problems"' in home
     assert "Problems" in client.get("/problems").text
+
+
+def _commits(root) -> int:
+    return int(git(root, "rev-list", "--count", "HEAD"))
+
+
+def test_the_revising_verbs_each_one_guarded_commit(app, git_vault, run):
+    client = app()
+    url = f"/write/{{}}/{DEEP}"
+
+    def post(verb: str, **fields):
+        form = _form(client.get(f"/note/{DEEP}").text)
+        return client.post(url.format(verb), data={**form, **fields}, follow_redirects=False)
+
+    count = _commits(git_vault)
+    res = post("replace", old="paracrine mediators", new="paracrine messengers")
+    assert res.status_code == 303 and res.headers["location"].endswith("?done=replace")
+    assert b"paracrine messengers" in (git_vault / DEEP).read_bytes()
+    res = post("set", values="Status = reviewed", tags="+checked")
+    assert res.status_code == 303, res.text
+    shown = json.loads(run(git_vault, "show", DEEP, "--json").stdout)
+    assert shown["meta"].get("Status") == "reviewed" and "checked" in shown["tags"]
+    assert _commits(git_vault) == count + 2
+    first = git(git_vault, "rev-list", "--max-parents=0", "HEAD").strip()
+    page = client.get(f"/history/{DEEP}", params={"at": first}).text
+    restore = {**_form(page), "at": first}
+    assert client.post(url.format("restore"), data=restore).status_code == 200
+    assert b"paracrine mediators" in (git_vault / DEEP).read_bytes()
+    assert _commits(git_vault) == count + 3
+    stale = client.post(url.format("restore"), data=restore)  # the hash of before the restore
+    assert stale.status_code == 409 and _commits(git_vault) == count + 3
+    refused = post("rm")  # the hub still links to it: refused, unless forced
+    assert refused.status_code == 400 and "force" in refused.text
+    removed = post("rm", force="yes")
+    assert removed.status_code == 200 and "was removed" in removed.text
+    assert not (git_vault / DEEP).exists() and _commits(git_vault) == count + 4

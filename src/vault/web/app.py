@@ -34,7 +34,22 @@ CSP = (
 GRAPH_CSP = CSP + "; worker-src 'self' blob:"
 # Search fields the search page and its JSON take, as `vault search` names them.
 # What the note page says after a write sent the reader back to it.
-DONE = {"new": "Created, and committed.", "append": "Appended, and committed."}
+DONE = {
+    "new": "Created, and committed.",
+    "append": "Appended, and committed.",
+    "replace": "Replaced, and committed.",
+    "set": "Metadata set, and committed.",
+    "restore": "Restored, and committed.",
+}
+# The writes a form may ask for, by the verb in its address.
+WRITES = {
+    "new": writes.new_supplement,
+    "append": writes.append,
+    "replace": writes.replace,
+    "set": writes.set_metadata,
+    "rm": writes.remove,
+    "restore": writes.restore,
+}
 SEARCH_FIELDS = ("query", "type", "under", "since", "until", "changed_since", "author", "lang")
 
 
@@ -140,7 +155,7 @@ class Pages:
     async def history(self, request: Request) -> Response:
         ref, p = request.path_params["id"], request.query_params
         if p.get("at"):
-            return await self.answer("version.html", data.version, ref, p["at"])
+            return await self.answer("version.html", data.version, ref, p["at"], self.shown.keep)
         if p.get("a"):
             return await self.answer("diff.html", data.diff, ref, p["a"], p.get("b", ""))
         return await self.answer("history.html", data.history, ref)
@@ -173,7 +188,7 @@ class Pages:
         if not hmac.compare_digest(fields.get("csrf", "").encode(), self.csrf.encode()):
             return self.page("error.html", 403, message="the form's CSRF token is missing")
         verb, ref = request.path_params["verb"], request.path_params["id"]
-        fn = {"new": writes.new_supplement, "append": writes.append}.get(verb)
+        fn = WRITES.get(verb)
         if fn is None:
             return self.page("error.html", 404, message=f"no such write: {verb}")
         try:
@@ -182,6 +197,8 @@ class Pages:
             return self.error(exc)
         if isinstance(done, writes.Stale):
             return self.page("stale.html", 409, stale=done, ref=ref)
+        if verb == "rm":
+            return self.page("removed.html", data=done)
         return RedirectResponse(f"/note/{quote(done['id'])}?done={verb}", 303)
 
 

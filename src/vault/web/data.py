@@ -9,6 +9,7 @@ import posixpath
 from collections import Counter
 
 from vault import render
+from vault.append import sha256_of
 from vault.model import NoteFilter
 from vault.options import BY_COMMAND, check_all
 from vault.serve.resident import Resident
@@ -196,7 +197,7 @@ def history(r: Resident, ref: str) -> dict:
     return {**_head(r, note_id), "commits": _commits(r, note_id, None)}
 
 
-def version(r: Resident, ref: str, rev: str) -> dict:
+def version(r: Resident, ref: str, rev: str, keep=None) -> dict:
     """The note as it was at commit `rev`, rendered (links resolved against today's vault)."""
     from vault.errors import InvalidInput
     from vault.notes import decode, parse_note
@@ -208,7 +209,14 @@ def version(r: Resident, ref: str, rev: str) -> dict:
         raise InvalidInput(f"{note_id} did not exist at {rev[:10]}")
     old = parse_note(decode(data, []), note_id)
     where = Where(note_id, r.catalog.resolver, Files(r.vault.root))
-    return {**_head(r, note_id), "rev": rev, "html": render_markdown(old.body, where)}
+    now = r.vault.path_of(note_id).read_bytes()  # what restoring it is guarded by
+    sha256 = keep(now) if keep is not None else sha256_of(now)
+    return {
+        **_head(r, note_id),
+        "rev": rev,
+        "html": render_markdown(old.body, where),
+        "sha256": sha256,
+    }
 
 
 def diff(r: Resident, ref: str, a: str, b: str) -> dict:

@@ -1,7 +1,8 @@
-"""The page's two writes, each one commit exactly as the CLI makes it: a new technical
-supplement under the note on screen (`vault new --parent`) and an append to it or one of
-its sections (`vault append`). Both are guarded by the note's sha256 as the page loaded it:
-when the note changed since, nothing is written and the reader is shown what changed.
+"""The page's writes, each one commit exactly as the CLI makes it: a new technical supplement
+under the note on screen (`vault new --parent`), an append to it or one of its sections
+(`vault append`), and the revising verbs (`vault replace`, `set`, `rm`, `restore --at`).
+Each is guarded by the note's sha256 as the page loaded it: when the note changed since,
+nothing is written and the reader is shown what changed.
 
 What changed is told from the version the page showed, which the server keeps by its hash
 (the last SHOWN versions), else from git's last commit of the note when it has that hash."""
@@ -15,7 +16,7 @@ from threading import Lock
 from vault import render
 from vault.append import sha256_of
 from vault.errors import StaleNote
-from vault.model import AppendRequest, NewNote
+from vault.model import AppendRequest, NewNote, Removed, ReviseRequest
 from vault.serve.resident import Resident
 
 # How many shown versions the server keeps, to tell what changed in a note.
@@ -124,3 +125,102 @@ def append(r: Resident, shown: Shown, ref: str, expected: str, form: dict) -> di
     if done.commit_note:
         r.notify("warning: " + render.uncommitted(done.id, done.commit_note))
     return render.appended_dict(done)
+
+
+# --- the revising verbs: replace, set, rm, restore --at ------------------------------------
+
+
+def _revising(r: Resident, shown: Shown, ref: str, expected: str, change) -> dict | Stale:
+    """`change(request)` under the revise guard (vault.revise.guard: the lock, the hash, one
+    commit): what `--json` prints, or Stale."""
+    from vault.render.shapes import removed_dict, revised_dict
+
+    note_id = r.find(ref)
+    try:
+        done = change(ReviseRequest(note_id, expected, None))
+    except StaleNote:
+        return _stale(r, shown, note_id, expected, r.vault.path_of(note_id).read_bytes())
+    finally:
+        r.changed()
+    if done.commit_note:
+        r.notify("warning: " + render.uncommitted(done.id, done.commit_note))
+    return removed_dict(done) if isinstance(done, Removed) else revised_dict(done)
+
+
+def replace(r: Resident, shown: Shown, ref: str, expected: str, form: dict) -> dict | Stale:
+    """`vault replace NOTE --old OLD --new NEW` (or `--section S --new BODY`)."""
+    from vault.errors import InvalidInput
+    from vault.model import ReplaceRequest
+    from vault.revise.replace import replace_in_note
+
+    section = form.get("section") or None
+    old = None if section else form.get("old", "")
+    if not section and not old:
+        raise InvalidInput("give the text to replace, or a section")
+    new = form.get("new", "")
+    return _revising(
+        r,
+        shown,
+        ref,
+        expected,
+        lambda note: replace_in_note(
+            r.vault, r.repo, ReplaceRequest(note, old=old, new=new, section=section)
+        ),
+    )
+
+
+def set_metadata(r: Resident, shown: Shown, ref: str, expected: str, form: dict) -> dict | Stale:
+    """`vault set NOTE KEY=VALUE… [--unset KEY] [--tag +x|-x]`: one KEY=VALUE a line."""
+    from vault.errors import InvalidInput
+    from vault.model import SetRequest
+    from vault.revise.metadata import set_metadata as set_meta
+    from vault.revise.metadata import tag_changes
+
+    pairs = []
+    for line in form.get("values", "").splitlines():
+        if not line.strip():
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"not KEY=VALUE: {line.strip()!r}")
+        pairs.append((key.strip(), value.strip()))
+    unset = tuple(k.strip() for k in form.get("unset", "").split(",") if k.strip())
+    add, drop = tag_changes([t for t in form.get("tags", "").split() if t])
+    return _revising(
+        r,
+        shown,
+        ref,
+        expected,
+        lambda note: set_meta(r.vault, r.repo, SetRequest(note, tuple(pairs), unset, add, drop)),
+    )
+
+
+def remove(r: Resident, shown: Shown, ref: str, expected: str, form: dict) -> dict | Stale:
+    """`vault rm NOTE [--force]` (refused while notes still link to it, unless forced)."""
+    from vault.revise.remove import remove_note
+
+    force = form.get("force") == "yes"
+    return _revising(
+        r,
+        shown,
+        ref,
+        expected,
+        lambda note: remove_note(r.vault, r.repo, note, force=force),
+    )
+
+
+def restore(r: Resident, shown: Shown, ref: str, expected: str, form: dict) -> dict | Stale:
+    """`vault restore NOTE --at REV`: the version shown, put back."""
+    from vault.errors import NotAGitRepo
+    from vault.revise.restore import restore_note
+
+    if r.repo is None:
+        raise NotAGitRepo(f"{r.vault.root} is not in git, so there is no history to restore from")
+    at = form.get("at", "")
+    return _revising(
+        r,
+        shown,
+        ref,
+        expected,
+        lambda note: restore_note(r.vault, r.repo, note, at),
+    )
