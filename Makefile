@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-sync bench-view bench-init view system-deps clean
+.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-sync bench-view bench-web bench-init view system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ bench-init: $(VENV)/.installed-bench
 ## bench-view: the HTML view in headless Chromium on 1,000 / 6,600 / 10,000 nodes, new and old page
 bench-view: $(VENV)/.installed-test
 	$(PY) bench/bench_view.py
+
+## bench-web: the web pages of vault serve at 10,000 notes, server time p50/p95 for note and
+## search pages (bench/README.md); BENCH_VAULT=DIR copies that vault instead of generating one
+bench-web: $(VENV)/.installed-test
+	$(PY) bench/bench_web.py $(if $(BENCH_VAULT),--vault $(BENCH_VAULT))
 
 ## view: rebuild src/vault/assets/graph_view.html from view/ (needs Node and npm; not needed to test)
 view:

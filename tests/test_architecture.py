@@ -32,6 +32,8 @@ PYPROJECT = PROJECT / "pyproject.toml"
 # Family folder -> the one outside library only it may import.
 FAMILIES = {"graph": "networkx", "search": "whoosh", "git": "git", "mcp": "mcp"}
 HEAVY = tuple(FAMILIES.values())
+# The web stack: only the web adapter (vault.web) may import these.
+WEB_STACK = ("jinja2", "markdown_it", "mdit_py_plugins")
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -105,12 +107,12 @@ def modules() -> dict[str, Path]:
 
 
 def layer(name: str) -> str:
-    """ "cli" (click commands), "mcp" (the MCP server), "serve" (the resident process), a
-    family name, or "core"."""
+    """ "cli" (click commands), "mcp" (the MCP server), "web" (the pages), "serve" (the
+    resident process), a family name, or "core"."""
     parts = name.split(".")
     if name == "vault.__main__":
         return "cli"
-    if len(parts) > 1 and parts[1] in ("cli", "serve", *FAMILIES):
+    if len(parts) > 1 and parts[1] in ("cli", "serve", "web", *FAMILIES):
         return parts[1]
     if name == "vault.render" or name.startswith("vault.render."):
         return "render"
@@ -165,6 +167,14 @@ def test_heavy_libraries_only_in_their_family_and_inside_functions():
                 assert not now or family == "mcp", f"{name} imports {root} at module level"
 
 
+def test_only_the_web_adapter_imports_the_web_stack():
+    for name, path in modules().items():
+        if layer(name) == "web":
+            continue
+        used = {m.split(".")[0] for m, _ in imports_of(path, name)} & set(WEB_STACK)
+        assert not used, f"{name} imports {sorted(used)} (only vault.web may)"
+
+
 def test_only_the_cli_and_render_import_click():
     for name, path in modules().items():
         if layer(name) in ("cli", "render"):
@@ -173,9 +183,10 @@ def test_only_the_cli_and_render_import_click():
 
 
 def test_dependencies_point_one_way():
-    """cli and mcp -> serve -> families -> core. Families reach each other only through the
-    core's data; the core imports no family; nothing imports the CLI; serve imports neither
-    adapter; only adapters and serve use render."""
+    """cli, mcp and web -> serve -> families -> core. Families reach each other only through
+    the core's data; the core imports no family; nothing imports the CLI; the web adapter
+    imports neither other adapter; serve imports no adapter; only adapters and serve use
+    render."""
     for name, path in modules().items():
         mine = layer(name)
         for dep in vault_imports(name, path):
@@ -184,7 +195,11 @@ def test_dependencies_point_one_way():
                 continue
             assert theirs != "cli", f"{name} imports the CLI ({dep})"
             if mine == "mcp":
-                continue  # the MCP server is an adapter like the CLI
+                continue  # the MCP server is an adapter like the CLI (http.py mounts web)
+            if mine == "web":
+                assert theirs != "mcp", f"{name} imports the MCP server ({dep})"
+                continue  # the pages are an adapter like the CLI
+            assert theirs != "web", f"{name} imports the web adapter ({dep})"
             if mine == "serve":
                 # The resident process: the CLI and the MCP server are handed to it as
                 # callables (vault.cli.serve), never imported.
@@ -310,7 +325,7 @@ def test_no_module_is_over_500_lines_unless_it_is_one_table():
 # --- declared dependencies ---------------------------------------------------------------------
 
 # Family folder -> the extra that installs what only it imports.
-FAMILY_EXTRAS = {"mcp": "mcp"}
+FAMILY_EXTRAS = {"mcp": "mcp", "web": "mcp"}
 
 
 def _distribution(requirement: str) -> str:

@@ -13,6 +13,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from vault.mcp.server import _Calls, build_server
 from vault.serve.guard import Guard
 from vault.serve.process import Served
+from vault.web.app import with_pages
 
 
 def start_http(served: Served, sock: socket.socket) -> Callable[[], None]:
@@ -26,9 +27,8 @@ def start_http(served: Served, sock: socket.socket) -> Callable[[], None]:
     app = server.streamable_http_app(
         streamable_http_path="/mcp", host=served.host, transport_security=no_rebinding_check
     )
-    guarded = Guard(
-        app, token=served.token, host=served.host, port=served.port, vault=str(served.vault.root)
-    )
+    app = with_pages(served, app)  # the web app (vault.web) at /, MCP at /mcp
+    guarded = Guard(app, token=served.token, host=served.host, port=served.port)
     config = uvicorn.Config(guarded, log_level="warning", lifespan="on", access_log=False)
     http = uvicorn.Server(config)
     thread = threading.Thread(

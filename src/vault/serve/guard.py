@@ -11,12 +11,6 @@ from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
 COOKIE = "vault_token"
-PAGE = """<!doctype html>
-<meta charset="utf-8"><title>vault serve</title>
-<h1>vault serve</h1>
-<p>Serving {vault}. MCP (Streamable HTTP) is at <code>/mcp</code>, with the header
-<code>Authorization: Bearer TOKEN</code> (the token this page was opened with).</p>
-"""
 
 
 # Bound to every interface: any name of this machine is the address served.
@@ -37,14 +31,14 @@ def allowed_hosts(host: str, port: int) -> set[str] | None:
 
 class Guard:
     """Wraps the ASGI app: refuses (401) a request without the token, (403) one whose Host
-    or Origin is not ours, and answers `/` itself with the page that sets the cookie."""
+    or Origin is not ours, and sets the cookie on the answer to `/?token=TOKEN` (the app's
+    home page)."""
 
-    def __init__(self, app, *, token: str, host: str, port: int, vault: str):
+    def __init__(self, app, *, token: str, host: str, port: int):
         self.app = app
         self.token = token
         self.hosts = allowed_hosts(host, port)
         self.port = port
-        self.vault = vault
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "websocket":
@@ -60,11 +54,9 @@ class Guard:
             return await _plain(send, 403, "Forbidden: requests from another origin are refused")
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         if scope["path"] == "/" and self._matches((query.get("token") or [""])[0]):
-            return await self._page(send)
+            return await self.app(scope, receive, self._with_cookie(send))
         if not self._authorized(headers):
             return await _plain(send, 401, "Unauthorized: give the token (Authorization: Bearer)")
-        if scope["path"] == "/":
-            return await self._page(send, cookie=False)
         return await self.app(scope, receive, send)
 
     def _ours(self, asked: str) -> bool:
@@ -90,15 +82,16 @@ class Guard:
     def _matches(self, given: str) -> bool:
         return bool(given) and hmac.compare_digest(given.encode(), self.token.encode())
 
-    async def _page(self, send, *, cookie: bool = True):
-        import html
+    def _with_cookie(self, send):
+        cookie = f"{COOKIE}={self.token}; HttpOnly; SameSite=Strict; Path=/".encode("latin-1")
 
-        extra = []
-        if cookie:
-            value = f"{COOKIE}={self.token}; HttpOnly; SameSite=Strict; Path=/"
-            extra.append((b"set-cookie", value.encode("latin-1")))
-        body = PAGE.format(vault=html.escape(self.vault)).encode("utf-8")
-        await _respond(send, 200, "text/html; charset=utf-8", body, extra)
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                headers = [*message.get("headers", []), (b"set-cookie", cookie)]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return sending
 
 
 async def _plain(send, status: int, text: str) -> None:
