@@ -26,22 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from git_env import ENV, git, report
+
 SHARED = "memory/shared.md"
-ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, env=ENV, check=True, capture_output=True, text=True
-    ).stdout
 
 
 def paragraph(clone: int, k: int) -> str:
@@ -217,7 +204,7 @@ def main() -> None:
     if args.worker:
         worker(args.worker, args.clone, args.notes, args.paragraphs)
         return
-    report = {
+    figures = {
         "nproc": os.cpu_count(),
         "load_before": os.getloadavg()[0],
         "git": git(Path.cwd(), "--version").strip(),
@@ -231,7 +218,7 @@ def main() -> None:
                 daemon, url = start_daemon(base)
             else:
                 url = (base / "remote.git").as_uri()
-            report[transport] = {
+            figures[transport] = {
                 "url": url,
                 **run(base, url, args.clones, args.notes, args.paragraphs),
                 "load_after": os.getloadavg()[0],
@@ -241,11 +228,8 @@ def main() -> None:
                 daemon.terminate()
                 daemon.wait(timeout=10)
             shutil.rmtree(base, ignore_errors=True)
-        print(json.dumps({transport: report[transport]}, indent=2), file=sys.stderr)
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
+        print(json.dumps({transport: figures[transport]}, indent=2), file=sys.stderr)
+    report(figures, args.json)
 
 
 if __name__ == "__main__":
