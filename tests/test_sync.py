@@ -10,10 +10,11 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, GIT_ENV, git, snapshot, state_dir
+from conftest import EXAMPLE, GIT_ENV, git, run_process, snapshot, state_dir
 from history_helpers import status
 
 HUB = "memory/research/2026-02-14-skin-tech-trends.md"
@@ -396,6 +397,51 @@ def test_a_push_race_that_never_ends_stops_after_the_bounded_retries(
     ), res.stderr
     assert git(b, "log", "-1", "--format=%s") == git(b, "log", "-1", "--format=%s", head)
     assert int(git(b, "rev-list", "--count", "origin/main..HEAD")) == 1
+
+
+def test_sync_lets_the_write_lock_go_while_it_waits_to_push_again(
+    run, machines, tmp_path, trust, monkeypatch
+):
+    """An agent's `vault new` on this machine is not held up by other machines' pushes: it
+    gets the lock while sync waits between tries, and the next try pushes its note too."""
+    import vault.git.sync as sync_module
+
+    monkeypatch.setattr(sync_module, "MAX_RETRIES", 2)
+    monkeypatch.setattr(sync_module, "BACKOFF_BASE", 2.0)
+    monkeypatch.setattr(sync_module.random, "uniform", lambda low, high: high)  # 2 s, 4 s
+    _, a, b = machines
+    env = trust(b)
+    pushed, tried = tmp_path / "pushed.log", tmp_path / "tried"
+    hook = b / ".git/hooks/pre-push"
+    hook.write_text(  # b names the tip it pushes, then a pushes first: b never wins
+        "#!/bin/sh\n"
+        "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\n"
+        f"while read ref sha rest; do git log -1 --format=%s \"$sha\" >> '{pushed}'; done\n"
+        f"touch '{tried}'\n"
+        f"cd '{a}' && echo x >> memory/raced.md && git add memory/raced.md\n"
+        "git commit -q -m 'from a, mid-push' && git push -q origin HEAD:main\n"
+    )
+    hook.chmod(0o755)
+    before = new_note(run, b, "Before the sync")
+    result = {}
+    syncing = threading.Thread(target=lambda: result.update(res=run(b, "sync")))
+    syncing.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not tried.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        made = run_process(
+            b, "new", "--title", "Meanwhile", "--date", "2026-03-01", input="", env=env
+        )
+    finally:
+        syncing.join()
+    assert made.exit_code == 0, made.stderr
+    assert result["res"].exit_code == 1
+    assert "the push was rejected 3 times" in result["res"].stderr
+    tips = pushed.read_text().splitlines()
+    assert tips[0] == f"vault: add {before}", tips
+    assert tips[-1] == f"vault: add {made.stdout.strip()}", tips
+    assert int(git(b, "rev-list", "--count", "origin/main..HEAD")) == 2
 
 
 def test_a_dirty_file_outside_the_notes_survives_a_rebasing_sync(run, machines):
