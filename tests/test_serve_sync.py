@@ -109,6 +109,7 @@ def test_a_served_clone_follows_its_remote_both_ways(machines, serve):
     sync = until(lambda: (s := status(b)["sync"])["last"] and s["last"]["ok"] and s)
     assert sync["interval"] == 1
     assert set(sync["last"]) >= {"at", "retries", "pulled", "pushed", "conflicts", "error"}
+    assert sync["totals"]["syncs"] >= 1 and sync["totals"]["failed"] == 0
     assert vault(a, "sync", served=False).returncode == 0
     assert (a / mine).is_file()
     server.send_signal(signal.SIGTERM)
@@ -123,6 +124,7 @@ def test_status_tells_the_last_sync_and_a_failure(machines, serve):
     git(b, "remote", "set-url", "origin", str(b.parent / "gone.git"))
     serve(b, "--sync-interval", "30")
     sync = until(lambda: status(b)["sync"]["last"])
+    assert status(b)["sync"]["totals"]["failed"] >= 1
     assert sync["ok"] is False and sync["error"].startswith("could not fetch from remote 'origin'")
     text = vault(b, "serve", "--status", served=False).stdout.splitlines()
     assert re.fullmatch(

@@ -40,9 +40,10 @@ def command(state: AppState, host, port, read_only, sync_interval, status, as_js
     the answers follow what it pulled. Not with --read-only, which writes nothing.
 
     --status --json prints {"running", "vault", "url", "pid", "sync"}; "sync" is null, or
-    {"interval", "next_due", "last"}, "last" null before the first sync ends, else {"at",
-    "seconds", "ok", "error", "committed", "pulled", "pushed", "retries", "merged",
-    "conflicts"} as `vault sync --json` has them.
+    {"interval", "next_due", "last", "totals"}: "last" is null before the first sync ends,
+    else {"at", "seconds", "ok", "error", "committed", "pulled", "pushed", "retries",
+    "merged", "conflicts"} as `vault sync --json` has them; "totals" counts, since the server
+    started, {"syncs", "failed", "retries", "conflicts"}.
 
     \b
     Examples:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-STATUS = "serve-sync.json"  # {"interval", "last", "next_due"}, in the vault's state folder
+STATUS = "serve-sync.json"  # {"interval", "next_due", "last", "totals"}, in the state folder
 JITTER = 0.1  # each wait is the interval, a tenth more or less
 
 
@@ -52,6 +52,8 @@ class Syncer:
         # Fixed now, before any command answered for the CLI changes the process's own.
         self.env = {**os.environ, "VAULT_NO_SERVER": "1"}
         self.last: dict | None = None
+        # Since the server started: syncs run, failed, push retries, conflict copies kept.
+        self.totals = {"syncs": 0, "failed": 0, "retries": 0, "conflicts": 0}
         self._told: str | None = None  # the last failure logged, so a repeat is not
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="vault-sync", daemon=True)
@@ -90,6 +92,10 @@ class Syncer:
         except OSError as exc:
             proc = subprocess.CompletedProcess([], 1, "", f"Error: cannot run vault sync: {exc}")
         self.last = outcome(proc.returncode, proc.stdout, proc.stderr, started)
+        self.totals["syncs"] += 1
+        self.totals["failed"] += not self.last["ok"]
+        self.totals["retries"] += self.last["retries"]
+        self.totals["conflicts"] += len(self.last["conflicts"])
         self._tell(self.last)
         if self.last["pulled"] or self.last["conflicts"]:
             try:
@@ -111,7 +117,12 @@ class Syncer:
             self.log(f"sync: {summary(last)}")
 
     def _write(self, next_due: float) -> None:
-        data = {"interval": self.interval, "last": self.last, "next_due": _iso(next_due)}
+        data = {
+            "interval": self.interval,
+            "next_due": _iso(next_due),
+            "last": self.last,
+            "totals": self.totals,
+        }
         tmp = self.path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
