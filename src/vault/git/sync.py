@@ -168,6 +168,9 @@ class Network:
     def __init__(self, seconds: int, env: dict[str, str]):
         self.seconds = seconds
         self.env = env
+        # transport_args by (verb, remote), asked once a sync: for a push from an untrusted
+        # repository it runs git, and a retry's push should not wait for that again.
+        self._transport: dict[tuple[str, str | None], list[str]] = {}
 
     @classmethod
     def for_repo(cls, repo: GitRepository) -> Network:
@@ -199,7 +202,9 @@ class Network:
 
     def run(self, repo: GitRepository, verb: str, *args: str) -> str:
         remote = next((a for a in args if not a.startswith("-")), None)
-        argv = [verb, *repo.transport_args(verb, remote), *args]
+        if (verb, remote) not in self._transport:
+            self._transport[verb, remote] = repo.transport_args(verb, remote)
+        argv = [verb, *self._transport[verb, remote], *args]
         return repo.run(*argv, env=self.env, timeout=self.seconds * DEADLINE_FACTOR)
 
 
@@ -280,14 +285,16 @@ def _commit_pending(repo: GitRepository) -> str | None:
 def _fetch(repo: GitRepository, net: Network, remote: str, branch: str) -> str | None:
     """Fetch the remote branch; its sha, or None when the remote does not have it yet.
 
-    One connection, not an `ls-remote` first: under contention every retry pays it, and the
-    shorter the fetch-rebase-push cycle, the likelier the push wins."""
+    One connection, not an `ls-remote` first, and no `git maintenance` after it (the commits
+    vault makes run that): under contention every retry pays them, and the shorter the
+    fetch-rebase-push cycle, the likelier the push wins."""
     try:
         net.run(
             repo,
             "fetch",
             "--quiet",
             "--no-tags",
+            "--no-auto-maintenance",
             remote,
             f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}",
         )
@@ -425,6 +432,7 @@ def _plan(repo: GitRepository, net: Network, remote: str, branch: str) -> SyncRe
                 "fetch",
                 "--quiet",
                 "--no-tags",
+                "--no-auto-maintenance",  # a repack would change the repository
                 "--no-write-fetch-head",
                 "--refmap=",
                 remote,
