@@ -135,6 +135,10 @@ def test_status_tells_the_last_sync_and_a_failure(machines, serve):
 
 
 def test_a_server_without_sync_says_so_in_its_status(git_vault, serve):
+    # What a killed server that synced left behind is not this server's.
+    left = {"pid": 1, "interval": 5, "next_due": None, "last": None, "totals": {}}
+    state_dir(git_vault).mkdir(parents=True, exist_ok=True)
+    (state_dir(git_vault) / "serve-sync.json").write_text(json.dumps(left))
     serve(git_vault)
     assert status(git_vault)["sync"] is None
     assert len(vault(git_vault, "serve", "--status", served=False).stdout.splitlines()) == 1

@@ -213,4 +213,4 @@ def status(vault_dir: str | None) -> tuple[Vault, dict | None]:
     if not place.is_running(state):
         return vault, None
     found = place.read_state(state) or {"pid": None, "url": None, "vault": str(vault.root)}
-    return vault, {**found, "sync": read_status(state)}
+    return vault, {**found, "sync": read_status(state, found.get("pid"))}

@@ -118,6 +118,7 @@ class Syncer:
 
     def _write(self, next_due: float) -> None:
         data = {
+            "pid": os.getpid(),  # whose: a file a killed server left says nothing
             "interval": self.interval,
             "next_due": _iso(next_due),
             "last": self.last,
@@ -180,14 +181,16 @@ def summary(last: dict) -> str:
     return ", ".join(parts)
 
 
-def read_status(state_dir: Path) -> dict | None:
-    """What the running server's syncer last wrote, or None (no --sync-interval)."""
+def read_status(state_dir: Path, pid: int | None) -> dict | None:
+    """What the syncer of the server `pid` last wrote, or None (it does not sync)."""
     try:
         with open(state_dir / STATUS, encoding="utf-8") as f:
             data = json.load(f)
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict) or data.pop("pid", None) != pid:
+        return None
+    return data
 
 
 def _iso(seconds: float) -> str:
