@@ -172,9 +172,11 @@ def run(
         server.wait(timeout=300)
     wall = time.perf_counter() - start
     for m, env in zip(machines, envs, strict=True):  # one more sync everywhere
-        subprocess.run(
-            [*vault_cmd, "--vault", str(m), "sync"], env=env, check=True, capture_output=True
+        last = subprocess.run(
+            [*vault_cmd, "--vault", str(m), "sync"], env=env, capture_output=True, text=True
         )
+        if last.returncode != 0:
+            raise SystemExit(f"the last sync of {m.name} failed: {last.stderr.strip()}")
     syncs = [ln for ln in lines if ln["cmd"] == "sync"]
     results = [ln["result"] for ln in syncs if "result" in ln]
     failed = [ln for ln in lines if ln["code"] != 0]
