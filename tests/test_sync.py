@@ -444,6 +444,24 @@ def test_sync_lets_the_write_lock_go_while_it_waits_to_push_again(
     assert int(git(b, "rev-list", "--count", "origin/main..HEAD")) == 2
 
 
+def test_new_commits_inside_the_write_lock_so_a_sync_never_sees_it_half_done(run, git_vault, trust):
+    """A sync (typed, or a server's --sync-interval) takes the write lock; a note written
+    but not yet committed by `vault new` would be committed by it, or committed by `new`
+    in the middle of its rebase. The pre-commit hook looks at the lock while `new` commits."""
+    trust(git_vault)
+    lock = state_dir(git_vault) / "locks" / "write.lock"
+    seen = git_vault.parent / "lock-during-commit"
+    hook = git_vault / ".git/hooks/pre-commit"
+    hook.write_text(
+        f"#!/bin/sh\nif flock -n '{lock}' true; then echo free; else echo held; fi > '{seen}'\n"
+    )
+    hook.chmod(0o755)
+    res = run(git_vault, "new", "--title", "Locked in", "--date", "2026-03-01", input="")
+    assert res.exit_code == 0, res.stderr
+    assert git(git_vault, "log", "-1", "--format=%s").strip() == f"vault: add {res.stdout.strip()}"
+    assert seen.read_text() == "held\n"
+
+
 def test_a_dirty_file_outside_the_notes_survives_a_rebasing_sync(run, machines):
     _, a, b = machines
     (b / "tracked.txt").write_text("v1\n")

@@ -67,8 +67,10 @@ def new_note(
 
     The parent is resolved and the file written under the vault's write lock, on a catalog
     read inside it, so a concurrent `vault mv` of the parent cannot leave the new note pointing
-    at the parent's old path. The editor (--edit) runs after the lock is released: a person may
-    take minutes there.
+    at the parent's old path, and committed inside it, so a `vault sync` (another process, or
+    `vault serve --sync-interval`) never commits or rebases between the write and the commit.
+    The editor (--edit) runs after the lock is released (a person may take minutes there) and
+    the commit takes it again.
 
     In the middle of a rebase, merge, cherry-pick, revert or bisect nothing is written (a
     commit then could be lost); a commit that fails (a hook, no identity, no git) leaves
@@ -85,16 +87,20 @@ def new_note(
             created = write_note(vault, request, ref.strip() if ref is not None else None)
         else:
             created = create_note(load_catalog(vault, repo), request)
-    path = Path(created.path)
-    if edit is not None:
-        _edit(path, created.id, edit)
+        if edit is None:  # committed inside the lock: a `vault sync` never sees it half-done
+            return _commit(created, repo) if commit and repo is not None else created
+    _edit(Path(created.path), created.id, edit)
     if commit and repo is not None:
-        try:
-            sha = repo.commit([created.id], f"vault: add {created.id}")
-            created = replace(created, commit=sha)
-        except GitError as exc:
-            created = replace(created, commit_note=str(exc))
+        with write_lock(vault):
+            created = _commit(created, repo)
     return created
+
+
+def _commit(created: Created, repo: Repository) -> Created:
+    try:
+        return replace(created, commit=repo.commit([created.id], f"vault: add {created.id}"))
+    except GitError as exc:
+        return replace(created, commit_note=str(exc))
 
 
 def _edit(path: Path, note_id: str, edit: Callable[[Path], None]) -> None:
