@@ -462,6 +462,31 @@ def test_new_commits_inside_the_write_lock_so_a_sync_never_sees_it_half_done(run
     assert seen.read_text() == "held\n"
 
 
+def test_new_waits_for_a_syncs_rebase_rather_than_refusing_it(git_vault):
+    """A `vault new` that comes while a sync rebases (under the write lock) waits for the
+    lock and then writes; only a rebase still there when it has the lock stops it."""
+    from vault.locks import write_lock
+    from vault.vault import open_vault
+
+    rebasing = git_vault / ".git" / "rebase-merge"
+    with write_lock(open_vault(git_vault)):
+        rebasing.mkdir()  # as a sync's rebase leaves it, until it ends
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "vault", "--vault", str(git_vault), "new", "--title",
+             "After the rebase", "--date", "2026-03-01"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, env={**os.environ, **GIT_ENV},
+        )  # fmt: skip
+        try:
+            proc.wait(5)  # long enough to start, look and refuse, had it looked first
+        except subprocess.TimeoutExpired:
+            pass
+        rebasing.rmdir()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert git(git_vault, "log", "-1", "--format=%s").strip() == f"vault: add {out.strip()}"
+
+
 def test_a_dirty_file_outside_the_notes_survives_a_rebasing_sync(run, machines):
     _, a, b = machines
     (b / "tracked.txt").write_text("v1\n")

@@ -77,9 +77,9 @@ def new_note(
     the note written, unstaged, with `commit_note` saying why.
     """
     request = checked(request)  # before the lock, the catalog and git: bad input fails fast
-    if commit and repo is not None:
-        repo.check_can_commit()
     with write_lock(vault):
+        if commit and repo is not None:  # inside the lock: a sync's rebase is over by now
+            repo.check_can_commit()
         ref = request.parent_ref
         if ref is None or existing_note(vault, ref.strip()):
             # No parent, or its exact id (what agents pass), needs no catalog: at 100,000
