@@ -104,12 +104,14 @@ def start_daemon(base: Path) -> tuple[subprocess.Popen, str]:
 
 
 def serve(machine: Path, env: dict, interval: float) -> subprocess.Popen:
-    """`vault serve --sync-interval` for one machine, once it says where it serves."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vault", "--vault", str(machine), "serve",
-         "--sync-interval", str(interval)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+    """`vault serve --sync-interval` for one machine, once it says where it serves; its log
+    in MACHINE.log."""
+    with open(f"{machine}.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "vault", "--vault", str(machine), "serve",
+             "--sync-interval", str(interval)],
+            env=env, stdout=subprocess.PIPE, stderr=log, text=True,
+        )  # fmt: skip
     if not proc.stdout.readline().startswith("serving "):
         proc.kill()
         raise SystemExit(f"vault serve did not start for {machine}")
@@ -194,6 +196,14 @@ def run(
             "clones": served,
             "interval_s": interval,
             **{k: sum(t[k] for t in totals) for k in ("syncs", "failed", "retries", "conflicts")},
+            "failures": sorted(
+                {
+                    ln.split("sync failed: ", 1)[1][:70]
+                    for i in by_server
+                    for ln in Path(f"{machines[i]}.log").read_text().splitlines()
+                    if "sync failed: " in ln
+                }
+            )[:5],
         },
         "failed_commands": {
             c: sum(ln["cmd"] == c for ln in failed) for c in ("new", "append", "sync")
