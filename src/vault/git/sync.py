@@ -27,10 +27,10 @@ from vault.repository import listed_notes
 # each retry is drawn at random ("full jitter") from 0 up to BACKOFF_BASE * 2**retry seconds,
 # capped at BACKOFF_CAP, so machines that collided do not collide again in step.
 # Measured (bench/README.md, 8 clones on one loaded host): a retry must rebase, so its
-# fetch-to-push window is three times that of a machine whose last push was the remote's
-# last commit, and it wins one try in ten; 8 tries left 5-10% of syncs failing. The time
-# is the bound that matters to a user, so the count only stops a sync that could never
-# win, and the cap keeps a loser trying every second or two rather than every five.
+# fetch-to-push window is two or three times that of a machine whose last push is still the
+# remote's last commit, and it wins about one try in ten; 8 tries left 5-12% of syncs
+# failing. The time is the bound that matters to a user, so the count only stops a sync
+# that could never win, and the cap keeps a loser trying every second or two, not five.
 MAX_RETRIES = 30
 RETRY_SECONDS = 60.0
 BACKOFF_BASE = 0.2
