@@ -17,29 +17,20 @@ Usage: python bench/bench_git_costs.py DIR [--repeat 3] [--json OUT]
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import shutil
 import statistics
 import subprocess
 import time
 from pathlib import Path
 
-ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
+from git_env import ENV, report
+from git_env import git as run_git
 
 
 def git(cwd: Path, *args: str) -> float:
     """Run git; the wall time it took, in seconds."""
     start = time.perf_counter()
-    subprocess.run(["git", *args], cwd=cwd, env=ENV, check=True, capture_output=True)
+    run_git(cwd, *args)
     return time.perf_counter() - start
 
 
@@ -106,13 +97,8 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     result = measure(args.dir.resolve(), args.repeat)
-    result["git"] = subprocess.run(
-        ["git", "--version"], capture_output=True, text=True
-    ).stdout.strip()
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
+    result["git"] = run_git(args.dir, "--version").strip()
+    report(result, args.json)
 
 
 if __name__ == "__main__":

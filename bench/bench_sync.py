@@ -3,14 +3,17 @@
 On one host: a bare remote served over `git daemon` (the git protocol, on 127.0.0.1, a free
 port; the daemon is stopped when the run ends) and over file://; N clones, each with its own
 derived data ($XDG_CACHE_HOME), each one process creating notes (`vault new`) and appending
-paragraphs to one shared note (`vault append`), syncing after every write, all at once.
+paragraphs to one shared note (`vault append`), all at once: most sync after every note
+(`vault sync`), the last --served of them are served by `vault serve --sync-interval`, which
+syncs for them (their totals come from `vault serve --status --json`).
 After one more sync everywhere it checks that every clone and the remote hold every note and
 paragraph, no conflict marker anywhere, `git fsck` clean, and no commit lost (the seed, then
 one commit per note and per paragraph), and reports wall time, syncs, retries, appends
 joined and conflicts kept.
 
-Usage: python bench/bench_sync.py [--clones 8] [--notes 25] [--paragraphs 10]
-                                  [--transport git --transport file] [--json OUT]
+Usage: python bench/bench_sync.py [--clones 8] [--served 2] [--sync-interval 1] [--notes 25]
+                                  [--paragraphs 10] [--transport git --transport file]
+                                  [--json OUT]
 """
 
 from __future__ import annotations
@@ -26,22 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from git_env import ENV, git, report
+
 SHARED = "memory/shared.md"
-ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, env=ENV, check=True, capture_output=True, text=True
-    ).stdout
 
 
 def paragraph(clone: int, k: int) -> str:
@@ -51,9 +41,10 @@ def paragraph(clone: int, k: int) -> str:
 # --- one machine ---------------------------------------------------------------------------
 
 
-def worker(root: Path, clone: int, notes: int, paragraphs: int) -> None:
+def worker(root: Path, clone: int, notes: int, paragraphs: int, sync: bool) -> None:
     """One machine, in its own process: vault commands in process (one import of vault, as
-    a long-running agent would have), a sync after every write; one JSON line per command."""
+    a long-running agent would have), a sync after every note unless its server syncs; one
+    JSON line per command."""
     from click.testing import CliRunner
 
     from vault.cli import cli
@@ -71,6 +62,8 @@ def worker(root: Path, clone: int, notes: int, paragraphs: int) -> None:
             appended += argv[0] == "append"
             res = runner.invoke(cli, ["--vault", str(root), *argv], input=text)
             print(json.dumps({"cmd": argv[0], "code": res.exit_code, "err": res.stderr[-300:]}))
+        if not sync:
+            continue
         start = time.perf_counter()
         res = runner.invoke(cli, ["--vault", str(root), "sync", "--json"])
         line = {"cmd": "sync", "code": res.exit_code, "s": time.perf_counter() - start}
@@ -110,9 +103,36 @@ def start_daemon(base: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("git daemon did not start")
 
 
-def run(base: Path, url: str, clones: int, notes: int, paragraphs: int) -> dict:
+def serve(machine: Path, env: dict, interval: float) -> subprocess.Popen:
+    """`vault serve --sync-interval` for one machine, once it says where it serves; its log
+    in MACHINE.log."""
+    with open(f"{machine}.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "vault", "--vault", str(machine), "serve",
+             "--sync-interval", str(interval)],
+            env=env, stdout=subprocess.PIPE, stderr=log, text=True,
+        )  # fmt: skip
+    if not proc.stdout.readline().startswith("serving "):
+        proc.kill()
+        raise SystemExit(f"vault serve did not start for {machine}")
+    return proc
+
+
+def served_totals(machine: Path, env: dict) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "vault", "--vault", str(machine), "serve", "--status", "--json"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(out)["sync"]["totals"]
+
+
+def run(
+    base: Path, url: str, clones: int, served: int, interval: float, notes: int, paragraphs: int
+) -> dict:
     remote = base / "remote.git"
     machines = [base / f"m{i}" for i in range(clones)]
+    envs = [{**ENV, "XDG_CACHE_HOME": str(base / f"m{i}-cache")} for i in range(clones)]
+    by_server = set(range(clones - served, clones))
     git(base, "clone", "-q", url, str(machines[0]))
     (machines[0] / "memory").mkdir()
     (machines[0] / SHARED).write_text("# Shared\n\nWhat every machine adds to.\n")
@@ -123,6 +143,7 @@ def run(base: Path, url: str, clones: int, notes: int, paragraphs: int) -> dict:
     for m in machines[1:]:
         git(base, "clone", "-q", url, str(m))
     start = time.perf_counter()
+    servers = {i: serve(machines[i], envs[i], interval) for i in sorted(by_server)}
     procs = [
         subprocess.Popen(
             [
@@ -136,20 +157,28 @@ def run(base: Path, url: str, clones: int, notes: int, paragraphs: int) -> dict:
                 str(notes),
                 "--paragraphs",
                 str(paragraphs),
+                *(["--no-sync"] if i in by_server else []),
             ],
-            env={**ENV, "XDG_CACHE_HOME": str(base / f"m{i}-cache")},
+            env=envs[i],
             stdout=subprocess.PIPE,
             text=True,
         )  # fmt: skip
         for i, m in enumerate(machines)
     ]
     lines = [json.loads(ln) for p in procs for ln in p.communicate()[0].splitlines()]
+    totals = []
+    for i, server in servers.items():  # its last sync done, then stopped
+        time.sleep(interval * 1.2)
+        totals.append(served_totals(machines[i], envs[i]))
+        server.terminate()
+        server.wait(timeout=300)
     wall = time.perf_counter() - start
-    for i, m in enumerate(machines):  # one more sync everywhere
-        env = {**ENV, "XDG_CACHE_HOME": str(base / f"m{i}-cache")}
-        subprocess.run(
-            [*vault_cmd, "--vault", str(m), "sync"], env=env, check=True, capture_output=True
+    for m, env in zip(machines, envs, strict=True):  # one more sync everywhere
+        last = subprocess.run(
+            [*vault_cmd, "--vault", str(m), "sync"], env=env, capture_output=True, text=True
         )
+        if last.returncode != 0:
+            raise SystemExit(f"the last sync of {m.name} failed: {last.stderr.strip()}")
     syncs = [ln for ln in lines if ln["cmd"] == "sync"]
     results = [ln["result"] for ln in syncs if "result" in ln]
     failed = [ln for ln in lines if ln["code"] != 0]
@@ -163,6 +192,19 @@ def run(base: Path, url: str, clones: int, notes: int, paragraphs: int) -> dict:
         "max_retries": max(r["retries"] for r in results),
         "appends_joined": sum(len(r["merged"]) for r in results),
         "conflicts_kept": sum(len(r["conflicts"]) for r in results),
+        "served": {
+            "clones": served,
+            "interval_s": interval,
+            **{k: sum(t[k] for t in totals) for k in ("syncs", "failed", "retries", "conflicts")},
+            "failures": sorted(
+                {
+                    ln.split("sync failed: ", 1)[1][:70]
+                    for i in by_server
+                    for ln in Path(f"{machines[i]}.log").read_text().splitlines()
+                    if "sync failed: " in ln
+                }
+            )[:5],
+        },
         "failed_commands": {
             c: sum(ln["cmd"] == c for ln in failed) for c in ("new", "append", "sync")
         },
@@ -207,17 +249,20 @@ def verify(remote: Path, machines: list[Path], clones: int, notes: int, paragrap
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--clones", type=int, default=8)
+    ap.add_argument("--served", type=int, default=2, help="clones synced by vault serve")
+    ap.add_argument("--sync-interval", type=float, default=1.0, help="their --sync-interval")
     ap.add_argument("--notes", type=int, default=25)
     ap.add_argument("--paragraphs", type=int, default=10)
     ap.add_argument("--transport", action="append", choices=("git", "file"))
     ap.add_argument("--json", type=Path)
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--clone", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--no-sync", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        worker(args.worker, args.clone, args.notes, args.paragraphs)
+        worker(args.worker, args.clone, args.notes, args.paragraphs, not args.no_sync)
         return
-    report = {
+    figures = {
         "nproc": os.cpu_count(),
         "load_before": os.getloadavg()[0],
         "git": git(Path.cwd(), "--version").strip(),
@@ -231,9 +276,17 @@ def main() -> None:
                 daemon, url = start_daemon(base)
             else:
                 url = (base / "remote.git").as_uri()
-            report[transport] = {
+            figures[transport] = {
                 "url": url,
-                **run(base, url, args.clones, args.notes, args.paragraphs),
+                **run(
+                    base,
+                    url,
+                    args.clones,
+                    args.served,
+                    args.sync_interval,
+                    args.notes,
+                    args.paragraphs,
+                ),  # fmt: skip
                 "load_after": os.getloadavg()[0],
             }
         finally:
@@ -241,11 +294,8 @@ def main() -> None:
                 daemon.terminate()
                 daemon.wait(timeout=10)
             shutil.rmtree(base, ignore_errors=True)
-        print(json.dumps({transport: report[transport]}, indent=2), file=sys.stderr)
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
+        print(json.dumps({transport: figures[transport]}, indent=2), file=sys.stderr)
+    report(figures, args.json)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,11 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, GIT_ENV, git, snapshot, state_dir
+from conftest import EXAMPLE, GIT_ENV, git, run_process, snapshot, state_dir
 from history_helpers import status
 
 HUB = "memory/research/2026-02-14-skin-tech-trends.md"
@@ -398,6 +399,94 @@ def test_a_push_race_that_never_ends_stops_after_the_bounded_retries(
     assert int(git(b, "rev-list", "--count", "origin/main..HEAD")) == 1
 
 
+def test_sync_lets_the_write_lock_go_while_it_waits_to_push_again(
+    run, machines, tmp_path, trust, monkeypatch
+):
+    """An agent's `vault new` on this machine is not held up by other machines' pushes: it
+    gets the lock while sync waits between tries, and the next try pushes its note too."""
+    import vault.git.sync as sync_module
+
+    monkeypatch.setattr(sync_module, "MAX_RETRIES", 2)
+    monkeypatch.setattr(sync_module, "BACKOFF_BASE", 2.0)
+    monkeypatch.setattr(sync_module.random, "uniform", lambda low, high: high)  # 2 s, 4 s
+    _, a, b = machines
+    env = trust(b)
+    pushed, tried = tmp_path / "pushed.log", tmp_path / "tried"
+    hook = b / ".git/hooks/pre-push"
+    hook.write_text(  # b names the tip it pushes, then a pushes first: b never wins
+        "#!/bin/sh\n"
+        "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\n"
+        f"while read ref sha rest; do git log -1 --format=%s \"$sha\" >> '{pushed}'; done\n"
+        f"touch '{tried}'\n"
+        f"cd '{a}' && echo x >> memory/raced.md && git add memory/raced.md\n"
+        "git commit -q -m 'from a, mid-push' && git push -q origin HEAD:main\n"
+    )
+    hook.chmod(0o755)
+    before = new_note(run, b, "Before the sync")
+    result = {}
+    syncing = threading.Thread(target=lambda: result.update(res=run(b, "sync")))
+    syncing.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not tried.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        made = run_process(
+            b, "new", "--title", "Meanwhile", "--date", "2026-03-01", input="", env=env
+        )
+    finally:
+        syncing.join()
+    assert made.exit_code == 0, made.stderr
+    assert result["res"].exit_code == 1
+    assert "the push was rejected 3 times" in result["res"].stderr
+    tips = pushed.read_text().splitlines()
+    assert tips[0] == f"vault: add {before}", tips
+    assert tips[-1] == f"vault: add {made.stdout.strip()}", tips
+    assert int(git(b, "rev-list", "--count", "origin/main..HEAD")) == 2
+
+
+def test_new_commits_inside_the_write_lock_so_a_sync_never_sees_it_half_done(run, git_vault, trust):
+    """A sync (typed, or a server's --sync-interval) takes the write lock; a note written
+    but not yet committed by `vault new` would be committed by it, or committed by `new`
+    in the middle of its rebase. The pre-commit hook looks at the lock while `new` commits."""
+    trust(git_vault)
+    lock = state_dir(git_vault) / "locks" / "write.lock"
+    seen = git_vault.parent / "lock-during-commit"
+    hook = git_vault / ".git/hooks/pre-commit"
+    hook.write_text(
+        f"#!/bin/sh\nif flock -n '{lock}' true; then echo free; else echo held; fi > '{seen}'\n"
+    )
+    hook.chmod(0o755)
+    res = run(git_vault, "new", "--title", "Locked in", "--date", "2026-03-01", input="")
+    assert res.exit_code == 0, res.stderr
+    assert git(git_vault, "log", "-1", "--format=%s").strip() == f"vault: add {res.stdout.strip()}"
+    assert seen.read_text() == "held\n"
+
+
+def test_new_waits_for_a_syncs_rebase_rather_than_refusing_it(git_vault):
+    """A `vault new` that comes while a sync rebases (under the write lock) waits for the
+    lock and then writes; only a rebase still there when it has the lock stops it."""
+    from vault.locks import write_lock
+    from vault.vault import open_vault
+
+    rebasing = git_vault / ".git" / "rebase-merge"
+    with write_lock(open_vault(git_vault)):
+        rebasing.mkdir()  # as a sync's rebase leaves it, until it ends
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "vault", "--vault", str(git_vault), "new", "--title",
+             "After the rebase", "--date", "2026-03-01"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, env={**os.environ, **GIT_ENV},
+        )  # fmt: skip
+        try:
+            proc.wait(5)  # long enough to start, look and refuse, had it looked first
+        except subprocess.TimeoutExpired:
+            pass
+        rebasing.rmdir()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert git(git_vault, "log", "-1", "--format=%s").strip() == f"vault: add {out.strip()}"
+
+
 def test_a_dirty_file_outside_the_notes_survives_a_rebasing_sync(run, machines):
     _, a, b = machines
     (b / "tracked.txt").write_text("v1\n")
@@ -477,10 +566,13 @@ def test_a_push_race_is_retried_after_pulling_the_other_push(run, machines, tmp_
         "fi\n"
     )
     hook.chmod(0o755)
+    early = new_note(run, a, "Already on the remote")  # pulled by the first try
+    sync_json(run, a)
     from_b = new_note(run, b, "Pushed second")
     out = sync_json(run, b)
     assert marker.exists()
-    assert out["pulled"] == ["memory/raced.md"] and out["pushed"] is True
+    # What every try pulled, named once, after the push.
+    assert out["pulled"] == sorted([early, "memory/raced.md"]) and out["pushed"] is True
     assert out["retries"] == 1
     assert git(b, "log", "--format=%s", "-2").splitlines() == [
         f"vault: add {from_b}",

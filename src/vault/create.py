@@ -67,8 +67,10 @@ def new_note(
 
     The parent is resolved and the file written under the vault's write lock, on a catalog
     read inside it, so a concurrent `vault mv` of the parent cannot leave the new note pointing
-    at the parent's old path. The editor (--edit) runs after the lock is released: a person may
-    take minutes there.
+    at the parent's old path, and committed inside it, so a `vault sync` (another process, or
+    `vault serve --sync-interval`) never commits or rebases between the write and the commit.
+    The editor (--edit) runs after the lock is released (a person may take minutes there) and
+    the commit takes it again.
 
     In the middle of a rebase, merge, cherry-pick, revert or bisect nothing is written (a
     commit then could be lost); a commit that fails (a hook, no identity, no git) leaves
@@ -76,9 +78,9 @@ def new_note(
     """
     request = checked(request)  # before the lock, the catalog and git: bad input fails fast
     check_provenance(request.provenance)
-    if commit and repo is not None:
-        repo.check_can_commit()
     with write_lock(vault):
+        if commit and repo is not None:  # inside the lock: a sync's rebase is over by now
+            repo.check_can_commit()
         ref = request.parent_ref
         if ref is None or existing_note(vault, ref.strip()):
             # No parent, or its exact id (what agents pass), needs no catalog: at 100,000
@@ -86,18 +88,22 @@ def new_note(
             created = write_note(vault, request, ref.strip() if ref is not None else None)
         else:
             created = create_note(load_catalog(vault, repo), request)
-    path = Path(created.path)
-    if edit is not None:
-        _edit(path, created.id, edit)
+        if edit is None:  # committed inside the lock: a `vault sync` never sees it half-done
+            return _commit(created, repo, request) if commit and repo is not None else created
+    _edit(Path(created.path), created.id, edit)
     if commit and repo is not None:
-        try:
-            sha = repo.commit(
-                [created.id], f"vault: add {created.id}", provenance=request.provenance
-            )
-            created = replace(created, commit=sha)
-        except GitError as exc:
-            created = replace(created, commit_note=str(exc))
+        with write_lock(vault):
+            created = _commit(created, repo, request)
     return created
+
+
+def _commit(created: Created, repo: Repository, request: NewNote) -> Created:
+    try:
+        message = f"vault: add {created.id}"
+        sha = repo.commit([created.id], message, provenance=request.provenance)
+        return replace(created, commit=sha)
+    except GitError as exc:
+        return replace(created, commit_note=str(exc))
 
 
 def _edit(path: Path, note_id: str, edit: Callable[[Path], None]) -> None:

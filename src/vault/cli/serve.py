@@ -17,10 +17,14 @@ from vault.cli.common import AppState, json_option, pass_state
     help="Port for HTTP; 0 picks a free one.",
 )  # fmt: skip
 @click.option("--read-only", is_flag=True, help="Write nothing: no write tool, no recovery.")
+@click.option(
+    "--sync-interval", type=click.FloatRange(min=1), metavar="SECONDS",
+    help="Run `vault sync` every SECONDS (a tenth more or less), the first at once.",
+)  # fmt: skip
 @click.option("--status", is_flag=True, help="Say whether a server runs for the vault, and where.")
 @json_option
 @pass_state
-def command(state: AppState, host: str, port: int, read_only: bool, status: bool, as_json: bool):
+def command(state: AppState, host, port, read_only, sync_interval, status, as_json):
     """Keep the vault open in one resident process, for the CLI and for MCP over HTTP.
 
     The first line on stdout is `serving VAULT at http://HOST:PORT/?token=TOKEN`; the log
@@ -31,16 +35,30 @@ def command(state: AppState, host: str, port: int, read_only: bool, status: bool
     http://HOST:PORT/mcp with the header `Authorization: Bearer TOKEN`: the tools of
     `vault mcp`, without the writing ones under --read-only. One server per vault.
 
-    --status --json prints {"running", "vault", "url", "pid"}.
+    --sync-interval SECONDS keeps the vault in step with its git remote: `vault sync` (commit,
+    pull, push, the same rules and the same lock) runs every SECONDS, never two at once, and
+    the answers follow what it pulled. Not with --read-only, which writes nothing.
+
+    --status --json prints {"running", "vault", "url", "pid", "sync"}; "sync" is null, or
+    {"interval", "next_due", "last", "totals"}: "last" is null before the first sync ends,
+    else {"at", "seconds", "ok", "error", "committed", "pulled", "pushed", "retries",
+    "merged", "conflicts"} as `vault sync --json` has them; "totals" counts, since the server
+    started, {"syncs", "failed", "retries", "conflicts"}.
 
     \b
     Examples:
       vault serve
       vault serve --port 8765 --read-only
+      vault serve --sync-interval 60
       vault serve --status
     """
     if status:
         return _status(state.vault_dir, as_json)
+    if sync_interval is not None and read_only:
+        raise click.UsageError(
+            "--sync-interval writes (it commits, pulls and pushes) and --read-only writes "
+            "nothing: use one or the other"
+        )
     from vault.cli.mcp import INSTALL
     from vault.errors import VaultError
     from vault.serve.process import run
@@ -51,9 +69,13 @@ def command(state: AppState, host: str, port: int, read_only: bool, status: bool
         if (exc.name or "").split(".")[0] in ("mcp", "pydantic", "anyio", "uvicorn"):
             raise VaultError(INSTALL.replace("vault mcp", "vault serve")) from None
         raise
+    if sync_interval is not None:
+        from vault.git import require_repository
+
+        require_repository(state.vault)  # one line now, not a failed sync a minute from now
     run(
         state.vault_dir, host=host, port=port, read_only=read_only,
-        answer=answer, start_http=start_http,
+        answer=answer, start_http=start_http, sync_interval=sync_interval,
     )  # fmt: skip
 
 
@@ -64,13 +86,24 @@ def _status(vault_dir: str | None, as_json: bool) -> None:
     if as_json:
         data = {"running": found is not None, "vault": str(vault.root)}
         data.update(url=(found or {}).get("url"), pid=(found or {}).get("pid"))
+        data["sync"] = (found or {}).get("sync")
         render.emit_json(data)
     elif found:
         click.echo(f"serving {vault.root} at {found.get('url')} (pid {found.get('pid')})")
+        if found.get("sync"):
+            click.echo(_sync_line(found["sync"]))
     else:
         click.echo(f"no server for {vault.root}")
     if found is None:
         sys.exit(1)
+
+
+def _sync_line(sync: dict) -> str:
+    from vault.serve.syncer import summary
+
+    last = sync.get("last")
+    done = f"last at {last['at']}, {summary(last)}" if last else "none finished yet"
+    return f"sync every {sync['interval']:g} s: {done}; next due {sync.get('next_due')}"
 
 
 class _Terminal(io.BytesIO):

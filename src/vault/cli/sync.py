@@ -26,7 +26,7 @@ def command(state: AppState, remote, dry_run, as_json) -> None:
     holding conflict markers) with a message listing the notes, rebases onto what the remote
     has, pushes, and brings the search index up to date for the notes the pull changed. A
     push rejected because another machine pushed first is retried (fetch, rebase, push) with
-    jittered backoff, at most 8 times and for 60 s. Conflicts lose nothing: appends to one
+    jittered backoff, at most 30 times and for 60 s. Conflicts lose nothing: appends to one
     note on both sides are joined (the remote's text, then this machine's); any other
     conflicting edit keeps this machine's version at the note and the remote's beside it as
     NAME.conflict-HOST-YYYYMMDD-HHMMSS.md, both committed (`vault check` reports it until one

@@ -26,10 +26,15 @@ from vault.repository import listed_notes
 # this many times, and not after this many seconds since the first push; the wait before
 # each retry is drawn at random ("full jitter") from 0 up to BACKOFF_BASE * 2**retry seconds,
 # capped at BACKOFF_CAP, so machines that collided do not collide again in step.
-MAX_RETRIES = 8
+# Measured (bench/README.md, 8 clones on one loaded host): a retry must rebase, so its
+# fetch-to-push window is two or three times that of a machine whose last push is still the
+# remote's last commit, and it wins about one try in ten; 8 tries left 5-12% of syncs
+# failing. The time is the bound that matters to a user, so the count only stops a sync
+# that could never win, and the cap keeps a loser trying every second or two, not five.
+MAX_RETRIES = 30
 RETRY_SECONDS = 60.0
 BACKOFF_BASE = 0.2
-BACKOFF_CAP = 5.0
+BACKOFF_CAP = 2.0
 # What git says when a push lost a race for the remote branch (and only then: a hook that
 # declined the push is not worth retrying).
 _LOST_RACE = (
@@ -56,9 +61,12 @@ def sync(repo: GitRepository, remote: str | None = None, *, dry_run: bool = Fals
     file that is not a note aborts the rebase, so the repository is as it was before the
     pull with the local commit intact, and raises GitError naming the files. A push the
     remote rejected because it moved is retried with jittered backoff, bounded in count and
-    time. `dry_run`: say what would be committed, pulled and pushed, and change nothing.
+    time; the vault's write lock is let go during each wait, so the machine's own writers
+    (an agent's `vault new`, a server's) are not held up by other machines' pushes.
+    `dry_run`: say what would be committed, pulled and pushed, and change nothing.
     """
     net = Network.for_repo(repo)
+    run = _Run(time.monotonic())
     with write_lock(repo.vault):
         _check_ready(repo)
         branch = repo.git.active_branch.name
@@ -68,52 +76,83 @@ def sync(repo: GitRepository, remote: str | None = None, *, dry_run: bool = Fals
         committed = _commit_pending(repo)
         if not repo.has_commits():
             raise GitError("nothing to sync yet: the repository has no commits and no notes")
-        pulled: set[str] = set()
-        merged: set[str] = set()
-        copies: list[tuple[str, str]] = []
-        pushed = False
-        retries = 0
-        started = time.monotonic()
-        while True:
-            fetched = _fetch(repo, net, remote, remote_branch)
-            if fetched is not None:
-                got, resolved = _pull(repo, remote, remote_branch, fetched)
-                pulled |= got
-                merged |= resolved.merged
-                copies += resolved.copies
-            head = repo.git.git.rev_parse("HEAD")
-            if head == fetched:
-                break
-            _refuse_checked_out_branch(repo, remote, remote_branch)
-            try:
-                net.run(repo, "push", "--quiet", remote, f"HEAD:refs/heads/{remote_branch}")
-            except GitError as exc:
-                text = f"{exc} {getattr(exc.__cause__, 'stderr', '')}"
-                if not any(words in text for words in _LOST_RACE):
-                    raise _remote_error(repo, net, remote, "push", exc) from None
-                wait = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**retries))
-                if retries >= MAX_RETRIES or time.monotonic() + wait > started + RETRY_SECONDS:
-                    raise GitError(
-                        f"{remote}/{remote_branch} kept moving: the push was rejected "
-                        f"{retries + 1} times in {time.monotonic() - started:.0f} s (other "
-                        "machines pushing); your commits are kept locally: run `vault sync` "
-                        "again"
-                    ) from None
-                retries += 1  # someone pushed in between: pull their work and try again
-                time.sleep(wait)
-                continue
-            pushed = True
-            break
+        pushed = _try_push(repo, net, remote, remote_branch, run)
+    while pushed is None:  # someone pushed in between: wait, pull their work, try again
+        wait = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**run.retries))
+        if run.retries >= MAX_RETRIES or time.monotonic() + wait > run.started + RETRY_SECONDS:
+            raise GitError(
+                f"{remote}/{remote_branch} kept moving: the push was rejected "
+                f"{run.retries + 1} times in {time.monotonic() - run.started:.0f} s (other "
+                "machines pushing); your commits are kept locally: run `vault sync` again"
+            )
+        run.retries += 1
+        time.sleep(wait)  # without the lock: this machine's writers go on meanwhile
+        with write_lock(repo.vault):
+            _check_ready(repo)  # nor did anyone start a rebase or switch branches meanwhile
+            if repo.git.active_branch.name != branch:
+                raise GitError(
+                    f"the branch changed from {branch} to {repo.git.active_branch.name} "
+                    "while sync waited to push again; nothing more was pushed: run "
+                    "`vault sync` again"
+                )
+            pushed = _try_push(repo, net, remote, remote_branch, run)
+    pulled = _changed_notes(repo, *run.span) if run.span else set()
     return SyncResult(
         committed,
         tuple(sorted(pulled)),
         pushed,
         remote,
         remote_branch,
-        retries=retries,
-        merged=tuple(sorted(merged)),
-        conflicts=tuple(copies),
+        retries=run.retries,
+        merged=tuple(sorted(run.merged)),
+        conflicts=tuple(run.copies),
     )
+
+
+class _Run:
+    """What one sync has done so far, across its tries."""
+
+    def __init__(self, started: float):
+        self.started = started
+        self.retries = 0
+        # (where this clone stood, the last remote commit pulled): the notes that differ
+        # between them are what the pull brought, named once after the push, not on every
+        # try (each git process in the try is time another machine can push in).
+        self.span: tuple[str, str] | None = None
+        self.merged: set[str] = set()
+        self.copies: list[tuple[str, str]] = []
+        self.checked = False  # the remote is not a checkout git would refuse to push into
+
+
+def _try_push(
+    repo: GitRepository, net: Network, remote: str, branch: str, run: _Run
+) -> bool | None:
+    """One try: fetch, rebase onto what came, push. Whether it pushed (False: nothing to
+    push), or None when another machine pushed first.
+
+    The time from the fetch to the push is a window in which another machine's push makes
+    this one lose: so no git process in it that the try can do without (the shas are read
+    in Python, the notes pulled are named after the push)."""
+    fetched = _fetch(repo, net, remote, branch)
+    if fetched is not None:
+        base, resolved = _pull(repo, remote, branch, fetched)
+        if base is not None:
+            run.span = (run.span[0] if run.span else base, fetched)
+        run.merged |= resolved.merged
+        run.copies += resolved.copies
+    if repo.git.head.commit.hexsha == fetched:
+        return False
+    if not run.checked:
+        _refuse_checked_out_branch(repo, remote, branch)
+        run.checked = True
+    try:
+        net.run(repo, "push", "--quiet", remote, f"HEAD:refs/heads/{branch}")
+    except GitError as exc:
+        text = f"{exc} {getattr(exc.__cause__, 'stderr', '')}"
+        if not any(words in text for words in _LOST_RACE):
+            raise _remote_error(repo, net, remote, "push", exc) from None
+        return None
+    return True
 
 
 class Network:
@@ -129,6 +168,9 @@ class Network:
     def __init__(self, seconds: int, env: dict[str, str]):
         self.seconds = seconds
         self.env = env
+        # transport_args by (verb, remote), asked once a sync: for a push from an untrusted
+        # repository it runs git, and a retry's push should not wait for that again.
+        self._transport: dict[tuple[str, str | None], list[str]] = {}
 
     @classmethod
     def for_repo(cls, repo: GitRepository) -> Network:
@@ -160,7 +202,9 @@ class Network:
 
     def run(self, repo: GitRepository, verb: str, *args: str) -> str:
         remote = next((a for a in args if not a.startswith("-")), None)
-        argv = [verb, *repo.transport_args(verb, remote), *args]
+        if (verb, remote) not in self._transport:
+            self._transport[verb, remote] = repo.transport_args(verb, remote)
+        argv = [verb, *self._transport[verb, remote], *args]
         return repo.run(*argv, env=self.env, timeout=self.seconds * DEADLINE_FACTOR)
 
 
@@ -241,14 +285,16 @@ def _commit_pending(repo: GitRepository) -> str | None:
 def _fetch(repo: GitRepository, net: Network, remote: str, branch: str) -> str | None:
     """Fetch the remote branch; its sha, or None when the remote does not have it yet.
 
-    One connection, not an `ls-remote` first: under contention every retry pays it, and the
-    shorter the fetch-rebase-push cycle, the likelier the push wins."""
+    One connection, not an `ls-remote` first, and no `git maintenance` after it (the commits
+    vault makes run that): under contention every retry pays them, and the shorter the
+    fetch-rebase-push cycle, the likelier the push wins."""
     try:
         net.run(
             repo,
             "fetch",
             "--quiet",
             "--no-tags",
+            "--no-auto-maintenance",
             remote,
             f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}",
         )
@@ -256,7 +302,7 @@ def _fetch(repo: GitRepository, net: Network, remote: str, branch: str) -> str |
         if "couldn't find remote ref" in str(getattr(exc.__cause__, "stderr", "")):
             return None  # an empty remote, or one without this branch yet
         raise _remote_error(repo, net, remote, "fetch from", exc) from None
-    return repo.git.git.rev_parse(f"refs/remotes/{remote}/{branch}")
+    return repo.git.rev_parse(f"refs/remotes/{remote}/{branch}").hexsha  # in Python: no process
 
 
 # What git (curl, ssh, GitPython's deadline) says when a remote stays silent.
@@ -287,18 +333,20 @@ def _remote_error(
     return GitError(redact(f"could not {verb} remote {remote!r} ({url}): {detail}"))
 
 
-def _pull(repo: GitRepository, remote: str, branch: str, fetched: str) -> tuple[set[str], Resolved]:
-    """Rebase local commits onto `fetched`: the ids of the notes that brought in, and how
-    the conflicts it met were resolved (vault.git.conflicts)."""
+def _pull(
+    repo: GitRepository, remote: str, branch: str, fetched: str
+) -> tuple[str | None, Resolved]:
+    """Rebase local commits onto `fetched`: where this clone and the remote parted (None
+    when the remote brought nothing new), and how the conflicts the rebase met were resolved
+    (vault.git.conflicts)."""
     base = _merge_base(repo, remote, branch, fetched)
     if base == fetched:
-        return set(), Resolved()  # nothing new on the remote
-    pulled = _changed_notes(repo, base, fetched)
+        return None, Resolved()  # nothing new on the remote
     try:
         repo.run("rebase", "--quiet", "--autostash", fetched)
     except GitError as exc:
         try:
-            return pulled, finish_rebase(repo, exc)
+            return base, finish_rebase(repo, exc)
         except ConflictOutsideNotes as outside:
             raise GitError(
                 f"sync stopped: {', '.join(outside.ids)} changed both here and on "
@@ -306,7 +354,7 @@ def _pull(repo: GitRepository, remote: str, branch: str, fetched: str) -> tuple[
                 f"it: `git pull --rebase {remote} {branch}`, fix the conflicts, `git add` them, "
                 "`git rebase --continue`, then `vault sync` again"
             ) from None
-    return pulled, Resolved()
+    return base, Resolved()
 
 
 def _merge_base(repo: GitRepository, remote: str, branch: str, fetched: str) -> str:
@@ -384,6 +432,7 @@ def _plan(repo: GitRepository, net: Network, remote: str, branch: str) -> SyncRe
                 "fetch",
                 "--quiet",
                 "--no-tags",
+                "--no-auto-maintenance",  # a repack would change the repository
                 "--no-write-fetch-head",
                 "--refmap=",
                 remote,

@@ -75,10 +75,12 @@ def run(
     read_only: bool,
     answer: Callable[[Served, dict], dict],
     start_http: Callable[[Served, socket.socket], Callable[[], None]],
+    sync_interval: float | None = None,
 ) -> None:
     """Serve until SIGINT or SIGTERM. `answer(served, request)` answers a CLI request on the
     worker; `start_http(served, sock)` starts the HTTP side on a listening socket and returns
-    what stops it."""
+    what stops it. `sync_interval`: sync with the remote every that many seconds
+    (vault.serve.syncer)."""
     vault = open_vault(vault_dir)
     state = vault.ensure_state_dir()
     os.chmod(state, 0o700)
@@ -104,6 +106,15 @@ def run(
         url = f"http://{shown}:{served.port}/?token={served.token}"
         _write_state(state, {"pid": os.getpid(), "url": url, "vault": str(vault.root)})
         stops.append(lambda: _remove(state / place.STATE))
+        if sync_interval:  # started last, so stopped first: a pull still finds the worker
+            from vault.serve.syncer import Syncer
+
+            syncer = Syncer(
+                vault.root, state, sync_interval, log=log,
+                pulled=lambda: served.call(served.resident.changed),
+            )  # fmt: skip
+            syncer.start()
+            stops.append(syncer.stop)
         stopping = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stopping.set())
@@ -193,9 +204,13 @@ def _remove(path: Path) -> None:
 
 
 def status(vault_dir: str | None) -> tuple[Vault, dict | None]:
-    """The vault and its running server's state ({"pid", "url", "vault"}), or None."""
+    """The vault and its running server's state ({"pid", "url", "vault", "sync"}), or None;
+    "sync" is None unless it syncs (vault.serve.syncer.read_status)."""
+    from vault.serve.syncer import read_status
+
     vault = open_vault(vault_dir)
     state = vault.state_dir
     if not place.is_running(state):
         return vault, None
-    return vault, place.read_state(state) or {"pid": None, "url": None, "vault": str(vault.root)}
+    found = place.read_state(state) or {"pid": None, "url": None, "vault": str(vault.root)}
+    return vault, {**found, "sync": read_status(state, found.get("pid"))}
