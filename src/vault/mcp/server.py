@@ -35,6 +35,7 @@ from vault.options import (
     DATE,
     EDGE_KIND,
     EXPECTED_SHA256,
+    EXPLAIN,
     GRAPH_DEPTH,
     IGNORE,
     LEVEL,
@@ -43,6 +44,7 @@ from vault.options import (
     LOG_SINCE,
     MAX_CHARS,
     MIXED_DATES,
+    MODE,
     NEW_TYPE,
     NOTE_TYPE,
     PARENT,
@@ -258,11 +260,13 @@ def build_server(
         in_folders: param(SEARCH_IN) = None,
         lang: param(SEARCH_LANG) = None,
         limit: param(SEARCH_LIMIT) = SEARCH_LIMIT.default,
+        mode: param(MODE) = MODE.default,
+        explain: param(EXPLAIN) = EXPLAIN.default,
     ) -> Items:
         """Full-text search over the notes' titles, bodies and tags, best first; the index is
         brought up to date first, so results reflect the files. Returns [{"id", "title",
         "date", "type", "parent", "score", "snippet"}] ([] when nothing matches), as
-        `vault search --json`."""
+        `vault search --json`; with explain, each hit's "explain" too."""
         return await calls(
             tools.search,
             query=query,
@@ -275,6 +279,8 @@ def build_server(
             in_folders=in_folders,
             lang=lang,
             limit=limit,
+            mode=mode,
+            explain=explain,
         )
 
     @tool(name="show", title="Read a note", annotations=READ)

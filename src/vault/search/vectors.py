@@ -346,3 +346,37 @@ def nearest(vectors: Vectors, query: np.ndarray, allowed: set[str] | None, top: 
         chunk = int(np.argmax(scores[start:end]))
         out.append((vectors.ids[k], float(best[k]), chunk))
     return out
+
+
+def best_chunk(vectors: Vectors, note_id: str, query: np.ndarray) -> tuple[int, float | None]:
+    """(the number of the note's chunk nearest `query`, its cosine); (0, None) for a note
+    without vectors."""
+    import numpy as np
+
+    try:
+        k = vectors.ids.index(note_id)
+    except ValueError:
+        return 0, None
+    start = int(vectors.first[k])
+    end = int(vectors.first[k + 1]) if k + 1 < len(vectors.ids) else vectors.matrix.shape[0]
+    scores = vectors.matrix[start:end] @ query
+    best = int(np.argmax(scores))
+    return best, float(scores[best])
+
+
+# Characters of a chunk's text shown by --explain.
+SHOWN = 160
+
+
+def chunk_text(catalog: Catalog, note_id: str, number: int) -> str:
+    """Chunk `number` of a note as --explain shows it: "heading: the start of its text"."""
+    rec = catalog.records[note_id]
+    try:
+        body, _ = read_body(catalog.vault.path_of(note_id), rec.style)
+    except OSError:
+        return ""
+    cut = chunks(rec.title, body)
+    chunk = cut[min(number, len(cut) - 1)]
+    text = chunk.text if len(chunk.text) <= SHOWN else chunk.text[: SHOWN - 1].rstrip() + "…"
+    heading = chunk.heading.rstrip(":")
+    return f"{heading}: {text}" if heading else text
