@@ -9,7 +9,8 @@ from vault.cli.common import AppState, IndexProgress, json_option, pass_state
 @json_option
 @pass_state
 def command(state: AppState, rebuild: bool, as_json: bool) -> None:
-    """Bring the search index up to date now, and say what was done.
+    """Bring the search index and the section vectors of semantic search up to date now,
+    and say what was done.
 
     Never required: search and related update the index themselves. It is derived data
     in vault's cache folder, outside the vault ($XDG_CACHE_HOME/vault/...); --rebuild
@@ -25,7 +26,11 @@ def command(state: AppState, rebuild: bool, as_json: bool) -> None:
 
     with IndexProgress() as progress:
         report = update_index(
-            state.catalog(), rebuild=rebuild, progress=progress, notify=render.notice
+            state.catalog(),
+            rebuild=rebuild,
+            progress=progress,
+            notify=render.notice,
+            vectors=True,
         )
     if as_json:
         render.emit_json(render.index_dict(report))

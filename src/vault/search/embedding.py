@@ -67,6 +67,11 @@ def _model():
     return tokenizer, table.astype(np.float32), unk
 
 
+def load() -> None:
+    """Read the model now (before forking workers that share it)."""
+    _model()
+
+
 def dims() -> int:
     return int(provenance()["dims"])
 

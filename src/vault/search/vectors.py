@@ -147,7 +147,10 @@ def _update(catalog, folder: Path, rebuild: bool, progress, notify) -> IndexRepo
                 if notify:
                     notify(f"{exc}; rebuilding the search vectors")
     elif not rebuild and (folder / MANIFEST).exists() and notify:
-        notify("the search vectors are damaged or were made by another model; rebuilding them")
+        notify(
+            "the search vectors are damaged or were made by another model; "
+            "rebuilding the search vectors"
+        )
     return _build(catalog, folder, progress)
 
 
@@ -155,13 +158,20 @@ def _embed_notes(
     catalog: Catalog, ids: list[str], progress: Progress | None
 ) -> tuple[dict[str, list], list[np.ndarray]]:
     """The chunks of these notes embedded: ({id: [digest, first, count]} with `first`
-    counted from 0 over these notes alone, [matrix blocks])."""
+    counted from 0 over these notes alone, [float16 matrix blocks])."""
+    records = catalog.records
+    if len(ids) > 50:
+        titles = dict(records.column("title"))
+        styles = dict(records.column("style"))
+    else:
+        titles = {i: records[i].title for i in ids}
+        styles = {i: records[i].style for i in ids}
+    return _embed_texts(catalog.vault.root, ids, titles, styles, progress)
+
+
+def _embed_texts(root: Path, ids, titles, styles, progress):
     import numpy as np
 
-    records = catalog.records
-    titles = dict(records.column("title")) if len(ids) > 50 else None
-    styles = dict(records.column("style")) if titles is not None else None
-    root = catalog.vault.root
     rows: dict[str, list] = {}
     blocks: list[np.ndarray] = []
     texts: list[str] = []
@@ -173,13 +183,9 @@ def _embed_notes(
             texts.clear()
 
     for n, note_id in enumerate(ids, 1):
-        if titles is not None:
-            title, style = titles[note_id], styles[note_id]
-        else:
-            rec = records[note_id]
-            title, style = rec.title, rec.style
+        title = titles[note_id]
         try:
-            body, digest = read_body(root / note_id, style)
+            body, digest = read_body(root / note_id, styles[note_id])
         except OSError:  # gone since the walk: the next run removes it
             continue
         pieces = [c.embedded(title) for c in chunks(title, body)]
@@ -200,11 +206,57 @@ def _build(catalog: Catalog, folder: Path, progress) -> IndexReport:
     import numpy as np
 
     ids = sorted(catalog.digests())
-    rows, blocks = _embed_notes(catalog, ids, progress)
+    rows, blocks = _embed_all(catalog, ids, progress)
     matrix = np.concatenate(blocks) if blocks else np.zeros((0, embedding.dims()), np.float16)
     complete = len(rows) == len(ids)
     _write(folder, matrix, rows, catalog.fingerprint if complete else "")
     return IndexReport(added=len(rows), rebuilt=True, notes=len(rows))
+
+
+def _embed_all(catalog: Catalog, ids: list[str], progress):
+    """_embed_notes on every core for many notes (forked workers, each a share of the
+    notes, the model loaded once before the fork)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(ids) < PARALLEL_MIN or workers < 2:
+        return _embed_notes(catalog, ids, progress)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    embedding.load()
+    titles = dict(catalog.records.column("title"))
+    styles = dict(catalog.records.column("style"))
+    shares = [ids[k :: workers * 4] for k in range(workers * 4)]
+    global _SHARED
+    _SHARED = (catalog.vault.root, titles, styles)
+    rows: dict[str, list] = {}
+    blocks = []
+    done = 0
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for share, (part, part_blocks) in zip(
+                shares, pool.map(_embed_share, shares), strict=True
+            ):
+                at = sum(len(b) for b in blocks)
+                for note_id, (digest, first, count) in part.items():
+                    rows[note_id] = [digest, at + first, count]
+                blocks.extend(part_blocks)
+                done += len(share)
+                if progress:
+                    progress(done, len(ids))
+    finally:
+        _SHARED = None
+    return rows, blocks
+
+
+# Build in worker processes when at least this many notes are embedded.
+PARALLEL_MIN = 400
+# What forked workers read (set by the parent just before forking).
+_SHARED = None
+
+
+def _embed_share(ids: list[str]):
+    root, titles, styles = _SHARED
+    return _embed_texts(root, ids, titles, styles, None)
 
 
 def _apply(catalog, folder: Path, stored: Stored, found, progress) -> IndexReport:
@@ -310,16 +362,33 @@ def load(folder: Path) -> Vectors:
 def fresh_vectors(
     catalog: Catalog, progress: Progress | None = None, notify: Notify | None = None
 ) -> Vectors:
-    """The vectors, brought up to date first; damaged ones are rebuilt (once) and read again."""
-    update_vectors(catalog, progress=progress, notify=notify)
+    """The vectors, brought up to date first; damaged ones are rebuilt (once) and read again.
+    When the state folder cannot be written, they are made in a temporary folder instead
+    (with one note through `notify`)."""
+    from vault.locks import LockDenied
+
     folder = vectors_dir(catalog)
     try:
-        return load(folder)
-    except VectorsDamaged as exc:
-        if notify:
-            notify(f"{exc}; rebuilding the search vectors")
-        update_vectors(catalog, rebuild=True, progress=progress, notify=notify)
-        return load(folder)
+        update_vectors(catalog, progress=progress, notify=notify)
+        try:
+            return load(folder)
+        except VectorsDamaged as exc:
+            if notify:
+                notify(f"{exc}; rebuilding the search vectors")
+            update_vectors(catalog, rebuild=True, progress=progress, notify=notify)
+            return load(folder)
+    except (OSError, LockDenied) as exc:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="vault-vectors-") as tmp:
+            private = Path(tmp) / VECTORS_FOLDER
+            update_vectors(catalog, progress=progress, folder=private)
+            if notify:
+                notify(
+                    f"cannot write the search vectors in {folder} ({type(exc).__name__}); "
+                    "made them in a temporary folder instead"
+                )
+            return load(private)
 
 
 def nearest(vectors: Vectors, query: np.ndarray, allowed: set[str] | None, top: int):
