@@ -22,15 +22,11 @@ def command(state: AppState, rebuild: bool, as_json: bool) -> None:
       vault index
       vault index --rebuild --json
     """
-    from vault.search.index import update_index
+    from vault.search.vectors import update_index_and_vectors
 
     with IndexProgress() as progress:
-        report = update_index(
-            state.catalog(),
-            rebuild=rebuild,
-            progress=progress,
-            notify=render.notice,
-            vectors=True,
+        report = update_index_and_vectors(
+            state.catalog(), rebuild=rebuild, progress=progress, notify=render.notice
         )
     if as_json:
         render.emit_json(render.index_dict(report))

@@ -157,10 +157,8 @@ def update_index(
     progress: Progress | None = None,
     notify: Notify | None = None,
     folder: Path | None = None,
-    vectors: bool = False,
 ) -> IndexReport:
-    """Bring the index up to date with `catalog`, writing only what changed; with `vectors`,
-    the section vectors of semantic search too (vault.search.vectors).
+    """Bring the index up to date with `catalog`, writing only what changed.
 
     With `rebuild`, build it from scratch. A missing, damaged or old-format index is rebuilt
     too; `notify` gets a one-line note saying why, unless it is simply the first use. Raises
@@ -169,13 +167,6 @@ def update_index(
     vault's own.
     """
     start = time.perf_counter()
-    if vectors:
-        from vault.search.vectors import update_vectors
-
-        report = update_index(catalog, rebuild=rebuild, progress=progress, notify=notify)
-        update_vectors(catalog, rebuild=rebuild, progress=progress, notify=notify)
-        report.seconds = time.perf_counter() - start
-        return report
     private = folder is not None
     folder = folder or index_dir(catalog)
     if not rebuild:

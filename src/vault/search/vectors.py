@@ -134,6 +134,24 @@ def update_vectors(
     return report
 
 
+def update_index_and_vectors(
+    catalog: Catalog,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    notify: Notify | None = None,
+) -> IndexReport:
+    """`vault index`: the Whoosh index, then the vectors, brought up to date (or rebuilt);
+    the index's report, with the time both took."""
+    from vault.search.index import update_index
+
+    start = time.perf_counter()
+    report = update_index(catalog, rebuild=rebuild, progress=progress, notify=notify)
+    update_vectors(catalog, rebuild=rebuild, progress=progress, notify=notify)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
 def _update(catalog, folder: Path, rebuild: bool, progress, notify) -> IndexReport:
     stored = None if rebuild else Stored.open(folder)
     if stored is not None:
