@@ -151,6 +151,9 @@ def test_vectors_are_refreshed_note_by_note(run, vault):
     assert after["notes"]["notes/money.md"][0] == before["notes"]["notes/money.md"][0]
     assert after["notes"]["notes/garden.md"][0] != before["notes"]["notes/garden.md"][0]
     assert len(list(folder.glob("matrix-*.npy"))) == 1  # the old matrix is gone
+    # The edited note's old rows are gone too: the rows follow one another, note by note.
+    assert after["shape"][0] == sum(row[2] for row in after["notes"].values())
+    assert len(vectors.load(folder).ids) == 4
     ids = [h["id"] for h in search_json(run, vault, "--mode", "semantic")][:2]
     assert set(ids) == {HANDBOOK, "notes/garden.md"}
 
@@ -167,7 +170,9 @@ def test_vectors_are_refreshed_note_by_note(run, vault):
     assert manifest["shape"][0] == sum(row[2] for row in manifest["notes"].values())
 
 
-@pytest.mark.parametrize("damage", ["truncated matrix", "garbage manifest", "no matrix"])
+@pytest.mark.parametrize(
+    "damage", ["truncated matrix", "garbage manifest", "no matrix", "rows disagree"]
+)
 def test_damaged_vectors_are_rebuilt(run, vault, damage):
     assert search_json(run, vault, "--mode", "semantic")[0]["id"] == HANDBOOK
     folder = vectors.vectors_dir(load_catalog(open_vault(vault)))
@@ -176,6 +181,10 @@ def test_damaged_vectors_are_rebuilt(run, vault, damage):
         matrix.write_bytes(matrix.read_bytes()[:200])
     elif damage == "garbage manifest":
         (folder / vectors.MANIFEST).write_text("{not json")
+    elif damage == "rows disagree":  # the manifest says the handbook starts a row later
+        manifest = json.loads((folder / vectors.MANIFEST).read_text())
+        manifest["notes"][HANDBOOK][1] += 1
+        (folder / vectors.MANIFEST).write_text(json.dumps(manifest))
     else:
         matrix.unlink()
     res = run(vault, "search", *QUESTION, "--mode", "semantic", "--json")
