@@ -389,7 +389,12 @@ def fresh_vectors(
     try:
         update_vectors(catalog, progress=progress, notify=notify)
         try:
-            return load(folder)
+            try:
+                return load(folder)
+            except VectorsDamaged:
+                # Another process may have replaced the matrix between our reading the
+                # manifest and the matrix: read both again before calling it damage.
+                return load(folder)
         except VectorsDamaged as exc:
             if notify:
                 notify(f"{exc}; rebuilding the search vectors")
