@@ -248,3 +248,20 @@ def test_similar_texts_are_near_and_vectors_unit_length():
     assert v.shape == (4, embedding.dims())
     assert abs(float((v[0] ** 2).sum()) - 1) < 1e-5 and not v[3].any()
     assert float(v[0] @ v[1]) > float(v[0] @ v[2]) + 0.1
+
+
+def test_vectors_that_cannot_be_written(vault, tmp_path, monkeypatch):
+    """A folder that cannot be made (here: under a file, which stops root too) is an
+    IndexUnwritable naming it; searching then makes the vectors in a temporary folder."""
+    from vault.search.index import IndexUnwritable
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    catalog = load_catalog(open_vault(vault))
+    with pytest.raises(IndexUnwritable, match="cannot write the search vectors in .*a-file"):
+        vectors.update_vectors(catalog, folder=blocker / "vectors")
+    monkeypatch.setattr(vectors, "vectors_dir", lambda catalog: blocker / "vectors")
+    notes: list[str] = []
+    found = vectors.fresh_vectors(catalog, notify=notes.append)
+    assert sorted(found.ids) == sorted(catalog.digests())
+    assert len(notes) == 1 and "made them in a temporary folder instead" in notes[0]

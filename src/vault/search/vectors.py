@@ -118,18 +118,24 @@ def update_vectors(
         stored = Stored.open(folder)
         if freshness.is_fresh(catalog, stored):
             return IndexReport(seconds=time.perf_counter() - start, notes=len(stored.data["notes"]))
-    if private:
-        report = _update(catalog, folder, rebuild, progress, notify)
-    else:
-        from vault.locks import LockTimeout, file_lock
-        from vault.search.index import _busy, lock_timeout
+    from vault.locks import LockDenied, LockTimeout, file_lock
+    from vault.search.index import IndexUnwritable, _busy, lock_timeout
 
-        timeout = lock_timeout()
-        try:
+    try:
+        if private:
+            report = _update(catalog, folder, rebuild, progress, notify)
+        else:
+            timeout = lock_timeout()
             with file_lock(catalog.vault.locks_dir / "vectors.lock", timeout=timeout):
                 report = _update(catalog, folder, rebuild, progress, notify)
-        except LockTimeout:
-            raise _busy(timeout) from None
+    except LockTimeout:
+        raise _busy(timeout) from None
+    except (OSError, LockDenied) as exc:  # read-only, no permission, disk full
+        reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
+        raise IndexUnwritable(
+            f"cannot write the search vectors in {folder}: {reason}; check that the folder "
+            "is writable and the disk is not full (or set VAULT_CACHE_DIR)"
+        ) from None
     report.seconds = time.perf_counter() - start
     return report
 
@@ -383,7 +389,7 @@ def fresh_vectors(
     """The vectors, brought up to date first; damaged ones are rebuilt (once) and read again.
     When the state folder cannot be written, they are made in a temporary folder instead
     (with one note through `notify`)."""
-    from vault.locks import LockDenied
+    from vault.search.index import IndexUnwritable
 
     folder = vectors_dir(catalog)
     try:
@@ -400,15 +406,16 @@ def fresh_vectors(
                 notify(f"{exc}; rebuilding the search vectors")
             update_vectors(catalog, rebuild=True, progress=progress, notify=notify)
             return load(folder)
-    except (OSError, LockDenied) as exc:
+    except IndexUnwritable as exc:
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="vault-vectors-") as tmp:
             private = Path(tmp) / VECTORS_FOLDER
             update_vectors(catalog, progress=progress, folder=private)
             if notify:
+                reason = str(exc).split(": ", 1)[-1].split(";", 1)[0]
                 notify(
-                    f"cannot write the search vectors in {folder} ({type(exc).__name__}); "
+                    f"cannot write the search vectors in {folder} ({reason}); "
                     "made them in a temporary folder instead"
                 )
             return load(private)
