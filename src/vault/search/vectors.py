@@ -478,4 +478,4 @@ def chunk_text(catalog: Catalog, note_id: str, number: int) -> str:
     chunk = cut[min(number, len(cut) - 1)]
     text = chunk.text if len(chunk.text) <= SHOWN else chunk.text[: SHOWN - 1].rstrip() + "…"
     heading = chunk.heading.rstrip(":")
-    return f"{heading}: {text}" if heading else text
+    return f"{heading}: {text}" if heading and text else heading or text
