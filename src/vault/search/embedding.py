@@ -54,9 +54,10 @@ def _model():
     from tokenizers import Tokenizer
 
     try:
-        table = np.load(MODEL_DIR / "embeddings.npy", allow_pickle=False)
+        # Mapped, not read: a query needs the rows of its few tokens only.
+        table = np.load(MODEL_DIR / "embeddings.npy", mmap_mode="r", allow_pickle=False)
         tokenizer = Tokenizer.from_file(str(MODEL_DIR / "tokenizer.json"))
-    except (OSError, ValueError, Exception) as exc:
+    except Exception as exc:  # any failure to read the shipped files: a broken install
         raise ModelMissing(
             f"the search model in {MODEL_DIR} cannot be read ({type(exc).__name__}); "
             "reinstall vault"
@@ -64,12 +65,25 @@ def _model():
     tokenizer.no_padding()
     tokenizer.enable_truncation(MAX_TOKENS)
     unk = tokenizer.token_to_id("[UNK]")
-    return tokenizer, table.astype(np.float32), unk
+    return tokenizer, table, unk
+
+
+@functools.cache
+def _table32():
+    """The whole table as float32, for embedding many texts (summing float16 rows is slow)."""
+    import numpy as np
+
+    return np.asarray(_model()[1], dtype=np.float32)
+
+
+# Texts from which the whole table is worth converting at once (a query is one text).
+MANY = 64
 
 
 def load() -> None:
     """Read the model now (before forking workers that share it)."""
     _model()
+    _table32()
 
 
 def dims() -> int:
@@ -134,6 +148,8 @@ def embed(texts: list[str]) -> np.ndarray:
     import numpy as np
 
     tokenizer, table, unk = _model()
+    if len(texts) >= MANY:
+        table = _table32()
     words = _words()
     out = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
     for first in range(0, len(texts), BATCH):
@@ -153,7 +169,8 @@ def embed(texts: list[str]) -> np.ndarray:
                 continue
             starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
             some = counts > 0
-            sums = np.add.reduceat(table[np.concatenate(tokens)], starts[some], axis=0)
+            rows = np.asarray(table[np.concatenate(tokens)], dtype=np.float32)
+            sums = np.add.reduceat(rows, starts[some], axis=0)
             at = first + sub
             out[at : at + len(counts)][some] = sums / counts[some, None]
     norms = np.linalg.norm(out, axis=1, keepdims=True)
