@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-sync bench-view bench-web bench-init view system-deps clean
+.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-semantic bench-sync bench-view bench-web bench-init view system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,13 @@ bench: $(VENV)/.installed-bench
 	$(PY) bench/bench_graph.py
 	$(PY) bench/bench_mcp.py
 	$(PY) bench/bench_scale.py --sizes 1000,10000 --fresh
+
+## bench-semantic: recall of each search mode and the fusion sweep (tests/eval), then semantic
+## search at 10,000 notes (a copy of /work/bench10k, or BENCH_VAULT): bench/README.md
+bench-semantic: $(VENV)/.installed-bench
+	$(PY) bench/bench_recall.py
+	$(PY) bench/bench_recall.py --sweep
+	$(PY) bench/bench_semantic.py --vault $(or $(BENCH_VAULT),/work/bench10k)
 
 ## bench-100k: the scale harness at 100,000 notes too (about 15 minutes today; resumable)
 bench-100k: $(VENV)/.installed-bench

@@ -73,6 +73,7 @@ def main() -> None:
 
     def wanted(what: str) -> bool:
         return not only or what in only
+
     scratch = Path(tempfile.mkdtemp(prefix="vault-compare-"))
     sides = {"base": a.base, "new": a.new}
     envs = {name: env_for(src, scratch / name) for name, src in sides.items()}

@@ -148,6 +148,24 @@ SEARCH_LANG = Option(
     "Rank notes in this language first.",
     metavar="CODE",
 )
+# keyword: the words (BM25F); semantic: the meaning (section vectors); hybrid: both rankings
+# fused. The default is the one that ranks best on tests/eval (bench/README.md says why).
+SEARCH_MODES = ("keyword", "semantic", "hybrid")
+MODE = Option(
+    "mode",
+    "How notes are ranked: keyword (the words), semantic (the meaning, by section vectors "
+    "of a model shipped with vault) or hybrid (both rankings fused).",
+    choices=SEARCH_MODES,
+    default="keyword",
+    noun="search mode",
+)
+EXPLAIN = Option(
+    "explain",
+    "Say how each hit was ranked: its keyword rank, vector rank, fused score and the section "
+    "that matched best.",
+    bool,
+    default=False,
+)
 RELATED_LIMIT = Option("limit", "At most this many notes.", int, default=10, min=1)
 
 # --- graph -----------------------------------------------------------------------------------
@@ -340,7 +358,7 @@ INCLUDE_CHANGES = Option(
 # Command (and MCP tool) name -> the options it takes, in --help order.
 BY_COMMAND: dict[str, tuple[Option, ...]] = {
     "list": (*NOTE_FILTERS, AGENT_FILTER, SORT, MIXED_DATES),
-    "search": (*NOTE_FILTERS, AGENT_FILTER, SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT),
+    "search": (*NOTE_FILTERS, AGENT_FILTER, SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT, MODE, EXPLAIN),
     "related": (RELATED_LIMIT,),
     "graph": (FORMAT, ROOT, GRAPH_DEPTH, NOTE_TYPE, EDGE_KIND, COLOR_BY),
     "check": (PROBLEM_KIND, IGNORE, LEVEL, SUMMARY),

@@ -38,10 +38,10 @@ def copy_vaults(dest: Path, names) -> dict[str, Path]:
     return out
 
 
-def run(dest: Path, limit: int = DEPTH) -> list[dict]:
+def run(dest: Path, limit: int = DEPTH, **options) -> list[dict]:
     """Every question searched on its vault's copy: [{question, vault, answers, ranked,
     seconds}], in the file's order. The first search of a vault (which builds its index)
-    is made before any is timed."""
+    is made before any is timed. `options` go to every search (mode="hybrid")."""
     from vault.catalog import load_catalog
     from vault.search.search import search
     from vault.vault import open_vault
@@ -51,12 +51,14 @@ def run(dest: Path, limit: int = DEPTH) -> list[dict]:
     catalogs = {}
     for name, root in roots.items():
         catalogs[name] = load_catalog(open_vault(root))
-        search(catalogs[name], "warmup", limit=1, snippets=False)
+        search(catalogs[name], "warmup", limit=1, snippets=False, **options)
     out = []
     for q in qs:
         start = time.perf_counter()
         try:
-            hits = search(catalogs[q["vault"]], q["question"], limit=limit, snippets=False)
+            hits = search(
+                catalogs[q["vault"]], q["question"], limit=limit, snippets=False, **options
+            )
         except Exception as exc:  # the baseline refuses some questions (a "?" as wildcard)
             hits, error = [], str(exc)
         else:

@@ -9,7 +9,8 @@ from vault.cli.common import AppState, IndexProgress, json_option, pass_state
 @json_option
 @pass_state
 def command(state: AppState, rebuild: bool, as_json: bool) -> None:
-    """Bring the search index up to date now, and say what was done.
+    """Bring the search index and the section vectors of semantic search up to date now,
+    and say what was done.
 
     Never required: search and related update the index themselves. It is derived data
     in vault's cache folder, outside the vault ($XDG_CACHE_HOME/vault/...); --rebuild
@@ -21,10 +22,10 @@ def command(state: AppState, rebuild: bool, as_json: bool) -> None:
       vault index
       vault index --rebuild --json
     """
-    from vault.search.index import update_index
+    from vault.search.vectors import update_index_and_vectors
 
     with IndexProgress() as progress:
-        report = update_index(
+        report = update_index_and_vectors(
             state.catalog(), rebuild=rebuild, progress=progress, notify=render.notice
         )
     if as_json:

@@ -9,17 +9,19 @@ from vault.cli.common import (
     note_filter_options,
     pass_state,
 )
-from vault.options import AGENT_FILTER, SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT
+from vault.options import AGENT_FILTER, EXPLAIN, MODE, SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT
 
 
 @click.command("search")
 @click.argument("query", nargs=-1, required=True)
 @note_filter_options
-@declared(AGENT_FILTER, SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT)
+@declared(AGENT_FILTER, SEARCH_IN, SEARCH_LANG, SEARCH_LIMIT, MODE, EXPLAIN)
 @click.option("--paths", is_flag=True, help="Print only the ids of the hits, one a line.")
 @json_option
 @pass_state
-def command(state: AppState, query, flt, agent, in_folders, lang, limit, paths, as_json):
+def command(
+    state: AppState, query, flt, agent, in_folders, lang, limit, mode, explain, paths, as_json
+):
     """Search the notes' titles, bodies and tags; best matches first.
 
     Plain words and questions are ranked: stop words carry no weight, and notes with more of
@@ -32,8 +34,13 @@ def command(state: AppState, query, flt, agent, in_folders, lang, limit, paths, 
     terms (exosme~). --in FOLDER keeps notes of that folder. The index (derived data,
     outside the vault) is brought up to date first, so results always reflect the files.
 
+    --mode semantic ranks by meaning: each section of each note has a vector from a small
+    model shipped inside vault (nothing is downloaded); --mode hybrid fuses both rankings.
+    --explain adds under each hit its keyword rank, vector rank, fused score and the
+    section that matched best.
+
     --json prints [{"id", "title", "date", "type", "parent", "score", "snippet"}, ...],
-    [] when nothing matches.
+    [] when nothing matches; with --explain each hit has an "explain" object too.
 
     \b
     Examples:
@@ -43,6 +50,7 @@ def command(state: AppState, query, flt, agent, in_folders, lang, limit, paths, 
       vault search 'title:exosome date:[2026-01-01 to 2026-03-31]' --json
       vault search stability --under memory/research/2026-02-14-skin-tech-trends.md --paths
       vault search exosomes --changed-since "7 days ago" --author claude
+      vault search keep the skin from drying out --mode hybrid --explain
     """
     from dataclasses import replace
 
@@ -62,6 +70,8 @@ def command(state: AppState, query, flt, agent, in_folders, lang, limit, paths, 
             snippets=not paths,
             folders=in_folders,
             lang=lang,
+            mode=mode,
+            explain=explain,
             progress=progress,
             notify=render.notice,
         )

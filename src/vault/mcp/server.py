@@ -38,6 +38,7 @@ from vault.options import (
     CHANGED_SINCE,
     CONTEXT_DEPTH,
     EDGE_KIND,
+    EXPLAIN,
     GRAPH_DEPTH,
     IGNORE,
     LEVEL,
@@ -48,6 +49,7 @@ from vault.options import (
     LOG_SINCE,
     MAX_CHARS,
     MIXED_DATES,
+    MODE,
     NOTE_TYPE,
     PROBLEM_KIND,
     RELATED_LIMIT,
@@ -343,8 +345,11 @@ def build_server(
         in_folders: param(SEARCH_IN) = None,
         lang: param(SEARCH_LANG) = None,
         limit: param(SEARCH_LIMIT) = SEARCH_LIMIT.default,
+        mode: param(MODE) = MODE.default,
+        explain: param(EXPLAIN) = EXPLAIN.default,
     ) -> Items:
-        """Ranked full-text search of the notes' titles, bodies and tags."""
+        """Ranked full-text search of the notes' titles, bodies and tags; with explain, how
+        each hit ranked."""
         return await run(tools.search, locals())
 
     @tool(name="show", annotations=READ)

@@ -77,6 +77,8 @@ def search(
     in_folders=(),
     lang=None,
     limit: int = 20,
+    mode: str = "keyword",
+    explain: bool = False,
 ) -> Output:
     from vault.search.search import search as search_notes
 
@@ -90,6 +92,8 @@ def search(
         limit=limit,
         folders=in_folders or (),
         lang=lang,
+        mode=mode,
+        explain=explain,
         notify=r.notify,
     )
     return Output([render.hit_dict(h) for h in hits])

@@ -30,6 +30,7 @@ WHERE = {
     "Community": "graph",
     "GraphStats": "graph",
     "Hit": "search",
+    "Explain": "search",
     "IndexReport": "search",
     "LogEntry": "history",
     "NoteVersion": "history",

@@ -21,6 +21,24 @@ class Hit:
     snippet: str
     # (start, end) character spans of the matched words within `snippet`.
     marks: tuple[tuple[int, int], ...] = ()
+    # How the hit was ranked, when --explain asked (vault.search.fusion).
+    explain: Explain | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Explain:
+    """Why a hit ranks where it does: its place in each ranking and what fused them."""
+
+    # 1-based rank in the keyword ranking, None when the keyword search did not find it.
+    keyword_rank: int | None
+    # 1-based rank in the vector ranking, None when it was not among the nearest notes.
+    vector_rank: int | None
+    # The reciprocal-rank-fusion score (hybrid), or the ranking's own score.
+    fused: float
+    # The section that matched the query best (its heading, then the start of its text).
+    chunk: str
+    # That section's cosine similarity to the query (None without a vector rank).
+    cosine: float | None = None
 
 
 @dataclass

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's
         Appended,
         Backlink,
         Created,
+        Explain,
         GraphStats,
         Hit,
         Hub,
@@ -170,6 +171,19 @@ def hit_dict(hit: Hit) -> dict:
         "parent": hit.parent,
         "score": hit.score,
         "snippet": hit.snippet,
+        # Only when asked (--explain): the shape without it stays as it was.
+        **({"explain": explain_dict(hit.explain)} if hit.explain is not None else {}),
+    }
+
+
+def explain_dict(e: Explain) -> dict:
+    """How a search hit was ranked."""
+    return {
+        "keyword_rank": e.keyword_rank,
+        "vector_rank": e.vector_rank,
+        "fused": e.fused,
+        "cosine": e.cosine,
+        "chunk": e.chunk,
     }
 
 

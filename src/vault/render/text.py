@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's
         Appended,
         Backlink,
         Created,
+        Explain,
         GraphStats,
         Hit,
         IndexReport,
@@ -188,7 +189,22 @@ def hit_text(rank: int, hit: Hit) -> str:
     ]
     if hit.snippet:
         lines.append("   " + _emphasized(hit.snippet, hit.marks))
+    if hit.explain is not None:
+        lines.append("   " + styled(explain_text(hit.explain), dim=True))
     return "\n".join(lines)
+
+
+def explain_text(e: Explain) -> str:
+    """One line: each ranking's place, the fused score, the section that matched."""
+
+    def rank(r):
+        return f"#{r}" if r is not None else "-"
+
+    chunk = e.chunk if len(e.chunk) <= 80 else e.chunk[:79] + "…"
+    return (
+        f"keyword {rank(e.keyword_rank)}, vector {rank(e.vector_rank)}, "
+        f"fused {e.fused:.4f}; chunk: {printable(chunk)}"
+    )
 
 
 def _emphasized(text: str, marks) -> str:

@@ -1,2 +1,3 @@
-"""Full-text search with Whoosh (only this family imports it): the schema, the index kept
-fresh against the notes, the query language, search, spelling and more-like-this."""
+"""Search (only this family imports Whoosh, numpy and tokenizers): the full-text index kept
+fresh against the notes, the query language, search, spelling and more-like-this; and the
+section vectors of semantic search, made with the model shipped in search/model/."""

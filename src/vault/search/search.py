@@ -17,7 +17,7 @@ from vault.catalog import Catalog
 from vault.errors import InvalidInput, NoteNotFound, VaultError
 from vault.filters import id_scope
 from vault.model import Hit, NoteFilter
-from vault.options import RELATED_LIMIT, SEARCH_LIMIT, check
+from vault.options import MODE, RELATED_LIMIT, SEARCH_LIMIT, check
 from vault.repository import Repository
 from vault.search.analysis import ALL_LANGUAGES, MAX_SUGGESTED, has_cjk
 from vault.search.freetext import stop_words
@@ -52,19 +52,24 @@ def search(
     snippets: bool = True,
     folders: tuple[str, ...] = (),
     lang: str | None = None,
+    mode: str = MODE.default,
+    explain: bool = False,
     progress: Progress | None = None,
     notify: Notify | None = None,
 ) -> list[Hit]:
     """The notes matching `query` and passing `flt` (vault.filters' rules), best first;
     `restrict_to` further keeps only those ids, `folders` only the notes in those folders;
-    `lang` ranks notes of that language first (default: the query's). Raises InvalidInput
-    for a malformed query."""
+    `lang` ranks notes of that language first (default: the query's). `mode` ranks by the
+    words (keyword), by meaning (semantic: section vectors) or by both fused (hybrid);
+    `explain` says on each hit how it was ranked. Raises InvalidInput for a malformed
+    query."""
     text = " ".join(query.split())
     if not text:
         raise InvalidInput("empty query; give words to search for, e.g. `vault search exosome`")
     check_size(text)
     check_syntax(text)
     check(SEARCH_LIMIT, limit)
+    check(MODE, mode)
     if lang is not None and lang not in ALL_LANGUAGES:
         raise InvalidInput(f"unknown language {lang!r}; use one of: {', '.join(ALL_LANGUAGES)}")
     scope = id_scope(catalog, flt, repo, cwd_prefix)
@@ -74,13 +79,24 @@ def search(
         inside = in_folders(catalog, folders)
         scope = inside if scope is None else scope & inside
 
+    vectors = None
+    if mode != "keyword" or explain:
+        from vault.search.vectors import fresh_vectors
+
+        vectors = fresh_vectors(catalog, progress=progress, notify=notify)
+
     def run(searcher) -> list[Hit]:
         q = parse_query(searcher, text, lang)
         docs = note_filter(searcher, flt, scope)
         if docs is not None and not docs:
             return []
-        results = searcher.search(q, limit=limit, filter=docs, mask=mask_for(q))
-        return _hits(catalog, results, _positive_terms(q, searcher.reader()), snippets)
+        terms = _positive_terms(q, searcher.reader())
+        if vectors is None:
+            results = searcher.search(q, limit=limit, filter=docs, mask=mask_for(q))
+            return _hits(catalog, results, terms, snippets)
+        return _ranked(
+            catalog, searcher, q, docs, scope, vectors, text, mode, limit, terms, snippets, explain
+        )
 
     return with_searcher(catalog, run, progress=progress, notify=notify)
 
@@ -221,6 +237,84 @@ def _searching(catalog, folder, fn, progress, notify, private: bool):
                 folder=folder if private else None,
             )
     raise AssertionError("unreachable")
+
+
+# --- semantic and hybrid --------------------------------------------------------------------
+
+
+class _Found(dict):
+    """A note's stored fields with a score: what _hits reads of a Whoosh hit."""
+
+    score: float = 0.0
+
+
+def _ranked(
+    catalog, searcher, q, docs, scope, vectors, text, mode, limit, terms, snippets, explain
+):
+    """The hits of a semantic or hybrid search (or of a keyword one, explained): both
+    rankings read DEPTH deep within the filters, then fused (vault.search.fusion)."""
+    from vault.search import embedding, fusion
+    from vault.search.freetext import question_less
+    from vault.search.vectors import nearest
+
+    depth = max(limit or 0, fusion.DEPTH)
+    keyword = [
+        id_of(hit["id"]) for hit in searcher.search(q, limit=depth, filter=docs, mask=mask_for(q))
+    ]
+    allowed = scope
+    if docs is not None:
+        allowed = {id_of(searcher.stored_fields(d)["id"]) for d in docs}
+    query_vector = embedding.embed([question_less(text)])[0]
+    near = nearest(vectors, query_vector, allowed, depth)
+    semantic = [note_id for note_id, _, _ in near]
+    if mode == "keyword":
+        order = [(i, None) for i in keyword]
+    elif mode == "semantic":
+        order = [(note_id, cosine) for note_id, cosine, _ in near]
+    else:
+        order = fusion.fuse(keyword, semantic)
+    order = order[:limit] if limit else order
+    found = []
+    for note_id, score in order:
+        docnum = searcher.document_number(id=id_key(note_id))
+        if docnum is None:
+            continue
+        fields = _Found(searcher.stored_fields(docnum))
+        fields.score = score if score is not None else 0.0
+        found.append(fields)
+    if mode == "keyword":  # the keyword scores, as without --explain
+        scored = {
+            id_of(h["id"]): h.score
+            for h in searcher.search(q, limit=len(found) or 1, filter=docs, mask=mask_for(q))
+        }
+        for fields in found:
+            fields.score = scored.get(id_of(fields["id"]), 0.0)
+    hits = _hits(catalog, found, terms, snippets)
+    if not explain:
+        return hits
+    from dataclasses import replace
+
+    from vault.model import Explain
+    from vault.search.vectors import best_chunk, chunk_text
+
+    keyword_rank = {note_id: k for k, note_id in enumerate(keyword, 1)}
+    vector_rank = {note_id: k for k, note_id in enumerate(semantic, 1)}
+    out = []
+    for hit in hits:
+        chunk, cosine = best_chunk(vectors, hit.id, query_vector)
+        out.append(
+            replace(
+                hit,
+                explain=Explain(
+                    keyword_rank=keyword_rank.get(hit.id),
+                    vector_rank=vector_rank.get(hit.id),
+                    fused=hit.score,
+                    chunk=chunk_text(catalog, hit.id, chunk),
+                    cosine=None if cosine is None else round(cosine, 4),
+                ),
+            )
+        )
+    return out
 
 
 # --- hits --------------------------------------------------------------------------------------
