@@ -153,16 +153,14 @@ SEARCH_LANG = Option(
 SEARCH_MODES = ("keyword", "semantic", "hybrid")
 MODE = Option(
     "mode",
-    "How notes are ranked: keyword (the words), semantic (the meaning, by section vectors "
-    "of a model shipped with vault) or hybrid (both rankings fused).",
+    "keyword (words), semantic (meaning) or hybrid (both, fused).",
     choices=SEARCH_MODES,
     default="keyword",
     noun="search mode",
 )
 EXPLAIN = Option(
     "explain",
-    "Say how each hit was ranked: its keyword rank, vector rank, fused score and the section "
-    "that matched best.",
+    "Show each hit's keyword and vector ranks, fused score and best section.",
     bool,
     default=False,
 )
@@ -294,7 +292,7 @@ SECTION = Option(
 )
 EXPECTED_SHA256 = Option(
     "expected_sha256",
-    "The note's sha256 as read (show).",
+    "Its sha256 as read (show).",
     flag="--expect-sha256",
     dest="expected",
     metavar="H",
@@ -339,7 +337,7 @@ AGENT = Option(
 )
 SOURCE = Option(
     "source",
-    "Vault-Source: URL or reference.",
+    "Vault-Source: URL or ref.",
     metavar="URL|REF",
 )
 # Only the command line takes it: the MCP tools always commit.

@@ -95,7 +95,7 @@ what `vault <tool> ... --json` prints (see `vault <tool> --help` for the shape).
 """
 
 # What a note argument takes, for the tools' descriptions.
-REF = "Note id, stem or title."
+REF = "Id, stem or title."
 
 
 def param(option: Option, *, required: bool = False) -> Any:
@@ -348,8 +348,7 @@ def build_server(
         mode: param(MODE) = MODE.default,
         explain: param(EXPLAIN) = EXPLAIN.default,
     ) -> Items:
-        """Ranked full-text search of the notes' titles, bodies and tags; with explain, how
-        each hit ranked."""
+        """Ranked full-text search of the notes' titles, bodies and tags."""
         return await run(tools.search, locals())
 
     @tool(name="show", annotations=READ)
