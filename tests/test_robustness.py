@@ -346,6 +346,46 @@ def test_a_stale_index_lock_is_named_within_5_seconds(git_vault, run) -> None:
     lock.unlink()
 
 
+WRITES_KEPT_FROM_COMMIT = [
+    (("new", "--title", "Locked out"), "body\n", "written"),
+    (("append", DEEP), "Appended while locked.\n", "written"),
+    (("set", DEEP, "type=Review"), None, "written"),
+    (("replace", DEEP, "--old", "cell-to-cell", "--new", "cell to cell"), None, "written"),
+    (("rm", DEEP, "--force"), None, "removed"),
+    (("restore", HUB), None, "restored"),
+]
+
+
+def test_a_write_a_stale_index_lock_keeps_from_its_commit_fails(git_vault, run) -> None:
+    """The change stays (nothing is lost), and the command exits 1 with one line naming the
+    note and the lock: a script never takes the note for committed. (One lock for all: found
+    stale once, in 5 s, it is known stale at once to the next command of this process.)"""
+    git(git_vault, "rm", "-q", HUB)
+    git(git_vault, "commit", "-q", "-m", "a note to restore")
+    lock = git_vault / ".git" / "index.lock"
+    lock.touch()
+    head, deep = git(git_vault, "rev-parse", "HEAD"), (git_vault / DEEP).read_bytes()
+    for argv, stdin, done in WRITES_KEPT_FROM_COMMIT:
+        before = snapshot(git_vault)
+        res = run(git_vault, *argv, input=stdin)
+        assert res.exit_code == 1, (argv, res.stdout, res.stderr)
+        (line,) = res.stderr.splitlines()
+        note = {"new": line.split()[1], "restore": HUB}.get(argv[0], DEEP)
+        start = f"Error: {note} was {done} but not committed: {lock} has not changed"
+        assert line.startswith(start), line
+        assert line.endswith(f"remove it if no git command is running: rm {lock}"), line
+        after = snapshot(git_vault)
+        assert after != before, argv  # the change is on disk
+        if argv[0] == "new":
+            assert note.startswith("memory/") and after[note].endswith(b"body\n")
+        if argv[0] in ("new", "restore"):
+            os.unlink(git_vault / note)
+        (git_vault / DEEP).write_bytes(deep)
+    lock.unlink()
+    assert git(git_vault, "rev-parse", "HEAD") == head
+    assert git(git_vault, "status", "--porcelain") == ""
+
+
 # --- writes nobody asked for ----------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from vault import values
 from vault.append import _real_path, check_sha256, sha256_of
 from vault.atomic import write_atomic
 from vault.catalog import Catalog, load_catalog
-from vault.errors import GitError, StaleNote
+from vault.errors import GitError, NotCommitted, StaleLock, StaleNote
 from vault.locks import write_lock
 from vault.model import Provenance, Revised, ReviseRequest
 from vault.repository import Repository
@@ -66,7 +66,7 @@ def revise(
     """Change one note as `plan` says (`action` names the verb in the result, `message`
     in the commit: "vault: <message> <id>"); everything is checked before anything is written,
     so a refusal leaves the note as it was. A commit that fails (a hook) leaves the note
-    written, with `commit_note` saying why."""
+    written, with `commit_note` saying why; a stale index.lock raises NotCommitted."""
     expected = check_sha256(request.expected_sha256)
     check_provenance(request.provenance)
     with write_lock(vault):
@@ -110,8 +110,10 @@ def _committed(
     """(the commit's sha or None, why there is none when one was wanted)."""
     if not commit or repo is None:
         return None, ""
+    ids = [vault.note_id(p) for p in paths]
     try:
-        ids = [vault.note_id(p) for p in paths]
         return repo.commit(ids, message, provenance=request.provenance), ""
+    except StaleLock as exc:  # fails every command until removed: exit non-zero
+        raise NotCommitted(", ".join(ids), exc) from exc
     except GitError as exc:
         return None, str(exc)
