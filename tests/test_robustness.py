@@ -102,6 +102,65 @@ def test_control_characters_are_escaped_on_the_terminal_only(tmp_path, run) -> N
     assert EVIL in [n["title"] for n in json.loads(listed.stdout)]  # JSON as JSON escapes it
 
 
+ESC_NAME = b"name\x1b]0;pwned\x07\x1b[2J.md"
+ESC_SHOWN = '"memory/name\\x1b]0;pwned\\x07\\x1b[2J.md"'
+
+
+def _no_control_characters(res, *shown: str) -> None:
+    assert res.exit_code == 0, res.stderr
+    out = res.stdout + res.stderr
+    assert "\x1b" not in out and "\x07" not in out, out
+    for text in shown:
+        assert text in out, out
+
+
+def test_ids_printed_by_the_write_verbs_search_paths_and_sync_are_escaped(tmp_path, run) -> None:
+    """Every id a command prints as text goes through the one escaper (as `list` and `show`
+    do): what append, replace, set and rm print, `search --paths`, and sync's pulled notes."""
+    a, b, remote = tmp_path / "a", tmp_path / "b", tmp_path / "remote.git"
+    (a / "memory").mkdir(parents=True)
+    (a / "memory" / "hub.md").write_text("# Hub\n\nDate: 2026-01-01\n", encoding="utf-8")
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    git(a, "init", "-q", "-b", "main")
+    git(a, "add", "-A")
+    git(a, "commit", "-q", "-m", "hub")
+    git(a, "push", "-q", str(remote), "main")
+    git(tmp_path, "clone", "-q", str(remote), str(b))
+    _write_bytes_name(a / "memory", ESC_NAME, b"# Plain\n\nevil words\n")
+    git(a, "add", "-A")
+    git(a, "commit", "-q", "-m", "a name holding escape sequences")
+    git(a, "push", "-q", str(remote), "main")
+    note = "memory/" + os.fsdecode(ESC_NAME)
+    for argv, stdin in [
+        (("append", note), "more evil words\n"),
+        (("replace", note, "--old", "more", "--new", "less"), None),
+        (("set", note, "type=Review"), None),
+    ]:
+        res = run(a, *argv, input=stdin)
+        _no_control_characters(res, ESC_SHOWN)
+        assert res.stdout == ESC_SHOWN + "\n", (argv, res.stdout)
+        assert f" {ESC_SHOWN}" in res.stderr, (argv, res.stderr)  # the status line too
+    _no_control_characters(run(a, "search", "evil", "--paths"), ESC_SHOWN + "\n")
+    res = run(b, "sync")
+    _no_control_characters(res, ESC_SHOWN)
+    assert res.stdout == ESC_SHOWN + "\n"
+    res = run(a, "rm", note, "--force")
+    _no_control_characters(res, ESC_SHOWN)
+    assert res.stdout == ESC_SHOWN + "\n"
+    assert res.stderr.startswith(f"removed {ESC_SHOWN}; committed "), res.stderr
+
+
+def test_mv_dry_run_shows_the_lines_it_would_rewrite_escaped(tmp_path, run) -> None:
+    root = tmp_path / "v"
+    (root / "memory").mkdir(parents=True)
+    (root / "memory" / "hub.md").write_text("# Hub\n", encoding="utf-8")
+    (root / "memory" / "evil.md").write_text(
+        "# Evil\n\nSee \x1b]0;pwned\x07 [[hub]] \x1b[2J now.\n", encoding="utf-8"
+    )
+    res = run(root, "mv", "memory/hub.md", "memory/moved.md", "--dry-run")
+    _no_control_characters(res, "+See \\x1b]0;pwned\\x07 [[moved]] \\x1b[2J now.")
+
+
 # --- a Parent chain deeper than Python's stack ----------------------------------------------
 
 

@@ -59,5 +59,5 @@ def command(state: AppState, ref, section, expected, body_file, no_commit, as_js
     if as_json:
         render.emit_json(render.appended_dict(done))
     else:
-        click.echo(done.id)
+        click.echo(render.shown(done.id))
         render.info(render.appended_text(done))

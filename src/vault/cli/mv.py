@@ -68,7 +68,9 @@ def command(state: AppState, ref, new_path, dry_run, no_commit, include_changes,
         render.emit_json(render.move_dict(result, dry_run))
         return
     if dry_run:
-        click.echo(result.diff, nl=False)
+        from vault.render.terminal import printable
+
+        click.echo(printable(result.diff, lines=True), nl=False)  # it quotes notes' lines
     else:
         for line in render.move_lines(result):
             click.echo(line)

@@ -69,5 +69,5 @@ def report(done, as_json: bool) -> None:
     if as_json:
         render.emit_json(revised_dict(done))
     else:
-        click.echo(done.id)
+        click.echo(render.shown(done.id))
         render.info(revised_text(done))

@@ -44,5 +44,5 @@ def report(done, as_json: bool) -> None:
     if as_json:
         render.emit_json(removed_dict(done))
     else:
-        click.echo(done.id)
+        click.echo(render.shown(done.id))
         render.info(removed_text(done))
