@@ -181,6 +181,42 @@ def test_tree_of_a_parent_chain_500_deep(tmp_path, run) -> None:
     assert last == [" " * (2 + 4 * 499 + 2) + '"id": "memory/n499.md",']
 
 
+def test_the_mcp_tree_of_a_parent_chain_500_deep(tmp_path, run) -> None:
+    """Through the SDK's own client and a `vault mcp` process: the text is the CLI's JSON,
+    the structured content the same down to 64 levels of notes (the SDK's JSON stops at about
+    100), the notes there saying "truncated": true."""
+    pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra")
+    import asyncio
+
+    from mcp import Client, StdioServerParameters
+
+    notes = tmp_path / "v" / "memory"
+    notes.mkdir(parents=True)
+    for n in range(500):
+        parent = f"Parent: n{n - 1}\n" if n else ""
+        (notes / f"n{n}.md").write_text(f"# Note {n}\n\n{parent}", encoding="utf-8")
+    server = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "vault", "--vault", str(notes.parent), "mcp"],
+        env=dict(os.environ),
+        cwd=str(tmp_path),
+    )
+
+    async def call():
+        async with Client(server, read_timeout_seconds=120) as client:
+            return await client.call_tool("tree", {})
+
+    result = asyncio.run(call())
+    assert not result.is_error, result.content[0].text
+    cli = run(notes.parent, "tree", "--json")
+    assert result.content[0].text + "\n" == cli.stdout
+    node, depth = result.structured_content["result"][0], 0
+    while node["children"]:
+        assert (node["id"], "truncated" in node) == (f"memory/n{depth}.md", False)
+        (node,), depth = node["children"], depth + 1
+    assert (depth, node["id"], node.get("truncated")) == (64, "memory/n64.md", True)
+
+
 # --- mv to a name that cannot be ------------------------------------------------------------
 
 HUB = "memory/research/2026-02-14-skin-tech-trends.md"
