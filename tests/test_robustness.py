@@ -77,6 +77,32 @@ def test_a_vault_folder_named_in_latin1(tmp_path, vault_copy, run) -> None:
     assert checked.stderr == "2 problems: 1 error, 1 warning.\n"
 
 
+# --- replaced text stays body ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("note", "new"),
+    [
+        ("# Only a title\n\nSome text.\n", "Date: 1999-01-01\nType: Hijack\nParent: hub"),
+        ("---\ntitle: Open\n\nSome text.\n", "---\nparent: hub.md\n---"),
+    ],
+    ids=["header-lines-under-a-bare-title", "closing-unclosed-front-matter"],
+)
+def test_replaced_text_never_becomes_metadata(tmp_path, run, note, new) -> None:
+    root = tmp_path / "v"
+    (root / "memory").mkdir(parents=True)
+    (root / "memory" / "hub.md").write_text("# Hub\n", encoding="utf-8")
+    (root / "memory" / "n.md").write_text(note, encoding="utf-8")
+    res = run(root, "replace", "memory/n.md", "--old", "Some text.", "--new", new)
+    assert res.exit_code == 1
+    assert res.stderr == (
+        "Error: memory/n.md: this text would change the note's metadata as well as its body "
+        "(it would be read as header lines or front matter); change the metadata with "
+        "`vault set`; nothing was written\n"
+    )
+    assert (root / "memory" / "n.md").read_text(encoding="utf-8") == note
+
+
 # --- control characters reach no terminal ---------------------------------------------------
 
 EVIL = "Evil \x1b]0;pwned\x07title\x1b[2J"
