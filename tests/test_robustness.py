@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -232,7 +233,9 @@ def test_the_mcp_tree_of_a_parent_chain_500_deep(tmp_path, run) -> None:
         async with Client(server, read_timeout_seconds=120) as client:
             return await client.call_tool("tree", {})
 
-    result = asyncio.run(call())
+    # On a thread of its own: a session-wide Playwright fixture may hold this one's loop.
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(asyncio.run, call()).result()
     assert not result.is_error, result.content[0].text
     cli = run(notes.parent, "tree", "--json")
     assert result.content[0].text + "\n" == cli.stdout
@@ -349,8 +352,11 @@ def test_an_unreadable_note_is_one_line(git_vault) -> None:
         _one_error_line(shown, "cannot read", "exosomes-deep-dive.md: Permission denied")
         appended = run_process(git_vault, "append", DEEP, input="more\n", wrap=user)
         _one_error_line(appended, "cannot read", "Permission denied")
+        moved = run_process(git_vault, "mv", DEEP, "memory/moved.md", wrap=user)
+        _one_error_line(moved, "cannot read", "exosomes-deep-dive.md: Permission denied")
     finally:
         (git_vault / DEEP).chmod(0o644)
+    assert git(git_vault, "status", "--porcelain") == ""
 
 
 @pytest.fixture
@@ -520,6 +526,41 @@ def test_a_bare_repository_is_refused(tmp_path, run) -> None:
         assert res.stderr.startswith(f"Error: {where} (from --vault) is a git directory")
         assert len(res.stderr.splitlines()) == 1
     assert sorted(p.name for p in bare.rglob("*")) == before
+
+
+def test_a_read_only_mcp_server_leaves_an_interrupted_move(git_vault, run) -> None:
+    """`vault mcp --read-only` (stdio, through the SDK's client) answers without finishing or
+    undoing a `vault mv` killed midway: it writes nothing; the next CLI command recovers."""
+    pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra")
+    import asyncio
+
+    from mcp import Client, StdioServerParameters
+
+    killed = subprocess.run(
+        [sys.executable, "-m", "vault", "--vault", str(git_vault), "mv", HUB, "memory/x.md"],
+        capture_output=True,
+        env={**os.environ, "VAULT_TEST_KILL_AT": "rewrote-first"},
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    half = snapshot(git_vault)
+    server = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "vault", "--vault", str(git_vault), "mcp", "--read-only"],
+        env=dict(os.environ),
+        cwd=str(git_vault.parent),
+    )
+
+    async def call():
+        async with Client(server, read_timeout_seconds=120) as client:
+            return [await client.call_tool(name, {}) for name in ("list", "tree")]
+
+    with ThreadPoolExecutor(1) as pool:  # a session-wide Playwright fixture may hold a loop
+        results = pool.submit(asyncio.run, call()).result()
+    assert not any(r.is_error for r in results), [r.content[0].text for r in results]
+    assert snapshot(git_vault) == half  # nothing finished, nothing undone
+    res = run(git_vault, "list")
+    assert res.exit_code == 0 and "undid an interrupted" in res.stderr
+    assert snapshot(git_vault) != half
 
 
 @pytest.mark.parametrize(

@@ -210,7 +210,8 @@ def build_server(
     """The server for the vault at `vault_dir` (as --vault takes it); VaultError when there
     is no vault there. `read_only` leaves out the tools that write. `calls` is how a
     resident process (`vault serve`) shares its warm state and worker instead."""
-    calls = calls or _Calls(Resident(vault_dir, watch=watch))
+    # Read-only writes nothing, not even the recovery of a `vault mv` killed midway.
+    calls = calls or _Calls(Resident(vault_dir, watch=watch, may_write=not read_only))
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer) -> AsyncIterator[dict]:
