@@ -104,6 +104,38 @@ def test_replaced_text_never_becomes_metadata(tmp_path, run, note, new) -> None:
     assert (root / "memory" / "n.md").read_text(encoding="utf-8") == note
 
 
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (
+            (
+                "set",
+                "memory/n.md",
+                "tags=ok\nParent: memory/research/2026-02-14-skin-tech-trends.md",
+            ),
+            "Error: tag 'ok\\nParent: memory/research/2026-02-14-skin-tech-trends.md': a tag "
+            "must be one line",
+        ),
+        (("set", "memory/n.md", "tags=a,skin care"), "Error: tag 'skin care': a tag cannot hold"),
+        (
+            ("replace", "memory/n.md", "--old", "Some text.", "--new", "Caf\udce9"),
+            "Error: body: character 4 is U+DCE9, a lone surrogate",
+        ),
+    ],
+    ids=["set-tags-line-break", "set-tags-space", "replace-lone-surrogate"],
+)
+def test_set_and_replace_refuse_values_no_note_holds_as_given(tmp_path, run, argv, says):
+    """Found by tests/test_fuzz_revise.py: `set tags=` split a tag at a line break or a space
+    into other tags; `replace --new` with a lone surrogate was a traceback."""
+    root = tmp_path / "v"
+    (root / "memory").mkdir(parents=True)
+    (root / "memory" / "n.md").write_text("# N\n\nSome text.\n", encoding="utf-8")
+    res = run(root, *argv)
+    assert (res.exit_code, res.stdout) == (1, ""), res.stderr
+    assert res.stderr.startswith(says) and len(res.stderr.splitlines()) == 1, res.stderr
+    assert (root / "memory" / "n.md").read_text(encoding="utf-8") == "# N\n\nSome text.\n"
+
+
 # --- control characters reach no terminal ---------------------------------------------------
 
 EVIL = "Evil \x1b]0;pwned\x07title\x1b[2J"

@@ -3,6 +3,7 @@ replaced; the metadata block is never reached, and every other byte stays as it 
 
 from __future__ import annotations
 
+from vault import values
 from vault.append import _headings, _metadata, clean_text, find_section
 from vault.catalog import Catalog
 from vault.errors import InvalidInput
@@ -26,6 +27,7 @@ def replace_in_note(
             raise InvalidInput("nothing to replace: give the text to find (--old TEXT)")
         if "\x00" in request.old + request.new:
             raise InvalidInput("the text contains NUL bytes; a note's body cannot hold them")
+        values.body(request.new)  # nor a lone surrogate (no UTF-8 file can hold one)
     elif not request.section.strip():
         raise InvalidInput("the section heading is empty; give the text of a heading")
     else:
