@@ -71,7 +71,7 @@ def test_search_and_context_find_a_note_named_in_latin1(vault_copy, run) -> None
 def test_a_vault_folder_named_in_latin1(tmp_path, vault_copy, run) -> None:
     root = Path(os.fsdecode(os.fsencode(tmp_path) + b"/r\xe9sum\xe9"))
     shutil.copytree(vault_copy, root)
-    for args in (("list",), ("show", "skin-tech-trends")):
+    for args in (("list",), ("show", "skin-tech-trends"), ("search", "exosome")):
         res = run(root, *args)
         assert res.exit_code == 0, (args, res.stderr)
     checked = run(root, "check")  # the example vault has one broken link: exit 1, a report
@@ -485,6 +485,34 @@ def test_ctrl_c_during_index_exits_130(tmp_path) -> None:
     assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == "Error: interrupted"
     assert "Traceback" not in err
+
+
+# --- a query of 10 MB ----------------------------------------------------------------------
+
+
+def test_a_10_mb_mcp_search_query_is_refused_in_one_line(vault_copy) -> None:
+    """It took 99 s (and every other call waited): refused by its size before any work."""
+    pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra")
+    import asyncio
+
+    from mcp import Client
+
+    from vault.mcp.server import build_server
+
+    query = ("exosome~ " * (10 * 2**20 // 9 + 1))[: 10 * 2**20]
+
+    async def call():
+        async with Client(build_server(str(vault_copy))) as client:
+            big = await client.call_tool("search", {"query": query})
+            return big, await client.call_tool("search", {"query": "exosome"})
+
+    with ThreadPoolExecutor(1) as pool:  # a session-wide Playwright fixture may hold a loop
+        big, small = pool.submit(asyncio.run, call()).result()
+    assert big.is_error
+    assert big.content[0].text == ("query too long: 10,485,760 characters; the limit is 2,000"), (
+        big.content[0].text[:200]
+    )
+    assert not small.is_error and json.loads(small.content[0].text)  # the next call answers
 
 
 # --- a stale .git/index.lock ----------------------------------------------------------------
