@@ -70,7 +70,9 @@ def command(state: AppState, ref, new_path, dry_run, no_commit, include_changes,
     if dry_run:
         from vault.render.terminal import printable
 
-        click.echo(printable(result.diff, lines=True), nl=False)  # it quotes notes' lines
+        # It quotes notes' lines, escaped (a CRLF note's line ends stay, as git shows them).
+        diff = "\r\n".join(printable(part, lines=True) for part in result.diff.split("\r\n"))
+        click.echo(diff, nl=False)
     else:
         for line in render.move_lines(result):
             click.echo(line)
