@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git, run_process, snapshot
+from tests.conftest import git, run_process, snapshot, state_dir
 
 
 def _write_bytes_name(folder: Path, name: bytes, data: bytes) -> None:
@@ -473,10 +473,12 @@ def test_ctrl_c_during_index_exits_130(tmp_path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    # This vault's own folder: another test's may hold an index.new-* of its own.
+    where = state_dir(notes.parent)
     state = None
     deadline = time.monotonic() + 60
     while state is None and time.monotonic() < deadline:  # interrupted while it indexes
-        found = list(Path(os.environ["XDG_CACHE_HOME"]).glob("vault/v-*/index.new-*"))
+        found = list(where.glob("index.new-*"))
         state = found[0] if found else None
         time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
