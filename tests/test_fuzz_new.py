@@ -17,7 +17,16 @@ import shutil
 import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE, git, init_repo
-from hypothesis import HealthCheck, given, settings
+from fuzz_helpers import (
+    CLEAN_BODY,
+    CLEAN_TAG,
+    FUZZ,
+    MESSY_BODY,
+    clean_text,
+    messy,
+    printable,
+)
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vault.cli import cli
@@ -37,80 +46,6 @@ PARENTS = {
         "memory/articles/the-rising-trend-of-exosomes-in-skincare.md"
     ),
 }
-# What a value would smuggle into the metadata if it ever escaped its field.
-SMUGGLED = [
-    f"\nParent: {POST}",
-    "\nDate: 1999-01-01",
-    "\r\nType: Hijack",
-    "\n---\n",
-    "\n# Title\n",
-    "Tags: a, b",
-    "---",
-    "# ",
-    " #",
-    "**",
-    "`",
-    "[[x]]",
-    "title: y",
-]
-# Characters that matter somewhere: separators, markers, quotes, controls, other scripts.
-TRICKY_CHARS = (
-    ",; :#*`[]'\"|-_/\\\t\n\r\x00\x01\x1f\x7f\x85\xa0\u00e9\u2028\u200b\ufeff\u4e2d\U0001f600\udce9"
-)
-CLEAN_WORD = st.text(
-    alphabet="abcdefghijklmnopqrstuvwxyzABCXYZ0123456789éü中", min_size=1, max_size=8
-)
-
-
-def messy(max_fragments: int = 5) -> st.SearchStrategy[str]:
-    """Short text built from ordinary words, tricky characters, smuggled lines, anything."""
-    fragment = st.one_of(
-        CLEAN_WORD,
-        st.sampled_from(SMUGGLED),
-        st.text(alphabet=TRICKY_CHARS, min_size=1, max_size=3),
-        st.text(min_size=1, max_size=4),
-    )
-    return st.lists(fragment, min_size=1, max_size=max_fragments).map("".join)
-
-
-def clean_text() -> st.SearchStrategy[str]:
-    """Text every field accepts: words and plain punctuation, single spaces."""
-    word = st.one_of(CLEAN_WORD, st.sampled_from(["&", "'s", "(x)", "2026:", "-", "C++", "é"]))
-    return st.lists(word, min_size=1, max_size=6).map(" ".join)
-
-
-def printable(max_fragments: int = 4) -> st.SearchStrategy[str]:
-    """Text with no control character, where the subtle cases are: Markdown marks, commas,
-    quotes, `#`, runs of spaces, other scripts; now and then what undecodable bytes in an
-    argument become (a lone surrogate)."""
-    fragment = st.one_of(
-        CLEAN_WORD,
-        st.sampled_from(["`code`", "**bold**", "[[x]]", "[a](b)", "__init__", " ##", "`", "**"]),
-        st.sampled_from(["# ", " #", ",", "  ", "'", '"', "#"]),
-        st.sampled_from(
-            ["Tags: a, b", "---", "title: y", "Date: 1999-01-01", "\u00a0", "Caf\udce9"]
-        ),
-        st.text(
-            st.characters(codec="utf-8", categories=["L", "M", "N", "P", "S", "Zs"]), max_size=3
-        ),
-    )
-    return st.lists(fragment, min_size=1, max_size=max_fragments).map("".join)
-
-
-CLEAN_TAG = st.from_regex(r"#?[a-z][a-z0-9_/-]{0,10}", fullmatch=True)
-# Lines that would be metadata anywhere but in a body.
-METADATA_LINES = ["Parent: x", "---", "# Title", "Date: 1999-01-01", "Type: Hijack", "Tags: a, b"]
-CLEAN_BODY = st.lists(
-    st.sampled_from([*METADATA_LINES, "", " ", "Findings.", "---\ntitle: z\n---"]) | clean_text(),
-    max_size=6,
-).map("\n".join)
-MESSY_BODY = st.lists(
-    st.sampled_from([*METADATA_LINES, "a\x00b", "\x00", "Caf\udce9", "\r", "\ufeffx"]) | messy(3),
-    min_size=1,
-    max_size=6,
-).map("\n".join)
-
-
 VALID_DATE = st.dates().map(dt.date.isoformat)
 # Dates that are not YYYY-MM-DD (and one that is, with spaces around it: taken as that day).
 JUNK_DATE = st.sampled_from(["2026-02-30", "14/02/2026", " 2026-03-01 ", "٢٠٢٦-٠١-٠١"]) | messy(2)
@@ -253,14 +188,6 @@ def fuzz_vault(tmp_path_factory):
     # (without a configuration, `new` follows the style most notes use).
     (root / ".vault.toml").write_text('header_style = "headers"\n', encoding="utf-8")
     return init_repo(root)
-
-
-FUZZ = settings(
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 
 def run_fuzz(root, examples: int) -> list[str]:

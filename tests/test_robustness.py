@@ -12,11 +12,12 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import git, run_process, snapshot
+from tests.conftest import git, run_process, snapshot, state_dir
 
 
 def _write_bytes_name(folder: Path, name: bytes, data: bytes) -> None:
@@ -70,11 +71,69 @@ def test_search_and_context_find_a_note_named_in_latin1(vault_copy, run) -> None
 def test_a_vault_folder_named_in_latin1(tmp_path, vault_copy, run) -> None:
     root = Path(os.fsdecode(os.fsencode(tmp_path) + b"/r\xe9sum\xe9"))
     shutil.copytree(vault_copy, root)
-    for args in (("list",), ("show", "skin-tech-trends")):
+    for args in (("list",), ("show", "skin-tech-trends"), ("search", "exosome")):
         res = run(root, *args)
         assert res.exit_code == 0, (args, res.stderr)
     checked = run(root, "check")  # the example vault has one broken link: exit 1, a report
     assert checked.stderr == "2 problems: 1 error, 1 warning.\n"
+
+
+# --- replaced text stays body ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("note", "new"),
+    [
+        ("# Only a title\n\nSome text.\n", "Date: 1999-01-01\nType: Hijack\nParent: hub"),
+        ("---\ntitle: Open\n\nSome text.\n", "---\nparent: hub.md\n---"),
+    ],
+    ids=["header-lines-under-a-bare-title", "closing-unclosed-front-matter"],
+)
+def test_replaced_text_never_becomes_metadata(tmp_path, run, note, new) -> None:
+    root = tmp_path / "v"
+    (root / "memory").mkdir(parents=True)
+    (root / "memory" / "hub.md").write_text("# Hub\n", encoding="utf-8")
+    (root / "memory" / "n.md").write_text(note, encoding="utf-8")
+    res = run(root, "replace", "memory/n.md", "--old", "Some text.", "--new", new)
+    assert res.exit_code == 1
+    assert res.stderr == (
+        "Error: memory/n.md: this text would change the note's metadata as well as its body "
+        "(it would be read as header lines or front matter); change the metadata with "
+        "`vault set`; nothing was written\n"
+    )
+    assert (root / "memory" / "n.md").read_text(encoding="utf-8") == note
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (
+            (
+                "set",
+                "memory/n.md",
+                "tags=ok\nParent: memory/research/2026-02-14-skin-tech-trends.md",
+            ),
+            "Error: tag 'ok\\nParent: memory/research/2026-02-14-skin-tech-trends.md': a tag "
+            "must be one line",
+        ),
+        (("set", "memory/n.md", "tags=a,skin care"), "Error: tag 'skin care': a tag cannot hold"),
+        (
+            ("replace", "memory/n.md", "--old", "Some text.", "--new", "Caf\udce9"),
+            "Error: body: character 4 is U+DCE9, a lone surrogate",
+        ),
+    ],
+    ids=["set-tags-line-break", "set-tags-space", "replace-lone-surrogate"],
+)
+def test_set_and_replace_refuse_values_no_note_holds_as_given(tmp_path, run, argv, says):
+    """Found by tests/test_fuzz_revise.py: `set tags=` split a tag at a line break or a space
+    into other tags; `replace --new` with a lone surrogate was a traceback."""
+    root = tmp_path / "v"
+    (root / "memory").mkdir(parents=True)
+    (root / "memory" / "n.md").write_text("# N\n\nSome text.\n", encoding="utf-8")
+    res = run(root, *argv)
+    assert (res.exit_code, res.stdout) == (1, ""), res.stderr
+    assert res.stderr.startswith(says) and len(res.stderr.splitlines()) == 1, res.stderr
+    assert (root / "memory" / "n.md").read_text(encoding="utf-8") == "# N\n\nSome text.\n"
 
 
 # --- control characters reach no terminal ---------------------------------------------------
@@ -102,6 +161,65 @@ def test_control_characters_are_escaped_on_the_terminal_only(tmp_path, run) -> N
     assert EVIL in [n["title"] for n in json.loads(listed.stdout)]  # JSON as JSON escapes it
 
 
+ESC_NAME = b"name\x1b]0;pwned\x07\x1b[2J.md"
+ESC_SHOWN = '"memory/name\\x1b]0;pwned\\x07\\x1b[2J.md"'
+
+
+def _no_control_characters(res, *shown: str) -> None:
+    assert res.exit_code == 0, res.stderr
+    out = res.stdout + res.stderr
+    assert "\x1b" not in out and "\x07" not in out, out
+    for text in shown:
+        assert text in out, out
+
+
+def test_ids_printed_by_the_write_verbs_search_paths_and_sync_are_escaped(tmp_path, run) -> None:
+    """Every id a command prints as text goes through the one escaper (as `list` and `show`
+    do): what append, replace, set and rm print, `search --paths`, and sync's pulled notes."""
+    a, b, remote = tmp_path / "a", tmp_path / "b", tmp_path / "remote.git"
+    (a / "memory").mkdir(parents=True)
+    (a / "memory" / "hub.md").write_text("# Hub\n\nDate: 2026-01-01\n", encoding="utf-8")
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    git(a, "init", "-q", "-b", "main")
+    git(a, "add", "-A")
+    git(a, "commit", "-q", "-m", "hub")
+    git(a, "push", "-q", str(remote), "main")
+    git(tmp_path, "clone", "-q", str(remote), str(b))
+    _write_bytes_name(a / "memory", ESC_NAME, b"# Plain\n\nevil words\n")
+    git(a, "add", "-A")
+    git(a, "commit", "-q", "-m", "a name holding escape sequences")
+    git(a, "push", "-q", str(remote), "main")
+    note = "memory/" + os.fsdecode(ESC_NAME)
+    for argv, stdin in [
+        (("append", note), "more evil words\n"),
+        (("replace", note, "--old", "more", "--new", "less"), None),
+        (("set", note, "type=Review"), None),
+    ]:
+        res = run(a, *argv, input=stdin)
+        _no_control_characters(res, ESC_SHOWN)
+        assert res.stdout == ESC_SHOWN + "\n", (argv, res.stdout)
+        assert f" {ESC_SHOWN}" in res.stderr, (argv, res.stderr)  # the status line too
+    _no_control_characters(run(a, "search", "evil", "--paths"), ESC_SHOWN + "\n")
+    res = run(b, "sync")
+    _no_control_characters(res, ESC_SHOWN)
+    assert res.stdout == ESC_SHOWN + "\n"
+    res = run(a, "rm", note, "--force")
+    _no_control_characters(res, ESC_SHOWN)
+    assert res.stdout == ESC_SHOWN + "\n"
+    assert res.stderr.startswith(f"removed {ESC_SHOWN}; committed "), res.stderr
+
+
+def test_mv_dry_run_shows_the_lines_it_would_rewrite_escaped(tmp_path, run) -> None:
+    root = tmp_path / "v"
+    (root / "memory").mkdir(parents=True)
+    (root / "memory" / "hub.md").write_text("# Hub\n", encoding="utf-8")
+    (root / "memory" / "evil.md").write_text(
+        "# Evil\n\nSee \x1b]0;pwned\x07 [[hub]] \x1b[2J now.\n", encoding="utf-8"
+    )
+    res = run(root, "mv", "memory/hub.md", "memory/moved.md", "--dry-run")
+    _no_control_characters(res, "+See \\x1b]0;pwned\\x07 [[moved]] \\x1b[2J now.")
+
+
 # --- a Parent chain deeper than Python's stack ----------------------------------------------
 
 
@@ -120,6 +238,44 @@ def test_tree_of_a_parent_chain_500_deep(tmp_path, run) -> None:
     # (json.loads itself stops at Python's recursion limit: the text says how deep it goes.)
     last = [ln for ln in as_json.stdout.splitlines() if '"memory/n499.md"' in ln]
     assert last == [" " * (2 + 4 * 499 + 2) + '"id": "memory/n499.md",']
+
+
+def test_the_mcp_tree_of_a_parent_chain_500_deep(tmp_path, run) -> None:
+    """Through the SDK's own client and a `vault mcp` process: the text is the CLI's JSON,
+    the structured content the same down to 64 levels of notes (the SDK's JSON stops at about
+    100), the notes there saying "truncated": true."""
+    pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra")
+    import asyncio
+
+    from mcp import Client, StdioServerParameters
+
+    notes = tmp_path / "v" / "memory"
+    notes.mkdir(parents=True)
+    for n in range(500):
+        parent = f"Parent: n{n - 1}\n" if n else ""
+        (notes / f"n{n}.md").write_text(f"# Note {n}\n\n{parent}", encoding="utf-8")
+    server = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "vault", "--vault", str(notes.parent), "mcp"],
+        env=dict(os.environ),
+        cwd=str(tmp_path),
+    )
+
+    async def call():
+        async with Client(server, read_timeout_seconds=120) as client:
+            return await client.call_tool("tree", {})
+
+    # On a thread of its own: a session-wide Playwright fixture may hold this one's loop.
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(asyncio.run, call()).result()
+    assert not result.is_error, result.content[0].text
+    cli = run(notes.parent, "tree", "--json")
+    assert result.content[0].text + "\n" == cli.stdout
+    node, depth = result.structured_content["result"][0], 0
+    while node["children"]:
+        assert (node["id"], "truncated" in node) == (f"memory/n{depth}.md", False)
+        (node,), depth = node["children"], depth + 1
+    assert (depth, node["id"], node.get("truncated")) == (64, "memory/n64.md", True)
 
 
 # --- mv to a name that cannot be ------------------------------------------------------------
@@ -228,8 +384,11 @@ def test_an_unreadable_note_is_one_line(git_vault) -> None:
         _one_error_line(shown, "cannot read", "exosomes-deep-dive.md: Permission denied")
         appended = run_process(git_vault, "append", DEEP, input="more\n", wrap=user)
         _one_error_line(appended, "cannot read", "Permission denied")
+        moved = run_process(git_vault, "mv", DEEP, "memory/moved.md", wrap=user)
+        _one_error_line(moved, "cannot read", "exosomes-deep-dive.md: Permission denied")
     finally:
         (git_vault / DEEP).chmod(0o644)
+    assert git(git_vault, "status", "--porcelain") == ""
 
 
 @pytest.fixture
@@ -314,10 +473,12 @@ def test_ctrl_c_during_index_exits_130(tmp_path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    # This vault's own folder: another test's may hold an index.new-* of its own.
+    where = state_dir(notes.parent)
     state = None
     deadline = time.monotonic() + 60
     while state is None and time.monotonic() < deadline:  # interrupted while it indexes
-        found = list(Path(os.environ["XDG_CACHE_HOME"]).glob("vault/v-*/index.new-*"))
+        found = list(where.glob("index.new-*"))
         state = found[0] if found else None
         time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
@@ -326,6 +487,34 @@ def test_ctrl_c_during_index_exits_130(tmp_path) -> None:
     assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == "Error: interrupted"
     assert "Traceback" not in err
+
+
+# --- a query of 10 MB ----------------------------------------------------------------------
+
+
+def test_a_10_mb_mcp_search_query_is_refused_in_one_line(vault_copy) -> None:
+    """It took 99 s (and every other call waited): refused by its size before any work."""
+    pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra")
+    import asyncio
+
+    from mcp import Client
+
+    from vault.mcp.server import build_server
+
+    query = ("exosome~ " * (10 * 2**20 // 9 + 1))[: 10 * 2**20]
+
+    async def call():
+        async with Client(build_server(str(vault_copy))) as client:
+            big = await client.call_tool("search", {"query": query})
+            return big, await client.call_tool("search", {"query": "exosome"})
+
+    with ThreadPoolExecutor(1) as pool:  # a session-wide Playwright fixture may hold a loop
+        big, small = pool.submit(asyncio.run, call()).result()
+    assert big.is_error
+    assert big.content[0].text == ("query too long: 10,485,760 characters; the limit is 2,000"), (
+        big.content[0].text[:200]
+    )
+    assert not small.is_error and json.loads(small.content[0].text)  # the next call answers
 
 
 # --- a stale .git/index.lock ----------------------------------------------------------------
@@ -346,6 +535,46 @@ def test_a_stale_index_lock_is_named_within_5_seconds(git_vault, run) -> None:
     lock.unlink()
 
 
+WRITES_KEPT_FROM_COMMIT = [
+    (("new", "--title", "Locked out"), "body\n", "written"),
+    (("append", DEEP), "Appended while locked.\n", "written"),
+    (("set", DEEP, "type=Review"), None, "written"),
+    (("replace", DEEP, "--old", "cell-to-cell", "--new", "cell to cell"), None, "written"),
+    (("rm", DEEP, "--force"), None, "removed"),
+    (("restore", HUB), None, "restored"),
+]
+
+
+def test_a_write_a_stale_index_lock_keeps_from_its_commit_fails(git_vault, run) -> None:
+    """The change stays (nothing is lost), and the command exits 1 with one line naming the
+    note and the lock: a script never takes the note for committed. (One lock for all: found
+    stale once, in 5 s, it is known stale at once to the next command of this process.)"""
+    git(git_vault, "rm", "-q", HUB)
+    git(git_vault, "commit", "-q", "-m", "a note to restore")
+    lock = git_vault / ".git" / "index.lock"
+    lock.touch()
+    head, deep = git(git_vault, "rev-parse", "HEAD"), (git_vault / DEEP).read_bytes()
+    for argv, stdin, done in WRITES_KEPT_FROM_COMMIT:
+        before = snapshot(git_vault)
+        res = run(git_vault, *argv, input=stdin)
+        assert res.exit_code == 1, (argv, res.stdout, res.stderr)
+        (line,) = res.stderr.splitlines()
+        note = {"new": line.split()[1], "restore": HUB}.get(argv[0], DEEP)
+        start = f"Error: {note} was {done} but not committed: {lock} has not changed"
+        assert line.startswith(start), line
+        assert line.endswith(f"remove it if no git command is running: rm {lock}"), line
+        after = snapshot(git_vault)
+        assert after != before, argv  # the change is on disk
+        if argv[0] == "new":
+            assert note.startswith("memory/") and after[note].endswith(b"body\n")
+        if argv[0] in ("new", "restore"):
+            os.unlink(git_vault / note)
+        (git_vault / DEEP).write_bytes(deep)
+    lock.unlink()
+    assert git(git_vault, "rev-parse", "HEAD") == head
+    assert git(git_vault, "status", "--porcelain") == ""
+
+
 # --- writes nobody asked for ----------------------------------------------------------------
 
 
@@ -359,6 +588,41 @@ def test_a_bare_repository_is_refused(tmp_path, run) -> None:
         assert res.stderr.startswith(f"Error: {where} (from --vault) is a git directory")
         assert len(res.stderr.splitlines()) == 1
     assert sorted(p.name for p in bare.rglob("*")) == before
+
+
+def test_a_read_only_mcp_server_leaves_an_interrupted_move(git_vault, run) -> None:
+    """`vault mcp --read-only` (stdio, through the SDK's client) answers without finishing or
+    undoing a `vault mv` killed midway: it writes nothing; the next CLI command recovers."""
+    pytest.importorskip("mcp.server.mcpserver", reason="the mcp extra")
+    import asyncio
+
+    from mcp import Client, StdioServerParameters
+
+    killed = subprocess.run(
+        [sys.executable, "-m", "vault", "--vault", str(git_vault), "mv", HUB, "memory/x.md"],
+        capture_output=True,
+        env={**os.environ, "VAULT_TEST_KILL_AT": "rewrote-first"},
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    half = snapshot(git_vault)
+    server = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "vault", "--vault", str(git_vault), "mcp", "--read-only"],
+        env=dict(os.environ),
+        cwd=str(git_vault.parent),
+    )
+
+    async def call():
+        async with Client(server, read_timeout_seconds=120) as client:
+            return [await client.call_tool(name, {}) for name in ("list", "tree")]
+
+    with ThreadPoolExecutor(1) as pool:  # a session-wide Playwright fixture may hold a loop
+        results = pool.submit(asyncio.run, call()).result()
+    assert not any(r.is_error for r in results), [r.content[0].text for r in results]
+    assert snapshot(git_vault) == half  # nothing finished, nothing undone
+    res = run(git_vault, "list")
+    assert res.exit_code == 0 and "undid an interrupted" in res.stderr
+    assert snapshot(git_vault) != half
 
 
 @pytest.mark.parametrize(

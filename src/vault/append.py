@@ -21,7 +21,7 @@ from pathlib import Path
 
 from vault.atomic import read_file, write_atomic
 from vault.catalog import Catalog, load_catalog
-from vault.errors import GitError, InvalidInput, OutsideVault, StaleNote
+from vault.errors import GitError, InvalidInput, NotCommitted, OutsideVault, StaleLock, StaleNote
 from vault.locks import write_lock
 from vault.markdown.blocks import ATX, HEADING, Block, note_blocks, scan
 from vault.model import Appended, AppendRequest, Note
@@ -226,7 +226,8 @@ def append_to_note(
     a catalog read inside the lock, so a concurrent writer cannot slip in between the check
     and the write, nor between the write and the commit. Everything is checked before
     anything is written: an error leaves the note as it was. A commit that fails (a hook
-    says no) leaves the note written, with `commit_note` saying why.
+    says no) leaves the note written, with `commit_note` saying why; a stale index.lock
+    leaves it written and raises NotCommitted.
     """
     expected = check_sha256(request.expected_sha256)
     if request.section is not None and not request.section.strip():
@@ -264,6 +265,8 @@ def append_to_note(
             try:
                 sha = repo.commit([vault.note_id(target)], message, provenance=request.provenance)
                 result = replace(result, commit=sha)
+            except StaleLock as exc:  # fails every command until removed: exit non-zero
+                raise NotCommitted(note_id, exc) from exc
             except GitError as exc:
                 result = replace(result, commit_note=str(exc))
     return result

@@ -12,7 +12,15 @@ from vault import values
 from vault.atomic import create_exclusive
 from vault.catalog import Catalog, load_catalog
 from vault.config import new_note_style
-from vault.errors import EditorFailed, FileFailed, GitError, InvalidInput, OutsideVault
+from vault.errors import (
+    EditorFailed,
+    FileFailed,
+    GitError,
+    InvalidInput,
+    NotCommitted,
+    OutsideVault,
+    StaleLock,
+)
 from vault.locks import write_lock
 from vault.markdown.text import plain_text
 from vault.model import Created, NewNote
@@ -74,7 +82,8 @@ def new_note(
 
     In the middle of a rebase, merge, cherry-pick, revert or bisect nothing is written (a
     commit then could be lost); a commit that fails (a hook, no identity, no git) leaves
-    the note written, unstaged, with `commit_note` saying why.
+    the note written, unstaged, with `commit_note` saying why; a stale index.lock leaves it
+    written and raises NotCommitted.
     """
     request = checked(request)  # before the lock, the catalog and git: bad input fails fast
     check_provenance(request.provenance)
@@ -102,6 +111,8 @@ def _commit(created: Created, repo: Repository, request: NewNote) -> Created:
         message = f"vault: add {created.id}"
         sha = repo.commit([created.id], message, provenance=request.provenance)
         return replace(created, commit=sha)
+    except StaleLock as exc:  # fails every command until removed: say so, exit non-zero
+        raise NotCommitted(created.id, exc) from exc
     except GitError as exc:
         return replace(created, commit_note=str(exc))
 

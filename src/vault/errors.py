@@ -127,6 +127,15 @@ class StaleLock(GitError):
         )
 
 
+class NotCommitted(GitError):
+    """A note was written (or removed) but git could not commit it, for a reason that will not
+    pass by itself (a stale index.lock): the change is kept, so nothing is lost, and the
+    command fails, so no script or agent takes it for committed."""
+
+    def __init__(self, note_id: str, why: Exception, done: str = "written"):
+        super().__init__(f"{note_id} was {done} but not committed: {why}")
+
+
 class BareRepository(VaultNotFound):
     """--vault names a bare git repository or a folder inside a .git directory."""
 

@@ -63,5 +63,5 @@ def command(
     if as_json:
         render.emit_json(render.appended_dict(done))
     else:
-        click.echo(done.id)
+        click.echo(render.shown(done.id))
         render.info(render.appended_text(done))

@@ -32,4 +32,4 @@ def command(state: AppState, ref: str, as_json: bool) -> None:
     elif found:
         click.echo("\n".join(render.backlink_lines(found)))
     else:
-        render.info(f"No note links to {target} or names it as Parent.")
+        render.info(f"No note links to {render.shown(target)} or names it as Parent.")

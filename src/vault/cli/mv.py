@@ -70,7 +70,11 @@ def command(
         render.emit_json(render.move_dict(result, dry_run))
         return
     if dry_run:
-        click.echo(result.diff, nl=False)
+        from vault.render.terminal import printable
+
+        # It quotes notes' lines, escaped (a CRLF note's line ends stay, as git shows them).
+        diff = "\r\n".join(printable(part, lines=True) for part in result.diff.split("\r\n"))
+        click.echo(diff, nl=False)
     else:
         for line in render.move_lines(result):
             click.echo(line)

@@ -38,5 +38,5 @@ def command(state: AppState, source: str, target: str, as_json: bool) -> None:
     elif steps is not None:
         click.echo("\n".join(render.path_lines(a, steps, catalog)))
     if steps is None:
-        render.info(f"No path between {a} and {b}.")
+        render.info(f"No path between {render.shown(a)} and {render.shown(b)}.")
         sys.exit(1)

@@ -41,4 +41,4 @@ def command(state: AppState, ref: str, limit: int, paths: bool, as_json: bool) -
         )
     emit_hits(hits, as_json=as_json, paths=paths)
     if not hits:
-        render.info(f"No note is like {note_id}.")
+        render.info(f"No note is like {render.shown(note_id)}.")

@@ -71,5 +71,5 @@ def report(done, as_json: bool) -> None:
     if as_json:
         render.emit_json(shapes.removed_dict(done) if removed else shapes.revised_dict(done))
     else:
-        click.echo(done.id)
+        click.echo(render.shown(done.id))
         render.info(text.removed_text(done) if removed else text.revised_text(done))

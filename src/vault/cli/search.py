@@ -90,6 +90,6 @@ def emit_hits(hits, *, as_json: bool, paths: bool) -> None:
         render.emit_json([render.hit_dict(h) for h in hits])
     elif paths:
         for hit in hits:
-            click.echo(hit.id)
+            click.echo(render.shown(hit.id))
     elif hits:
         click.echo("\n\n".join(render.hit_text(n, hit) for n, hit in enumerate(hits, 1)))

@@ -59,6 +59,6 @@ def command(state: AppState, remote, dry_run, as_json) -> None:
     if result.committed:
         render.info(render.sync_committed(result))
     if result.pulled:
-        click.echo("\n".join(result.pulled))
+        click.echo("\n".join(map(render.shown, result.pulled)))
     for line in render.sync_summary(result):
         render.info(line)

@@ -295,7 +295,8 @@ def build_server(
     is no vault there. `read_only` leaves out the tools that write; `only` (chosen_tools)
     offers just those tools. `calls` is how a resident process (`vault serve`) shares its
     warm state and worker instead."""
-    calls = calls or _Calls(Resident(vault_dir, watch=watch))
+    # Read-only writes nothing, not even the recovery of a `vault mv` killed midway.
+    calls = calls or _Calls(Resident(vault_dir, watch=watch, may_write=not read_only))
     offered = chosen_tools(None, read_only)
     if only is not None:
         offered = offered & only

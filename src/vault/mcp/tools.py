@@ -162,11 +162,22 @@ def backlinks(r: Resident, ref: str) -> Output:
     return Output([render.backlink_dict(b) for b in found])
 
 
+# How many levels of notes a tree's structured content holds: each is two levels of JSON,
+# and the SDK writes and reads JSON at most about 250 (pydantic's serializer) and 200
+# (its parser) levels deep, the message around the content included.
+STRUCTURED_TREE_DEPTH = 64
+
+
 def tree(r: Resident, ref: str | None = None) -> Output:
+    """The text is `vault tree --json`, however deep the tree; the structured content is the
+    same JSON down to STRUCTURED_TREE_DEPTH levels of notes (a deeper Parent chain would
+    fail the SDK: "internal error"), its notes there saying "truncated": true."""
     from vault.references import parent_tree
 
     root = r.find(ref) if ref is not None else None
-    return Output([render.tree_dict(t) for t in parent_tree(r.catalog, root)])
+    trees = parent_tree(r.catalog, root)
+    text = render.json_text([render.tree_dict(t) for t in trees])
+    return Output([render.tree_dict(t, STRUCTURED_TREE_DEPTH) for t in trees], text)
 
 
 def path(r: Resident, a: str, b: str) -> Output:

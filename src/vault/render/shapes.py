@@ -203,19 +203,25 @@ def backlink_dict(b: Backlink) -> dict:
     return {**_head(b), "kind": b.kind, "line": b.line, "raw": b.raw}
 
 
-def tree_dict(node: TreeNode) -> dict:
+def tree_dict(node: TreeNode, depth: int | None = None) -> dict:
     """{"id", "title", "date", "type", "children": [...]}, plus "cycle": true on a note met
-    again on its own branch."""
+    again on its own branch. With `depth`, the notes more than `depth` levels below `node`
+    are left out, and a note whose children were left out says "truncated": true."""
     # With a stack, not recursion: a Parent chain may be deeper than Python's stack.
     top: dict = {}
-    stack = [(node, top)]
+    stack = [(node, top, 0)]
     while stack:
-        node, out = stack.pop()
+        node, out, level = stack.pop()
         out.update(_head(node))
         if node.cycle:
             out["cycle"] = True
+        if depth is not None and level >= depth and node.children:
+            out["children"], out["truncated"] = [], True
+            continue
         out["children"] = [{} for _ in node.children]
-        stack.extend(zip(node.children, out["children"], strict=True))
+        stack.extend(
+            (child, o, level + 1) for child, o in zip(node.children, out["children"], strict=True)
+        )
     return top
 
 

@@ -91,7 +91,7 @@ def shown(path: str) -> str:
 
 def uncommitted(note_id: str, why: str) -> str:
     """The warning (without "warning: ") for a note written but not committed."""
-    return f"{note_id} was written but not committed: {why}"
+    return f"{shown(note_id)} was written but not committed: {why}"
 
 
 def list_lines(records: list[NoteSummary]) -> list[str]:
@@ -151,7 +151,7 @@ def appended_text(a: Appended) -> str:
     """One line on stderr: where the text went, the new hash, the commit."""
     where = f"to section {a.section!r}" if a.section else "at the end"
     done = f"; committed {a.commit[:10]}" if a.commit else ""
-    return f"appended {where} of {a.id} (line {a.line}); sha256 now {a.sha256}{done}"
+    return f"appended {where} of {shown(a.id)} (line {a.line}); sha256 now {a.sha256}{done}"
 
 
 def context_text(c: NoteContext) -> str:
@@ -421,10 +421,13 @@ def sync_summary(result: SyncResult) -> list[str]:
     else:
         pulled = f"nothing new on {where}"
     lines = [pulled]
-    lines += [f"joined appends made here and on {result.remote} to {i}" for i in result.merged]
     lines += [
-        f"conflict: {note} changed here and on {result.remote}; kept this machine's version, "
-        f"and {result.remote}'s in {copy} (remove one when you have compared them)"
+        f"joined appends made here and on {result.remote} to {shown(i)}" for i in result.merged
+    ]
+    lines += [
+        f"conflict: {shown(note)} changed here and on {result.remote}; kept this machine's "
+        f"version, and {result.remote}'s in {shown(copy)} (remove one when you have compared "
+        "them)"
         for note, copy in result.conflicts
     ]
     if result.pushed:
@@ -441,7 +444,7 @@ def _sync_plan(result: SyncResult, where: str) -> list[str]:
     lines = ["dry run: nothing was committed, pulled or pushed"]
     if result.pending:
         lines.append(f"would commit {plural(len(result.pending), 'change')}:")
-        lines += [f"  {i}" for i in result.pending]
+        lines += [f"  {shown(i)}" for i in result.pending]
     if result.pulled:
         lines.append(f"would pull {plural(len(result.pulled), 'changed note')} from {where}")
     else:
@@ -476,13 +479,14 @@ if TYPE_CHECKING:  # vault.revise's results
 
 def revised_text(r: Revised) -> str:
     """One line on stderr: what changed, the new hash, the commit."""
+    note = shown(r.id)
     if not r.changed:
-        return f"{r.id} already reads so: nothing was written"
+        return f"{note} already reads so: nothing was written"
     what = {
-        "replace": f"replaced text in {r.id} (line {r.line})",
-        "set": f"set {', '.join(r.keys)} of {r.id}",
-        "restore": f"restored {r.id} as of {(r.restored_from or '')[:10]}",
-    }.get(r.action, f"{r.action} {r.id}")
+        "replace": f"replaced text in {note} (line {r.line})",
+        "set": f"set {', '.join(r.keys)} of {note}",
+        "restore": f"restored {note} as of {(r.restored_from or '')[:10]}",
+    }.get(r.action, f"{r.action} {note}")
     done = f"; committed {r.commit[:10]}" if r.commit else ""
     return f"{what}; sha256 now {r.sha256}{done}"
 
@@ -490,7 +494,8 @@ def revised_text(r: Revised) -> str:
 def removed_text(r: Removed) -> str:
     """One line on stderr: removed or restored, and the commit."""
     done = f"; committed {r.commit[:10]}" if r.commit else ""
+    note = shown(r.id)
     if r.restored_from:
-        return f"restored {r.id} from {r.restored_from[:10]}{done}"
+        return f"restored {note} from {r.restored_from[:10]}{done}"
     still = f" (still referred to by {len(r.referrers)} note(s))" if r.referrers else ""
-    return f"removed {r.id}{still}{done}; `vault restore {r.id}` brings it back"
+    return f"removed {note}{still}{done}; `vault restore {note}` brings it back"

@@ -11,7 +11,7 @@ from pathlib import Path
 from vault.append import check_sha256, real_path, sha256_of
 from vault.atomic import write_atomic
 from vault.catalog import Catalog, load_catalog
-from vault.errors import GitError, StaleNote
+from vault.errors import GitError, NotCommitted, StaleLock, StaleNote
 from vault.locks import write_lock
 from vault.model import Revised, ReviseRequest
 from vault.repository import Repository, check_provenance
@@ -56,7 +56,7 @@ def revise(
     """Change one note as `plan` says (`action` names the verb in the result, `message`
     in the commit: "vault: <message> <id>"); everything is checked before anything is written,
     so a refusal leaves the note as it was. A commit that fails (a hook) leaves the note
-    written, with `commit_note` saying why."""
+    written, with `commit_note` saying why; a stale index.lock raises NotCommitted."""
     expected = check_sha256(request.expected_sha256)
     check_provenance(request.provenance)
     with write_lock(vault):
@@ -100,8 +100,10 @@ def _committed(
     """(the commit's sha or None, why there is none when one was wanted)."""
     if not commit or repo is None:
         return None, ""
+    ids = [vault.note_id(p) for p in paths]
     try:
-        ids = [vault.note_id(p) for p in paths]
         return repo.commit(ids, message, provenance=request.provenance), ""
+    except StaleLock as exc:  # fails every command until removed: exit non-zero
+        raise NotCommitted(", ".join(ids), exc) from exc
     except GitError as exc:
         return None, str(exc)

@@ -92,7 +92,9 @@ def _wanted(
                 )
             out[field] = parent
         elif field == "tags":
-            out[field] = values.tags(raw.replace(",", " ").split())
+            # Commas separate tags; a space in one is refused, as `new --tag` refuses it
+            # (split there, "skin care" or a line break would make other tags).
+            out[field] = values.tags(t for t in raw.split(",") if t.strip(" "))
         else:
             out[key] = values.metadata_value(key, raw)
     for key in request.unset:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from vault.append import check_sha256, sha256_of
 from vault.catalog import load_catalog
-from vault.errors import GitError, InvalidInput
+from vault.errors import GitError, InvalidInput, NotCommitted, StaleLock
 from vault.locks import write_lock
 from vault.model import Removed, ReviseRequest
 from vault.references import backlinks
@@ -56,6 +56,8 @@ def remove_note(
                 sha = repo.commit(
                     [note_id], f"vault: remove {note_id}", provenance=request.provenance
                 )
+            except StaleLock as exc:  # fails every command until removed: exit non-zero
+                raise NotCommitted(note_id, exc, "removed") from exc
             except GitError as exc:
                 note = str(exc)
     return Removed(note_id, str(path), referrers, sha, commit_note=note)

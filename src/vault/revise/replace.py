@@ -3,7 +3,8 @@ replaced; the metadata block is never reached, and every other byte stays as it 
 
 from __future__ import annotations
 
-from vault.append import clean_text, find_section, headings_of
+from vault import values
+from vault.append import _metadata, clean_text, find_section, headings_of
 from vault.catalog import Catalog
 from vault.errors import InvalidInput
 from vault.headers import find_block
@@ -26,6 +27,7 @@ def replace_in_note(
             raise InvalidInput("nothing to replace: give the text to find (--old TEXT)")
         if "\x00" in request.old + request.new:
             raise InvalidInput("the text contains NUL bytes; a note's body cannot hold them")
+        values.body(request.new)  # nor a lone surrogate (no UTF-8 file can hold one)
     elif not request.section.strip():
         raise InvalidInput("the section heading is empty; give the text of a heading")
     else:
@@ -84,7 +86,7 @@ def plan_text(data: bytes, old: str, new: str, note_id: str, style: str | None) 
         )
     at = found[0]
     out = text[:at] + new + text[at + len(old) :]
-    return Change(out.encode("utf-8"), line=text.count("\n", 0, at) + 1)
+    return Change(_body_only(data, out, note_id), line=text.count("\n", 0, at) + 1)
 
 
 def plan_section(data: bytes, section: str, body: str, note_id: str, style: str | None) -> Change:
@@ -99,4 +101,17 @@ def plan_section(data: bytes, section: str, body: str, note_id: str, style: str 
     before = "".join(ln + "\n" for ln in lines[: head.end])
     after = "\n".join(lines[end:]) if follows else ""
     out = before + middle + after
-    return Change(out.encode("utf-8"), line=head.end + 2)
+    return Change(_body_only(data, out, note_id), line=head.end + 2)
+
+
+def _body_only(data: bytes, out: str, note_id: str) -> bytes:
+    """`out` as bytes when the note's metadata reads as it did: replaced text is body,
+    whatever it looks like (`Date: ...` right under a bare title would be a header line)."""
+    new = out.encode("utf-8")
+    if _metadata(new, note_id) != _metadata(data, note_id):
+        raise InvalidInput(
+            f"{note_id}: this text would change the note's metadata as well as its body "
+            "(it would be read as header lines or front matter); change the metadata with "
+            "`vault set`; nothing was written"
+        )
+    return new

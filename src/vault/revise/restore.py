@@ -7,7 +7,7 @@ from __future__ import annotations
 from vault.append import sha256_of
 from vault.atomic import create_exclusive
 from vault.catalog import Catalog
-from vault.errors import AmbiguousRef, GitError, InvalidInput
+from vault.errors import AmbiguousRef, GitError, InvalidInput, NotCommitted, StaleLock
 from vault.locks import write_lock
 from vault.model import Removed, Revised, ReviseRequest
 from vault.repository import Repository, check_provenance
@@ -77,6 +77,8 @@ def restore_removed(
             try:
                 message = f"vault: restore {note_id} (removed in {removal[:10]})"
                 sha = repo.commit([note_id], message, provenance=request.provenance)
+            except StaleLock as exc:  # fails every command until removed: exit non-zero
+                raise NotCommitted(note_id, exc, "restored") from exc
             except GitError as exc:
                 note = str(exc)
     return Removed(
