@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from vault.cli import cli
 from vault.markdown.text import plain_text
-from vault.notes import _KEY_ALIASES, parse_note
+from vault.notes import KEY_ALIASES, parse_note
 
 HUB = "memory/hub.md"
 OTHER = "memory/other.md"
@@ -267,7 +267,7 @@ def test_fuzz_replace_at_length(fuzz_vault):
 
 # Keys of no known field (a field's aliases, such as `created` for the date, are not).
 OWN_KEY = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,12}", fullmatch=True).filter(
-    lambda k: k.lower() not in _KEY_ALIASES and k.lower() not in ("title", "date", "type")
+    lambda k: k.lower() not in KEY_ALIASES and k.lower() not in ("title", "date", "type")
 )
 TRICKY_TEXT = st.one_of(printable(), messy())
 VALUES = {

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import GIT_ENV, git, run_process
@@ -357,3 +358,18 @@ def test_a_note_holding_conflict_markers_is_never_committed(run, git_vault):
     res = run(git_vault, "new", "--title", "Fenced", "--body-file", "-", input=fenced)
     assert res.exit_code == 0 and "conflict markers" not in res.stderr
     assert "fenced" in git(git_vault, "log", "-1", "--name-only", "--format=")
+
+
+@pytest.mark.parametrize("body", [":\r\r\nType: Hijack", "one\rtwo\r\n\rthree"])
+def test_a_body_with_lone_carriage_returns_reads_back_as_written(vault_copy, body):
+    """A lone CR is a line end to every reader (and to vault's): the note is written with
+    "\\n" there, not left with a CR that the next "\\n" would turn into a CRLF line."""
+    from vault.notes import read_note
+
+    res = run_process(vault_copy, "new", "--title", "Ends", "--no-commit", "--json", input=body)
+    assert res.exit_code == 0, res.stderr
+    made = json.loads(res.stdout)
+    data = Path(made["path"]).read_bytes()
+    assert b"\r" not in data
+    want = body.replace("\r\n", "\n").replace("\r", "\n")
+    assert read_note(Path(made["path"]), made["id"]).body.strip("\n").endswith(want)

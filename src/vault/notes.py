@@ -94,6 +94,12 @@ def decode(data: bytes, warnings: list[str]) -> str:
     if "\x00" in text:
         warnings.append("contains NUL bytes; is this a binary file?")
         text = text.replace("\x00", "")
+    return unix_lines(text)
+
+
+def unix_lines(text: str) -> str:
+    """`text` with every line end as "\\n": CRLF first, then a lone CR (as reading a note
+    sees them, so a note written from text reads back as that text)."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -427,7 +433,7 @@ def format_note(
     yaml_front_matter: bool = False,
 ) -> str:
     """The text of a new note, in header-line style (like seed 004) or with YAML front matter."""
-    body = body.replace("\r\n", "\n").strip("\n")
+    body = unix_lines(body).strip("\n")
     if yaml_front_matter:
         import yaml
 
