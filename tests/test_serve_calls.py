@@ -187,16 +187,21 @@ def test_a_served_answer_on_a_terminal_is_the_answer_alone(git_vault, serve):  #
 
 def test_the_graph_is_built_once_per_catalog_for_served_commands(git_vault, monkeypatch):
     """`vault graph` and `vault path` answered by a server use its graph, built once for
-    each catalog: again only after a note changed."""
+    each catalog: again only after a note changed; so is the same export of it."""
     from click.testing import CliRunner
 
     import vault.graph.build
+    import vault.graph.export
     from vault.cli import cli
     from vault.cli.common import SERVED
     from vault.serve.resident import Resident
 
     real, built = vault.graph.build.build_graph, []
     monkeypatch.setattr(vault.graph.build, "build_graph", lambda *a: built.append(1) or real(*a))
+    export, exported = vault.graph.export.export_graph, []
+    monkeypatch.setattr(
+        vault.graph.export, "export_graph", lambda *a: exported.append(1) or export(*a)
+    )
     resident = Resident(str(git_vault))
     served = SERVED.set(resident)
     try:
@@ -204,10 +209,11 @@ def test_the_graph_is_built_once_per_catalog_for_served_commands(git_vault, monk
         asks = [["graph", "--format", "json"], ["path", "exosomes-deep-dive", "skin-tech-trends"]]
         answers = [runner.invoke(cli, ["--vault", str(git_vault), *a]) for a in asks * 2]
         assert [a.exit_code for a in answers] == [0, 0, 0, 0] and len(built) == 1
+        assert answers[0].stdout == answers[2].stdout and len(exported) == 1
         with open(git_vault / "memory" / "new-note.md", "w", encoding="utf-8") as fh:
             fh.write("# A new note\n\nOn [[exosomes-deep-dive]].\n")
         again = runner.invoke(cli, ["--vault", str(git_vault), *asks[0]])
-        assert again.exit_code == 0 and len(built) == 2
+        assert again.exit_code == 0 and len(built) == 2 and len(exported) == 2
         assert "memory/new-note.md" in again.stdout
     finally:
         SERVED.reset(served)

@@ -100,6 +100,13 @@ class AppState:
 
         return build_graph(self.catalog())
 
+    def kept(self, key: str, build):
+        """`build()`; when served, what it returned for `key` on this same catalog before (for
+        a result that depends on nothing but the catalog and `key`)."""
+        if self._resident is None:
+            return build()
+        return self._resident.kept(self.catalog(), key, build)
+
     def cwd_prefix(self) -> str | None:
         """The working directory as an id prefix ("memory/research"), or None outside."""
         try:

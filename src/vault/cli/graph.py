@@ -123,7 +123,9 @@ def command(
         dates=dates,
         title=f"{state.vault.root.name} · link graph",
     )
-    result = export_graph(catalog, request, state.graph())
+    # The same export of the same catalog again (a server keeps it): the same text.
+    export = lambda: export_graph(catalog, request, state.graph())  # noqa: E731
+    result = state.kept(f"graph {request!r}", export)
     for message in result.warnings:
         render.warn(message)
     if output and output != STDOUT:

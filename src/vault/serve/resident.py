@@ -39,6 +39,8 @@ from vault.vault import Vault, open_vault
 
 # The fallback look at the whole vault, should an event have been missed.
 RECHECK_SECONDS = 60.0
+# Results kept per catalog (Resident.kept): a few exports of the graph, a few MB each.
+KEPT = 4
 
 
 def _to_stderr(message: str) -> None:
@@ -85,6 +87,7 @@ class Resident:
         # (the records of the catalog they were built from, what was built)
         self._refs: tuple[object, list[Reference]] | None = None
         self._graph: tuple[object, object] | None = None
+        self._kept: tuple[object, dict[str, object]] | None = None
 
     def refresh(self) -> Catalog:
         """At the start of every call: load the catalog again when anything under the notes
@@ -196,6 +199,25 @@ class Resident:
             if self._graph is None or self._graph[0] is not catalog.records:
                 self._graph = (catalog.records, build_graph(catalog, self.references(catalog)))
             return self._graph[1]
+
+    def kept(self, catalog: Catalog, key: str, build: Callable[[], object]):
+        """What `build()` returned for `key` on this catalog, built on first use: for a result
+        that depends on nothing but the catalog and `key` (a graph export). The results of
+        the last KEPT keys of the last catalog are kept."""
+        with self._building:
+            if self._kept is None or self._kept[0] is not catalog.records:
+                self._kept = (catalog.records, {})
+            results = self._kept[1]
+            if key in results:
+                results[key] = results.pop(key)  # the most recently used last
+                return results[key]
+        result = build()  # outside the lock: other calls build what they need meanwhile
+        with self._building:
+            if self._kept[0] is catalog.records:
+                results[key] = result
+                while len(results) > KEPT:
+                    del results[next(iter(results))]
+        return result
 
     def close(self) -> None:
         with self._lock:  # after the look at the vault in progress, if any
