@@ -63,16 +63,26 @@ if __name__ == '__main__':
 
 def whole(argv: list[str], env: dict, runs: int, before=None, command=None) -> float:
     """Median seconds of `runs` whole-process runs of `python -m vault ARGV` (or of
-    `command ARGV`)."""
-    times = []
+    `command ARGV`). The median CPU seconds of the process itself (user + system, not the
+    server's) go to CPU[-1]: on a loaded machine they say what waiting for a core hid."""
+    import resource
+
+    times, cpu = [], []
     for _ in range(runs):
         if before:
             before()
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run([*(command or [sys.executable, "-m", "vault"]), *argv], env=env,
                        check=True, capture_output=True)  # fmt: skip
         times.append(time.perf_counter() - start)
+        now = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(now.ru_utime - used.ru_utime + now.ru_stime - used.ru_stime)
+    CPU.append(statistics.median(cpu))
     return statistics.median(times)
+
+
+CPU: list[float] = []
 
 
 def rss_mb(pid: int) -> float:
@@ -158,6 +168,34 @@ async def load_run(port: int, token: str, clients: int, calls: int, notes: list[
 WORDS = ["exosome", "skin barrier", "retinol", "peptide OR ceramide", "collagen", "notes"]
 
 
+def latencies(args, vault, env, alone, edited, port, token, row, rows) -> None:
+    """The figures of one call at a time, whole processes, and the MCP clients at once."""
+    row("vault search, served", whole([*vault, "search", QUERY], env, args.runs))
+    row("vault search, alone", whole([*vault, "search", QUERY], alone, max(3, args.runs // 3)))
+
+    def edit() -> None:
+        with open(edited, "a", encoding="utf-8") as fh:
+            fh.write("\nOne more exosome line.\n")
+
+    row("vault search right after an edit, served",
+        whole([*vault, "search", QUERY], env, args.runs, before=edit))  # fmt: skip
+    row("vault graph --format json, served",
+        whole([*vault, "graph", "--format", "json"], env, max(3, args.runs // 3)))  # fmt: skip
+    row("vault list --json, served", whole([*vault, "list", "--json"], env, args.runs))
+    for module in ("vault.__main__", "vault.cli"):
+        script = args.out / f"vault-script-{module}.py"
+        script.write_text(CONSOLE_SCRIPT.format(module=module), encoding="utf-8")
+        command = [sys.executable, str(script)]
+        row(f"vault search, served, console script entry {module}:main",
+            whole([*vault, "search", QUERY], env, args.runs, command=command))  # fmt: skip
+    times = sorted(asyncio.run(http_search(int(port), token, 16, 5)))
+    p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
+    rows.append(
+        f"MCP over HTTP search, 16 clients x 5 calls: p50 {p50 * 1000:.0f} ms, "
+        f"p95 {p95 * 1000:.0f} ms | {uptime()}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--notes", type=int, default=10_000)
@@ -166,6 +204,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--load-clients", type=int, default=32)
     parser.add_argument("--load-calls", type=int, default=500)
+    parser.add_argument("--only-load", action="store_true", help="the load run alone")
     args = parser.parse_args()
     root = args.out / f"serve-{args.notes}"
     env = {**os.environ, "VAULT_CACHE_DIR": str(args.out / f"serve-{args.notes}-cache")}
@@ -182,46 +221,37 @@ def main() -> None:
     rows = [f"nproc {os.cpu_count()}; {args.notes:,} notes; median of {args.runs} runs"]
 
     start = time.perf_counter()
+    log_path = args.out / f"serve-{args.notes}.log"
+    log = open(log_path, "w+", encoding="utf-8")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
         [sys.executable, "-m", "vault", *vault, "serve"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env=env, stdout=subprocess.PIPE, stderr=log, text=True,
     )  # fmt: skip
+    seen = [0]
+
+    def server_ms() -> str:
+        """The server's median time to answer, over the answers it logged since last asked."""
+        lines = log_path.read_text(encoding="utf-8").splitlines()[seen[0] :]
+        seen[0] += len(lines)
+        took = [int(m[1]) for m in map(re.compile(r"answered .*, (\d+) ms\)$").search, lines) if m]
+        return f"; server {statistics.median(took):.0f} ms" if took else ""
+
     try:
         first = server.stdout.readline()
         port, token = re.search(r":(\d+)/\?token=(\S+)$", first.strip()).groups()
         subprocess.run([sys.executable, "-m", "vault", *vault, "list", "--json"], env=env,
                        check=True, capture_output=True)  # fmt: skip
         took = time.perf_counter() - start
+        server_ms()
         rows.append(f"start to first answer (`vault list --json`): {took:.2f} s | {uptime()}")
 
         def row(label: str, seconds: float) -> None:
-            rows.append(f"{label}: {seconds * 1000:.0f} ms | {uptime()}")
+            rows.append(f"{label}: {seconds * 1000:.0f} ms (client CPU {CPU[-1] * 1000:.0f} ms"
+                        f"{server_ms()}) | {uptime()}")  # fmt: skip
             print(rows[-1], flush=True)
 
-        row("vault search, served", whole([*vault, "search", QUERY], env, args.runs))
-        row("vault search, alone", whole([*vault, "search", QUERY], alone, max(3, args.runs // 3)))
-
-        def edit() -> None:
-            with open(edited, "a", encoding="utf-8") as fh:
-                fh.write("\nOne more exosome line.\n")
-
-        row("vault search right after an edit, served",
-            whole([*vault, "search", QUERY], env, args.runs, before=edit))  # fmt: skip
-        row("vault graph --format json, served",
-            whole([*vault, "graph", "--format", "json"], env, max(3, args.runs // 3)))  # fmt: skip
-        row("vault list --json, served", whole([*vault, "list", "--json"], env, args.runs))
-        for module in ("vault.__main__", "vault.cli"):
-            script = args.out / f"vault-script-{module}.py"
-            script.write_text(CONSOLE_SCRIPT.format(module=module), encoding="utf-8")
-            command = [sys.executable, str(script)]
-            row(f"vault search, served, console script entry {module}:main",
-                whole([*vault, "search", QUERY], env, args.runs, command=command))  # fmt: skip
-        times = sorted(asyncio.run(http_search(int(port), token, 16, 5)))
-        p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
-        rows.append(
-            f"MCP over HTTP search, 16 clients x 5 calls: p50 {p50 * 1000:.0f} ms, "
-            f"p95 {p95 * 1000:.0f} ms | {uptime()}"
-        )
+        if not args.only_load:
+            latencies(args, vault, env, alone, edited, port, token, row, rows)
         rows.append(f"server RSS after warm-up: {rss_mb(server.pid):.0f} MB")
         if args.load_calls:
             found = subprocess.run([sys.executable, "-m", "vault", *vault, "list", "--json"],
@@ -246,6 +276,7 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
+        log.close()
     print("\n".join(rows))
 
 
