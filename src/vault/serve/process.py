@@ -74,7 +74,7 @@ def run(
     start_http: Callable[[Served, socket.socket], Callable[[], None]],
 ) -> None:
     """Serve until SIGINT or SIGTERM. `answer(served, request)` answers a CLI request on the
-    worker; `start_http(served, sock)` starts the HTTP side on a listening socket and returns
+    pool; `start_http(served, sock)` starts the HTTP side on a listening socket and returns
     what stops it."""
     vault = open_vault(vault_dir)
     state = vault.ensure_state_dir()

@@ -158,7 +158,7 @@ class Resident:
         `changes` (what the last look found against the cache, whose new or changed notes'
         problems a command tells) are told once, by the first command to ask, as a command
         run alone tells them once and leaves the cache up to date: that command gets a
-        copy that holds them (sharing everything built so far), and the shared catalog
+        copy that holds them, and the shared catalog
         forgets them, for the commands running beside it and after it."""
         from vault.catalog import Changes
 
@@ -166,7 +166,8 @@ class Resident:
             catalog = self._mine.catalog = self._refresh()
             if not catalog.changes:
                 return catalog
-            catalog.resolver  # noqa: B018 built once, before the copy, for both to share
+            # A shallow copy: the records and whatever the catalog built already are shared
+            # (what either builds from now on is its own; a search builds no resolver).
             telling = copy.copy(catalog)
             catalog.changes = Changes()
             return telling
