@@ -99,9 +99,9 @@ import json, socket, sys
 from vault.serve import wire
 sock = socket.socket(socket.AF_UNIX)
 sock.connect(sys.argv[1])
-wire.send(sock, {"op": "run", "argv": ["--vault", sys.argv[2], "list"], "cwd": sys.argv[2],
-                 "env": {"PATH": "/usr/bin:/bin"}, "tty": [False, False]})
-try:
+try:  # refused: closed before the request is sent, or before an answer comes
+    wire.send(sock, {"op": "run", "argv": ["--vault", sys.argv[2], "list"],
+                     "cwd": sys.argv[2], "env": {"PATH": "/usr/bin:/bin"}, "tty": [False, False]})
     answer, _ = wire.receive(sock)
     print(json.dumps(answer))
 except ConnectionError:
