@@ -124,6 +124,7 @@ async def load_run(port: int, token: str, clients: int, calls: int, notes: list[
     from mcp.shared._httpx_utils import create_mcp_http_client
 
     url = f"http://127.0.0.1:{port}/mcp"
+    run = time.strftime("%Y%m%dT%H%M%S")
     errors: list[str] = []
     appended: list[tuple[str, str]] = []
     refused = 0
@@ -144,7 +145,7 @@ async def load_run(port: int, token: str, clients: int, calls: int, notes: list[
                 elif kind in ("show", "context"):
                     result = await client.call_tool(kind, {"ref": note})
                 else:
-                    text = f"Load client {n} call {i}."
+                    text = f"Load run {run} client {n} call {i}."  # once in the vault
                     while True:
                         shown = await client.call_tool("show", {"ref": note})
                         sha = json.loads(shown.content[0].text)["sha256"]
