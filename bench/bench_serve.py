@@ -9,19 +9,28 @@ included, as when an agent shells out), median of --runs:
   again and updates the index before answering);
 - `vault graph --format json` and `vault list --json`, served;
 - MCP over HTTP: `search` from 16 concurrent clients (the SDK's client), p50 and p95;
-- the server's RSS after warm-up, and the time from start to its first answer.
+- the server's RSS after warm-up, and the time from start to its first answer;
+- `vault search` through the installed console script (pip's wrapper around
+  pyproject's [project.scripts] entry), served: the entry that takes the fast path first
+  (vault.__main__:main) beside the one that imports the CLI first (vault.cli:main);
+- a load run: --load-clients MCP clients over HTTP, --load-calls mixed calls each (search,
+  show, context, and append with a hash guard, retried after a refusal), counting errors,
+  lost appends and the server's RSS before and after; the throughput.
 
 The machine's core count and load average (`uptime`) go with the figures: other work on the
 machine changes wall times much more than CPU times.
 
 Usage: python bench/bench_serve.py [--notes 10000] [--out bench/out] [--runs 15]
+       [--load-clients 32] [--load-calls 500]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import random
 import re
 import signal
 import statistics
@@ -42,17 +51,38 @@ def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def whole(argv: list[str], env: dict, runs: int, before=None) -> float:
-    """Median seconds of `runs` whole-process runs of `python -m vault ARGV`."""
-    times = []
+# What pip writes for a [project.scripts] entry "vault = MODULE:main".
+CONSOLE_SCRIPT = """\
+import sys
+from {module} import main
+if __name__ == '__main__':
+    sys.argv[0] = sys.argv[0].removesuffix('.exe')
+    sys.exit(main())
+"""
+
+
+def whole(argv: list[str], env: dict, runs: int, before=None, command=None) -> float:
+    """Median seconds of `runs` whole-process runs of `python -m vault ARGV` (or of
+    `command ARGV`). The median CPU seconds of the process itself (user + system, not the
+    server's) go to CPU[-1]: on a loaded machine they say what waiting for a core hid."""
+    import resource
+
+    times, cpu = [], []
     for _ in range(runs):
         if before:
             before()
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "vault", *argv], env=env, check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run([*(command or [sys.executable, "-m", "vault"]), *argv], env=env,
+                       check=True, capture_output=True)  # fmt: skip
         times.append(time.perf_counter() - start)
+        now = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(now.ru_utime - used.ru_utime + now.ru_stime - used.ru_stime)
+    CPU.append(statistics.median(cpu))
     return statistics.median(times)
+
+
+CPU: list[float] = []
 
 
 def rss_mb(pid: int) -> float:
@@ -85,12 +115,97 @@ async def http_search(port: int, token: str, clients: int, calls: int) -> list[f
     return times
 
 
+async def load_run(port: int, token: str, clients: int, calls: int, notes: list[str]) -> dict:
+    """`clients` MCP clients over HTTP making `calls` calls each, mixed: search, show, context
+    and append (with the hash `show` gave; refused when another client appended first, then
+    read again and retried). Errors are calls that failed for any other reason."""
+    from mcp import Client
+    from mcp.client.streamable_http import streamable_http_client
+    from mcp.shared._httpx_utils import create_mcp_http_client
+
+    url = f"http://127.0.0.1:{port}/mcp"
+    run = time.strftime("%Y%m%dT%H%M%S")
+    errors: list[str] = []
+    appended: list[tuple[str, str]] = []
+    refused = 0
+
+    async def one(n: int) -> None:
+        nonlocal refused
+        rng = random.Random(n)
+        headers = {"Authorization": f"Bearer {token}"}
+        async with (
+            create_mcp_http_client(headers=headers) as http_client,
+            Client(streamable_http_client(url, http_client=http_client)) as client,
+        ):
+            for i in range(calls):
+                kind = rng.choices(("search", "show", "context", "append"), (4, 3, 2, 1))[0]
+                note = rng.choice(notes)
+                if kind == "search":
+                    result = await client.call_tool("search", {"query": rng.choice(WORDS)})
+                elif kind in ("show", "context"):
+                    result = await client.call_tool(kind, {"ref": note})
+                else:
+                    text = f"Load run {run} client {n} call {i}."  # once in the vault
+                    while True:
+                        shown = await client.call_tool("show", {"ref": note})
+                        sha = json.loads(shown.content[0].text)["sha256"]
+                        args = {"ref": note, "text": text, "expected_sha256": sha}
+                        result = await client.call_tool("append", args)
+                        if result.is_error and "changed since" in result.content[0].text:
+                            refused += 1
+                            continue
+                        break
+                    if not result.is_error:
+                        appended.append((note, text))
+                if result.is_error:
+                    errors.append(f"{kind}: {result.content[0].text}")
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one(n) for n in range(clients)))
+    return {"seconds": time.perf_counter() - start, "errors": errors, "appended": appended,
+            "refused": refused}  # fmt: skip
+
+
+WORDS = ["exosome", "skin barrier", "retinol", "peptide OR ceramide", "collagen", "notes"]
+
+
+def latencies(args, vault, env, alone, edited, port, token, row, rows) -> None:
+    """The figures of one call at a time, whole processes, and the MCP clients at once."""
+    row("vault search, served", whole([*vault, "search", QUERY], env, args.runs))
+    row("vault search, alone", whole([*vault, "search", QUERY], alone, max(3, args.runs // 3)))
+
+    def edit() -> None:
+        with open(edited, "a", encoding="utf-8") as fh:
+            fh.write("\nOne more exosome line.\n")
+
+    row("vault search right after an edit, served",
+        whole([*vault, "search", QUERY], env, args.runs, before=edit))  # fmt: skip
+    row("vault graph --format json, served",
+        whole([*vault, "graph", "--format", "json"], env, max(3, args.runs // 3)))  # fmt: skip
+    row("vault list --json, served", whole([*vault, "list", "--json"], env, args.runs))
+    for module in ("vault.__main__", "vault.cli"):
+        script = args.out / f"vault-script-{module}.py"
+        script.write_text(CONSOLE_SCRIPT.format(module=module), encoding="utf-8")
+        command = [sys.executable, str(script)]
+        row(f"vault search, served, console script entry {module}:main",
+            whole([*vault, "search", QUERY], env, args.runs, command=command))  # fmt: skip
+    times = sorted(asyncio.run(http_search(int(port), token, 16, 5)))
+    p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
+    rows.append(
+        f"MCP over HTTP search, 16 clients x 5 calls: p50 {p50 * 1000:.0f} ms, "
+        f"p95 {p95 * 1000:.0f} ms | {uptime()}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--notes", type=int, default=10_000)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--load-clients", type=int, default=32)
+    parser.add_argument("--load-calls", type=int, default=500)
+    parser.add_argument("--only-load", action="store_true", help="the load run alone")
     args = parser.parse_args()
     root = args.out / f"serve-{args.notes}"
     env = {**os.environ, "VAULT_CACHE_DIR": str(args.out / f"serve-{args.notes}-cache")}
@@ -107,44 +222,62 @@ def main() -> None:
     rows = [f"nproc {os.cpu_count()}; {args.notes:,} notes; median of {args.runs} runs"]
 
     start = time.perf_counter()
+    log_path = args.out / f"serve-{args.notes}.log"
+    log = open(log_path, "w+", encoding="utf-8")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
         [sys.executable, "-m", "vault", *vault, "serve"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env=env, stdout=subprocess.PIPE, stderr=log, text=True,
     )  # fmt: skip
+    seen = [0]
+
+    def server_ms() -> str:
+        """The server's median time to answer, over the answers it logged since last asked."""
+        lines = log_path.read_text(encoding="utf-8").splitlines()[seen[0] :]
+        seen[0] += len(lines)
+        took = [int(m[1]) for m in map(re.compile(r"answered .*, (\d+) ms\)$").search, lines) if m]
+        return f"; server {statistics.median(took):.0f} ms" if took else ""
+
     try:
         first = server.stdout.readline()
         port, token = re.search(r":(\d+)/\?token=(\S+)$", first.strip()).groups()
         subprocess.run([sys.executable, "-m", "vault", *vault, "list", "--json"], env=env,
                        check=True, capture_output=True)  # fmt: skip
         took = time.perf_counter() - start
+        server_ms()
         rows.append(f"start to first answer (`vault list --json`): {took:.2f} s | {uptime()}")
 
         def row(label: str, seconds: float) -> None:
-            rows.append(f"{label}: {seconds * 1000:.0f} ms | {uptime()}")
+            rows.append(f"{label}: {seconds * 1000:.0f} ms (client CPU {CPU[-1] * 1000:.0f} ms"
+                        f"{server_ms()}) | {uptime()}")  # fmt: skip
             print(rows[-1], flush=True)
 
-        row("vault search, served", whole([*vault, "search", QUERY], env, args.runs))
-        row("vault search, alone", whole([*vault, "search", QUERY], alone, max(3, args.runs // 3)))
-
-        def edit() -> None:
-            with open(edited, "a", encoding="utf-8") as fh:
-                fh.write("\nOne more exosome line.\n")
-
-        row("vault search right after an edit, served",
-            whole([*vault, "search", QUERY], env, args.runs, before=edit))  # fmt: skip
-        row("vault graph --format json, served",
-            whole([*vault, "graph", "--format", "json"], env, max(3, args.runs // 3)))  # fmt: skip
-        row("vault list --json, served", whole([*vault, "list", "--json"], env, args.runs))
-        times = sorted(asyncio.run(http_search(int(port), token, 16, 5)))
-        p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
-        rows.append(
-            f"MCP over HTTP search, 16 clients x 5 calls: p50 {p50 * 1000:.0f} ms, "
-            f"p95 {p95 * 1000:.0f} ms | {uptime()}"
-        )
+        if not args.only_load:
+            latencies(args, vault, env, alone, edited, port, token, row, rows)
         rows.append(f"server RSS after warm-up: {rss_mb(server.pid):.0f} MB")
+        if args.load_calls:
+            found = subprocess.run([sys.executable, "-m", "vault", *vault, "list", "--json"],
+                                   env=env, check=True, capture_output=True).stdout  # fmt: skip
+            notes = [n["id"] for n in json.loads(found)[:: max(1, args.notes // 8)]][:8]
+            before = rss_mb(server.pid)
+            load = asyncio.run(load_run(int(port), token, args.load_clients, args.load_calls,
+                                        notes))  # fmt: skip
+            after = rss_mb(server.pid)
+            texts = {n: (root / n).read_text(encoding="utf-8") for n in notes}
+            lost = [t for n, t in load["appended"] if texts[n].count(t) != 1]
+            total = args.load_clients * args.load_calls
+            rows.append(
+                f"load run, {args.load_clients} clients x {args.load_calls} mixed calls: "
+                f"{total / load['seconds']:.0f} calls/s ({load['seconds']:.0f} s), "
+                f"{len(load['errors'])} errors, {len(load['appended'])} appends, "
+                f"{len(lost)} lost, {load['refused']} refused by their hash guard and retried; "
+                f"RSS {before:.0f} -> {after:.0f} MB | {uptime()}"
+            )
+            for error in load["errors"][:5]:
+                rows.append(f"  error: {error}")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
+        log.close()
     print("\n".join(rows))
 
 

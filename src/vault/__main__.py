@@ -1,12 +1,20 @@
+"""`python -m vault` and the `vault` console script (pyproject.toml [project.scripts]).
+
+The fast path first: while `vault serve` runs, a read command is answered by it, and this
+process never imports click or the rest of the command line (vault.serve.client)."""
+
 import sys
 
-# The fast path first: while `vault serve` runs, a read command is answered by it, and this
-# process never imports click or the rest of the command line (vault.serve.client).
-from vault.serve.client import answer_served
 
-if (code := answer_served(sys.argv[1:])) is not None:
-    sys.exit(code)
+def main() -> None:
+    from vault.serve.client import answer_served
 
-from vault.cli import main  # noqa: E402
+    if (code := answer_served(sys.argv[1:])) is not None:
+        sys.exit(code)
+    from vault.cli import main as run_here
 
-main()
+    run_here()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,11 +1,16 @@
 """The catalog's SQLite file in the vault's state folder (outside the vault; data only, never
 code): one row per note with the file's state when it was parsed and the parsed record
-(vault.catalog.rows), plus values derived from notes (vault.catalog.derived)."""
+(vault.catalog.rows), plus values derived from notes (vault.catalog.derived).
+
+An SQLite connection belongs to the thread that opened it, and a resident process (vault
+serve, vault mcp) reads one catalog from several threads at once: each thread gets its own
+connection to the same file, opened on its first use (WAL lets them read side by side)."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,7 +29,19 @@ class Cache:
 
     def __init__(self, path: Path, db: sqlite3.Connection):
         self.path = path
-        self.db = db
+        self._opened_by = threading.get_ident()
+        self._first = db  # the opening thread's connection
+        self._local = threading.local()  # every other thread's
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection to the file."""
+        if threading.get_ident() == self._opened_by:
+            return self._first
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = _connect(self.path)
+        return db
 
     @classmethod
     def open(cls, vault: Vault) -> Cache | None:
@@ -34,7 +51,7 @@ class Cache:
             return None
         for attempt in range(2):
             try:
-                db = sqlite3.connect(path, timeout=5, isolation_level=None)
+                db = _connect(path)
                 cache = cls(path, db)
                 if cache._usable(str(vault.root)):
                     return cache
@@ -194,6 +211,10 @@ class Cache:
 # and so does every value derived from it (an id, a title, a warning naming it). SQLite takes
 # only UTF-8 text: such a value is stored as its bytes (a BLOB) and read back as the same str.
 _stored, _name = storable, unstored
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path, timeout=5, isolation_level=None)
 
 
 def _texts(row: tuple, convert=_name) -> tuple:

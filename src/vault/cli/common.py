@@ -91,6 +91,22 @@ class AppState:
                 self._catalog = load_catalog(self.vault, self.repo, progress=progress)
         return self._catalog
 
+    def graph(self):
+        """The whole link graph of the catalog, never modified: the server's, built once per
+        catalog, when served (vault.serve.resident)."""
+        if self._resident is not None:
+            return self._resident.graph(self.catalog())
+        from vault.graph.build import build_graph
+
+        return build_graph(self.catalog())
+
+    def kept(self, key: str, build):
+        """`build()`; when served, what it returned for `key` on this same catalog before (for
+        a result that depends on nothing but the catalog and `key`)."""
+        if self._resident is None:
+            return build()
+        return self._resident.kept(self.catalog(), key, build)
+
     def cwd_prefix(self) -> str | None:
         """The working directory as an id prefix ("memory/research"), or None outside."""
         try:

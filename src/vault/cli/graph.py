@@ -77,7 +77,6 @@ def command(
       vault graph --format gexf --color-by community -o graph.gexf
       vault graph --stats
     """
-    from vault.graph.build import build_graph
     from vault.graph.export import COMMUNITIES_CACHE, GraphRequest, export_graph
     from vault.graph.query import select
     from vault.graph.stats import stats as graph_stats
@@ -103,7 +102,7 @@ def command(
     root_id = state.find(root) if root is not None else None
     if stats:
         graph = select(
-            build_graph(catalog),
+            state.graph(),
             kind=kind,
             note_type=note_type,
             root=root_id,
@@ -126,7 +125,9 @@ def command(
         dates=dates,
         title=f"{state.vault.root.name} · link graph",
     )
-    result = export_graph(catalog, request)
+    # The same export of the same catalog again (a server keeps it): the same text.
+    export = lambda: export_graph(catalog, request, state.graph())  # noqa: E731
+    result = state.kept(f"graph {request!r}", export)
     for message in result.warnings:
         render.warn(message)
     if output and output != STDOUT:

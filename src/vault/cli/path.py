@@ -27,12 +27,11 @@ def command(state: AppState, source: str, target: str, as_json: bool) -> None:
       vault path 2026-02-14-exosomes-deep-dive 2026-01-11-exosomes-in-k-beauty
       vault path 2026-02-14-skin-tech-trends the-rising-trend-of-exosomes-in-skincare --json
     """
-    from vault.graph.build import build_graph
     from vault.graph.query import shortest_path
 
     a, b = state.find(source), state.find(target)
     catalog = state.catalog()
-    steps = shortest_path(build_graph(catalog), a, b)
+    steps = shortest_path(state.graph(), a, b)
     if as_json:
         render.emit_json(render.path_dict(a, b, steps))
     elif steps is not None:

@@ -1,7 +1,6 @@
 import io
 import os
 import sys
-import time
 import traceback
 
 import click
@@ -119,43 +118,43 @@ class _Terminal(io.BytesIO):
 
 def answer(served, request: dict) -> dict:
     """Run `vault ARGV` here, for a client, as it would run there: its working directory,
-    environment and terminals, the same click command against the warm state (so the bytes
-    and the exit code are the same by construction). On the server's worker thread."""
+    environment and terminals (this thread's alone: vault.serve.invocation), the same click
+    command against the warm state (so the bytes and the exit code are the same by
+    construction). On one of the server's threads, beside other commands and MCP calls."""
     from vault.cli import cli
     from vault.cli.common import SERVED, NotServedHere
+    from vault.serve.invocation import Invocation, running, time_zone
+    from vault.serve.pool import stall_for_tests
 
+    env = dict(request["env"])
+    if env.get("TZ") != time_zone():  # local time is the process's: answered alone
+        return {"ok": False, "why": "another time zone"}
+    stall_for_tests(" ".join(request["argv"]))
     out_tty, err_tty = request.get("tty", [False, False])
     out, err = _Terminal(out_tty), _Terminal(err_tty)
     stdout = io.TextIOWrapper(out, encoding="utf-8", errors="strict", write_through=True)
     stderr = io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace")
-    saved = (os.getcwd(), dict(os.environ), sys.stdout, sys.stderr, sys.stdin)
     nothing = open(os.devnull)  # noqa: SIM115 (closed below) a read command reads no input
     token = SERVED.set(served.resident)
     try:
-        os.chdir(request["cwd"])
-        _set_environment(request["env"])
-        sys.stdout, sys.stderr, sys.stdin = stdout, stderr, nothing
-        try:
-            cli.main(list(request["argv"]), prog_name="vault")
-            code = 0
-        except SystemExit as exc:
-            code = _exit_code(exc.code, stderr)
-        except NotServedHere:
-            return {"ok": False, "why": "not served here"}
-        except Exception:  # as Python would end the process: the traceback, exit 1
-            traceback.print_exc(file=stderr)
-            code = 1
-        stdout.flush()
-        stderr.flush()
+        with running(Invocation(request["cwd"], env, stdout, stderr, nothing)):
+            try:
+                cli.main(list(request["argv"]), prog_name="vault")
+                code = 0
+            except SystemExit as exc:
+                code = _exit_code(exc.code, stderr)
+            except NotServedHere:
+                return {"ok": False, "why": "not served here"}
+            except Exception:  # as Python would end the process: the traceback, exit 1
+                traceback.print_exc(file=stderr)
+                code = 1
+            stdout.flush()
+            stderr.flush()
     except OSError as exc:  # the client's folder is gone: it answers alone
         return {"ok": False, "why": str(exc)}
     finally:
-        served.resident.command_done()
         SERVED.reset(token)
         nothing.close()
-        sys.stdout, sys.stderr, sys.stdin = saved[2], saved[3], saved[4]
-        _set_environment(saved[1])
-        os.chdir(saved[0])
     return {"ok": True, "stdout": out.getvalue(), "stderr": err.getvalue(), "code": code}
 
 
@@ -167,11 +166,3 @@ def _exit_code(code, stderr) -> int:
         return code & 0xFF
     print(code, file=stderr)
     return 1
-
-
-def _set_environment(env: dict) -> None:
-    tz = os.environ.get("TZ")
-    os.environ.clear()
-    os.environ.update(env)
-    if os.environ.get("TZ") != tz:
-        time.tzset()

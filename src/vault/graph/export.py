@@ -75,9 +75,12 @@ class Exported:
     warnings: list[str] = field(default_factory=list)
 
 
-def export_graph(catalog: Catalog, request: GraphRequest) -> Exported:
-    """Build the graph of `catalog`, take the part `request` asks for, and write it."""
-    graph, view = prepare(catalog, request)
+def export_graph(
+    catalog: Catalog, request: GraphRequest, built: nx.MultiDiGraph | None = None
+) -> Exported:
+    """Build the graph of `catalog` (unless `built` already), take the part `request` asks
+    for, and write it."""
+    graph, view = prepare(catalog, request, built)
     fmt = request.fmt
     out = Exported(WRITERS[fmt](graph, view), graph.number_of_nodes(), graph.number_of_edges())
     if fmt == "mermaid":

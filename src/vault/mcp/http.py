@@ -1,6 +1,6 @@
 """`vault serve`'s HTTP side: the MCP server of `vault mcp` over Streamable HTTP at /mcp, on
-the warm state and the worker `vault serve` shares with the CLI, behind its Guard (token,
-Host and Origin: vault.serve.guard), run by uvicorn on a thread of its own."""
+the warm state and the pool of threads `vault serve` shares with the CLI, behind its Guard
+(token, Host and Origin: vault.serve.guard), run by uvicorn on a thread of its own."""
 
 from __future__ import annotations
 

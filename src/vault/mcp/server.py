@@ -2,9 +2,10 @@
 
 The server is resident: it opens the vault once and keeps the catalog (and what is built on
 it) between calls, looking again only when the watcher says something changed
-(vault.serve.resident). Every call runs on one worker thread, in order, so the event loop stays
-free to read requests while a call works (a first search at 10,000 notes builds the index)
-and the vault's state is only ever touched from one thread.
+(vault.serve.resident). Calls run on a pool of threads (vault.serve.pool), side by side, so
+the event loop stays free to read requests while calls work and one slow call (a huge query,
+a first search that builds the index) holds up no other; the writing tools run one at a
+time. Each call has a time limit (VAULT_SERVE_TIMEOUT), past which it is a one-line error.
 
 A tool's result is what the command of the same name prints with --json: the text exactly,
 and the same data as structured content (lists under "result", the SDK's convention, as
@@ -19,6 +20,7 @@ title per property, `null` alternatives of optional parameters): `_compact_tools
 import asyncio
 import inspect
 import sys
+import threading
 import traceback
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -237,9 +239,17 @@ def forwarding(calls: "_Calls") -> Callable:
 
 
 class _Calls:
-    """Runs tool functions on the one worker thread, the Resident refreshed first, and turns
-    what they raise into tool errors. A `timeout` bounds how long a call waits for the
-    worker (`vault serve`); past it the call is a tool error."""
+    """Runs tool functions on a pool of threads, the Resident refreshed first, and turns what
+    they raise into tool errors. Reads run side by side; the other tools (the ones that
+    write) one at a time, besides the vault's own locks. A call not done within `timeout`
+    seconds is a tool error (the call runs on). `vault serve` shares its pool; `vault mcp`
+    has its own."""
+
+    # The tools that only read: any other is taken to write.
+    READS = frozenset(
+        (tools.search, tools.show, tools.list_notes, tools.related, tools.backlinks)
+        + (tools.tree, tools.path, tools.graph, tools.check, tools.log, tools.context)
+    )
 
     def __init__(
         self,
@@ -247,40 +257,54 @@ class _Calls:
         worker: ThreadPoolExecutor | None = None,
         timeout: float | None = None,
     ):
+        from vault.serve import pool
+
         self.resident = resident
-        self.owned = worker is None  # `vault serve` shares its worker, and closes it itself
-        self.worker = worker or ThreadPoolExecutor(1, thread_name_prefix="vault")
-        self.timeout = timeout
+        self.owned = worker is None  # `vault serve` shares its pool, and closes it itself
+        self.worker = worker or pool.threads("vault-call")
+        self.timeout = pool.timeout() if timeout is None else timeout
+        self._writing = threading.Lock()
 
     def _run(self, fn: Callable[..., tools.Output], kwargs: dict) -> CallToolResult:
+        from vault.serve.pool import stall_for_tests
+
         try:
-            self.resident.refresh()
-            return _result(fn(self.resident, **kwargs))
+            stall_for_tests(" ".join(map(str, kwargs.values())))
+            if fn in self.READS:
+                self.resident.refresh()
+                return _result(fn(self.resident, **kwargs))
+            with self._writing:
+                self.resident.refresh()
+                return _result(fn(self.resident, **kwargs))
         except VaultError as exc:
             return _error(str(exc))
         except OSError as exc:  # a file gone or unreadable between the walk and the read
             where = f" {exc.filename}" if exc.filename else ""
             return _error(f"cannot read{where}: {exc.strerror or exc}")
-        except Exception as exc:  # a bug: the traceback to stderr, one line to the client
-            traceback.print_exc(file=sys.stderr)
+        except Exception as exc:  # a bug: the traceback to the log, one line to the client
+            traceback.print_exc(file=sys.__stderr__)
             return _error(f"internal error in vault ({type(exc).__name__}: {exc}); see its stderr")
 
     async def __call__(self, fn: Callable[..., tools.Output], **kwargs) -> CallToolResult:
+        from vault.serve.pool import too_slow
+
         future = asyncio.wrap_future(self.worker.submit(self._run, fn, kwargs))
         try:
-            return await asyncio.wait_for(future, self.timeout)
+            # shield: past the limit the call runs on, and its end is not an error to log
+            return await asyncio.wait_for(asyncio.shield(future), self.timeout)
         except TimeoutError:
+            if fn in self.READS:
+                return _error(too_slow(self.timeout))
             return _error(
-                f"the vault server gave no answer within {self.timeout:g} s "
-                "(another call is still running); try again, or raise VAULT_SERVE_TIMEOUT"
+                too_slow(self.timeout)
+                + "; the write may still be done: read the note again before you retry"
             )
 
     def close(self) -> None:
         if not self.owned:
             return
-        # On the worker, after the call it may be running: that call may still use the watch.
-        self.worker.submit(self.resident.close)
-        self.worker.shutdown(wait=False)
+        self.worker.shutdown(wait=False, cancel_futures=True)
+        self.resident.close()
 
 
 def build_server(

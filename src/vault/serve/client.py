@@ -43,7 +43,19 @@ def answer_served(argv: list[str]) -> int | None:
         vault = open_vault(vault_dir)
     except (VaultError, OSError):
         return None  # the command run here says what is wrong, in its words
-    return _ask(vault.state_dir, argv)
+    return _ask(vault.state_dir, _absolute_vault(argv, str(vault.root)))
+
+
+def _absolute_vault(argv: list[str], root: str) -> list[str]:
+    """`argv` with its --vault as the vault's absolute path: the server opens files from
+    its own working directory, not this one (vault.serve.invocation)."""
+    out, at = list(argv), 0
+    while at < len(out) and out[at].startswith("-"):
+        if out[at] == "--vault":
+            out[at + 1], at = root, at + 2
+        else:  # --vault=FOLDER: the only other option before the command (_command_vault)
+            out[at], at = f"--vault={root}", at + 1
+    return out
 
 
 def _command_vault(argv: list[str]) -> str | None | bool:
@@ -60,8 +72,11 @@ def _command_vault(argv: list[str]) -> str | None | bool:
             return False
     if at >= len(argv) or argv[at] not in READS:
         return False
-    if any(a in ("-h", "--help") for a in argv[at + 1 :]):
+    rest = argv[at + 1 :]
+    if any(a in ("-h", "--help") for a in rest):
         return False
+    if argv[at] == "graph" and any(a.startswith(("-o", "--output", "--o")) for a in rest):
+        return False  # a file written by name, relative to this folder: written here
     return vault_dir or None
 
 
@@ -73,6 +88,8 @@ def _ask(state_dir: Path, argv: list[str]) -> int | None:
         return None
     columns, lines = shutil.get_terminal_size()
     env = dict(os.environ)
+    if env.get("VAULT_DIR"):  # as --vault: the server opens it from another folder
+        env["VAULT_DIR"] = os.path.abspath(os.path.expanduser(env["VAULT_DIR"]))
     # What this terminal is, as the command would see it here.
     env.setdefault("COLUMNS", str(columns))
     env.setdefault("LINES", str(lines))

@@ -1,12 +1,12 @@
 """The `vault serve` process: one per vault (a lock in the state folder, held for life), the
-warm state on one worker thread, the Unix socket for the CLI, the HTTP side for MCP, and a
-clean stop on SIGINT or SIGTERM (socket, state file and lock gone, exit 0).
+warm state, the Unix socket for the CLI, the HTTP side for MCP, and a clean stop on SIGINT or
+SIGTERM (socket, state file and lock gone, exit 0).
 
-Every use of the warm state runs on the one worker thread: the catalog's cache is an SQLite
-connection that belongs to the thread that opened it, and a command answered for the CLI
-changes the process's working directory and environment while it runs. Each call waits for
-the worker at most `timeout` seconds; past it the CLI answers alone and an MCP call gets an
-error (the slow call itself runs on, and the calls behind it wait for it).
+Calls run side by side on a pool of threads (vault.serve.pool), on one Resident: a command
+answered for the CLI sees its client's working directory, environment and terminals on its
+own thread (vault.serve.invocation). Each call waits at most `timeout` seconds; past it the
+CLI answers alone and an MCP call gets a one-line error, while the slow call runs on and
+the others are answered meanwhile.
 """
 
 from __future__ import annotations
@@ -25,13 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vault.errors import VaultError
-from vault.serve import place
+from vault.serve import invocation, place, pool
 from vault.serve.listener import Listener
 from vault.serve.resident import Resident
 from vault.vault import Vault, open_vault
-
-# How long a call may keep the worker before its caller stops waiting (VAULT_SERVE_TIMEOUT).
-TIMEOUT_SECONDS = 60.0
 
 
 class AlreadyServing(VaultError):
@@ -46,7 +43,7 @@ class Served:
 
     vault: Vault
     resident: Resident
-    worker: ThreadPoolExecutor
+    worker: ThreadPoolExecutor  # the pool every call runs on (vault.serve.pool)
     read_only: bool
     timeout: float
     host: str
@@ -54,13 +51,13 @@ class Served:
     token: str
 
     def call(self, fn: Callable, *args):
-        """`fn(*args)` on the worker; TimeoutError past the time limit."""
+        """`fn(*args)` on the pool; TimeoutError past the time limit."""
         future = self.worker.submit(fn, *args)
         try:
             return future.result(self.timeout)
         except FutureTimeout:
             future.cancel()
-            raise TimeoutError(f"no answer within {self.timeout:g} s") from None
+            raise TimeoutError(pool.too_slow(self.timeout)) from None
 
 
 def log(message: str) -> None:
@@ -78,7 +75,7 @@ def run(
     sync_interval: float | None = None,
 ) -> None:
     """Serve until SIGINT or SIGTERM. `answer(served, request)` answers a CLI request on the
-    worker; `start_http(served, sock)` starts the HTTP side on a listening socket and returns
+    pool; `start_http(served, sock)` starts the HTTP side on a listening socket and returns
     what stops it. `sync_interval`: sync with the remote every that many seconds
     (vault.serve.syncer)."""
     vault = open_vault(vault_dir)
@@ -87,16 +84,15 @@ def run(
     lock = _take_lock(vault, state)
     stops: list[Callable[[], None]] = []
     try:
-        worker = ThreadPoolExecutor(1, thread_name_prefix="vault-worker")
+        invocation.install()  # before any thread starts, and before the HTTP side's logging
+        worker = pool.threads("vault-call")
         stops.append(lambda: worker.shutdown(wait=False, cancel_futures=True))
-        resident = worker.submit(
-            Resident, str(vault.root), notify=log, may_write=not read_only
-        ).result()
-        stops.append(lambda: worker.submit(resident.close))
+        resident = Resident(str(vault.root), notify=log, may_write=not read_only)
+        stops.append(resident.close)
         worker.submit(resident.refresh)  # warm up while the rest starts
         tcp = _listen(host, port)
         served = Served(
-            vault, resident, worker, read_only, _timeout(), host, tcp.getsockname()[1],
+            vault, resident, worker, read_only, pool.timeout(), host, tcp.getsockname()[1],
             secrets.token_urlsafe(32),
         )  # fmt: skip
         stops.append(start_http(served, tcp))
@@ -151,13 +147,6 @@ def _answer(served: Served, answer: Callable[[Served, dict], dict], request: dic
     else:
         log(f"left {command} to the client: {reply.get('why')}")
     return reply
-
-
-def _timeout() -> float:
-    try:
-        return max(0.001, float(os.environ.get("VAULT_SERVE_TIMEOUT", TIMEOUT_SECONDS)))
-    except ValueError:
-        return TIMEOUT_SECONDS
 
 
 def _take_lock(vault: Vault, state: Path) -> int:

@@ -13,14 +13,19 @@ as it is and reports it; the next command run alone finishes or undoes it. In ca
 was missed (a watch set up just after a change, a file system inotify does not see into),
 the vault is walked again at least every RECHECK_SECONDS, on the next call.
 
-Not thread-safe: the server makes every call from one thread (the catalog's cache is an
-SQLite connection, which belongs to the thread that opened it).
+Calls come from several threads at once. A catalog, once loaded, is only read (what it
+builds lazily it builds the same way in any thread; its cache gives each thread its own
+SQLite connection), so a call keeps the catalog it started with while a later call loads a
+newer one. What changes the Resident itself (looking again, building the references and the
+graph of a catalog once) happens under one lock.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +39,8 @@ from vault.vault import Vault, open_vault
 
 # The fallback look at the whole vault, should an event have been missed.
 RECHECK_SECONDS = 60.0
+# Results kept per catalog (Resident.kept): a few exports of the graph, a few MB each.
+KEPT = 4
 
 
 def _to_stderr(message: str) -> None:
@@ -55,14 +62,19 @@ class Resident:
         from vault.serve.watch import WatchUnavailable, open_watcher
 
         self.vault: Vault = open_vault(vault_dir)
-        self.repo: Repository | None = open_repository(self.vault)
+        repo = open_repository(self.vault)
+        # GitPython keeps long-lived git processes per repository, which two threads must
+        # not talk to at once: the calls running side by side use it one at a time.
+        self.repo: Repository | None = _OneAtATime(repo) if repo is not None else None
         # Where the server was started, as an id prefix: references relative to it resolve
         # as they would for a CLI command run there.
         self.cwd_prefix = _cwd_prefix(self.vault)
         self.notify = notify
         self.may_write = may_write  # False: write nothing, not even a move's recovery
         self._reported = False
-        self._telling = False  # a command for the CLI holds the catalog (catalog_for_command)
+        self._lock = threading.RLock()  # one look at the vault at a time
+        self._building = threading.RLock()  # one build of the references or graph at a time
+        self._mine = threading.local()  # .catalog: this thread's, as of its last refresh
         self._loaded_at = 0.0
         self.watcher = None
         if watch:
@@ -72,12 +84,19 @@ class Resident:
                 notify(f"{exc}; every call walks the vault to see what changed")
         self._catalog: Catalog | None = None
         self._stale = True
-        self._refs: list[Reference] | None = None
-        self._graph = None
+        # (the records of the catalog they were built from, what was built)
+        self._refs: tuple[object, list[Reference]] | None = None
+        self._graph: tuple[object, object] | None = None
+        self._kept: tuple[object, dict[str, object]] | None = None
 
     def refresh(self) -> Catalog:
         """At the start of every call: load the catalog again when anything under the notes
         folder changed (or, without a watcher, when the walk finds a change)."""
+        with self._lock:
+            catalog = self._mine.catalog = self._refresh()
+            return catalog
+
+    def _refresh(self) -> Catalog:
         from vault import render
         from vault.git import open_repository
         from vault.mv.recover import recover
@@ -105,7 +124,7 @@ class Resident:
             old = self._catalog
             # Same notes, same bytes: keep the old catalog and what was built on it.
             if old is None or fresh.digests() != old.digests():
-                self._catalog, self._refs, self._graph = fresh, None, None
+                self._catalog = fresh  # the references and graph follow on their next use
             else:  # what this look found (a touched note) is told by the next command
                 old.changes = fresh.changes
             self._stale = False
@@ -129,23 +148,29 @@ class Resident:
 
     @property
     def catalog(self) -> Catalog:
-        """The catalog as of the last `refresh`."""
-        return self._catalog if self._catalog is not None else self.refresh()
+        """The catalog as of this thread's last `refresh`: one call reads one catalog from
+        start to end, whatever the calls beside it load meanwhile."""
+        catalog = getattr(self._mine, "catalog", None)
+        return catalog if catalog is not None else self.refresh()
 
     def catalog_for_command(self) -> Catalog:
-        """The fresh catalog, for a command answered for the CLI (vault.cli.serve): its
+        """The fresh catalog, for a command answered for the CLI (vault.cli.serve). Its
         `changes` (what the last look found against the cache, whose new or changed notes'
-        problems a command tells) are told once, by that command, as a command run alone
-        tells them once and leaves the cache up to date; `command_done` forgets them."""
-        self._telling = True
-        return self.refresh()
-
-    def command_done(self) -> None:
+        problems a command tells) are told once, by the first command to ask, as a command
+        run alone tells them once and leaves the cache up to date: that command gets a
+        copy that holds them, and the shared catalog
+        forgets them, for the commands running beside it and after it."""
         from vault.catalog import Changes
 
-        if self._telling and self._catalog is not None:
-            self._catalog.changes = Changes()
-        self._telling = False
+        with self._lock:
+            catalog = self._mine.catalog = self._refresh()
+            if not catalog.changes:
+                return catalog
+            # A shallow copy: the records and whatever the catalog built already are shared
+            # (what either builds from now on is its own; a search builds no resolver).
+            telling = copy.copy(catalog)
+            catalog.changes = Changes()
+            return telling
 
     def changed(self) -> None:
         """After a write of the server's own: look again on the next call."""
@@ -154,24 +179,72 @@ class Resident:
     def find(self, ref: str) -> str:
         return self.catalog.resolver.find(ref, self.cwd_prefix)
 
-    def references(self) -> list[Reference]:
-        """Every Parent and link of the catalog, resolved (built once per catalog)."""
-        if self._refs is None:
-            self._refs = references(self.catalog)
-        return self._refs
+    def references(self, catalog: Catalog | None = None) -> list[Reference]:
+        """Every Parent and link of `catalog` (the last refreshed by default), resolved:
+        built once per catalog."""
+        catalog = catalog or self.catalog
+        with self._building:
+            if self._refs is None or self._refs[0] is not catalog.records:
+                self._refs = (catalog.records, references(catalog))
+            return self._refs[1]
 
-    def graph(self):
-        """The link graph of the catalog (built once per catalog, and never modified:
-        vault.graph.query.select returns copies)."""
+    def graph(self, catalog: Catalog | None = None):
+        """The link graph of `catalog` (the last refreshed by default): built once per
+        catalog, and never modified (vault.graph.query.select returns copies). A call keeps
+        the catalog it started with, so the graph is the one of that catalog, never a newer
+        one with other notes."""
         from vault.graph.build import build_graph
 
-        if self._graph is None:
-            self._graph = build_graph(self.catalog, self.references())
-        return self._graph
+        catalog = catalog or self.catalog
+        with self._building:
+            if self._graph is None or self._graph[0] is not catalog.records:
+                self._graph = (catalog.records, build_graph(catalog, self.references(catalog)))
+            return self._graph[1]
+
+    def kept(self, catalog: Catalog, key: str, build: Callable[[], object]):
+        """What `build()` returned for `key` on this catalog, built on first use: for a result
+        that depends on nothing but the catalog and `key` (a graph export). The results of
+        the last KEPT keys of the last catalog are kept."""
+        with self._building:
+            if self._kept is None or self._kept[0] is not catalog.records:
+                self._kept = (catalog.records, {})
+            results = self._kept[1]
+            if key in results:
+                results[key] = results.pop(key)  # the most recently used last
+                return results[key]
+        result = build()  # outside the lock: other calls build what they need meanwhile
+        with self._building:
+            if self._kept[0] is catalog.records:
+                results[key] = result
+                while len(results) > KEPT:
+                    del results[next(iter(results))]
+        return result
 
     def close(self) -> None:
-        if self.watcher is not None:
-            self.watcher.close()
+        with self._lock:  # after the look at the vault in progress, if any
+            if self.watcher is not None:
+                self.watcher.close()
+                self.watcher = None
+
+
+class _OneAtATime:
+    """The repository, its methods called by one thread at a time."""
+
+    def __init__(self, repo: Repository):
+        self._repo = repo
+        self._lock = threading.RLock()
+
+    def __getattr__(self, name: str):
+        found = getattr(self._repo, name)
+        if not callable(found):
+            return found
+        lock = self._lock
+
+        def one_at_a_time(*args, **kwargs):
+            with lock:
+                return found(*args, **kwargs)
+
+        return one_at_a_time
 
 
 def _cwd_prefix(vault: Vault) -> str | None:
