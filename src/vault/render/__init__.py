@@ -8,6 +8,7 @@ Only the adapters (the CLI, the MCP server) use it: the library returns data (wh
 - `stderr`: warnings, status lines and the library's notes, on stderr;
 - `shapes`: the JSON shape of every record (the README's "JSON shapes");
 - `text`: the human form of every record and every command's status lines;
+- `operations`: the human forms of `mv`, `sync` and a recovered move;
 - `words`: counts and lists in words ("1 note", "2 notes", "a, b and 3 more").
 
 Files written at a user's request (`graph -o`) are not this package's job but
@@ -58,18 +59,18 @@ _WHERE = {
     "index_text": "vault.render.text",
     "list_lines": "vault.render.text",
     "log_lines": "vault.render.text",
-    "move_lines": "vault.render.text",
-    "move_status": "vault.render.text",
-    "move_summary": "vault.render.text",
+    "move_lines": "vault.render.operations",
+    "move_status": "vault.render.operations",
+    "move_summary": "vault.render.operations",
     "path_lines": "vault.render.text",
     "problem_line": "vault.render.text",
-    "recovery_text": "vault.render.text",
+    "recovery_text": "vault.render.operations",
     "show_text": "vault.render.text",
     "shown": "vault.render.text",
     "stats_lines": "vault.render.text",
     "styled": "vault.render.text",
-    "sync_committed": "vault.render.text",
-    "sync_summary": "vault.render.text",
+    "sync_committed": "vault.render.operations",
+    "sync_summary": "vault.render.operations",
     "tree_lines": "vault.render.text",
     "uncommitted": "vault.render.text",
     "named": "vault.render.words",
