@@ -164,7 +164,9 @@ class GitRepository(WorkTree):
         if news:
             self.run("rm", "--cached", "--quiet", "--ignore-unmatch", paths=news)
         if saved.strip("\0"):
-            self.run("update-index", "-z", "--index-info", input=saved.encode("utf-8"))
+            # A path that is not UTF-8 came out of git as lone surrogates: back to its bytes.
+            data = saved.encode("utf-8", "surrogateescape")
+            self.run("update-index", "-z", "--index-info", input=data)
 
     def stage_moves(self, moves: list[tuple[str, str]]) -> None:
         if not moves:
