@@ -19,13 +19,7 @@ import time
 from pathlib import Path
 
 from gen_vault import generate
-
-GIT = {
-    "GIT_AUTHOR_NAME": "bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.com",
-}
+from git_env import ENV, git
 
 
 def main() -> None:
@@ -33,13 +27,12 @@ def main() -> None:
     ap.add_argument("--notes", type=int, default=6600)
     ap.add_argument("--runs", type=int, default=5)
     a = ap.parse_args()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | GIT
+    env = {k: v for k, v in ENV.items() if k != "PYTHONDONTWRITEBYTECODE"}
     scratch = Path(tempfile.mkdtemp(prefix="vault-bench-init-"))
     made = scratch / "made"
     generate(made, a.notes)
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "notes"]):
-        # No background gc: it would pack the objects while they are copied.
-        subprocess.run(["git", "-c", "gc.auto=0", *args], cwd=made, env=env, check=True)
+        git(made, "-c", "gc.auto=0", *args)  # no background gc: it would pack while we copy
     times, loads = [], []
     for n in range(a.runs):
         root = scratch / f"run{n}"

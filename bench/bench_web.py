@@ -44,13 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from gen_vault import generate  # noqa: E402
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "Bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.com",
-}
+from git_env import ENV, git  # noqa: E402
 
 
 def loadavg() -> str:
@@ -64,15 +58,13 @@ def prepare(source: Path | None, root: Path, notes: int) -> None:
         shutil.copytree(source, root, symlinks=True)
     else:
         generate(root, notes, 1, realistic=True)
-    env = {**os.environ, **GIT_ENV}
     for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "bench vault"]):
-        subprocess.run(["git", *argv], cwd=root, env=env, check=True)
+        git(root, *argv)
 
 
 class Served:
     def __init__(self, root: Path):
-        env = {**os.environ, **GIT_ENV}
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env = {k: v for k, v in ENV.items() if k != "PYTHONDONTWRITEBYTECODE"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "vault", "--vault", str(root), "serve"],
             stdout=subprocess.PIPE,

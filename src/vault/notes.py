@@ -66,6 +66,16 @@ def read_note(path: Path, note_id: str) -> Note:
     )
 
 
+def note_then(data: bytes, id_then: str, note_id: str) -> Note:
+    """A note as a past commit held it (`data`, under its name then, `id_then`), known by
+    its id now, so the catalog places its parent and children as the vault has them now
+    (`show --at`, on the command line and over MCP)."""
+    import dataclasses
+
+    then = parse_note(data.decode("utf-8", "replace"), id_then)
+    return dataclasses.replace(then, record=dataclasses.replace(then.record, id=note_id))
+
+
 def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 

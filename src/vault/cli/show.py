@@ -47,17 +47,13 @@ def command(state: AppState, ref: str, at: str | None, as_json: bool) -> None:
 
 
 def _show_version(state: AppState, note_id: str, at: str, as_json: bool) -> None:
-    from dataclasses import replace
-
     from vault.git import require_repository
-    from vault.notes import parse_note
+    from vault.notes import note_then
     from vault.render.shapes import version_dict
 
     repo = require_repository(state.vault, "so there is no history to show")
     version = repo.version(note_id, at)
-    then = parse_note(version.data.decode("utf-8", "replace"), version.id)
-    # Its relations as the vault has them now: the catalog knows the note by its id now.
-    note = replace(then, record=replace(then.record, id=note_id))
+    note = note_then(version.data, version.id, note_id)
     if as_json:
         render.emit_json(version_dict(note, state.catalog(), version))
         return

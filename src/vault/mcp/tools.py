@@ -113,16 +113,13 @@ def show(r: Resident, ref: str, at: str | None = None) -> Output:
 
 def _version(r: Resident, note_id: str, at: str) -> Output:
     """`show --at`: as vault.cli.show renders it."""
-    from dataclasses import replace
-
     from vault.git import require_repository
-    from vault.notes import parse_note
+    from vault.notes import note_then
     from vault.render.shapes import version_dict
 
     repo = r.repo if r.repo is not None else require_repository(r.vault)
     version = repo.version(note_id, at)
-    then = parse_note(version.data.decode("utf-8", "replace"), version.id)
-    note = replace(then, record=replace(then.record, id=note_id))
+    note = note_then(version.data, version.id, note_id)
     return Output(version_dict(note, r.catalog, version))
 
 

@@ -48,8 +48,10 @@ DATE_SOURCES = {
 }
 
 
-def summary(rec: NoteSummary, catalog: Catalog) -> dict:
-    """{"id", "title", "date", "date_source", "type", "parent"}: one note in `list`."""
+def summary(rec: NoteSummary | NoteRecord, catalog: Catalog) -> dict:
+    """{"id", "title", "date", "date_source", "type", "parent"}: one note in `list`, and the
+    head of `show` (a NoteRecord has these fields too). Written out, not a spread of a
+    smaller dict: `list` makes 10,000 of them."""
     return {
         "id": rec.id,
         "title": rec.title,
@@ -64,12 +66,7 @@ def note_dict(note: Note, catalog: Catalog) -> dict:
     """`show`: the note, its resolved parent and children, metadata and body."""
     rec = note.record
     return {
-        "id": rec.id,
-        "title": rec.title,
-        "date": rec.date,
-        "date_source": DATE_SOURCES.get(rec.date_source),
-        "type": rec.type,
-        "parent": catalog.parent_id(rec.id),
+        **summary(rec, catalog),
         "parent_ref": rec.parent_ref,
         "children": catalog.children.get(rec.id, []),
         "tags": list(rec.tags),
