@@ -116,15 +116,8 @@ def append(r: Resident, shown: Shown, ref: str, expected: str, form: dict) -> di
         expected_sha256=expected,
         cwd_prefix=None,
     )
-    try:
-        done = append_to_note(r.vault, request, r.repo, commit=True)
-    except StaleNote:
-        return _stale(r, shown, note_id, expected, r.vault.path_of(note_id).read_bytes())
-    finally:
-        r.changed()
-    if done.commit_note:
-        r.notify("warning: " + render.uncommitted(done.id, done.commit_note))
-    return render.appended_dict(done)
+    done = _guarded(r, shown, note_id, expected, lambda: append_to_note(r.vault, request, r.repo))
+    return done if isinstance(done, Stale) else render.appended_dict(done)
 
 
 # --- the revising verbs: replace, set, rm, restore --at ------------------------------------
@@ -136,15 +129,24 @@ def _revising(r: Resident, shown: Shown, ref: str, expected: str, change) -> dic
     from vault.render.shapes import removed_dict, revised_dict
 
     note_id = r.find(ref)
+    done = _guarded(r, shown, note_id, expected, lambda: change(ReviseRequest(note_id, expected)))
+    if isinstance(done, Stale):
+        return done
+    return removed_dict(done) if isinstance(done, Removed) else revised_dict(done)
+
+
+def _guarded(r: Resident, shown: Shown, note_id: str, expected: str, write):
+    """`write()`, a hash-guarded write to `note_id`: its result (a warning logged when it was
+    not committed), or Stale when the note changed since the page showed it."""
     try:
-        done = change(ReviseRequest(note_id, expected, None))
+        done = write()
     except StaleNote:
         return _stale(r, shown, note_id, expected, r.vault.path_of(note_id).read_bytes())
     finally:
         r.changed()
     if done.commit_note:
         r.notify("warning: " + render.uncommitted(done.id, done.commit_note))
-    return removed_dict(done) if isinstance(done, Removed) else revised_dict(done)
+    return done
 
 
 def replace(r: Resident, shown: Shown, ref: str, expected: str, form: dict) -> dict | Stale:
