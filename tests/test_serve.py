@@ -434,3 +434,33 @@ def test_twenty_agents_appending_with_hash_guards_lose_nothing(git_vault, serve)
     # Each win was on the note as the one before left it: one chain, no two on one hash.
     read, left = [r for r, _ in won], [w for _, w in won]
     assert len(set(read)) == 20 and set(read[1:]) == set(left[:-1])
+
+
+def test_http_connections_send_without_waiting_for_acks():
+    """The HTTP side's connections have Nagle's algorithm off, as asyncio (and so uvicorn)
+    sets it only on a socket that says it is TCP: with it on, each answer on a kept-alive
+    connection (a browser's, an MCP client's) waited ~40 ms for the client's delayed ACK."""
+    import socket
+
+    from vault.serve.process import _listen
+
+    listening = _listen("127.0.0.1", 0)
+    nodelay = []
+
+    async def main():
+        def made(reader, writer):
+            sock = writer.get_extra_info("socket")
+            nodelay.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(made, sock=listening)
+        async with server:
+            _, writer = await asyncio.open_connection(*listening.getsockname()[:2])
+            for _ in range(100):
+                if nodelay:
+                    break
+                await asyncio.sleep(0.01)
+            writer.close()
+
+    asyncio.run(main())
+    assert nodelay and nodelay[0] != 0
