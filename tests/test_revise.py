@@ -248,6 +248,20 @@ def test_restore_at_puts_back_an_older_version_guarded_by_the_hash(run, vault):
     assert json.loads(res.stdout)["restored_from"] == first
 
 
+def test_restore_at_follows_the_note_through_a_rename(run, vault):
+    first = head(vault)
+    assert run(vault, "replace", YAML_ID, "--old", "6 months", "--new", "1 year").exit_code == 0
+    moved = "memory/renamed-note.md"
+    res = run(vault, "mv", YAML_ID, moved)
+    assert res.exit_code == 0, res.stderr
+    res = run(vault, "restore", moved, "--at", first, "--json")
+    assert res.exit_code == 0, res.stderr
+    assert (vault / moved).read_text() == YAML_NOTE
+    assert not (vault / YAML_ID).exists()
+    assert json.loads(res.stdout)["restored_from"] == first
+    assert "did not exist" in error(run(vault, "restore", LINKER_ID, "--at", "2000-01-01"))
+
+
 # --- guards shared by every verb ----------------------------------------------------------------
 
 VERBS = {

@@ -21,13 +21,10 @@ def restore_version(
     """Put back the note as it was at `at` (a revision or a date), guarded and committed."""
 
     def plan(catalog: Catalog, note_id: str, data: bytes) -> Change:
-        rev = repo.revision(note_id, at)
-        old = repo.note_at(note_id, rev)
-        if old is None:
-            raise InvalidInput(
-                f"{note_id} did not exist at {at} ({rev[:10]}); see `vault log {note_id}`"
-            )
-        return Change(old, restored_from=rev)
+        # As `show --at` finds it: followed through the note's renames, so a version from
+        # before a `vault mv` is put back under the note's name now.
+        then = repo.version(note_id, at)
+        return Change(then.data, restored_from=then.commit)
 
     return revise(vault, repo, request, "restore", plan, "restore", commit=commit)
 
