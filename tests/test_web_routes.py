@@ -227,6 +227,30 @@ def test_a_new_supplement_with_a_stale_hash_writes_nothing(app, git_vault):
     assert not list((git_vault / "memory").rglob("*late*"))
 
 
+def test_a_new_supplement_checks_the_hash_under_the_lock_that_writes_it(app, git_vault):
+    """The parent edited after the page's POST arrived but before the note is written (the
+    vault's write lock held meanwhile, as another writer holds it): nothing is written."""
+    import threading
+    import time
+
+    from vault.locks import write_lock
+
+    client = app()
+    form = _form(client.get(f"/note/{DEEP}").text)
+    answer = {}
+    post = {**form, "title": "Slipped", "body": "x"}
+    writer = threading.Thread(
+        target=lambda: answer.update(res=client.post(f"/write/new/{DEEP}", data=post))
+    )
+    with write_lock(open_vault(git_vault)):
+        writer.start()
+        time.sleep(1.0)  # the POST is in, waiting for the lock
+        (git_vault / DEEP).write_bytes((git_vault / DEEP).read_bytes() + b"\nMeanwhile.\n")
+    writer.join(30)
+    assert answer["res"].status_code == 409 and "+Meanwhile." in answer["res"].text
+    assert not list((git_vault / "memory").rglob("*slipped*"))
+
+
 def test_csrf_and_read_only(app, git_vault):
     client = app()
     form = _form(client.get(f"/note/{DEEP}").text)
