@@ -251,6 +251,38 @@ def test_a_new_supplement_checks_the_hash_under_the_lock_that_writes_it(app, git
     assert not list((git_vault / "memory").rglob("*slipped*"))
 
 
+def _nodes(page: str) -> list[tuple[str, str, str]]:
+    """The local graph's nodes: (kind, address, accessible name)."""
+    found = re.findall(r'<a href="([^"]+)" class="node (\w+)" aria-label="([^"]+)"', page)
+    return [(kind, href, name) for href, kind, name in found]
+
+
+def test_the_note_page_draws_its_local_graph(app, git_vault):
+    client = app()
+    deep = client.get(f"/note/{DEEP}").text
+    assert '<svg viewBox="0 0 320 300"' in deep and "<script>" not in deep
+    assert ("parent", f"/note/{quote(HUB)}", "Parent: Skin-Tech Trends 2026: Research Hub") in (
+        _nodes(deep)
+    )
+    hub = _nodes(client.get(f"/note/{HUB}").text)
+    kinds = {href.removeprefix("/note/"): kind for kind, href, _ in hub}
+    assert kinds[quote(DEEP)] == "child"  # a child it also links to: drawn once, as a child
+    assert kinds[quote("memory/posts/2026-01-11-exosomes-in-k-beauty.md")] == "out"
+    assert len(kinds) == len(hub)  # each neighbour once
+
+
+def test_a_hub_s_local_graph_draws_the_first_of_each_kind_and_counts_the_rest(app, git_vault):
+    for k in range(14):
+        (git_vault / "memory" / "research" / f"linker-{k:02}.md").write_text(
+            f"# Linker {k:02}\n\nSee [[2026-02-14-exosomes-deep-dive]].\n", encoding="utf-8"
+        )
+    page = app().get(f"/note/{DEEP}").text
+    back = [name for kind, _, name in _nodes(page) if kind == "back"]
+    assert back[:2] == ["Linked from: Linker 00", "Linked from: Linker 01"] and len(back) == 10
+    left = re.search(r"Not drawn: (\d+) more notes linking here", page)
+    assert left and int(left[1]) >= 4  # fourteen linkers, ten drawn
+
+
 def test_csrf_and_read_only(app, git_vault):
     client = app()
     form = _form(client.get(f"/note/{DEEP}").text)

@@ -78,7 +78,8 @@ def note(r: Resident, ref: str, keep=None) -> dict:
         seen.add(up)
         chain.append(_head(r, up))
         up = catalog.parent_id(up)
-    found = backlinks(catalog, note_id, _referring(r.references()).get(note_id, []))
+    by_target, by_source = _grouped(r.references())
+    found = backlinks(catalog, note_id, by_target.get(note_id, []))
     links = [render.backlink_dict(b) for b in found]
     _add_lines(r, links)
     return {
@@ -88,25 +89,59 @@ def note(r: Resident, ref: str, keep=None) -> dict:
         "child_notes": [_head(r, c) for c in catalog.children.get(note_id, [])],
         "backlinks": links,
         "headings": _headings(shown.body),
+        "local": _local(r, note_id, by_target, by_source),
     }
 
 
-# The last list of references seen, and its references grouped by the note they resolve to.
-_by_target: tuple[list, dict[str, list]] = ([], {})
+def _local(r: Resident, note_id: str, by_target: dict, by_source: dict) -> dict:
+    """The note's local graph (vault.web.local): its parent, children, the notes it links
+    to and the notes linking to it, each once (parent, then child, then link)."""
+    from vault.web.local import Neighbour, layout
+
+    records = r.catalog.records
+    seen = {note_id}
+    found: list[Neighbour] = []
+
+    def add(other: str | None, kind: str, mutual: bool = False) -> None:
+        if other is not None and other not in seen and other in records:
+            seen.add(other)
+            found.append(Neighbour(other, records[other].title, kind, mutual))
+
+    add(r.catalog.parent_id(note_id), "parent")
+    for child in r.catalog.children.get(note_id, []):
+        add(child, "child")
+    back = {ref.source for ref in by_target.get(note_id, []) if ref.kind == "link"}
+    out = [ref.resolution.id for ref in by_source.get(note_id, []) if ref.kind == "link"]
+    for other in out:
+        add(other, "out", other in back)
+    for ref in by_target.get(note_id, []):
+        if ref.kind == "link":
+            add(ref.source, "back")
+    head = records[note_id]
+    return layout({"id": note_id, "title": head.title}, found)
 
 
-def _referring(refs: list) -> dict[str, list]:
-    """The references by the note they resolve to, built once per list of references (the
-    Resident builds a new list when the catalog changes): backlinks are then one lookup, not
-    a pass over every reference of the vault."""
-    global _by_target
-    if _by_target[0] is not refs:
-        grouped: dict[str, list] = {}
+# The last list of references seen, and its references grouped by the note they resolve to
+# and by the note they are written in.
+_by_note: tuple[list, dict[str, list], dict[str, list]] = ([], {}, {})
+
+
+def _grouped(refs: list) -> tuple[dict[str, list], dict[str, list]]:
+    """The resolved references by the note they resolve to and by the note they are written
+    in, built once per list of references (the Resident builds a new list when the catalog
+    changes): backlinks and out-links are then one lookup, not a pass over every reference
+    of the vault."""
+    global _by_note
+    if _by_note[0] is not refs:
+        to: dict[str, list] = {}
+        source: dict[str, list] = {}
         for ref in refs:
             if ref.resolution.id is not None:
-                grouped.setdefault(ref.resolution.id, []).append(ref)
-        _by_target = (refs, grouped)
-    return _by_target[1]
+                to.setdefault(ref.resolution.id, []).append(ref)
+                source.setdefault(ref.source, []).append(ref)
+        _by_note = (refs, to, source)
+        return to, source
+    return _by_note[1], _by_note[2]
 
 
 def _head(r: Resident, note_id: str) -> dict:
