@@ -119,6 +119,9 @@ def test_search_as_you_type_and_slash_focuses_it(git_vault, serve, web):  # noqa
     box.fill("")
     box.press_sequentially("Regenerative", delay=30)
     expect(page.locator("#results li a").first).to_have_text(re.compile("^Deep Dive"))
+    page.locator("#s-explain").check()  # each hit's ranks, as `search --explain` prints them
+    expect(page.locator("#results .explain").first).to_contain_text("keyword #1, vector")
+    assert "explain=yes" in page.url
     page.locator("#results li a").first.click()
     assert page.url.endswith("/note/" + DEEP)
     w.clean()

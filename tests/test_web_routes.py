@@ -172,25 +172,40 @@ def test_an_attachment_is_sandboxed(app, git_vault):
 
 def test_search_json_is_vault_search_json(app, git_vault, run):
     client = app()
-    for args in (
-        ["exosome"],
-        ["exosome", "--type", "Technical Supplement"],
-        ["skin", "--limit", "2"],
-    ):
+    for args, params in (
+        (["exosome"], {}),
+        (["exosome", "--type", "Technical Supplement"], {"type": "Technical Supplement"}),
+        (["skin", "--limit", "2"], {"limit": "2"}),
+        (["exosome", "--tag", "#K-Beauty", "--tag", "regenerative"], {"tag": "#K-Beauty,regenerative"}),  # noqa: E501
+        (["exosome", "--mode", "keyword", "--explain"], {"mode": "keyword", "explain": "yes"}),
+    ):  # fmt: skip
         cli = run(git_vault, "search", *args, "--json")
-        query = {"query": args[0], "type": "", "limit": ""}
-        if "--type" in args:
-            query["type"] = args[2]
-        if "--limit" in args:
-            query["limit"] = args[2]
-        res = client.get("/search.json", params={k: v for k, v in query.items() if v})
+        res = client.get("/search.json", params={"query": args[0], **params})
         assert res.status_code == 200
         assert res.json() == json.loads(cli.stdout), args
+    assert [h["id"] for h in res.json()][0] and all("explain" in h for h in res.json())
     bad = client.get("/search.json", params={"query": "x", "since": "soon"})
     assert bad.status_code == 400 and "since" in bad.json()["error"]
     for limit in ("0", "many"):
         bad = client.get("/search.json", params={"query": "x", "limit": limit})
         assert bad.status_code == 400 and "limit" in bad.json()["error"]
+    bad = client.get("/search.json", params={"query": "x", "mode": "psychic"})
+    assert bad.status_code == 400 and "unknown search mode 'psychic'" in bad.json()["error"]
+
+
+def test_the_search_page_takes_tags_the_mode_and_explain(app):
+    client = app()
+    page = client.get("/search", params={"query": "exosome", "tag": "regenerative"}).text
+    assert re.findall(r'<div class="path">([^<]+)</div>', page) == [HUB]
+    assert '<option value="keyword" selected>' in page and 'class="explain' not in page
+    page = client.get("/search", params={"query": "exosome", "explain": "yes"}).text
+    assert 'name="explain" value="yes" id="s-explain" checked' in page
+    assert re.search(
+        r'<p class="explain meta">keyword #1, vector (#\d+|-), fused \d+\.\d{4}; chunk: ', page
+    )
+    listed = client.get("/search", params={"tag": "skincare", "mode": "keyword"}).text
+    assert re.findall(r'<div class="path">([^<]+)</div>', listed) == [HUB]  # no words: a list
+    assert "<ol" not in client.get("/search", params={"mode": "keyword"}).text.split("</form>")[1]
 
 
 def test_related_json_is_vault_related_json(app, git_vault, run):

@@ -185,7 +185,7 @@ def search(r: Resident, query: dict) -> list[dict]:
     from vault.errors import InvalidInput
     from vault.search.search import search as search_notes
 
-    given = {k: v for k, v in query.items() if v not in (None, "", ())}
+    given = {k: v for k, v in query.items() if v is not False and v not in (None, "", ())}
     text = given.pop("query", "")
     given = given | check_all(BY_COMMAND["search"], given)
     flt = NoteFilter(
@@ -195,6 +195,8 @@ def search(r: Resident, query: dict) -> list[dict]:
         given.get("changed_since"),
         given.get("author"),
         given.get("under"),
+        given.get("agent"),
+        given.get("tags") or (),
     )
     limit = given.get("limit", 20)
     if not isinstance(limit, int):
@@ -210,6 +212,8 @@ def search(r: Resident, query: dict) -> list[dict]:
         limit=limit,
         folders=tuple(given.get("in_folders") or ()),
         lang=given.get("lang"),
+        mode=given.get("mode") or "keyword",
+        explain=bool(given.get("explain")),
         notify=r.notify,
     )
     return [render.hit_dict(h) for h in hits]
