@@ -60,10 +60,16 @@ def layout(note: dict, neighbours: list[Neighbour]) -> dict:
                 {"x1": cx, "y1": cy, "x2": x, "y2": y, "kind": _edge(n), "mutual": n.mutual}
             )
     centre = {"id": note["id"], "title": note["title"] or note["id"], "x": cx, "y": cy}
+    centre |= _label(centre["title"], math.radians(90), cx, cy + 4)
+    # Cropped to what is drawn (labels included), so a note with few neighbours takes
+    # little room.
+    ys = [y for n in (*nodes, centre) for y in (n["y"], n["ly"])]
+    top, bottom = max(0, min(ys) - 14), min(HEIGHT, max(ys) + 12)
     return {
         "width": WIDTH,
-        "height": HEIGHT,
-        "note": {**centre, **_label(centre["title"], math.radians(90), cx, cy + 4)},
+        "top": round(top, 1),
+        "height": round(bottom - top, 1),
+        "note": centre,
         "nodes": nodes,
         "edges": [_shortened(e) for e in edges],
         "left_out": [f"{n} more {PLURALS[k]}" for k, n in left_out.items()],
