@@ -96,16 +96,19 @@ def note(r: Resident, ref: str, keep=None) -> dict:
 def _local(r: Resident, note_id: str, by_target: dict, by_source: dict) -> dict:
     """The note's local graph (vault.web.local): its parent, children, the notes it links
     to and the notes linking to it, each once (parent, then child, then link)."""
-    from vault.web.local import Neighbour, layout
+    from vault.web.local import CAP, Neighbour, layout
 
     records = r.catalog.records
     seen = {note_id}
     found: list[Neighbour] = []
+    counts = dict.fromkeys(CAP, 0)  # each kind's neighbours, drawn or not
 
     def add(other: str | None, kind: str, mutual: bool = False) -> None:
         if other is not None and other not in seen and other in records:
             seen.add(other)
-            found.append(Neighbour(other, records[other].title, kind, mutual))
+            counts[kind] += 1
+            if counts[kind] <= CAP[kind]:  # a hub's thousands are counted, not gathered
+                found.append(Neighbour(other, records[other].title, kind, mutual))
 
     add(r.catalog.parent_id(note_id), "parent")
     for child in r.catalog.children.get(note_id, []):
@@ -118,7 +121,7 @@ def _local(r: Resident, note_id: str, by_target: dict, by_source: dict) -> dict:
         if ref.kind == "link":
             add(ref.source, "back")
     head = records[note_id]
-    return layout({"id": note_id, "title": head.title}, found)
+    return layout({"id": note_id, "title": head.title}, found, counts)
 
 
 # The last list of references seen, and its references grouped by the note they resolve to

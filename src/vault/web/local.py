@@ -38,9 +38,10 @@ class Neighbour:
     mutual: bool = False
 
 
-def layout(note: dict, neighbours: list[Neighbour]) -> dict:
+def layout(note: dict, neighbours: list[Neighbour], counts: dict[str, int] | None = None) -> dict:
     """What the template draws: the note, each neighbour placed with its label, the edges
-    (a parent/child edge or a link), and how many of each kind were left out."""
+    (a parent/child edge or a link), and how many of each kind were left out (of `counts`,
+    each kind's neighbours in all, when `neighbours` holds only the first of each)."""
     cx, cy = WIDTH / 2, HEIGHT / 2
     by_kind: dict[str, list[Neighbour]] = {k: [] for k in CAP}
     for n in neighbours:
@@ -48,8 +49,9 @@ def layout(note: dict, neighbours: list[Neighbour]) -> dict:
     nodes, edges, left_out = [], [], {}
     for kind, found in by_kind.items():
         shown = found[: CAP[kind]]
-        if len(found) > len(shown):
-            left_out[kind] = len(found) - len(shown)
+        total = max(len(found), (counts or {}).get(kind, 0))
+        if total > len(shown):
+            left_out[kind] = total - len(shown)
         start, end = ARCS[kind]
         for k, n in enumerate(shown):
             step = (end - start) / (len(shown) - 1) if len(shown) > 1 else 0
