@@ -334,6 +334,9 @@ def test_home_counts_and_problems(app):
     client = app()
     home = client.get("/").text
     assert "4 notes." in home and "Technical Supplement" in home
+    newest = re.findall(r'<li><a href="/note/([^"]+)">', home.split('id="h-newest"')[1])
+    assert newest[-1] == quote("memory/articles/the-rising-trend-of-exosomes-in-skincare.md")
+    # ^ its date is its first commit's, today: `vault list` puts it after the stated dates
     assert 'href="/problems"' in home
     assert "Problems" in client.get("/problems").text
 

@@ -24,12 +24,15 @@ LINES_SHOWN = 100
 
 
 def home(r: Resident) -> dict:
-    """The newest notes by date and by last commit, counts by type and folder, problems."""
+    """The newest notes by date (in `vault list`'s order: a date a note states before one
+    derived from git or the file's time) and by last commit, counts by type and folder,
+    problems."""
     from vault.checks import KINDS, check_vault
+    from vault.filters import newest_first, ordered
 
     catalog = r.catalog
     notes = catalog.summaries()
-    dated = sorted((n for n in notes if n.date), key=lambda n: (n.date, n.id), reverse=True)
+    dated = ordered(catalog, newest_first(n for n in notes if n.date), "date")
     types = Counter(n.type or "(none)" for n in notes)
     folders = Counter(posixpath.dirname(n.id) or "." for n in notes)
     problems = check_vault(catalog, r.repo)

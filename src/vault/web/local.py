@@ -22,7 +22,7 @@ CAP = {"parent": 1, "child": 8, "out": 10, "back": 10}
 ARCS = {"parent": (270, 270), "child": (55, 125), "out": (-62, 42), "back": (138, 242)}
 # How many characters of a title a label keeps (the whole title is the node's tooltip and
 # its link's accessible name).
-LABEL = 12
+LABEL = 11
 # What a kind is called, for a node's accessible name and the note of what was left out.
 NAMES = {"parent": "Parent", "child": "Child", "out": "Links to", "back": "Linked from"}
 PLURALS = {"child": "children", "out": "notes it links to", "back": "notes linking here"}
