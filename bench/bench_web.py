@@ -11,7 +11,9 @@ of the loopback's. Reported as p50 / p95 / max over:
   the Markdown; its related notes come after, from /related.json, timed apart);
 - search pages: --pages one-word queries drawn from the notes' titles, `/search?query=W`
   (the results rendered server-side), and the same through `/search.json` (what the page's
-  script asks as you type).
+  script asks as you type);
+- hub note pages: the HUBS notes with the most neighbours in the graph, each three times
+  (their local graph is the largest to gather and draw).
 
 Run them --rounds times, alternating, and give the load average beside each round: other
 work on the machine changes these wall times much more than anything here does.
@@ -41,6 +43,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 HERE = Path(__file__).resolve().parent
+# How many hub notes (the most neighbours: the largest local graphs) are timed, three times
+# each.
+HUBS = 20
 sys.path.insert(0, str(HERE))
 
 from gen_vault import generate  # noqa: E402
@@ -94,6 +99,19 @@ def cpu_seconds(pid: int) -> float:
     """The process's user + system CPU time so far (all its threads)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def hub_notes(server: Served, count: int) -> list[str]:
+    """The `count` notes with the most neighbours (Parent edges and links, either way) in
+    the server's graph: the note pages whose local graph is the largest."""
+    status, body, _ = server.get("/graph.json")
+    assert status == 200, body[:300]
+    degree: dict[str, int] = {}
+    for e in json.loads(body)["edges"]:
+        for end in (e["source"], e["target"]):
+            degree[end] = degree.get(end, 0) + 1
+    real = {n["id"] for n in json.loads(body)["nodes"] if not n.get("missing")}
+    return sorted((i for i in degree if i in real), key=lambda i: (-degree[i], i))[:count]
 
 
 def timed(server: Served, paths: list[str]) -> dict:
@@ -190,11 +208,13 @@ def main() -> None:
         # alone) is left out.
         queries = [q for q in queries if server.get("/search.json?query=" + q)[0] == 200]
         warm = time.perf_counter() - start
+        hubs = hub_notes(server, HUBS)
         print(f"warm-up {warm:.1f} s, load {loadavg()}", file=sys.stderr)
         rounds = []
         for k in range(args.rounds):
             found = {"load_before": loadavg()}
             found["note"] = timed(server, ["/note/" + quote(n) for n in notes])
+            found["hub_note"] = timed(server, ["/note/" + quote(n) for n in hubs] * 3)
             found["related_json"] = timed(
                 server, ["/related.json?id=" + quote(n) for n in notes[:50]]
             )

@@ -111,6 +111,16 @@ SAME_AS_CLI = [
     ("list", {}, ["list"]),
     ("list", {"type": "Research Hub"}, ["list", "--type", "Research Hub"]),
     ("list", {"changed_since": "HEAD~1"}, ["list", "--changed-since", "HEAD~1"]),
+    (
+        "list",
+        {"tags": ["#Skincare", "k-beauty"]},
+        ["list", "--tag", "#Skincare", "--tag", "k-beauty"],
+    ),
+    (
+        "search",
+        {"query": "exosome", "tags": ["SKINCARE"]},
+        ["search", "exosome", "--tag", "SKINCARE"],
+    ),
     ("related", {"ref": DEEP, "limit": 2}, ["related", DEEP, "--limit", "2"]),
     ("backlinks", {"ref": POST}, ["backlinks", POST]),
     ("backlinks", {"ref": "[[2026-02-14-skin-tech-trends]]"}, ["backlinks", HUB]),

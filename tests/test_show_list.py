@@ -97,6 +97,24 @@ def test_list_filters(run, vault_copy):
     assert ids("--type", "Nothing") == []
 
 
+def test_list_and_search_keep_the_notes_with_every_tag_given(run, vault_copy):
+    made = run(vault_copy, "new", "--parent", HUB, "--title", "Serums", "--tag", "Skincare",
+               "--tag", "serum", "--json")  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    serums = json.loads(made.stdout)["id"]
+
+    def ids(*args):
+        res = run(vault_copy, *args, "--json")
+        assert res.exit_code == 0, res.stderr
+        return [n["id"] for n in json.loads(res.stdout)]
+
+    assert ids("list", "--tag", "skincare") == [serums, HUB]  # any case
+    assert ids("list", "--tag", "#skincare", "--tag", "K-Beauty") == [HUB]  # every one, `#` or not
+    assert ids("list", "--tag", "serum", "--tag", "k-beauty") == []
+    assert ids("search", "exosome", "--tag", "regenerative") == [HUB]
+    assert ids("search", "serums OR exosome", "--tag", "serum") == [serums]
+
+
 def test_list_human_output(run, vault_copy):
     res = run(vault_copy, "list", "--type", "Technical Supplement")
     assert res.stdout == (

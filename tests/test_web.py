@@ -95,6 +95,11 @@ def test_home_note_backlink_parent(git_vault, serve, web):  # noqa: F811
     backlinks = page.locator(".backlinks")
     backlinks.get_by_role("link", name=re.compile("^Deep Dive")).click()
     assert page.url.endswith("/note/" + DEEP)
+    graph = page.get_by_role("group", name=re.compile("^Local graph of Deep Dive"))
+    expect(graph).to_be_visible()  # drawn by the server: no script, under the CSP
+    graph.get_by_role("link", name="Parent: Skin-Tech Trends 2026: Research Hub").click()
+    assert page.url.endswith("/note/" + HUB)
+    page.go_back()
     page.locator("a[rel=up]").click()
     assert page.url.endswith("/note/" + HUB)
     assert page.locator("main").count() == 1 and page.locator("nav").count() >= 1
@@ -114,6 +119,9 @@ def test_search_as_you_type_and_slash_focuses_it(git_vault, serve, web):  # noqa
     box.fill("")
     box.press_sequentially("Regenerative", delay=30)
     expect(page.locator("#results li a").first).to_have_text(re.compile("^Deep Dive"))
+    page.locator("#s-explain").check()  # each hit's ranks, as `search --explain` prints them
+    expect(page.locator("#results .explain").first).to_contain_text("keyword #1, vector")
+    assert "explain=yes" in page.url
     page.locator("#results li a").first.click()
     assert page.url.endswith("/note/" + DEEP)
     w.clean()

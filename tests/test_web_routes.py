@@ -172,25 +172,40 @@ def test_an_attachment_is_sandboxed(app, git_vault):
 
 def test_search_json_is_vault_search_json(app, git_vault, run):
     client = app()
-    for args in (
-        ["exosome"],
-        ["exosome", "--type", "Technical Supplement"],
-        ["skin", "--limit", "2"],
-    ):
+    for args, params in (
+        (["exosome"], {}),
+        (["exosome", "--type", "Technical Supplement"], {"type": "Technical Supplement"}),
+        (["skin", "--limit", "2"], {"limit": "2"}),
+        (["exosome", "--tag", "#K-Beauty", "--tag", "regenerative"], {"tag": "#K-Beauty,regenerative"}),  # noqa: E501
+        (["exosome", "--mode", "keyword", "--explain"], {"mode": "keyword", "explain": "yes"}),
+    ):  # fmt: skip
         cli = run(git_vault, "search", *args, "--json")
-        query = {"query": args[0], "type": "", "limit": ""}
-        if "--type" in args:
-            query["type"] = args[2]
-        if "--limit" in args:
-            query["limit"] = args[2]
-        res = client.get("/search.json", params={k: v for k, v in query.items() if v})
+        res = client.get("/search.json", params={"query": args[0], **params})
         assert res.status_code == 200
         assert res.json() == json.loads(cli.stdout), args
+    assert [h["id"] for h in res.json()][0] and all("explain" in h for h in res.json())
     bad = client.get("/search.json", params={"query": "x", "since": "soon"})
     assert bad.status_code == 400 and "since" in bad.json()["error"]
     for limit in ("0", "many"):
         bad = client.get("/search.json", params={"query": "x", "limit": limit})
         assert bad.status_code == 400 and "limit" in bad.json()["error"]
+    bad = client.get("/search.json", params={"query": "x", "mode": "psychic"})
+    assert bad.status_code == 400 and "unknown search mode 'psychic'" in bad.json()["error"]
+
+
+def test_the_search_page_takes_tags_the_mode_and_explain(app):
+    client = app()
+    page = client.get("/search", params={"query": "exosome", "tag": "regenerative"}).text
+    assert re.findall(r'<div class="path">([^<]+)</div>', page) == [HUB]
+    assert '<option value="keyword" selected>' in page and 'class="explain' not in page
+    page = client.get("/search", params={"query": "exosome", "explain": "yes"}).text
+    assert 'name="explain" value="yes" id="s-explain" checked' in page
+    assert re.search(
+        r'<p class="explain meta">keyword #1, vector (#\d+|-), fused \d+\.\d{4}; chunk: ', page
+    )
+    listed = client.get("/search", params={"tag": "skincare", "mode": "keyword"}).text
+    assert re.findall(r'<div class="path">([^<]+)</div>', listed) == [HUB]  # no words: a list
+    assert "<ol" not in client.get("/search", params={"mode": "keyword"}).text.split("</form>")[1]
 
 
 def test_related_json_is_vault_related_json(app, git_vault, run):
@@ -225,6 +240,62 @@ def test_a_new_supplement_with_a_stale_hash_writes_nothing(app, git_vault):
     res = client.post(f"/write/new/{DEEP}", data={**form, "title": "Late", "body": "x"})
     assert res.status_code == 409 and '<span class="add">+Meanwhile.</span>' in res.text
     assert not list((git_vault / "memory").rglob("*late*"))
+
+
+def test_a_new_supplement_checks_the_hash_under_the_lock_that_writes_it(app, git_vault):
+    """The parent edited after the page's POST arrived but before the note is written (the
+    vault's write lock held meanwhile, as another writer holds it): nothing is written."""
+    import threading
+    import time
+
+    from vault.locks import write_lock
+
+    client = app()
+    form = _form(client.get(f"/note/{DEEP}").text)
+    answer = {}
+    post = {**form, "title": "Slipped", "body": "x"}
+    writer = threading.Thread(
+        target=lambda: answer.update(res=client.post(f"/write/new/{DEEP}", data=post))
+    )
+    with write_lock(open_vault(git_vault)):
+        writer.start()
+        time.sleep(1.0)  # the POST is in, waiting for the lock
+        (git_vault / DEEP).write_bytes((git_vault / DEEP).read_bytes() + b"\nMeanwhile.\n")
+    writer.join(30)
+    assert answer["res"].status_code == 409 and "+Meanwhile." in answer["res"].text
+    assert not list((git_vault / "memory").rglob("*slipped*"))
+
+
+def _nodes(page: str) -> list[tuple[str, str, str]]:
+    """The local graph's nodes: (kind, address, accessible name)."""
+    found = re.findall(r'<a href="([^"]+)" class="node (\w+)" aria-label="([^"]+)"', page)
+    return [(kind, href, name) for href, kind, name in found]
+
+
+def test_the_note_page_draws_its_local_graph(app, git_vault):
+    client = app()
+    deep = client.get(f"/note/{DEEP}").text
+    assert re.search(r'<svg viewBox="0 [\d.]+ 320 [\d.]+"', deep) and "<script>" not in deep
+    assert ("parent", f"/note/{quote(HUB)}", "Parent: Skin-Tech Trends 2026: Research Hub") in (
+        _nodes(deep)
+    )
+    hub = _nodes(client.get(f"/note/{HUB}").text)
+    kinds = {href.removeprefix("/note/"): kind for kind, href, _ in hub}
+    assert kinds[quote(DEEP)] == "child"  # a child it also links to: drawn once, as a child
+    assert kinds[quote("memory/posts/2026-01-11-exosomes-in-k-beauty.md")] == "out"
+    assert len(kinds) == len(hub)  # each neighbour once
+
+
+def test_a_hub_s_local_graph_draws_the_first_of_each_kind_and_counts_the_rest(app, git_vault):
+    for k in range(14):
+        (git_vault / "memory" / "research" / f"linker-{k:02}.md").write_text(
+            f"# Linker {k:02}\n\nSee [[2026-02-14-exosomes-deep-dive]].\n", encoding="utf-8"
+        )
+    page = app().get(f"/note/{DEEP}").text
+    back = [name for kind, _, name in _nodes(page) if kind == "back"]
+    assert back[:2] == ["Linked from: Linker 00", "Linked from: Linker 01"] and len(back) == 10
+    left = re.search(r"Not drawn: (\d+) more notes linking here", page)
+    assert left and int(left[1]) >= 4  # fourteen linkers, ten drawn
 
 
 def test_csrf_and_read_only(app, git_vault):
@@ -263,6 +334,9 @@ def test_home_counts_and_problems(app):
     client = app()
     home = client.get("/").text
     assert "4 notes." in home and "Technical Supplement" in home
+    newest = re.findall(r'<li><a href="/note/([^"]+)">', home.split('id="h-newest"')[1])
+    assert newest[-1] == quote("memory/articles/the-rising-trend-of-exosomes-in-skincare.md")
+    # ^ its date is its first commit's, today: `vault list` puts it after the stated dates
     assert 'href="/problems"' in home
     assert "Problems" in client.get("/problems").text
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from vault import values
-from vault.atomic import create_exclusive
+from vault.atomic import create_exclusive, read_file
 from vault.catalog import Catalog, load_catalog
 from vault.config import new_note_style
 from vault.errors import (
@@ -20,6 +21,7 @@ from vault.errors import (
     NotCommitted,
     OutsideVault,
     StaleLock,
+    StaleNote,
 )
 from vault.locks import write_lock
 from vault.markdown.text import plain_text
@@ -165,6 +167,7 @@ def write_note(vault: Vault, request: NewNote, parent_id: str | None) -> Created
     yaml_front_matter = request.yaml_front_matter or style == "yaml"
     # Obsidian shows a property as a link, and counts it in its graph and backlinks, only
     # when it is written as one: `parent: "[[folder/Note]]"`.
+    _check_parent(vault, parent_id, request.expected_parent_sha256)
     parent = parent_id
     if parent_id and yaml_front_matter and links == "obsidian":
         parent = f"[[{parent_id.removesuffix('.md')}]]"
@@ -193,6 +196,19 @@ def write_note(vault: Vault, request: NewNote, parent_id: str | None) -> Created
         parent=parent_id,
         commit=None,
     )
+
+
+def _check_parent(vault: Vault, parent_id: str | None, expected: str | None) -> None:
+    """StaleNote when the parent's bytes no longer have the sha256 the writer read: checked
+    here, under the lock that writes the note, so no write slips between check and write."""
+    if expected is None or parent_id is None:
+        return
+    current = hashlib.sha256(read_file(vault.path_of(parent_id))).hexdigest()
+    if current != expected:
+        raise StaleNote(
+            f"{parent_id} changed since it was read: its sha256 is now {current}, not "
+            f"{expected}; read it again (vault show --json) and retry; nothing was written"
+        )
 
 
 def _reads_back(text: str, name: str, style: str, asked: dict[str, object]) -> str:

@@ -2,9 +2,9 @@
 
 A note passes when it is of the filter's type (compared folded: any case, any spacing), dated
 within [since, until] (undated notes drop out only when a bound is given), and within the id
-scope: below `under` through Parent, changed in git since `changed_since` / by `author`, and
-last committed by `agent` (the Vault-Agent trailer: `agent_matches`, the one rule `log --agent`
-follows too).
+scope: below `under` through Parent, carrying every tag of `tags` (`tags_of`), changed in git
+since `changed_since` / by `author`, and last committed by `agent` (the Vault-Agent trailer:
+`agent_matches`, the one rule `log --agent` follows too).
 `list` applies all of it to records here; `search` applies the id scope from here and the
 type and dates through the index, which stores the folded type and the date for exactly this.
 """
@@ -39,16 +39,26 @@ def agent_matches(agent: str | None, wanted: str) -> bool:
     return agent is not None and fold(agent) == fold(wanted)
 
 
+def tags_of(tags: Iterable[str]) -> set[str]:
+    """Tags as --tag compares them: any case, without the `#` that marks them (which `new
+    --tag` drops when it writes them, and a note's Tags line may keep)."""
+    return {t.strip().lstrip("#").casefold() for t in tags}
+
+
 def id_scope(
     catalog: Catalog,
     flt: NoteFilter,
     repo: Repository | None,
     cwd_prefix: str | None = None,
 ) -> set[str] | None:
-    """The ids the `under` and git rules allow, or None when neither is given."""
+    """The ids the `under`, tag and git rules allow, or None when none is given."""
     scope: set[str] | None = None
     if flt.under is not None:
         scope = descendants(catalog, catalog.resolver.find(flt.under, cwd_prefix))
+    if flt.tags:
+        wanted = tags_of(flt.tags)
+        tagged = {i for i, rec in catalog.records.items() if wanted <= tags_of(rec.tags)}
+        scope = tagged if scope is None else scope & tagged
     if flt.uses_git:
         from vault.errors import NotAGitRepo
 

@@ -79,38 +79,46 @@ class Option:
 
 NOTE_TYPE = Option(
     "type",
-    "Only notes of this type (any case).",
+    "Notes of this type (any case).",
     dest="note_type",
     metavar="T",
 )
 UNDER = Option(
     "under",
-    "Only this note and those below it by Parent.",
+    "This note and its descendants.",
     metavar="REF",
 )
 SINCE = Option(
     "since",
-    "Only notes dated this day or later.",
+    "Notes dated this day or later.",
     day=True,
     metavar="DAY",
 )
 UNTIL = Option(
     "until",
-    "Only notes dated this day or earlier.",
+    "Notes dated this day or earlier.",
     day=True,
     metavar="DAY",
 )
 CHANGED_SINCE = Option(
     "changed_since",
-    "Only notes changed in git since this.",
+    "Notes changed in git since this.",
     metavar="D",
 )
-AUTHOR = Option("author", "Only notes committed by this author.", metavar="A")
-NOTE_FILTERS = (NOTE_TYPE, UNDER, SINCE, UNTIL, CHANGED_SINCE, AUTHOR)
+AUTHOR = Option("author", "Notes committed by this author.", metavar="A")
+# Named as `new --tag` is: options of one name share their flag.
+TAG_FILTER = Option(
+    "tags",
+    "Notes with all these tags (any case).",
+    multiple=True,
+    flag="--tag",
+    metavar="TAG",
+)
+NOTE_FILTERS = (NOTE_TYPE, UNDER, SINCE, UNTIL, CHANGED_SINCE, AUTHOR, TAG_FILTER)
 # Not among NOTE_FILTERS: list and search declare it after them (a later addition).
 AGENT_FILTER = Option(
     "agent",
-    "Only notes last committed by this agent.",
+    "Notes last committed by this agent.",
     metavar="NAME",
 )
 
@@ -153,14 +161,14 @@ SEARCH_LANG = Option(
 SEARCH_MODES = ("keyword", "semantic", "hybrid")
 MODE = Option(
     "mode",
-    "keyword (words), semantic (meaning) or hybrid (both, fused).",
+    "keyword (words), semantic (meaning) or hybrid (both).",
     choices=SEARCH_MODES,
     default="keyword",
     noun="search mode",
 )
 EXPLAIN = Option(
     "explain",
-    "Show each hit's keyword and vector ranks, fused score and best section.",
+    "Each hit's keyword and vector ranks, fused score, best section.",
     bool,
     default=False,
 )
@@ -332,7 +340,7 @@ AT = Option(
 )
 AGENT = Option(
     "agent",
-    "Vault-Agent (default: $VAULT_AGENT).",
+    "Vault-Agent (else $VAULT_AGENT).",
     metavar="NAME",
 )
 SOURCE = Option(
@@ -348,7 +356,7 @@ NO_COMMIT = Option("no_commit", "Do not commit the change to git.", bool, False)
 DRY_RUN = Option("dry_run", "Only show the diff; write nothing.", bool, False)
 INCLUDE_CHANGES = Option(
     "include_changes",
-    "Commit the rewritten notes' own uncommitted changes too.",
+    "Also commit the rewritten notes' uncommitted edits.",
     bool,
     False,
 )

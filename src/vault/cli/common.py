@@ -247,15 +247,15 @@ def usage_errors(ctx: click.Context | None = None):
 
 
 def note_filter_options(command):
-    """--type, --under, --since/--until (the note's own date) and --changed-since/--author
-    (git): shared by list and search, which apply them by the same rules (vault.filters).
+    """--type, --under, --since/--until (the note's own date), --changed-since/--author
+    (git) and --tag: shared by list and search, which apply them by the same rules (vault.filters).
     The command receives them as one NoteFilter, `flt`."""
 
     @functools.wraps(command)  # keeps the options already attached to `command`
-    def wrapper(*args, note_type, under, since, until, changed_since, author, **kwargs):
+    def wrapper(*args, note_type, under, since, until, changed_since, author, tags, **kwargs):
         from vault.model import NoteFilter
 
-        flt = NoteFilter(note_type, since, until, changed_since, author, under)
+        flt = NoteFilter(note_type, since, until, changed_since, author, under, tags=tags)
         return command(*args, flt=flt, **kwargs)
 
     return declared(*NOTE_FILTERS)(wrapper)

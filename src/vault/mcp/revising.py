@@ -49,7 +49,7 @@ def register(tool: Callable, run: Callable, param: Callable, REF: str, Obj: Any)
         agent: param(AGENT) = None,
         source: param(SOURCE) = None,
     ) -> Obj:
-        """Create a note <date>-<slug>.md in `parent`'s folder, never overwriting, and commit it."""
+        """Create a note in `parent`'s folder (never overwriting) and commit it."""
         return await run(tools.new, locals())
 
     @tool(name="append", annotations=WRITE)
@@ -106,7 +106,7 @@ def register(tool: Callable, run: Callable, param: Callable, REF: str, Obj: Any)
         agent: param(AGENT) = None,
         source: param(SOURCE) = None,
     ) -> Obj:
-        """Change a note's metadata, in its own header style, and nothing else; commit it."""
+        """Change a note's metadata in its own header style, nothing else; commit it."""
         return await run(tools.set_metadata, locals())
 
     @tool(name="rm", annotations=DESTRUCTIVE)
@@ -118,7 +118,7 @@ def register(tool: Callable, run: Callable, param: Callable, REF: str, Obj: Any)
         agent: param(AGENT) = None,
         source: param(SOURCE) = None,
     ) -> Obj:
-        """Remove a note in a commit of its own; refused while notes refer to it, unless force."""
+        """Remove a note in its own commit; refused while notes refer to it, unless force."""
         return await run(tools.rm, locals())
 
     @tool(name="restore", annotations=DESTRUCTIVE)

@@ -62,6 +62,7 @@ from vault.options import (
     SHOW_AT,
     SINCE,
     SORT,
+    TAG_FILTER,
     UNDER,
     UNTIL,
     Option,
@@ -366,6 +367,7 @@ def build_server(
         until: param(UNTIL) = None,
         changed_since: param(CHANGED_SINCE) = None,
         author: param(AUTHOR) = None,
+        tags: param(TAG_FILTER) = None,
         agent: param(AGENT_FILTER) = None,
         in_folders: param(SEARCH_IN) = None,
         lang: param(SEARCH_LANG) = None,
@@ -373,7 +375,7 @@ def build_server(
         mode: param(MODE) = MODE.default,
         explain: param(EXPLAIN) = EXPLAIN.default,
     ) -> Items:
-        """Ranked full-text search of the notes' titles, bodies and tags."""
+        """Ranked search of the notes' titles, bodies and tags."""
         return await run(tools.search, locals())
 
     @tool(name="show", annotations=READ)
@@ -389,6 +391,7 @@ def build_server(
         until: param(UNTIL) = None,
         changed_since: param(CHANGED_SINCE) = None,
         author: param(AUTHOR) = None,
+        tags: param(TAG_FILTER) = None,
         agent: param(AGENT_FILTER) = None,
         sort: param(SORT) = SORT.default,
         mixed_dates: param(MIXED_DATES) = False,
@@ -430,7 +433,7 @@ def build_server(
         kind: param(EDGE_KIND) = EDGE_KIND.default,
         type: param(NOTE_TYPE) = None,
     ) -> Obj:
-        """The link graph; give a root, as the whole vault is large."""
+        """The link graph; give a root: the whole vault is large."""
         return await run(tools.graph, locals())
 
     @tool(name="check", annotations=READ)
@@ -460,7 +463,7 @@ def build_server(
         depth: param(CONTEXT_DEPTH) = CONTEXT_DEPTH.default,
         max_chars: param(MAX_CHARS) = MAX_CHARS.default,
     ) -> Obj:
-        """Call before writing about a note: it, its parent, children, links and related notes."""
+        """Call before writing about a note: it, its parent, children, links, related notes."""
         return await run(tools.context, locals())
 
     # new, append, mv, replace, set, rm, restore: their own module (`offered` leaves them out

@@ -56,8 +56,8 @@ def checked(command: str) -> Callable[[Callable[..., Output]], Callable[..., Out
     return wrap
 
 
-def _filter(type, under, since, until, changed_since, author, agent=None) -> NoteFilter:
-    return NoteFilter(type, since, until, changed_since, author, under, agent)
+def _filter(type, under, since, until, changed_since, author, agent, tags) -> NoteFilter:
+    return NoteFilter(type, since, until, changed_since, author, under, agent, tags or ())
 
 
 # --- read tools ----------------------------------------------------------------------------------
@@ -73,6 +73,7 @@ def search(
     until=None,
     changed_since=None,
     author=None,
+    tags=(),
     agent=None,
     in_folders=(),
     lang=None,
@@ -82,7 +83,7 @@ def search(
 ) -> Output:
     from vault.search.search import search as search_notes
 
-    flt = _filter(type, under, since, until, changed_since, author, agent)
+    flt = _filter(type, under, since, until, changed_since, author, agent, tags)
     hits = search_notes(
         r.catalog,
         query,
@@ -132,13 +133,14 @@ def list_notes(
     until=None,
     changed_since=None,
     author=None,
+    tags=(),
     agent=None,
     sort="date",
     mixed_dates=False,
 ) -> Output:
     from vault.filters import ordered, select_notes
 
-    flt = _filter(type, under, since, until, changed_since, author, agent)
+    flt = _filter(type, under, since, until, changed_since, author, agent, tags)
     records = select_notes(r.catalog, flt, r.repo, r.cwd_prefix)
     records = ordered(r.catalog, records, sort, mixed_dates)
     return Output([render.summary(rec, r.catalog) for rec in records])

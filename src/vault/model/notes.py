@@ -134,6 +134,8 @@ class NoteFilter:
     under: str | None = None
     # Notes whose last commit names this agent in its Vault-Agent trailer (any case).
     agent: str | None = None
+    # Notes carrying every one of these tags (any case, with or without their `#`).
+    tags: tuple[str, ...] = ()
 
     @property
     def uses_git(self) -> bool:

@@ -35,6 +35,9 @@ class NewNote:
     cwd_prefix: str | None = None
     # Who asks, for the commit's trailers.
     provenance: Provenance = field(default_factory=Provenance)
+    # The parent's sha256 as the writer read it: checked under the write lock that writes
+    # the note (StaleNote, nothing written, when the parent changed since); None: unchecked.
+    expected_parent_sha256: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,10 @@ WRITES = {
     "rm": writes.remove,
     "restore": writes.restore,
 }
-SEARCH_FIELDS = ("query", "type", "under", "since", "until", "changed_since", "author", "lang")
+SEARCH_FIELDS = (
+    *("query", "type", "under", "since", "until", "changed_since", "author", "agent", "lang"),
+    "mode",
+)
 
 
 class Internal(VaultError):
@@ -132,7 +135,7 @@ class Pages:
 
     async def search(self, request: Request) -> Response:
         asked = _search_query(request)
-        if not any(asked.values()):
+        if not any(v for k, v in asked.items() if k not in ("mode", "explain")):
             return self.page("search.html", asked=asked, data=None)
         return await self.answer("search.html", data.search, asked, asked=asked)
 
@@ -207,6 +210,9 @@ def _search_query(request: Request) -> dict:
     asked: dict = {k: p.get(k, "").strip() for k in SEARCH_FIELDS}
     asked["query"] = asked["query"] or p.get("q", "").strip()
     asked["in_folders"] = tuple(f for f in p.getlist("in") if f.strip())
+    # Tags as the field takes them: separated by commas or spaces, `#` or not.
+    asked["tags"] = tuple(t for v in p.getlist("tag") for t in v.replace(",", " ").split())
+    asked["explain"] = p.get("explain", "") not in ("", "0", "no", "false")
     limit = p.get("limit", "").strip()
     asked["limit"] = int(limit) if limit.isdigit() else limit  # a bad one: refused as --limit
     return asked

@@ -24,12 +24,15 @@ LINES_SHOWN = 100
 
 
 def home(r: Resident) -> dict:
-    """The newest notes by date and by last commit, counts by type and folder, problems."""
+    """The newest notes by date (in `vault list`'s order: a date a note states before one
+    derived from git or the file's time) and by last commit, counts by type and folder,
+    problems."""
     from vault.checks import KINDS, check_vault
+    from vault.filters import newest_first, ordered
 
     catalog = r.catalog
     notes = catalog.summaries()
-    dated = sorted((n for n in notes if n.date), key=lambda n: (n.date, n.id), reverse=True)
+    dated = ordered(catalog, newest_first(n for n in notes if n.date), "date")
     types = Counter(n.type or "(none)" for n in notes)
     folders = Counter(posixpath.dirname(n.id) or "." for n in notes)
     problems = check_vault(catalog, r.repo)
@@ -78,7 +81,8 @@ def note(r: Resident, ref: str, keep=None) -> dict:
         seen.add(up)
         chain.append(_head(r, up))
         up = catalog.parent_id(up)
-    found = backlinks(catalog, note_id, _referring(r.references()).get(note_id, []))
+    by_target, by_source = _grouped(r.references())
+    found = backlinks(catalog, note_id, by_target.get(note_id, []))
     links = [render.backlink_dict(b) for b in found]
     _add_lines(r, links)
     return {
@@ -88,25 +92,62 @@ def note(r: Resident, ref: str, keep=None) -> dict:
         "child_notes": [_head(r, c) for c in catalog.children.get(note_id, [])],
         "backlinks": links,
         "headings": _headings(shown.body),
+        "local": _local(r, note_id, by_target, by_source),
     }
 
 
-# The last list of references seen, and its references grouped by the note they resolve to.
-_by_target: tuple[list, dict[str, list]] = ([], {})
+def _local(r: Resident, note_id: str, by_target: dict, by_source: dict) -> dict:
+    """The note's local graph (vault.web.local): its parent, children, the notes it links
+    to and the notes linking to it, each once (parent, then child, then link)."""
+    from vault.web.local import CAP, Neighbour, layout
+
+    records = r.catalog.records
+    seen = {note_id}
+    found: list[Neighbour] = []
+    counts = dict.fromkeys(CAP, 0)  # each kind's neighbours, drawn or not
+
+    def add(other: str | None, kind: str, mutual: bool = False) -> None:
+        if other is not None and other not in seen and other in records:
+            seen.add(other)
+            counts[kind] += 1
+            if counts[kind] <= CAP[kind]:  # a hub's thousands are counted, not gathered
+                found.append(Neighbour(other, records[other].title, kind, mutual))
+
+    add(r.catalog.parent_id(note_id), "parent")
+    for child in r.catalog.children.get(note_id, []):
+        add(child, "child")
+    back = {ref.source for ref in by_target.get(note_id, []) if ref.kind == "link"}
+    out = [ref.resolution.id for ref in by_source.get(note_id, []) if ref.kind == "link"]
+    for other in out:
+        add(other, "out", other in back)
+    for ref in by_target.get(note_id, []):
+        if ref.kind == "link":
+            add(ref.source, "back")
+    head = records[note_id]
+    return layout({"id": note_id, "title": head.title}, found, counts)
 
 
-def _referring(refs: list) -> dict[str, list]:
-    """The references by the note they resolve to, built once per list of references (the
-    Resident builds a new list when the catalog changes): backlinks are then one lookup, not
-    a pass over every reference of the vault."""
-    global _by_target
-    if _by_target[0] is not refs:
-        grouped: dict[str, list] = {}
+# The last list of references seen, and its references grouped by the note they resolve to
+# and by the note they are written in.
+_by_note: tuple[list, dict[str, list], dict[str, list]] = ([], {}, {})
+
+
+def _grouped(refs: list) -> tuple[dict[str, list], dict[str, list]]:
+    """The resolved references by the note they resolve to and by the note they are written
+    in, built once per list of references (the Resident builds a new list when the catalog
+    changes): backlinks and out-links are then one lookup, not a pass over every reference
+    of the vault."""
+    global _by_note
+    if _by_note[0] is not refs:
+        to: dict[str, list] = {}
+        source: dict[str, list] = {}
         for ref in refs:
             if ref.resolution.id is not None:
-                grouped.setdefault(ref.resolution.id, []).append(ref)
-        _by_target = (refs, grouped)
-    return _by_target[1]
+                to.setdefault(ref.resolution.id, []).append(ref)
+                source.setdefault(ref.source, []).append(ref)
+        _by_note = (refs, to, source)
+        return to, source
+    return _by_note[1], _by_note[2]
 
 
 def _head(r: Resident, note_id: str) -> dict:
@@ -150,7 +191,7 @@ def search(r: Resident, query: dict) -> list[dict]:
     from vault.errors import InvalidInput
     from vault.search.search import search as search_notes
 
-    given = {k: v for k, v in query.items() if v not in (None, "", ())}
+    given = {k: v for k, v in query.items() if v is not False and v not in (None, "", ())}
     text = given.pop("query", "")
     given = given | check_all(BY_COMMAND["search"], given)
     flt = NoteFilter(
@@ -160,6 +201,8 @@ def search(r: Resident, query: dict) -> list[dict]:
         given.get("changed_since"),
         given.get("author"),
         given.get("under"),
+        given.get("agent"),
+        given.get("tags") or (),
     )
     limit = given.get("limit", 20)
     if not isinstance(limit, int):
@@ -175,6 +218,8 @@ def search(r: Resident, query: dict) -> list[dict]:
         limit=limit,
         folders=tuple(given.get("in_folders") or ()),
         lang=given.get("lang"),
+        mode=given.get("mode") or "keyword",
+        explain=bool(given.get("explain")),
         notify=r.notify,
     )
     return [render.hit_dict(h) for h in hits]

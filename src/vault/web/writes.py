@@ -55,14 +55,6 @@ class Shown:
             return self._kept.get(sha)
 
 
-def _guard(r: Resident, shown: Shown, note_id: str, expected: str) -> Stale | None:
-    """None when the note still has the hash the page loaded; what changed otherwise."""
-    data = r.vault.path_of(note_id).read_bytes()
-    if sha256_of(data) == expected:
-        return None
-    return _stale(r, shown, note_id, expected, data)
-
-
 def _stale(r: Resident, shown: Shown, note_id: str, expected: str, now: bytes) -> Stale:
     from vault.web.data import unified
 
@@ -83,8 +75,6 @@ def new_supplement(r: Resident, shown: Shown, ref: str, expected: str, form: dic
     from vault.create import new_note
 
     note_id = r.find(ref)
-    if stale := _guard(r, shown, note_id, expected):
-        return stale
     tags = tuple(t.strip().lstrip("#") for t in form.get("tags", "").split(",") if t.strip())
     request = NewNote(
         title=form.get("title", ""),
@@ -93,14 +83,10 @@ def new_supplement(r: Resident, shown: Shown, ref: str, expected: str, form: dic
         note_type=form.get("type") or None,
         tags=tags,
         cwd_prefix=None,
+        expected_parent_sha256=expected,  # checked under the lock that writes the note
     )
-    try:
-        created = new_note(r.vault, request, r.repo, commit=True)
-    finally:
-        r.changed()
-    if created.commit_note:
-        r.notify("warning: " + render.uncommitted(created.id, created.commit_note))
-    return render.created_dict(created)
+    done = _guarded(r, shown, note_id, expected, lambda: new_note(r.vault, request, r.repo))
+    return done if isinstance(done, Stale) else render.created_dict(done)
 
 
 def append(r: Resident, shown: Shown, ref: str, expected: str, form: dict) -> dict | Stale:

@@ -29,6 +29,14 @@ function snippet(hit) {
   return p;
 }
 
+// A hit's ranking, as `vault search --explain` prints it (and the page's macro `explained`).
+function explained(e) {
+  const rank = (r) => (r === null || r === undefined ? "-" : "#" + r);
+  const chunk = e.chunk && e.chunk.length > 80 ? e.chunk.slice(0, 79) + "…" : e.chunk;
+  return "keyword " + rank(e.keyword_rank) + ", vector " + rank(e.vector_rank) +
+    ", fused " + Number(e.fused).toFixed(4) + (chunk ? "; chunk: " + chunk : "");
+}
+
 function noteHref(id) {
   return "/note/" + id.split("/").map(encodeURIComponent).join("/");
 }
@@ -41,6 +49,7 @@ function showHits(list, hits) {
     const meta = el("span", "meta", " " + (h.type || "") + (h.date ? " · " + h.date : ""));
     li.append(a, meta, el("div", "path", h.id));
     if (h.snippet) li.append(snippet(h));
+    if (h.explain) li.append(el("p", "explain meta", explained(h.explain)));
     return li;
   }));
 }
