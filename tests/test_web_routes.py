@@ -375,3 +375,21 @@ def test_the_revising_verbs_each_one_guarded_commit(app, git_vault, run):
     removed = post("rm", force="yes")
     assert removed.status_code == 200 and "was removed" in removed.text
     assert not (git_vault / DEEP).exists() and _commits(git_vault) == count + 4
+
+
+def test_a_long_note_shows_its_opening_and_the_whole_on_request(app, git_vault):
+    """A note of 5,000 list items (an index note) is rendered in part unless asked whole:
+    markdown-it-py takes seconds over tens of thousands of blocks, the server's other pages
+    waiting meanwhile."""
+    items = "".join(f"- item {n} [[2026-02-14-exosomes-deep-dive]]\n" for n in range(5000))
+    (git_vault / "memory" / "index.md").write_text(f"# Index\n\n{items}", encoding="utf-8")
+    client = app()
+    part = client.get("/note/memory/index.md")
+    assert part.status_code == 200
+    assert "item 10 " in part.text and "item 4999 " not in part.text
+    cut = re.search(r'id="note-cut">This note is long: its first ([\d,]+) of ([\d,]+)', part.text)
+    assert cut and int(cut[1].replace(",", "")) < int(cut[2].replace(",", ""))
+    whole = client.get("/note/memory/index.md?whole=1")
+    assert "item 4999 " in whole.text and 'id="note-cut"' not in whole.text
+    short = client.get(f"/note/{DEEP}")
+    assert 'id="note-cut"' not in short.text

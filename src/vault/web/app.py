@@ -131,7 +131,10 @@ class Pages:
     async def note(self, request: Request) -> Response:
         ref = request.path_params["id"]
         done = DONE.get(request.query_params.get("done", ""), "")
-        return await self.answer("note.html", data.note, ref, self.shown.keep, request_done=done)
+        whole = request.query_params.get("whole") == "1"
+        return await self.answer(
+            "note.html", data.note, ref, self.shown.keep, whole, request_done=done
+        )
 
     async def search(self, request: Request) -> Response:
         asked = _search_query(request)

@@ -13,7 +13,7 @@ from vault.append import sha256_of
 from vault.model import NoteFilter
 from vault.options import BY_COMMAND, check_all
 from vault.serve.resident import Resident
-from vault.web.markdown import Where
+from vault.web.markdown import Where, opening
 from vault.web.markdown import render as render_markdown
 
 # How many notes the home page lists, and related notes a note page shows.
@@ -60,11 +60,12 @@ def _commits(r: Resident, note_id: str | None, limit: int | None) -> list[dict]:
     return [render.log_dict(e) for e in log_entries(r.repo, note_id, limit=limit)]
 
 
-def note(r: Resident, ref: str, keep=None) -> dict:
-    """A note page: the note as `show --json` gives it (with its sha256), its body as HTML,
-    the Parent chain to the root, children, backlinks with the line that links. (Related
-    notes come after the page, from `related`: at 10,000 notes Whoosh's more-like-this takes
-    ten times what the rest of the page does.)"""
+def note(r: Resident, ref: str, keep=None, whole: bool = False) -> dict:
+    """A note page: the note as `show --json` gives it (with its sha256), its body as HTML
+    (of a long note its opening, unless `whole`: "cut" then says how much is shown), the
+    Parent chain to the root, children, backlinks with the line that links. (Related notes
+    come after the page, from `related`: at 10,000 notes Whoosh's more-like-this takes ten
+    times what the rest of the page does.)"""
     from vault.append import read_hashed
     from vault.references import backlinks
     from vault.resolve import Files
@@ -85,9 +86,12 @@ def note(r: Resident, ref: str, keep=None) -> dict:
     found = backlinks(catalog, note_id, by_target.get(note_id, []))
     links = [render.backlink_dict(b) for b in found]
     _add_lines(r, links)
+    body = shown.body if whole else opening(shown.body)
+    cut = None if body is shown.body else {"shown": len(body), "of": len(shown.body)}
     return {
         **render.show_dict(shown, catalog, sha256),
-        "html": render_markdown(shown.body, where),
+        "html": render_markdown(body, where),
+        "cut": cut,
         "chain": chain[::-1],
         "child_notes": [_head(r, c) for c in catalog.children.get(note_id, [])],
         "backlinks": links,
