@@ -86,6 +86,7 @@ def test_the_cache_is_bounded_by_characters(tmp_path):
     huge = _note(tmp_path, "x" * 1000)
     assert cache.texts(huge, "plain", "", False) == ["x" * 1000]
     assert (str(huge), "plain", "", False) not in cache._items
+    assert (str(paths[-1]), "plain", "", False) in cache._items  # not flushed out by it
     assert cache.chars <= 300
 
 
