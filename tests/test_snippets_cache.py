@@ -1,5 +1,6 @@
-"""A resident process's kept plain text (vault.search.snippets.TextCache): the same snippets
-as read from the files, fresh after an edit, bounded, and turned on by the resident only."""
+"""What a resident process keeps between searches: notes' plain text (vault.search.snippets.
+TextCache: the same snippets as read from the files, fresh after an edit, bounded) and its
+threads' index searchers (vault.search.index.index_searcher); the resident alone keeps them."""
 
 from __future__ import annotations
 
@@ -91,15 +92,43 @@ def test_the_cache_is_bounded_by_characters(tmp_path):
 
 
 def test_only_a_resident_process_keeps_texts(tmp_path, monkeypatch):
+    from vault.search import index
+
     monkeypatch.setattr(snippets, "_cache", None)
+    monkeypatch.setattr(index, "_keeping", False)
     make_vault(tmp_path, 5)
     catalog = load_catalog(open_vault(tmp_path))
     search(catalog, "the")
-    assert snippets._cache is None  # a CLI process
+    assert snippets._cache is None and not index._keeping  # a CLI process
     from vault.serve.resident import Resident
 
     resident = Resident(str(tmp_path), watch=False, notify=lambda message: None)
     try:
         assert isinstance(snippets._cache, TextCache)
+        assert index._keeping
     finally:
         resident.close()
+
+
+def test_a_kept_searcher_is_reused_until_the_index_changes(tmp_path, monkeypatch):
+    import threading
+
+    from vault.search import index
+
+    make_vault(tmp_path, 30)
+    catalog = load_catalog(open_vault(tmp_path))
+    fresh = [[(h.id, h.score, h.snippet) for h in search(catalog, q)] for q in QUERIES]
+    monkeypatch.setattr(index, "_kept", threading.local())
+    monkeypatch.setattr(index, "_keeping", True)
+    kept = [[(h.id, h.score, h.snippet) for h in search(catalog, q)] for q in QUERIES]
+    assert kept == fresh
+    (folder,) = index._kept.searchers
+    first = index._kept.searchers[folder][1]
+    search(catalog, "exosome")
+    assert index._kept.searchers[folder][1] is first  # the index is unchanged
+    note = next((tmp_path / "memory").rglob("*.md"))
+    note.write_text(note.read_text(encoding="utf-8") + "\nA zanzibarian word.\n", "utf-8")
+    catalog = load_catalog(open_vault(tmp_path))
+    assert [h.id for h in search(catalog, "zanzibarian")] == [catalog.vault.note_id(note)]
+    assert index._kept.searchers[folder][1] is not first  # the index changed: opened again
+    assert first.is_closed
