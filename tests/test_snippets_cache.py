@@ -1,6 +1,6 @@
 """What a resident process keeps between searches: notes' plain text (vault.search.snippets.
 TextCache: the same snippets as read from the files, fresh after an edit, bounded) and its
-threads' index searchers (vault.search.index.index_searcher); the resident alone keeps them."""
+threads' index searchers (vault.search.searchers); the resident alone keeps them."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def test_the_cache_is_bounded_by_characters(tmp_path):
 
 
 def test_only_a_resident_process_keeps_texts(tmp_path, monkeypatch):
-    from vault.search import index
+    from vault.search import searchers as index
 
     monkeypatch.setattr(snippets, "_cache", None)
     monkeypatch.setattr(index, "_keeping", False)
@@ -113,7 +113,7 @@ def test_only_a_resident_process_keeps_texts(tmp_path, monkeypatch):
 def test_a_kept_searcher_is_reused_until_the_index_changes(tmp_path, monkeypatch):
     import threading
 
-    from vault.search import index
+    from vault.search import searchers as index
 
     make_vault(tmp_path, 30)
     catalog = load_catalog(open_vault(tmp_path))

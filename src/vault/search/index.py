@@ -28,7 +28,6 @@ import os
 import shutil
 import sqlite3
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -124,59 +123,6 @@ def open_index(folder: Path):
     from vault.search.imports import whoosh_index
 
     return whoosh_index().open_dir(str(folder), schema=None)
-
-
-# A resident process (vault serve) keeps each thread's searcher open between searches while
-# the index's files stay the same: opening one reads the segments' tables and every search
-# read the length columns again (~25% of a served search's CPU at 10,000 notes). Whoosh's
-# searchers are not for two threads at once, hence one per thread.
-_keeping = False
-_kept = threading.local()  # .searchers: folder -> (the folder's stamp, an open searcher)
-
-
-def keep_searchers() -> None:
-    """Keep searchers open between searches from now on (a resident process)."""
-    global _keeping
-    _keeping = True
-
-
-def _stamp(folder: Path) -> tuple:
-    """The index's files as they are now: Whoosh writes new files (and a new table of
-    contents) for every change, and a lock file while it writes."""
-    with os.scandir(folder) as entries:
-        return tuple(
-            sorted((e.name, st.st_size, st.st_mtime_ns, st.st_ino) for e in entries
-                   for st in (e.stat(),))
-        )  # fmt: skip
-
-
-@contextmanager
-def index_searcher(folder: Path) -> Iterator:
-    """A searcher of the index in `folder`, closed after use, or, in a resident process
-    (keep_searchers), this thread's, kept for its next search while the index is unchanged.
-    Raises when the index is missing or unreadable."""
-    try:
-        stamp = _stamp(folder) if _keeping else None
-    except OSError:
-        stamp = None  # opening it says what is wrong
-    if stamp is None:
-        with open_index(folder).searcher() as searcher:
-            yield searcher
-        return
-    kept = _kept.__dict__.setdefault("searchers", {})
-    old = kept.pop(folder, None)
-    if old is not None and old[0] == stamp:
-        searcher = old[1]
-    else:
-        if old is not None:
-            old[1].close()
-        searcher = open_index(folder).searcher()
-    try:
-        yield searcher
-    except BaseException:
-        searcher.close()  # it may be what failed: the next search opens the index afresh
-        raise
-    kept[folder] = (stamp, searcher)
 
 
 def check_index(folder: Path) -> Unusable | None:

@@ -21,7 +21,7 @@ from vault.options import MODE, RELATED_LIMIT, SEARCH_LIMIT, check
 from vault.repository import Repository
 from vault.search.analysis import ALL_LANGUAGES, MAX_SUGGESTED, has_cjk
 from vault.search.freetext import stop_words
-from vault.search.index import Notify, Progress, index_searcher, repair_index, searchable
+from vault.search.index import Notify, Progress, repair_index, searchable
 from vault.search.query import (
     OPERATORS,
     check_size,
@@ -32,6 +32,7 @@ from vault.search.query import (
     parse_query,
 )
 from vault.search.schema import TEXT_FIELDS, body_field, id_key, id_of
+from vault.search.searchers import index_searcher
 from vault.search.snippets import Snippets
 
 _QUERY_WORD = re.compile(r"(?<![\w:\\])([^\W\d_][\w'-]*)(?![\w:~*?])")

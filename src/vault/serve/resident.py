@@ -59,7 +59,7 @@ class Resident:
         may_write: bool = True,
     ):
         from vault.git import open_repository
-        from vault.search.index import keep_searchers
+        from vault.search.searchers import keep_searchers
         from vault.search.snippets import keep_texts
         from vault.serve.watch import WatchUnavailable, open_watcher
 
