@@ -84,6 +84,32 @@ def test_a_stand_in_has_every_name_whoosh_takes_from_the_real_module(stub, impor
         assert inspect.isfunction(getattr(real, name, None)), f"{module}.{name} is gone"
 
 
+SEARCH_PROBE = """
+import sys
+from vault.cli import cli
+try:
+    cli.main({argv!r}, prog_name="vault")
+except SystemExit:
+    pass
+print("LOADED", sorted(m for m in {stood_in!r} if m in sys.modules), file=sys.stderr)
+"""
+
+
+def test_a_search_imports_none_of_the_modules_the_stand_ins_replace(tmp_path):
+    """A whole search (the index built, then searched: whoosh.query among what it imports)
+    runs with none of the real modules behind the stand-ins loaded."""
+    (tmp_path / "memory").mkdir()
+    (tmp_path / "memory" / "a.md").write_text("# A\n\nExosomes carry proteins.\n")
+    stood_in = ["whoosh.lang.morph_en", "urllib.request", "asyncio"]
+    for _ in range(2):  # the first run builds the index, the second only searches
+        argv = ["--vault", str(tmp_path), "search", "exosome"]
+        code = SEARCH_PROBE.format(argv=argv, stood_in=stood_in)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert "Exosomes carry proteins" in out.stdout, out.stderr
+        assert "whoosh.query" in source_of("whoosh.searching")
+        assert out.stderr.splitlines()[-1] == "LOADED []"
+
+
 def test_cached_property_asks_asyncio_only_what_the_stand_in_answers():
     """whoosh.reading uses cached_property, which imports asyncio; the stand-in answers
     iscoroutinefunction, and ensure_future is only for coroutine methods (Whoosh has none)."""

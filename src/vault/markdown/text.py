@@ -70,7 +70,7 @@ _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ 
 def plain_text(markdown: str, label_first: bool = False) -> str:
     """Markdown (a line, a paragraph) as the text a reader sees, on one line (see the module
     docstring for what each construct becomes). `label_first`: Dendron's [[label|target]]."""
-    if not any(c in _MARKUP for c in markdown):
+    if _MARKUP.isdisjoint(markdown):  # the same test as any(c in _MARKUP ...), in C
         return " ".join(markdown.split())
     escaped = "\\" in markdown
     if escaped:

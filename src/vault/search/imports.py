@@ -76,6 +76,7 @@ def _import_core() -> None:
     sys.modules.update(stubs)
     try:
         import whoosh.compat  # noqa: F401
+        import whoosh.query  # noqa: F401 - imports morph_en, for the stub to stand in
         import whoosh.reading  # noqa: F401
     finally:
         for name, stub in stubs.items():

@@ -21,7 +21,7 @@ from vault.options import MODE, RELATED_LIMIT, SEARCH_LIMIT, check
 from vault.repository import Repository
 from vault.search.analysis import ALL_LANGUAGES, MAX_SUGGESTED, has_cjk
 from vault.search.freetext import stop_words
-from vault.search.index import Notify, Progress, open_index, repair_index, searchable
+from vault.search.index import Notify, Progress, repair_index, searchable
 from vault.search.query import (
     OPERATORS,
     check_size,
@@ -32,6 +32,7 @@ from vault.search.query import (
     parse_query,
 )
 from vault.search.schema import TEXT_FIELDS, body_field, id_key, id_of
+from vault.search.searchers import index_searcher
 from vault.search.snippets import Snippets
 
 _QUERY_WORD = re.compile(r"(?<![\w:\\])([^\W\d_][\w'-]*)(?![\w:~*?])")
@@ -209,8 +210,7 @@ def with_searcher(
     from vault.search.index import index_dir
 
     if not refresh:  # as it is: no repair either
-        ix = open_index(index_dir(catalog))
-        with ix.searcher() as searcher:
+        with index_searcher(index_dir(catalog)) as searcher:
             return fn(searcher)
     with searchable(catalog, progress=progress, notify=notify) as folder:
         return _searching(catalog, folder, fn, progress, notify, folder != index_dir(catalog))
@@ -219,8 +219,7 @@ def with_searcher(
 def _searching(catalog, folder, fn, progress, notify, private: bool):
     for attempt in range(3):
         try:
-            ix = open_index(folder)
-            with ix.searcher() as searcher:
+            with index_searcher(folder) as searcher:
                 return fn(searcher)
         except VaultError:
             raise

@@ -5,11 +5,21 @@ is analysed the way its language was indexed (vault.search.analysis), so a stem 
 form of its word and a CJK word its characters; the snippet starts a little before the first
 match and is cut by the one clipper (vault.markdown.clip). Only the first SCAN_CHARS of a
 note are looked through: a note of several megabytes costs no more than a long one.
+
+A resident process (vault serve) calls keep_texts() once: from then on a note's plain text is
+kept, by its file's size and mtime, in an LRU bounded by characters (TextCache), so the next
+search that shows the note reads no file and reduces no Markdown: most of a served search's
+time was that. A CLI process keeps nothing (it shows each note once, and reduces only up to
+the first match).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+import time
+from collections import OrderedDict
 
 from vault.markdown.clip import SNIPPET_CHARS, Spans, clip_spans
 from vault.markdown.text import text_blocks, without_title_line
@@ -23,6 +33,82 @@ SCAN_BYTES = 256 * 1024
 _BEFORE, _AFTER = 120, 320
 # At most this many terms (the longest) are looked for to find where to start.
 _MAX_HINTS = 64
+
+
+# The bound of a resident process's TextCache: its texts' characters (about 4 bytes each at
+# worst, 1 for ASCII), so at most ~64 MB of text for prose; 10,000 notes take ~35 MB.
+TEXT_CACHE_CHARS = 16_000_000
+# A file modified less than this long ago is read afresh each time, never kept.
+_SETTLED_NS = 2_000_000_000
+
+
+class TextCache:
+    """Notes' block texts (the reduction of their first SCAN_CHARS), by (path, style, title,
+    label_first) and the file's (size, mtime_ns, inode): an LRU holding at most `max_chars`
+    characters. Safe to share between threads."""
+
+    def __init__(self, max_chars: int = TEXT_CACHE_CHARS):
+        self.max_chars = max_chars
+        self.chars = 0
+        self._items: OrderedDict[tuple, tuple[tuple, list[str], int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def texts(self, path, style: str | None, title: str, label_first: bool) -> list[str]:
+        """The note's block texts, as Snippets.of reads them (kept while the file's size,
+        mtime and inode stay the same)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return _texts(path, style, title, label_first)  # as uncached: no text
+        if time.time_ns() - st.st_mtime_ns < _SETTLED_NS:
+            # Written just now: a second write in the same clock tick, of the same size,
+            # would leave the stamp as it is (git's "racily clean" files). Not kept.
+            return _texts(path, style, title, label_first)
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)  # a new inode: an atomic rewrite
+        key = (str(path), style, title, label_first)
+        with self._lock:
+            got = self._items.get(key)
+            if got is not None and got[0] == stamp:
+                self._items.move_to_end(key)
+                return got[1]
+        texts = _texts(path, style, title, label_first)
+        size = sum(map(len, texts)) + 64  # the entry's own cost, so empty notes count too
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.chars -= old[2]
+            if size <= self.max_chars:
+                self._items[key] = (stamp, texts, size)
+                self.chars += size
+                while self.chars > self.max_chars:
+                    self.chars -= self._items.popitem(last=False)[1][2]
+        return texts
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_cache: TextCache | None = None
+
+
+def keep_texts(max_chars: int = TEXT_CACHE_CHARS) -> TextCache:
+    """Keep notes' texts from now on (a resident process); the cache, made once."""
+    global _cache
+    if _cache is None:
+        _cache = TextCache(max_chars)
+    return _cache
+
+
+def _body(path, style: str | None, title: str) -> str:
+    try:
+        return without_title_line(read_body(path, style, limit=SCAN_BYTES)[0], title)
+    except OSError:
+        return ""
+
+
+def _texts(path, style: str | None, title: str, label_first: bool) -> list[str]:
+    body = _body(path, style, title)
+    return [text for _, text in text_blocks(body[:SCAN_CHARS], label_first)]
 
 
 class Snippets:
@@ -40,17 +126,18 @@ class Snippets:
     def of(self, path, style: str | None, lang: str | None, title: str = "") -> tuple[str, Spans]:
         """(snippet, spans of the matched words in it) for a note's file (titled `title`)."""
         terms = self.terms
-        try:
-            body = without_title_line(read_body(path, style, limit=SCAN_BYTES)[0], title)
-        except OSError:
-            body = ""
+        if _cache is not None:
+            texts = _cache.texts(path, style, title, self.label_first)
+        else:
+            body = _body(path, style, title)
+            texts = (text for _, text in text_blocks(body[:SCAN_CHARS], self.label_first))
         ana = analysis(lang or "en") if terms else None
         # The note as plain text (vault.markdown.text), block by block until the first
         # match and some text after it: the words are found, and marked, in the text shown.
         parts: list[str] = []
         size = 0
         first = None
-        for _, text in text_blocks(body[:SCAN_CHARS], self.label_first):
+        for text in texts:
             at = size + (1 if parts else 0)
             parts.append(text)
             size = at + len(text)
