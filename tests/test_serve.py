@@ -462,5 +462,6 @@ def test_http_connections_send_without_waiting_for_acks():
                 await asyncio.sleep(0.01)
             writer.close()
 
-    asyncio.run(main())
+    with ThreadPoolExecutor(1) as pool:  # a session-wide Playwright fixture may hold a loop
+        pool.submit(asyncio.run, main()).result()
     assert nodelay and nodelay[0] != 0
