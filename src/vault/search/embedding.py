@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 MODEL_DIR = Path(__file__).with_name("model")
 # Tokens of a text the model reads (model2vec's default): a chunk is shorter.
 MAX_TOKENS = 512
+# Distinct words whose token ids a process keeps (about 25 MB; a 10,000-note vault has 83,000).
+MAX_WORDS = 200_000
 # Texts whose new words are tokenized at once.
 BATCH = 512
 # Texts whose token rows are summed at once.
@@ -92,7 +94,12 @@ class _Words:
     """Each word's token ids, asked of the tokenizer once per process: a text is cut into
     words by a regular expression (what BERT's pre-tokenizer does: runs of letters and
     digits, and each other sign alone), and only the words not seen yet are tokenized. Words
-    repeat so much that this is several times faster than tokenizing every text whole."""
+    repeat so much that this is several times faster than tokenizing every text whole.
+
+    Bounded, for a long-running server whose vaults' vocabulary keeps growing: past
+    MAX_WORDS, only the words of the texts being embedded are kept (the ones in use; the
+    others are tokenized again when they come back), which costs one pass over them rather
+    than an LRU's bookkeeping on every word."""
 
     def __init__(self) -> None:
         import numpy as np
@@ -109,6 +116,8 @@ class _Words:
         new = [w for w in dict.fromkeys(words) if w not in self.index]
         if not new:
             return
+        if len(self.index) + len(new) > MAX_WORDS:
+            self._keep_only(words)
         # Cut at MAX_TOKENS before unknown tokens are left out, as a truncating tokenizer would.
         ids = [[i for i in tokenizer.ids(w)[:MAX_TOKENS] if i != unk] for w in new]
         lengths = np.fromiter(map(len, ids), np.int64, len(ids))
@@ -119,6 +128,17 @@ class _Words:
         self.flat = np.concatenate((self.flat, flat))
         self.start = np.concatenate((self.start, starts))
         self.length = np.concatenate((self.length, lengths))
+
+    def _keep_only(self, words: list[str]) -> None:
+        """Forget every word but these (those already known stay known)."""
+        import numpy as np
+
+        keep = [w for w in dict.fromkeys(words) if w in self.index]
+        numbers = np.fromiter((self.index[w] for w in keep), np.int64, len(keep))
+        self.flat = self.tokens(numbers)
+        self.length = self.length[numbers]
+        self.start = np.cumsum(self.length) - self.length
+        self.index = {w: k for k, w in enumerate(keep)}
 
     def tokens(self, words) -> np.ndarray:
         """The token ids of these word numbers, in order."""
