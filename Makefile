@@ -55,11 +55,13 @@ bench: $(VENV)/.installed-bench
 	$(PY) bench/bench_scale.py --sizes 1000,10000 --fresh
 
 ## bench-semantic: recall of each search mode and the fusion sweep (tests/eval), then semantic
-## search at 10,000 notes (a copy of /work/bench10k, or BENCH_VAULT): bench/README.md
+## search at 10,000 notes (a copy of /work/bench10k, or BENCH_VAULT), then related notes'
+## rankings (tests/eval/related.py): bench/README.md
 bench-semantic: $(VENV)/.installed-bench
 	$(PY) bench/bench_recall.py
 	$(PY) bench/bench_recall.py --sweep
 	$(PY) bench/bench_semantic.py --vault $(or $(BENCH_VAULT),/work/bench10k)
+	$(PY) bench/bench_related.py --sweep
 
 ## bench-100k: the scale harness at 100,000 notes too (about 15 minutes today; resumable)
 bench-100k: $(VENV)/.installed-bench

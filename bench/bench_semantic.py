@@ -11,7 +11,12 @@ Every figure is printed with the load average it ran under (the machine is share
 seconds compare better than wall seconds when it is loaded). PYTHONDONTWRITEBYTECODE is
 removed from the children's environment.
 
+With `--base OTHER/src` it compares instead: this checkout and another one (its src/
+folder, e.g. from `git archive`), alternated run for run, each with its own derived data:
+cold `vault index --rebuild` with vectors, and warm hybrid search (two words, ten words).
+
 Usage: python bench/bench_semantic.py [--vault /work/bench10k] [--runs 5] [--cold-runs 2]
+       [--base OTHER/src]
 """
 
 from __future__ import annotations
@@ -67,7 +72,11 @@ def main() -> None:
     parser.add_argument("--vault", type=Path, default=Path("/work/bench10k"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cold-runs", type=int, default=2)
+    parser.add_argument("--base", type=Path, help="another checkout's src/, to compare with")
     args = parser.parse_args()
+    if args.base:
+        compare(args)
+        return
     with tempfile.TemporaryDirectory(prefix="bench-semantic-") as tmp:
         root = Path(tmp) / "vault"
         shutil.copytree(args.vault, root)
@@ -104,6 +113,42 @@ def main() -> None:
                     f"| {wall:.3f} | {cpu:.3f} | {shown} → {load()} |",
                     flush=True,
                 )
+
+
+def compare(args) -> None:
+    """This checkout against args.base, alternated run for run (see the docstring)."""
+    sides = {"base": args.base.resolve(), "this": REPO / "src"}
+    with tempfile.TemporaryDirectory(prefix="bench-semantic-") as tmp:
+        root = Path(tmp) / "vault"
+        shutil.copytree(args.vault, root)
+        envs = {
+            name: {**ENV, "PYTHONPATH": str(src), "XDG_CACHE_HOME": str(Path(tmp) / name)}
+            for name, src in sides.items()
+        }
+        vault = [sys.executable, "-m", "vault", "--vault", str(root)]
+        print(f"vault: {args.vault}; base {sides['base']}, this {sides['this']}")
+        print("| what | side | wall s | CPU s | load average |")
+        print("| --- | --- | ---: | ---: | --- |")
+        for _ in range(args.cold_runs):
+            for name, env in envs.items():
+                shown = load()
+                wall, cpu = timed([*vault, "index", "--rebuild"], env)
+                print(f"| cold `index --rebuild` + vectors | {name} | {wall:.2f} | {cpu:.2f} "
+                      f"| {shown} |", flush=True)  # fmt: skip
+        for words, label in ((TWO, "two words"), (TEN, "ten-word question")):
+            argv = [*vault, "search", *words, "--mode", "hybrid"]
+            for env in envs.values():
+                timed(argv, env)  # warm-up: the page cache, the catalog's cache
+            rows: dict[str, list[tuple[float, float]]] = {}
+            shown = load()
+            for _ in range(args.runs):
+                for name, env in envs.items():
+                    rows.setdefault(name, []).append(timed(argv, env))
+            for name, runs in rows.items():
+                wall = statistics.median(r[0] for r in runs)
+                cpu = statistics.median(r[1] for r in runs)
+                print(f"| warm hybrid `search` {label} (median of {args.runs}) | {name} "
+                      f"| {wall:.3f} | {cpu:.3f} | {shown} → {load()} |", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

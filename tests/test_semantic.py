@@ -250,6 +250,22 @@ def test_similar_texts_are_near_and_vectors_unit_length():
     assert float(v[0] @ v[1]) > float(v[0] @ v[2]) + 0.1
 
 
+def test_the_word_cache_is_bounded_and_changes_no_vector(monkeypatch):
+    """Past MAX_WORDS distinct words, a process keeps only the words of the texts at hand
+    (a server's vocabulary grows with its vaults); the vectors stay the same."""
+    texts = [f"{SLEEP} word{i} other{i * 7} tips to fall asleep faster" for i in range(300)]
+    expected = embedding.embed(texts)
+    fresh = embedding._Words()
+    monkeypatch.setattr(embedding, "_words", lambda: fresh)
+    monkeypatch.setattr(embedding, "MAX_WORDS", 50)
+    monkeypatch.setattr(embedding, "BATCH", 4)  # 4 texts' new words at a time: 40 or so
+    got = embedding.embed(texts)
+    assert (got == expected).all()
+    batch = {w for t in texts[-4:] for w in embedding._WORD.findall(t.lower())}
+    assert len(fresh.index) <= 50 + len(batch)  # the bound, and one batch's words at most
+    assert batch <= set(fresh.index)  # the words in use were kept
+
+
 def test_vectors_that_cannot_be_written(vault, tmp_path, monkeypatch):
     """A folder that cannot be made (here: under a file, which stops root too) is an
     IndexUnwritable naming it; searching then makes the vectors in a temporary folder."""

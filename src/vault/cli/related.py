@@ -20,7 +20,7 @@ from vault.options import RELATED_LIMIT
 @json_option
 @pass_state
 def command(state: AppState, ref: str, limit: int, paths: bool, as_json: bool) -> None:
-    """Notes most like REF, by the words that characterise it (Whoosh more-like-this).
+    """Notes most like REF, by its key words (more-like-this) and by meaning (vectors), fused.
 
     Useful before writing a new supplement, to find what the vault already says. REF is an
     id, a path, a file name or stem, a [[wikilink]] or a title. --json prints the same

@@ -5,10 +5,10 @@ The model (all-MiniLM-L6-v2 distilled by model2vec; its provenance and licence l
 it, scripts/distill_model.py rebuilds it) is a table of one vector per token of MiniLM's
 vocabulary. A text's vector is the mean of its tokens' rows, scaled to unit length, as
 model2vec's StaticModel.encode computes it; so a dot product of two vectors is their cosine.
-Only the tokenizer (`tokenizers`, local files) and numpy run.
+Only the tokenizer (search/wordpiece.py: BERT's WordPiece in plain Python, reading the
+shipped tokenizer.json) and numpy run.
 
-numpy and tokenizers are imported inside the functions that use them, so importing this
-module is cheap.
+numpy is imported inside the functions that use it, so importing this module is cheap.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 MODEL_DIR = Path(__file__).with_name("model")
 # Tokens of a text the model reads (model2vec's default): a chunk is shorter.
 MAX_TOKENS = 512
-# Texts tokenized at once (the tokenizer works on every core within a batch).
+# Distinct words whose token ids a process keeps (about 25 MB; a 10,000-note vault has 83,000).
+MAX_WORDS = 200_000
+# Texts whose new words are tokenized at once.
 BATCH = 512
 # Texts whose token rows are summed at once.
 SUM_BATCH = 32
@@ -51,21 +53,19 @@ def model_id() -> str:
 @functools.cache
 def _model():
     import numpy as np
-    from tokenizers import Tokenizer
+
+    from vault.search.wordpiece import WordPiece
 
     try:
         # Mapped, not read: a query needs the rows of its few tokens only.
         table = np.load(MODEL_DIR / "embeddings.npy", mmap_mode="r", allow_pickle=False)
-        tokenizer = Tokenizer.from_file(str(MODEL_DIR / "tokenizer.json"))
+        tokenizer = WordPiece.from_file(MODEL_DIR / "tokenizer.json")
     except Exception as exc:  # any failure to read the shipped files: a broken install
         raise ModelMissing(
             f"the search model in {MODEL_DIR} cannot be read ({type(exc).__name__}); "
             "reinstall vault"
         ) from exc
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(MAX_TOKENS)
-    unk = tokenizer.token_to_id("[UNK]")
-    return tokenizer, table, unk
+    return tokenizer, table, tokenizer.unk
 
 
 @functools.cache
@@ -94,7 +94,12 @@ class _Words:
     """Each word's token ids, asked of the tokenizer once per process: a text is cut into
     words by a regular expression (what BERT's pre-tokenizer does: runs of letters and
     digits, and each other sign alone), and only the words not seen yet are tokenized. Words
-    repeat so much that this is several times faster than tokenizing every text whole."""
+    repeat so much that this is several times faster than tokenizing every text whole.
+
+    Bounded, for a long-running server whose vaults' vocabulary keeps growing: past
+    MAX_WORDS, only the words of the texts being embedded are kept (the ones in use; the
+    others are tokenized again when they come back), which costs one pass over them rather
+    than an LRU's bookkeeping on every word."""
 
     def __init__(self) -> None:
         import numpy as np
@@ -111,10 +116,10 @@ class _Words:
         new = [w for w in dict.fromkeys(words) if w not in self.index]
         if not new:
             return
-        ids = [
-            [i for i in enc.ids if i != unk]
-            for enc in tokenizer.encode_batch_fast(new, add_special_tokens=False)
-        ]
+        if len(self.index) + len(new) > MAX_WORDS:
+            self._keep_only(words)
+        # Cut at MAX_TOKENS before unknown tokens are left out, as a truncating tokenizer would.
+        ids = [[i for i in tokenizer.ids(w)[:MAX_TOKENS] if i != unk] for w in new]
         lengths = np.fromiter(map(len, ids), np.int64, len(ids))
         starts = len(self.flat) + np.concatenate(([0], np.cumsum(lengths)[:-1]))
         flat = np.fromiter((i for row in ids for i in row), np.int64, int(lengths.sum()))
@@ -123,6 +128,17 @@ class _Words:
         self.flat = np.concatenate((self.flat, flat))
         self.start = np.concatenate((self.start, starts))
         self.length = np.concatenate((self.length, lengths))
+
+    def _keep_only(self, words: list[str]) -> None:
+        """Forget every word but these (those already known stay known)."""
+        import numpy as np
+
+        keep = [w for w in dict.fromkeys(words) if w in self.index]
+        numbers = np.fromiter((self.index[w] for w in keep), np.int64, len(keep))
+        self.flat = self.tokens(numbers)
+        self.length = self.length[numbers]
+        self.start = np.cumsum(self.length) - self.length
+        self.index = {w: k for k, w in enumerate(keep)}
 
     def tokens(self, words) -> np.ndarray:
         """The token ids of these word numbers, in order."""

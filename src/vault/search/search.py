@@ -180,10 +180,16 @@ def related(
     progress: Progress | None = None,
     notify: Notify | None = None,
 ) -> list[Hit]:
-    """The notes most like `note_id` (Whoosh more-like-this on its key terms, in its own
-    language's field), best first."""
+    """The notes most like `note_id`, best first: Whoosh more-like-this on its key terms (in
+    its own language's field) fused with the notes nearest by their sections' vectors
+    (vault.search.alike), which ranks better than either alone (bench/bench_related.py)."""
+    from vault.search import fusion
+    from vault.search.alike import by_sections
+    from vault.search.vectors import fresh_vectors
+
     check(RELATED_LIMIT, limit)
     note = catalog.read(note_id)
+    vectors = fresh_vectors(catalog, progress=progress, notify=notify)
 
     def run(searcher) -> list[Hit]:
         docnum = searcher.document_number(id=id_key(note_id))
@@ -191,8 +197,18 @@ def related(
             raise NoteNotFound(note_id)
         lang = searcher.stored_fields(docnum).get("lang") or "en"
         text = f"{note.record.title}\n{note.body}"
-        results = searcher.more_like(docnum, body_field(lang), text=text, top=limit, numterms=15)
-        return _hits(catalog, results, _positive_terms(results.q, searcher.reader()), True)
+        results = searcher.more_like(
+            docnum, body_field(lang), text=text, top=fusion.DEPTH, numterms=15
+        )
+        keyword = [id_of(hit["id"]) for hit in results]
+        order = fusion.fuse(keyword, by_sections(vectors, note_id, fusion.DEPTH))[:limit]
+        found = []
+        for other, score in order:
+            docnum = searcher.document_number(id=id_key(other))
+            if docnum is not None:
+                found.append(fields := _Found(searcher.stored_fields(docnum)))
+                fields.score = score
+        return _hits(catalog, found, _positive_terms(results.q, searcher.reader()), True)
 
     return with_searcher(catalog, run, progress=progress, notify=notify)
 
