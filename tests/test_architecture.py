@@ -32,11 +32,8 @@ PYPROJECT = PROJECT / "pyproject.toml"
 # Family folder -> the one outside library only it may import.
 FAMILIES = {"graph": "networkx", "search": "whoosh", "git": "git", "mcp": "mcp"}
 # Heavy library -> the one family that may import it: each family's own, and the libraries
-# the search family's vectors need (numpy, and tokenizers for the shipped model).
-OWNER = {lib: family for family, lib in FAMILIES.items()} | {
-    "numpy": "search",
-    "tokenizers": "search",
-}
+# the search family's vectors need (numpy; the shipped model's tokenizer is plain Python).
+OWNER = {lib: family for family, lib in FAMILIES.items()} | {"numpy": "search"}
 HEAVY = tuple(OWNER)
 # The web stack: only the web adapter (vault.web) may import these.
 WEB_STACK = ("jinja2", "markdown_it", "mdit_py_plugins")
