@@ -20,8 +20,11 @@ included, as when an agent shells out), median of --runs:
 The machine's core count and load average (`uptime`) go with the figures: other work on the
 machine changes wall times much more than CPU times.
 
-Usage: python bench/bench_serve.py [--notes 10000] [--out bench/out] [--runs 15]
-       [--load-clients 32] [--load-calls 500]
+The server's RSS is sampled every --rss-every calls of the load run (the curve shows whether
+memory stays flat after warm-up). The figures end as a compact table, one line each.
+
+Usage: python bench/bench_serve.py [--vault DIR] [--notes 10000] [--out bench/out] [--runs 15]
+       [--load-clients 32] [--load-calls 500] [--rss-every 1000]
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -48,7 +52,8 @@ QUERY = "exosome"
 
 
 def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    """The load average over 1, 5 and 15 minutes, beside every figure."""
+    return "load " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 # What pip writes for a [project.scripts] entry "vault = MODULE:main".
@@ -85,10 +90,16 @@ def whole(argv: list[str], env: dict, runs: int, before=None, command=None) -> f
 CPU: list[float] = []
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
     with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-        kb = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+        kb = next(int(line.split()[1]) for line in fh if line.startswith(f"{field}:"))
     return kb / 1024
+
+
+def rss_parts(pid: int) -> str:
+    """The RSS split: the process's own memory (anonymous) and pages of files it maps."""
+    anon, files = rss_mb(pid, "RssAnon"), rss_mb(pid, "RssFile")
+    return f"anonymous {anon:.0f} MB, files mapped {files:.0f} MB"
 
 
 async def http_search(port: int, token: str, clients: int, calls: int) -> list[float]:
@@ -115,7 +126,9 @@ async def http_search(port: int, token: str, clients: int, calls: int) -> list[f
     return times
 
 
-async def load_run(port: int, token: str, clients: int, calls: int, notes: list[str]) -> dict:
+async def load_run(
+    port: int, token: str, clients: int, calls: int, notes: list[str], pid: int, every: int
+) -> dict:
     """`clients` MCP clients over HTTP making `calls` calls each, mixed: search, show, context
     and append (with the hash `show` gave; refused when another client appended first, then
     read again and retried). Errors are calls that failed for any other reason."""
@@ -128,9 +141,11 @@ async def load_run(port: int, token: str, clients: int, calls: int, notes: list[
     errors: list[str] = []
     appended: list[tuple[str, str]] = []
     refused = 0
+    done = 0
+    curve: list[tuple[int, float]] = [(0, rss_mb(pid))]  # (calls made, server RSS MB)
 
     async def one(n: int) -> None:
-        nonlocal refused
+        nonlocal refused, done
         rng = random.Random(n)
         headers = {"Authorization": f"Bearer {token}"}
         async with (
@@ -159,11 +174,14 @@ async def load_run(port: int, token: str, clients: int, calls: int, notes: list[
                         appended.append((note, text))
                 if result.is_error:
                     errors.append(f"{kind}: {result.content[0].text}")
+                done += 1
+                if done % every == 0:
+                    curve.append((done, rss_mb(pid)))
 
     start = time.perf_counter()
     await asyncio.gather(*(one(n) for n in range(clients)))
     return {"seconds": time.perf_counter() - start, "errors": errors, "appended": appended,
-            "refused": refused}  # fmt: skip
+            "refused": refused, "curve": curve}  # fmt: skip
 
 
 WORDS = ["exosome", "skin barrier", "retinol", "peptide OR ceramide", "collagen", "notes"]
@@ -199,30 +217,38 @@ def latencies(args, vault, env, alone, edited, port, token, row, rows) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--vault", type=Path, help="a vault to copy (default: generate one)")
     parser.add_argument("--notes", type=int, default=10_000)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--load-clients", type=int, default=32)
     parser.add_argument("--load-calls", type=int, default=500)
+    parser.add_argument("--rss-every", type=int, default=1000, help="load-run calls per sample")
     parser.add_argument("--only-load", action="store_true", help="the load run alone")
     args = parser.parse_args()
-    root = args.out / f"serve-{args.notes}"
-    env = {**os.environ, "VAULT_CACHE_DIR": str(args.out / f"serve-{args.notes}-cache")}
+    args.out.mkdir(parents=True, exist_ok=True)
+    name = f"copy-{args.vault.resolve().name}" if args.vault else str(args.notes)
+    root = args.out / f"serve-{name}"
+    env = {**os.environ, "VAULT_CACHE_DIR": str(args.out / f"serve-{name}-cache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("VAULT_DIR", None)
     env.pop("VAULT_NO_SERVER", None)
     alone = {**env, "VAULT_NO_SERVER": "1"}
     vault = ["--vault", str(root)]
+    if args.vault and not root.exists():
+        shutil.copytree(args.vault, root, symlinks=True)
     if not (root / "memory").is_dir():
         print(f"generating {args.notes:,} notes ...", flush=True)
         generate(root, args.notes, args.seed)
+    args.notes = sum(1 for _ in (root / "memory").rglob("*.md"))
     subprocess.run([sys.executable, "-m", "vault", *vault, "index"], env=alone, check=True,
                    capture_output=True)  # fmt: skip
     edited = next((root / "memory").rglob("*.md"))
     rows = [f"nproc {os.cpu_count()}; {args.notes:,} notes; median of {args.runs} runs"]
 
     start = time.perf_counter()
-    log_path = args.out / f"serve-{args.notes}.log"
+    log_path = args.out / f"serve-{name}.log"
     log = open(log_path, "w+", encoding="utf-8")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
         [sys.executable, "-m", "vault", *vault, "serve"],
@@ -260,7 +286,7 @@ def main() -> None:
             notes = [n["id"] for n in json.loads(found)[:: max(1, args.notes // 8)]][:8]
             before = rss_mb(server.pid)
             load = asyncio.run(load_run(int(port), token, args.load_clients, args.load_calls,
-                                        notes))  # fmt: skip
+                                        notes, server.pid, args.rss_every))  # fmt: skip
             after = rss_mb(server.pid)
             texts = {n: (root / n).read_text(encoding="utf-8") for n in notes}
             lost = [t for n, t in load["appended"] if texts[n].count(t) != 1]
@@ -272,6 +298,8 @@ def main() -> None:
                 f"{len(lost)} lost, {load['refused']} refused by their hash guard and retried; "
                 f"RSS {before:.0f} -> {after:.0f} MB | {uptime()}"
             )
+            curve = ", ".join(f"{n}: {mb:.0f}" for n, mb in load["curve"])
+            rows.append(f"  RSS MB after N calls: {curve}; at the end {rss_parts(server.pid)}")
             for error in load["errors"][:5]:
                 rows.append(f"  error: {error}")
     finally:

@@ -35,6 +35,7 @@ from vault.errors import OutsideVault
 from vault.model import Reference
 from vault.references import references
 from vault.repository import Repository
+from vault.serve.pool import CallLocal
 from vault.vault import Vault, open_vault
 
 # The fallback look at the whole vault, should an event have been missed.
@@ -74,7 +75,9 @@ class Resident:
         self._reported = False
         self._lock = threading.RLock()  # one look at the vault at a time
         self._building = threading.RLock()  # one build of the references or graph at a time
-        self._mine = threading.local()  # .catalog: this thread's, as of its last refresh
+        # .catalog: this call's, as of its refresh; forgotten when the call ends (on the
+        # pool's threads), so an idle thread keeps no old catalog alive.
+        self._mine = CallLocal()
         self._loaded_at = 0.0
         self.watcher = None
         if watch:
