@@ -132,6 +132,10 @@ class Records(Mapping):
                 out.append(decoded(name, value) if decode else value)
         return out
 
+    def states(self) -> dict[str, tuple[Stat, str]]:
+        """id -> (file state, digest) of every note (read-only to callers)."""
+        return self._stats
+
     def digests(self) -> dict[str, str]:
         """id -> content digest of every note (built once: the file states are fixed at load;
         read-only to callers)."""

@@ -3,7 +3,9 @@ always as fresh as the files.
 
 The catalog (with the resolver, the Parent structure, the resolved references and the link
 graph built on it) is kept until something changes under the notes folder. The watcher
-(vault.serve.watch) says so in one non-blocking read; then the catalog is loaded again, which
+(vault.serve.watch) says so in one non-blocking read, and where: the folders in which notes
+changed are read again and the rest of the catalog kept (vault.catalog.update_catalog); when
+it cannot say where (lost events, folders made or moved), the catalog is loaded again, which
 walks the vault and reparses only the files whose state changed (the catalog's cache).
 Without a watcher every call walks, as a CLI command does; an unchanged vault keeps its
 catalog either way, so the resolver and the rest are not built again.
@@ -30,7 +32,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from vault.catalog import Catalog, load_catalog
+from vault.catalog import Catalog, load_catalog, update_catalog
 from vault.errors import OutsideVault
 from vault.model import Reference
 from vault.references import references
@@ -86,7 +88,8 @@ class Resident:
             except WatchUnavailable as exc:
                 notify(f"{exc}; every call walks the vault to see what changed")
         self._catalog: Catalog | None = None
-        self._stale = True
+        self._stale = True  # the whole vault is walked on the next call
+        self._folders: set[str] = set()  # folders whose notes are read again (no walk)
         # (the records of the catalog they were built from, what was built)
         self._refs: tuple[object, list[Reference]] | None = None
         self._graph: tuple[object, object] | None = None
@@ -116,23 +119,34 @@ class Resident:
             self._stale = True
         if self.watcher is not None:
             try:
-                if self.watcher.changed():
-                    self._stale = True
+                seen = self.watcher.drain()
+                self._stale = self._stale or seen.everything
+                self._folders |= seen.folders
             except WatchUnavailable as exc:
                 self.watcher.close()
                 self.watcher = None
                 self.notify(f"{exc}; every call walks the vault from now on")
+        if self._folders and not self._stale and self.watcher is not None:
+            folders, self._folders = self._folders, set()
+            fresh = update_catalog(self._catalog, folders, self.repo)
+            if fresh is not None:
+                self._replace(fresh)
+            else:
+                self._stale = True
         if self._stale or self.watcher is None:
-            fresh = load_catalog(self.vault, self.repo)
-            old = self._catalog
-            # Same notes, same bytes: keep the old catalog and what was built on it.
-            if old is None or fresh.digests() != old.digests():
-                self._catalog = fresh  # the references and graph follow on their next use
-            else:  # what this look found (a touched note) is told by the next command
-                old.changes = fresh.changes
+            self._folders = set()
+            self._replace(load_catalog(self.vault, self.repo))
             self._stale = False
             self._loaded_at = time.monotonic()
         return self._catalog
+
+    def _replace(self, fresh: Catalog) -> None:
+        old = self._catalog
+        # Same notes, same bytes: keep the old catalog and what was built on it.
+        if old is None or fresh.digests() != old.digests():
+            self._catalog = fresh  # the references and graph follow on their next use
+        else:  # what this look found (a touched note) is told by the next command
+            old.changes = fresh.changes
 
     def pending_move(self) -> bool:
         """Whether an interrupted `vault mv` waits to be finished or undone."""
