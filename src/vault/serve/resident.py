@@ -90,6 +90,7 @@ class Resident:
         self._catalog: Catalog | None = None
         self._stale = True  # the whole vault is walked on the next call
         self._folders: set[str] = set()  # folders whose notes are read again (no walk)
+        self.walks = 0  # how many times the whole vault was walked (for tests)
         # (the records of the catalog they were built from, what was built)
         self._refs: tuple[object, list[Reference]] | None = None
         self._graph: tuple[object, object] | None = None
@@ -135,6 +136,7 @@ class Resident:
                 self._stale = True
         if self._stale or self.watcher is None:
             self._folders = set()
+            self.walks += 1
             self._replace(load_catalog(self.vault, self.repo))
             self._stale = False
             self._loaded_at = time.monotonic()
