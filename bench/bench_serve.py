@@ -184,6 +184,23 @@ async def load_run(
             "refused": refused, "curve": curve}  # fmt: skip
 
 
+# The targets at 10,000 notes (issue 20), beside each figure of the table printed last.
+TARGETS = {
+    "vault search, served": "≤ 80 ms",
+    "vault search right after an edit, served": "≤ 100 ms",
+    "vault graph --format json, served": "≤ 500 ms",
+    "vault list --json, served": "≤ 100 ms",
+    "MCP over HTTP search, 16 clients, p50 / p95": "≤ 30 / 100 ms",
+    "server RSS after warm-up": "≤ 400 MB",
+    "start to first answer": "≤ 3 s",
+}
+TABLE: list[tuple[str, str, str]] = []  # (figure, value, load average), printed last
+
+
+def tabled(figure: str, value: str) -> None:
+    TABLE.append((figure, value, uptime().removeprefix("load ")))
+
+
 WORDS = ["exosome", "skin barrier", "retinol", "peptide OR ceramide", "collagen", "notes"]
 
 
@@ -209,6 +226,7 @@ def latencies(args, vault, env, alone, edited, port, token, row, rows) -> None:
             whole([*vault, "search", QUERY], env, args.runs, command=command))  # fmt: skip
     times = sorted(asyncio.run(http_search(int(port), token, 16, 5)))
     p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
+    tabled("MCP over HTTP search, 16 clients, p50 / p95", f"{p50 * 1000:.0f} / {p95 * 1000:.0f} ms")
     rows.append(
         f"MCP over HTTP search, 16 clients x 5 calls: p50 {p50 * 1000:.0f} ms, "
         f"p95 {p95 * 1000:.0f} ms | {uptime()}"
@@ -271,15 +289,20 @@ def main() -> None:
         took = time.perf_counter() - start
         server_ms()
         rows.append(f"start to first answer (`vault list --json`): {took:.2f} s | {uptime()}")
+        tabled("start to first answer", f"{took:.2f} s")
 
         def row(label: str, seconds: float) -> None:
+            server_took = server_ms()
             rows.append(f"{label}: {seconds * 1000:.0f} ms (client CPU {CPU[-1] * 1000:.0f} ms"
-                        f"{server_ms()}) | {uptime()}")  # fmt: skip
+                        f"{server_took}) | {uptime()}")  # fmt: skip
             print(rows[-1], flush=True)
+            inside = f" ({server_took.split()[-2]} ms)" if server_took else ""
+            tabled(label, f"{seconds * 1000:.0f} ms{inside}")
 
         if not args.only_load:
             latencies(args, vault, env, alone, edited, port, token, row, rows)
         rows.append(f"server RSS after warm-up: {rss_mb(server.pid):.0f} MB")
+        tabled("server RSS after warm-up", f"{rss_mb(server.pid):.0f} MB")
         if args.load_calls:
             found = subprocess.run([sys.executable, "-m", "vault", *vault, "list", "--json"],
                                    env=env, check=True, capture_output=True).stdout  # fmt: skip
@@ -300,6 +323,9 @@ def main() -> None:
             )
             curve = ", ".join(f"{n}: {mb:.0f}" for n, mb in load["curve"])
             rows.append(f"  RSS MB after N calls: {curve}; at the end {rss_parts(server.pid)}")
+            tabled(f"load run {args.load_clients} x {args.load_calls}",
+                   f"{total / load['seconds']:.0f} calls/s, {len(load['errors'])} errors, "
+                   f"{len(lost)} lost, RSS {before:.0f} -> {after:.0f} MB")  # fmt: skip
             for error in load["errors"][:5]:
                 rows.append(f"  error: {error}")
     finally:
@@ -307,6 +333,10 @@ def main() -> None:
         server.wait(30)
         log.close()
     print("\n".join(rows))
+    print(f"\n| {args.notes:,} notes | wall (server) | target | load 1/5/15 min |")
+    print("| --- | ---: | ---: | --- |")
+    for figure, value, load in TABLE:
+        print(f"| {figure} | {value} | {TARGETS.get(figure, '')} | {load} |")
 
 
 if __name__ == "__main__":

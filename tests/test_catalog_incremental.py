@@ -48,12 +48,12 @@ def walks(r: Resident) -> int:
     return r.walks
 
 
-def test_an_edit_reads_one_folder_and_matches_a_walk(resident, vault_copy):
+def test_an_edit_reads_one_note_and_matches_a_walk(resident, vault_copy):
     before = walks(resident)
     path = vault_copy / DEEP
     path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     catalog = resident.refresh()
-    assert walks(resident) == before  # no walk: the folder was read again
+    assert walks(resident) == before  # no walk: the note alone was read again
     assert catalog.changes.updated == [DEEP] and not catalog.changes.added
     same_as_a_walk(resident)
 

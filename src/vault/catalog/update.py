@@ -1,11 +1,12 @@
-"""A catalog brought up to date from the folders where notes changed, not from a walk of the
-whole vault: for a resident process told by its watcher (vault.serve.watch) which folders saw
-a note written, made, moved or deleted.
+"""A catalog brought up to date from the notes and folders that changed, not from a walk of the
+whole vault: for a resident process told by its watcher (vault.serve.watch) which notes were
+written in place and which folders saw a note made, moved or deleted.
 
-Those folders are listed again and their files compared with the cache, exactly as the walk
-would compare them (only the files whose state differs from the cached one are read; a note
-another process already parsed into the cache is taken from there); every other note keeps
-its file state and digest from the old catalog. The walk yields a folder's files one after
+The notes written in place are compared with the cache, and those folders listed again and
+their files compared with it, exactly as the walk would compare them (only the files whose
+state differs from the cached one are read; a note another process already parsed into the
+cache is taken from there); every other note keeps its file state and digest from the old
+catalog. The walk yields a folder's files one after
 another, so the folder's block of ids is replaced in place and the order stays the walk's.
 
 Where that cannot be told so cheaply, `update_catalog` returns None and the caller walks the
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 
 from vault.catalog.facade import Catalog, Changes
 from vault.catalog.loader import _fill_dates, _parse_all, _reparser
@@ -27,12 +29,14 @@ from vault.repository import Repository
 
 
 def update_catalog(
-    old: Catalog, folders: set[str], repo: Repository | None = None
+    old: Catalog, folders: set[str], repo: Repository | None = None, files: Iterable[str] = ()
 ) -> Catalog | None:
-    """`old` with the notes of `folders` (absolute paths) read again; None when the vault must
-    be walked instead."""
+    """`old` with the notes of `folders` and the notes `files` (absolute paths; notes written
+    in place) read again; None when the vault must be walked instead."""
     vault = old.vault
     root = str(vault.root)
+    folders = set(folders)
+    edited = _edited(old, files, folders, root)  # and the folders of the others, to list
     ids = list(old.records)
     states = old.records.states()
     parent = [note_id.rpartition("/")[0] for note_id in ids]
@@ -54,8 +58,8 @@ def update_catalog(
         listed.append((start, end, files))
     listed.sort()
     cache = old._cache
-    before = {i for start, end, _ in listed for i in ids[start:end]}
-    now = [item for *_, files in listed for item in files]
+    before = {i for start, end, _ in listed for i in ids[start:end]} | {i for i, _, _ in edited}
+    now = [item for *_, files in listed for item in files] + edited
     cached = cache.stats_of(sorted(before | {i for i, _, _ in now})) if cache else {}
     stale = [(i, path, key) for i, path, key in now if cached.get(i, (None,))[0] != key]
     seen = {i for i, _, _ in now}
@@ -75,6 +79,28 @@ def update_catalog(
     records = Records(ids, known, rows, cache, _reparser(vault, repo))
     # A folder with a link left out has a link in it: it was walked instead (see `_files`).
     return Catalog(vault=vault, records=records, changes=changes, skipped=old.skipped, _cache=cache)
+
+
+def _edited(
+    old: Catalog, files: Iterable[str], folders: set[str], root: str
+) -> list[tuple[str, str, Stat]]:
+    """(id, path, file state) of the notes of `files` written in place; a file that is not a
+    note of `old` as it was (gone, made, a link) adds its folder to `folders` instead."""
+    out = []
+    for path in sorted(files):
+        folder = os.path.dirname(path)
+        if folder in folders:
+            continue
+        note_id = path[len(root) + 1 :].replace(os.sep, "/")
+        try:
+            st = os.lstat(path)
+        except OSError:
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode) or note_id not in old.records:
+            folders.add(folder)
+        else:
+            out.append((note_id, path, stat_key(st)))
+    return [item for item in out if os.path.dirname(item[1]) not in folders]
 
 
 def _files(folder: str, root: str) -> list[tuple[str, str, Stat]] | None:

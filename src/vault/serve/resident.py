@@ -90,6 +90,7 @@ class Resident:
         self._catalog: Catalog | None = None
         self._stale = True  # the whole vault is walked on the next call
         self._folders: set[str] = set()  # folders whose notes are read again (no walk)
+        self._files: set[str] = set()  # notes read again (written in place)
         self.walks = 0  # how many times the whole vault was walked (for tests)
         # (the records of the catalog they were built from, what was built)
         self._refs: tuple[object, list[Reference]] | None = None
@@ -123,19 +124,20 @@ class Resident:
                 seen = self.watcher.drain()
                 self._stale = self._stale or seen.everything
                 self._folders |= seen.folders
+                self._files |= seen.files
             except WatchUnavailable as exc:
                 self.watcher.close()
                 self.watcher = None
                 self.notify(f"{exc}; every call walks the vault from now on")
-        if self._folders and not self._stale and self.watcher is not None:
-            folders, self._folders = self._folders, set()
-            fresh = update_catalog(self._catalog, folders, self.repo)
+        if (self._folders or self._files) and not self._stale and self.watcher is not None:
+            folders, files, self._folders, self._files = self._folders, self._files, set(), set()
+            fresh = update_catalog(self._catalog, folders, self.repo, files=files)
             if fresh is not None:
                 self._replace(fresh)
             else:
                 self._stale = True
         if self._stale or self.watcher is None:
-            self._folders = set()
+            self._folders, self._files = set(), set()
             self.walks += 1
             self._replace(load_catalog(self.vault, self.repo))
             self._stale = False

@@ -13,8 +13,9 @@ Every folder under the notes folder is watched, hidden ones (.git, .obsidian) le
 walk leaves them out. A change to a `*.md` file or to a folder counts; editors' swap files
 and other files do not. When folders appear, go or move, every watch is set up afresh.
 
-`drain` says which folders saw a note change, so the catalog reads those folders again and
-nothing else (vault.catalog.update_catalog); it says "everything" when it cannot be that
+`drain` says which notes were written in place and which folders saw notes made, moved or
+deleted, so the catalog reads those again and nothing else (vault.catalog.update_catalog); it
+says "everything" when it cannot be that
 precise: events were lost, a folder appeared, went or moved, or the vault has a note that is
 a symbolic link (the link's folder hears nothing when its target changes).
 """
@@ -49,13 +50,15 @@ class WatchUnavailable(Exception):
 class Seen:
     """What changed since the last drain."""
 
-    # The folders (absolute paths) in which a note was written, made, moved or deleted.
+    # The folders (absolute paths) in which a note was made, moved or deleted.
     folders: set[str] = field(default_factory=set)
+    # The notes (absolute paths) written in place, where nothing else changed.
+    files: set[str] = field(default_factory=set)
     # True when the whole vault must be looked at again (see the module's docstring).
     everything: bool = False
 
     def __bool__(self) -> bool:
-        return self.everything or bool(self.folders)
+        return self.everything or bool(self.folders or self.files)
 
 
 class Watcher:
@@ -100,7 +103,10 @@ class Watcher:
                     if folder is None:
                         seen.everything = True
                         continue
-                    seen.folders.add(folder)
+                    if mask & (_CREATE | _DELETE | _MOVED_FROM | _MOVED_TO):
+                        seen.folders.add(folder)  # the folder's list of notes changed
+                    else:
+                        seen.files.add(os.path.join(folder, name))
                     if mask & (_CREATE | _MOVED_TO) and os.path.islink(os.path.join(folder, name)):
                         self.links = True
         if rewatch:
