@@ -117,7 +117,9 @@ def test_sigint_stops_it_cleanly_too(git_vault, serve):
 
 READS = [
     ["list"],
+    ["list", "--json"],  # rendered once per catalog when served: each variant its own
     ["list", "--json", "--type", "Technical Supplement"],
+    ["list", "--json", "--sort", "title"],
     ["show", "exosomes-deep-dive"],
     ["show", "exosomes-deep-dive", "--json"],
     ["show", "no-such-note"],
