@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-semantic bench-sync bench-view bench-web bench-init view system-deps clean
+.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-semantic bench-sync bench-view bench-web bench-serve bench-init view system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,12 @@ bench-view: $(VENV)/.installed-test
 ## search pages (bench/README.md); BENCH_VAULT=DIR copies that vault instead of generating one
 bench-web: $(VENV)/.installed-test
 	$(PY) bench/bench_web.py $(if $(BENCH_VAULT),--vault $(BENCH_VAULT))
+
+## bench-serve: vault serve at 10,000 notes: served search, search after an edit, graph, list, MCP
+## over HTTP (16 clients), RSS, start-up, and a load run (bench/README.md); BENCH_VAULT=DIR copies
+## that vault; LOAD_CALLS=N calls per client (500)
+bench-serve: $(VENV)/.installed-test
+	$(PY) bench/bench_serve.py $(if $(BENCH_VAULT),--vault $(BENCH_VAULT)) --load-calls $(or $(LOAD_CALLS),500)
 
 ## view: rebuild src/vault/assets/graph_view.html from view/ (needs Node and npm; not needed to test)
 view:

@@ -20,8 +20,11 @@ included, as when an agent shells out), median of --runs:
 The machine's core count and load average (`uptime`) go with the figures: other work on the
 machine changes wall times much more than CPU times.
 
-Usage: python bench/bench_serve.py [--notes 10000] [--out bench/out] [--runs 15]
-       [--load-clients 32] [--load-calls 500]
+The server's RSS is sampled every --rss-every calls of the load run (the curve shows whether
+memory stays flat after warm-up). The figures end as a compact table, one line each.
+
+Usage: python bench/bench_serve.py [--vault DIR] [--notes 10000] [--out bench/out] [--runs 15]
+       [--load-clients 32] [--load-calls 500] [--rss-every 1000]
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -48,7 +52,8 @@ QUERY = "exosome"
 
 
 def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    """The load average over 1, 5 and 15 minutes, beside every figure."""
+    return "load " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 # What pip writes for a [project.scripts] entry "vault = MODULE:main".
@@ -85,10 +90,16 @@ def whole(argv: list[str], env: dict, runs: int, before=None, command=None) -> f
 CPU: list[float] = []
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
     with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-        kb = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+        kb = next(int(line.split()[1]) for line in fh if line.startswith(f"{field}:"))
     return kb / 1024
+
+
+def rss_parts(pid: int) -> str:
+    """The RSS split: the process's own memory (anonymous) and pages of files it maps."""
+    anon, files = rss_mb(pid, "RssAnon"), rss_mb(pid, "RssFile")
+    return f"anonymous {anon:.0f} MB, files mapped {files:.0f} MB"
 
 
 async def http_search(port: int, token: str, clients: int, calls: int) -> list[float]:
@@ -115,7 +126,9 @@ async def http_search(port: int, token: str, clients: int, calls: int) -> list[f
     return times
 
 
-async def load_run(port: int, token: str, clients: int, calls: int, notes: list[str]) -> dict:
+async def load_run(
+    port: int, token: str, clients: int, calls: int, notes: list[str], pid: int, every: int
+) -> dict:
     """`clients` MCP clients over HTTP making `calls` calls each, mixed: search, show, context
     and append (with the hash `show` gave; refused when another client appended first, then
     read again and retried). Errors are calls that failed for any other reason."""
@@ -128,9 +141,11 @@ async def load_run(port: int, token: str, clients: int, calls: int, notes: list[
     errors: list[str] = []
     appended: list[tuple[str, str]] = []
     refused = 0
+    done = 0
+    curve: list[tuple[int, float]] = [(0, rss_mb(pid))]  # (calls made, server RSS MB)
 
     async def one(n: int) -> None:
-        nonlocal refused
+        nonlocal refused, done
         rng = random.Random(n)
         headers = {"Authorization": f"Bearer {token}"}
         async with (
@@ -159,11 +174,31 @@ async def load_run(port: int, token: str, clients: int, calls: int, notes: list[
                         appended.append((note, text))
                 if result.is_error:
                     errors.append(f"{kind}: {result.content[0].text}")
+                done += 1
+                if done % every == 0:
+                    curve.append((done, rss_mb(pid)))
 
     start = time.perf_counter()
     await asyncio.gather(*(one(n) for n in range(clients)))
     return {"seconds": time.perf_counter() - start, "errors": errors, "appended": appended,
-            "refused": refused}  # fmt: skip
+            "refused": refused, "curve": curve}  # fmt: skip
+
+
+# The targets at 10,000 notes (issue 20), beside each figure of the table printed last.
+TARGETS = {
+    "vault search, served": "≤ 80 ms",
+    "vault search right after an edit, served": "≤ 100 ms",
+    "vault graph --format json, served": "≤ 500 ms",
+    "vault list --json, served": "≤ 100 ms",
+    "MCP over HTTP search, 16 clients, p50 / p95": "≤ 30 / 100 ms",
+    "server RSS after warm-up": "≤ 400 MB",
+    "start to first answer": "≤ 3 s",
+}
+TABLE: list[tuple[str, str, str]] = []  # (figure, value, load average), printed last
+
+
+def tabled(figure: str, value: str) -> None:
+    TABLE.append((figure, value, uptime().removeprefix("load ")))
 
 
 WORDS = ["exosome", "skin barrier", "retinol", "peptide OR ceramide", "collagen", "notes"]
@@ -191,6 +226,7 @@ def latencies(args, vault, env, alone, edited, port, token, row, rows) -> None:
             whole([*vault, "search", QUERY], env, args.runs, command=command))  # fmt: skip
     times = sorted(asyncio.run(http_search(int(port), token, 16, 5)))
     p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
+    tabled("MCP over HTTP search, 16 clients, p50 / p95", f"{p50 * 1000:.0f} / {p95 * 1000:.0f} ms")
     rows.append(
         f"MCP over HTTP search, 16 clients x 5 calls: p50 {p50 * 1000:.0f} ms, "
         f"p95 {p95 * 1000:.0f} ms | {uptime()}"
@@ -199,30 +235,38 @@ def latencies(args, vault, env, alone, edited, port, token, row, rows) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--vault", type=Path, help="a vault to copy (default: generate one)")
     parser.add_argument("--notes", type=int, default=10_000)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--load-clients", type=int, default=32)
     parser.add_argument("--load-calls", type=int, default=500)
+    parser.add_argument("--rss-every", type=int, default=1000, help="load-run calls per sample")
     parser.add_argument("--only-load", action="store_true", help="the load run alone")
     args = parser.parse_args()
-    root = args.out / f"serve-{args.notes}"
-    env = {**os.environ, "VAULT_CACHE_DIR": str(args.out / f"serve-{args.notes}-cache")}
+    args.out.mkdir(parents=True, exist_ok=True)
+    name = f"copy-{args.vault.resolve().name}" if args.vault else str(args.notes)
+    root = args.out / f"serve-{name}"
+    env = {**os.environ, "VAULT_CACHE_DIR": str(args.out / f"serve-{name}-cache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("VAULT_DIR", None)
     env.pop("VAULT_NO_SERVER", None)
     alone = {**env, "VAULT_NO_SERVER": "1"}
     vault = ["--vault", str(root)]
+    if args.vault and not root.exists():
+        shutil.copytree(args.vault, root, symlinks=True)
     if not (root / "memory").is_dir():
         print(f"generating {args.notes:,} notes ...", flush=True)
         generate(root, args.notes, args.seed)
+    args.notes = sum(1 for _ in (root / "memory").rglob("*.md"))
     subprocess.run([sys.executable, "-m", "vault", *vault, "index"], env=alone, check=True,
                    capture_output=True)  # fmt: skip
     edited = next((root / "memory").rglob("*.md"))
     rows = [f"nproc {os.cpu_count()}; {args.notes:,} notes; median of {args.runs} runs"]
 
     start = time.perf_counter()
-    log_path = args.out / f"serve-{args.notes}.log"
+    log_path = args.out / f"serve-{name}.log"
     log = open(log_path, "w+", encoding="utf-8")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
         [sys.executable, "-m", "vault", *vault, "serve"],
@@ -245,22 +289,27 @@ def main() -> None:
         took = time.perf_counter() - start
         server_ms()
         rows.append(f"start to first answer (`vault list --json`): {took:.2f} s | {uptime()}")
+        tabled("start to first answer", f"{took:.2f} s")
 
         def row(label: str, seconds: float) -> None:
+            server_took = server_ms()
             rows.append(f"{label}: {seconds * 1000:.0f} ms (client CPU {CPU[-1] * 1000:.0f} ms"
-                        f"{server_ms()}) | {uptime()}")  # fmt: skip
+                        f"{server_took}) | {uptime()}")  # fmt: skip
             print(rows[-1], flush=True)
+            inside = f" ({server_took.split()[-2]} ms)" if server_took else ""
+            tabled(label, f"{seconds * 1000:.0f} ms{inside}")
 
         if not args.only_load:
             latencies(args, vault, env, alone, edited, port, token, row, rows)
         rows.append(f"server RSS after warm-up: {rss_mb(server.pid):.0f} MB")
+        tabled("server RSS after warm-up", f"{rss_mb(server.pid):.0f} MB")
         if args.load_calls:
             found = subprocess.run([sys.executable, "-m", "vault", *vault, "list", "--json"],
                                    env=env, check=True, capture_output=True).stdout  # fmt: skip
             notes = [n["id"] for n in json.loads(found)[:: max(1, args.notes // 8)]][:8]
             before = rss_mb(server.pid)
             load = asyncio.run(load_run(int(port), token, args.load_clients, args.load_calls,
-                                        notes))  # fmt: skip
+                                        notes, server.pid, args.rss_every))  # fmt: skip
             after = rss_mb(server.pid)
             texts = {n: (root / n).read_text(encoding="utf-8") for n in notes}
             lost = [t for n, t in load["appended"] if texts[n].count(t) != 1]
@@ -272,6 +321,11 @@ def main() -> None:
                 f"{len(lost)} lost, {load['refused']} refused by their hash guard and retried; "
                 f"RSS {before:.0f} -> {after:.0f} MB | {uptime()}"
             )
+            curve = ", ".join(f"{n}: {mb:.0f}" for n, mb in load["curve"])
+            rows.append(f"  RSS MB after N calls: {curve}; at the end {rss_parts(server.pid)}")
+            tabled(f"load run {args.load_clients} x {args.load_calls}",
+                   f"{total / load['seconds']:.0f} calls/s, {len(load['errors'])} errors, "
+                   f"{len(lost)} lost, RSS {before:.0f} -> {after:.0f} MB")  # fmt: skip
             for error in load["errors"][:5]:
                 rows.append(f"  error: {error}")
     finally:
@@ -279,6 +333,10 @@ def main() -> None:
         server.wait(30)
         log.close()
     print("\n".join(rows))
+    print(f"\n| {args.notes:,} notes | wall (server) | target | load 1/5/15 min |")
+    print("| --- | ---: | ---: | --- |")
+    for figure, value, load in TABLE:
+        print(f"| {figure} | {value} | {TARGETS.get(figure, '')} | {load} |")
 
 
 if __name__ == "__main__":

@@ -117,7 +117,9 @@ def test_sigint_stops_it_cleanly_too(git_vault, serve):
 
 READS = [
     ["list"],
+    ["list", "--json"],  # rendered once per catalog when served: each variant its own
     ["list", "--json", "--type", "Technical Supplement"],
+    ["list", "--json", "--sort", "title"],
     ["show", "exosomes-deep-dive"],
     ["show", "exosomes-deep-dive", "--json"],
     ["show", "no-such-note"],
@@ -434,6 +436,58 @@ def test_twenty_agents_appending_with_hash_guards_lose_nothing(git_vault, serve)
     # Each win was on the note as the one before left it: one chain, no two on one hash.
     read, left = [r for r, _ in won], [w for _, w in won]
     assert len(set(read)) == 20 and set(read[1:]) == set(left[:-1])
+
+
+def test_old_catalogs_are_let_go_after_appends(git_vault, serve):
+    """Eight MCP clients at once read and append (a new catalog after every append), then one
+    last call: the server holds a bounded number of catalogs, whatever the threads did before
+    (each idle thread held its last call's catalog; 1 GB after a load run). Counted by the
+    server itself, after each call (VAULT_TEST_COUNTS: vault.serve.pool.alive)."""
+    pytest.importorskip("mcp.server.mcpserver")
+    server = serve(git_vault, env={"VAULT_TEST_COUNTS": "1"})
+    notes = sorted(_ids(git_vault))
+
+    async def body(_client):
+        from mcp import Client
+        from mcp.client.streamable_http import streamable_http_client
+        from mcp.shared._httpx_utils import create_mcp_http_client
+
+        headers = {"Authorization": f"Bearer {server.token}"}
+        url = f"http://127.0.0.1:{server.port}/mcp"
+
+        async def one(n):
+            async with (
+                create_mcp_http_client(headers=headers) as http_client,
+                Client(streamable_http_client(url, http_client=http_client)) as c,
+            ):
+                note = notes[n % len(notes)]
+                for k in range(3):
+                    await c.call_tool("context", {"ref": note})
+                    while True:  # another client may append to the same note first
+                        shown = await c.call_tool("show", {"ref": note})
+                        sha = json.loads(shown.content[0].text)["sha256"]
+                        args = {
+                            "ref": note,
+                            "text": f"Client {n} round {k}.",
+                            "expected_sha256": sha,
+                        }
+                        result = await c.call_tool("append", args)
+                        if not result.is_error:
+                            break
+                        assert "changed since" in result.content[0].text
+                    await c.call_tool("search", {"query": "exosome"})
+                # The last call of each: an append, each on a catalog of its own.
+                await c.call_tool("append", {"ref": note, "text": f"Client {n} is done."})
+
+        await asyncio.gather(*(one(n) for n in range(8)))
+        return await _client.call_tool("search", {"query": "exosome"})
+
+    assert not _mcp(server, body).is_error
+    counts = re.findall(r"alive after a call: .*; catalogs (\d+) after a collection", server.log())
+    assert len(counts) >= 8 * 13 + 1
+    # The last call's catalog, and the references, graph and kept results of at most three
+    # others (vault.serve.resident): never one per thread.
+    assert int(counts[-1]) <= 4, counts[-20:]
 
 
 def test_http_connections_send_without_waiting_for_acks():

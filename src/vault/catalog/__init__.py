@@ -11,6 +11,8 @@ One module per job:
 - records: `Records`, the records built lazily from rows (by column, by note, or all);
 - rows: a record as a cache row and back;
 - loader: `load_catalog`, the walk, parsing (on every core for many files), dates;
+- update: `update_catalog`, a resident process's catalog brought up to date from the folders
+  its watcher saw change, without the walk;
 - cache: the SQLite file;
 - derived: values derived from notes, kept in the cache while their notes are unchanged.
 
@@ -23,6 +25,7 @@ from vault.catalog.facade import Catalog, Changes
 from vault.catalog.loader import PARALLEL_MIN, Progress, load_catalog
 from vault.catalog.records import Records
 from vault.catalog.rows import Parsed, Stat
+from vault.catalog.update import update_catalog
 
 __all__ = [
     "CACHE_FILE",
@@ -35,4 +38,5 @@ __all__ = [
     "Records",
     "Stat",
     "load_catalog",
+    "update_catalog",
 ]

@@ -96,6 +96,21 @@ class Cache:
         except sqlite3.Error:
             return {}
 
+    def stats_of(self, ids: list[str]) -> dict[str, tuple[Stat, str]]:
+        """id -> (file state, digest) of these notes, for those cached."""
+        out: dict[str, tuple[Stat, str]] = {}
+        try:
+            for at in range(0, len(ids), 500):  # SQLite's limit on parameters, with room
+                part = [_stored(i) for i in ids[at : at + 500]]
+                marks = ", ".join("?" * len(part))
+                sql = "SELECT id, mtime_ns, size, ctime_ns, ino, digest FROM notes WHERE id IN "
+                sql += f"({marks})"
+                for r in self.db.execute(sql, part):
+                    out[_name(r[0])] = ((r[1], r[2], r[3], r[4]), r[5])
+            return out
+        except sqlite3.Error:
+            return {}
+
     def rows(self) -> dict[str, tuple]:
         try:
             rows = self.db.execute(f"SELECT id, {', '.join(COLUMNS)} FROM notes")

@@ -69,7 +69,9 @@ class Catalog:
 
     @cached_property
     def _derived(self) -> DerivedStore:
-        return DerivedStore(self._cache, self.digests)
+        # The records' method, not the catalog's: a catalog that held a store holding the
+        # catalog would be freed only by the cycle collector, long after the next one loaded.
+        return DerivedStore(self._cache, self.records.digests)
 
     def derived(self, name: str, key: str | None = None) -> dict[str, str]:
         """Values stored under `name` (by vault.references, say) for the notes unchanged since

@@ -54,6 +54,16 @@ def load_catalog(
     if cache is not None and (fresh or changes.removed):
         cache.write(fresh, changes.removed)
 
+    known = {i: stats[i] for i in ids if i not in fresh}
+    known.update((i, (stat, digest)) for i, (stat, digest, _) in fresh.items())
+    rows = {i: row for i, (_, _, row) in fresh.items()}
+    records = Records(ids, known, rows, cache, _reparser(vault, repo))
+    return Catalog(vault=vault, records=records, changes=changes, skipped=skipped, _cache=cache)
+
+
+def _reparser(vault: Vault, repo: Repository | None) -> Callable[[list[str]], dict]:
+    """What Records calls for notes whose cached row cannot be read back: parse them again."""
+
     def reparse(missing: list[str]) -> dict[str, NoteRecord]:
         files = []
         for note_id in missing:
@@ -66,10 +76,7 @@ def load_catalog(
         _fill_dates(repo, again)
         return {i: from_row(i, stat, digest, row) for i, (stat, digest, row) in again.items()}
 
-    known = {i: stats[i] for i in ids if i not in fresh}
-    known.update((i, (stat, digest)) for i, (stat, digest, _) in fresh.items())
-    records = Records(ids, known, {i: row for i, (_, _, row) in fresh.items()}, cache, reparse)
-    return Catalog(vault=vault, records=records, changes=changes, skipped=skipped, _cache=cache)
+    return reparse
 
 
 def _read_row(note_id: str, path: str, stat: Stat) -> Parsed:

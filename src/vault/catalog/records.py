@@ -5,11 +5,20 @@ records, built one at a time from their rows."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from vault.catalog.cache import Cache
 from vault.catalog.rows import COLUMNS, JSON_COLUMNS, Stat, decoded, from_row
 from vault.model import NoteRecord
+
+# Every Records not yet freed: how many catalogs a resident process holds (vault.serve.pool).
+_alive: weakref.WeakValueDictionary[int, Records] = weakref.WeakValueDictionary()
+
+
+def alive() -> int:
+    """How many catalogs' records are alive in this process."""
+    return len(_alive)
 
 
 class Records(Mapping):
@@ -36,6 +45,7 @@ class Records(Mapping):
         self._cache = cache
         self._reparse = reparse
         self._columns: dict[str, dict[str, object]] = {}
+        _alive[id(self)] = self
 
     def __getitem__(self, note_id: str) -> NoteRecord:
         rec = self._built.get(note_id)
@@ -121,6 +131,10 @@ class Records(Mapping):
                 value = raw[note_id]
                 out.append(decoded(name, value) if decode else value)
         return out
+
+    def states(self) -> dict[str, tuple[Stat, str]]:
+        """id -> (file state, digest) of every note (read-only to callers)."""
+        return self._stats
 
     def digests(self) -> dict[str, str]:
         """id -> content digest of every note (built once: the file states are fixed at load;

@@ -32,13 +32,28 @@ def command(state: AppState, flt, agent, sort: str, mixed_dates: bool, as_json: 
     from dataclasses import replace
 
     from vault.filters import ordered, select_notes
+    from vault.render.jsonout import json_output
 
     flt = replace(flt, agent=agent)
     catalog = state.catalog()
     render.note_warnings(render.changed_note_warnings(catalog))
     render.note_warnings(catalog.skipped)
-    records = select_notes(catalog, flt, state.repo, state.cwd_prefix())
-    records = ordered(catalog, records, sort, mixed_dates)
+    cwd_prefix = state.cwd_prefix()
+
+    def chosen():
+        return ordered(
+            catalog, select_notes(catalog, flt, state.repo, cwd_prefix), sort, mixed_dates
+        )
+
+    if as_json and not flt.uses_git and sort != "modified":
+        # Nothing but the catalog and the arguments decide it: served, it is rendered once per
+        # catalog (vault.serve.resident.Resident.kept).
+        key = f"list --json {flt!r} {cwd_prefix!r} {sort} {mixed_dates}"
+        click.echo(
+            state.kept(key, lambda: json_output([render.summary(r, catalog) for r in chosen()]))
+        )
+        return
+    records = chosen()
     if as_json:
         render.emit_json([render.summary(r, catalog) for r in records])
     elif records:

@@ -78,6 +78,7 @@ def run(
     pool; `start_http(served, sock)` starts the HTTP side on a listening socket and returns
     what stops it. `sync_interval`: sync with the remote every that many seconds
     (vault.serve.syncer)."""
+    _fewer_arenas()
     vault = open_vault(vault_dir)
     state = vault.ensure_state_dir()
     os.chmod(state, 0o700)
@@ -126,6 +127,21 @@ def run(
             except Exception as exc:  # stop the rest anyway
                 log(f"while stopping: {exc!r}")
         os.close(lock)
+
+
+def _fewer_arenas() -> None:
+    """glibc's malloc gives each thread that allocates its own arena (up to 8 per core) and
+    hands little back from them: with the pool's threads each building records, a load run
+    (32 clients, appends among the calls) held about 90 MB more RSS than with 2 arenas (408
+    against 321 MB after 320 calls at 10,000 notes). $MALLOC_ARENA_MAX, when set, decides."""
+    if "MALLOC_ARENA_MAX" in os.environ or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).mallopt(-8, 2)  # M_ARENA_MAX (malloc.h), before any thread starts
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _answer(served: Served, answer: Callable[[Served, dict], dict], request: dict) -> dict:

@@ -3,7 +3,9 @@ always as fresh as the files.
 
 The catalog (with the resolver, the Parent structure, the resolved references and the link
 graph built on it) is kept until something changes under the notes folder. The watcher
-(vault.serve.watch) says so in one non-blocking read; then the catalog is loaded again, which
+(vault.serve.watch) says so in one non-blocking read, and where: the folders in which notes
+changed are read again and the rest of the catalog kept (vault.catalog.update_catalog); when
+it cannot say where (lost events, folders made or moved), the catalog is loaded again, which
 walks the vault and reparses only the files whose state changed (the catalog's cache).
 Without a watcher every call walks, as a CLI command does; an unchanged vault keeps its
 catalog either way, so the resolver and the rest are not built again.
@@ -30,11 +32,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from vault.catalog import Catalog, load_catalog
+from vault.catalog import Catalog, load_catalog, update_catalog
 from vault.errors import OutsideVault
 from vault.model import Reference
 from vault.references import references
 from vault.repository import Repository
+from vault.serve.pool import CallLocal
 from vault.vault import Vault, open_vault
 
 # The fallback look at the whole vault, should an event have been missed.
@@ -78,7 +81,9 @@ class Resident:
         self._reported = False
         self._lock = threading.RLock()  # one look at the vault at a time
         self._building = threading.RLock()  # one build of the references or graph at a time
-        self._mine = threading.local()  # .catalog: this thread's, as of its last refresh
+        # .catalog: this call's, as of its refresh; forgotten when the call ends (on the
+        # pool's threads), so an idle thread keeps no old catalog alive.
+        self._mine = CallLocal()
         self._loaded_at = 0.0
         self.watcher = None
         if watch:
@@ -87,7 +92,10 @@ class Resident:
             except WatchUnavailable as exc:
                 notify(f"{exc}; every call walks the vault to see what changed")
         self._catalog: Catalog | None = None
-        self._stale = True
+        self._stale = True  # the whole vault is walked on the next call
+        self._folders: set[str] = set()  # folders whose notes are read again (no walk)
+        self._files: set[str] = set()  # notes read again (written in place)
+        self.walks = 0  # how many times the whole vault was walked (for tests)
         # (the records of the catalog they were built from, what was built)
         self._refs: tuple[object, list[Reference]] | None = None
         self._graph: tuple[object, object] | None = None
@@ -117,23 +125,36 @@ class Resident:
             self._stale = True
         if self.watcher is not None:
             try:
-                if self.watcher.changed():
-                    self._stale = True
+                seen = self.watcher.drain()
+                self._stale = self._stale or seen.everything
+                self._folders |= seen.folders
+                self._files |= seen.files
             except WatchUnavailable as exc:
                 self.watcher.close()
                 self.watcher = None
                 self.notify(f"{exc}; every call walks the vault from now on")
+        if (self._folders or self._files) and not self._stale and self.watcher is not None:
+            folders, files, self._folders, self._files = self._folders, self._files, set(), set()
+            fresh = update_catalog(self._catalog, folders, self.repo, files=files)
+            if fresh is not None:
+                self._replace(fresh)
+            else:
+                self._stale = True
         if self._stale or self.watcher is None:
-            fresh = load_catalog(self.vault, self.repo)
-            old = self._catalog
-            # Same notes, same bytes: keep the old catalog and what was built on it.
-            if old is None or fresh.digests() != old.digests():
-                self._catalog = fresh  # the references and graph follow on their next use
-            else:  # what this look found (a touched note) is told by the next command
-                old.changes = fresh.changes
+            self._folders, self._files = set(), set()
+            self.walks += 1
+            self._replace(load_catalog(self.vault, self.repo))
             self._stale = False
             self._loaded_at = time.monotonic()
         return self._catalog
+
+    def _replace(self, fresh: Catalog) -> None:
+        old = self._catalog
+        # Same notes, same bytes: keep the old catalog and what was built on it.
+        if old is None or fresh.digests() != old.digests():
+            self._catalog = fresh  # the references and graph follow on their next use
+        else:  # what this look found (a touched note) is told by the next command
+            old.changes = fresh.changes
 
     def pending_move(self) -> bool:
         """Whether an interrupted `vault mv` waits to be finished or undone."""

@@ -12,6 +12,12 @@ instead, which is what the CLI does.
 Every folder under the notes folder is watched, hidden ones (.git, .obsidian) left out as the
 walk leaves them out. A change to a `*.md` file or to a folder counts; editors' swap files
 and other files do not. When folders appear, go or move, every watch is set up afresh.
+
+`drain` says which notes were written in place and which folders saw notes made, moved or
+deleted, so the catalog reads those again and nothing else (vault.catalog.update_catalog); it
+says "everything" when it cannot be that
+precise: events were lost, a folder appeared, went or moved, or the vault has a note that is
+a symbolic link (the link's folder hears nothing when its target changes).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import ctypes.util
 import errno
 import os
 import struct
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _MODIFY, _ATTRIB, _CLOSE_WRITE = 0x2, 0x4, 0x8
@@ -39,6 +46,21 @@ class WatchUnavailable(Exception):
     """No inotify here, or not enough watches for the vault's folders."""
 
 
+@dataclass
+class Seen:
+    """What changed since the last drain."""
+
+    # The folders (absolute paths) in which a note was made, moved or deleted.
+    folders: set[str] = field(default_factory=set)
+    # The notes (absolute paths) written in place, where nothing else changed.
+    files: set[str] = field(default_factory=set)
+    # True when the whole vault must be looked at again (see the module's docstring).
+    everything: bool = False
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.folders or self.files)
+
+
 class Watcher:
     """An inotify instance watching every folder of a vault's notes folder."""
 
@@ -46,12 +68,19 @@ class Watcher:
         self.folder = folder
         self._libc = _libc()
         self._fd = -1
+        self._where: dict[int, str] = {}  # watch descriptor -> its folder
+        self.links = False  # a note that is a symbolic link was seen
         self._watch_all()
 
     def changed(self) -> bool:
         """True when a note or a folder changed since the last call (or since the watches
         were set up). Raises WatchUnavailable when the folders can no longer be watched."""
-        changed, rewatch = False, False
+        return bool(self.drain())
+
+    def drain(self) -> Seen:
+        """What changed since the last call (or since the watches were set up), read without
+        waiting. Raises WatchUnavailable when the folders can no longer be watched."""
+        seen, rewatch = Seen(), False
         while True:
             try:
                 data = os.read(self._fd, 64 * 1024)
@@ -59,21 +88,32 @@ class Watcher:
                 break
             except InterruptedError:
                 continue
-            for mask, name in _events(data):
+            for wd, mask, name in _events(data):
                 if mask & _Q_OVERFLOW:  # events were lost: look at everything again
-                    changed = rewatch = True
+                    seen.everything = rewatch = True
                 elif mask & (_IGNORED | _DELETE_SELF | _MOVE_SELF):
-                    changed = rewatch = True  # a watched folder went away or moved
+                    seen.everything = rewatch = True  # a watched folder went away or moved
                 elif name.startswith("."):
                     continue
                 elif mask & _ISDIR:
-                    changed = True
+                    seen.everything = True
                     rewatch = rewatch or bool(mask & (_CREATE | _MOVED_TO | _MOVED_FROM))
                 elif name.lower().endswith(".md"):
-                    changed = True
+                    folder = self._where.get(wd)
+                    if folder is None:
+                        seen.everything = True
+                        continue
+                    if mask & (_CREATE | _DELETE | _MOVED_FROM | _MOVED_TO):
+                        seen.folders.add(folder)  # the folder's list of notes changed
+                    else:
+                        seen.files.add(os.path.join(folder, name))
+                    if mask & (_CREATE | _MOVED_TO) and os.path.islink(os.path.join(folder, name)):
+                        self.links = True
         if rewatch:
             self._watch_all()
-        return changed
+        if self.links and seen:
+            seen.everything = True
+        return seen
 
     def close(self) -> None:
         if self._fd >= 0:
@@ -88,9 +128,12 @@ class Watcher:
         if fd < 0:
             raise WatchUnavailable(f"inotify is not available ({os.strerror(ctypes.get_errno())})")
         self._fd = fd
-        for folder in _folders(self.folder):
+        self._where = {}
+        found = _Found()
+        for folder in _folders(self.folder, found):
             wd = self._libc.inotify_add_watch(fd, os.fsencode(folder), _MASK)
             if wd >= 0:
+                self._where[wd] = folder
                 continue
             err = ctypes.get_errno()
             if err in (errno.ENOENT, errno.ENOTDIR, errno.EACCES):
@@ -105,6 +148,7 @@ class Watcher:
                     "(raise fs.inotify.max_user_watches)"
                 )
             raise WatchUnavailable(f"cannot watch {folder}: {os.strerror(err)}")
+        self.links = found.links
 
 
 def open_watcher(folder: Path) -> Watcher:
@@ -124,19 +168,24 @@ def _libc():
 
 
 def _events(data: bytes):
-    """(mask, name) of each event in a buffer read from the inotify descriptor."""
+    """(watch descriptor, mask, name) of each event in a buffer read from the inotify
+    descriptor."""
     at = 0
     while at + _EVENT.size <= len(data):
-        _, mask, _, size = _EVENT.unpack_from(data, at)
+        wd, mask, _, size = _EVENT.unpack_from(data, at)
         at += _EVENT.size
         name = data[at : at + size].rstrip(b"\0").decode("utf-8", "surrogateescape")
         at += size
-        yield mask, name
+        yield wd, mask, name
 
 
-def _folders(top: Path):
+class _Found:
+    links = False  # whether a note named *.md is a symbolic link
+
+
+def _folders(top: Path, found: _Found):
     """`top` and every folder below it, hidden ones and folder links left out (the rules of
-    vault.vault.walk_notes)."""
+    vault.vault.walk_notes); `found` hears of notes that are symbolic links."""
     stack = [str(top)]
     while stack:
         folder = stack.pop()
@@ -147,7 +196,11 @@ def _folders(top: Path):
             continue
         for entry in entries:
             try:
-                if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
+                elif entry.is_symlink() and entry.name.lower().endswith(".md"):
+                    found.links = True
             except OSError:
                 continue
