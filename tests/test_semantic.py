@@ -170,6 +170,21 @@ def test_vectors_are_refreshed_note_by_note(run, vault):
     assert manifest["shape"][0] == sum(row[2] for row in manifest["notes"].values())
 
 
+def test_a_resident_process_keeps_the_vectors_until_they_change(vault, monkeypatch):
+    monkeypatch.setattr(vectors, "_keeping", True)
+    monkeypatch.setattr(vectors, "_kept", {})
+    first = vectors.fresh_vectors(load_catalog(open_vault(vault)))
+    assert vectors.fresh_vectors(load_catalog(open_vault(vault))) is first
+    assert not first.matrix.flags.writeable  # shared by every thread: read only
+    (vault / "notes/garden.md").write_text(f"# Evening routine\n\n{SLEEP}\n")
+    again = vectors.fresh_vectors(load_catalog(open_vault(vault)))
+    assert again is not first
+    monkeypatch.setattr(vectors, "_keeping", False)
+    read = vectors.fresh_vectors(load_catalog(open_vault(vault)))
+    assert read.ids == again.ids and (read.matrix == again.matrix).all()
+    assert (read.first == again.first).all() and not (read.matrix == first.matrix).all()
+
+
 @pytest.mark.parametrize(
     "damage", ["truncated matrix", "garbage manifest", "no matrix", "rows disagree"]
 )

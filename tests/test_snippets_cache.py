@@ -93,19 +93,22 @@ def test_the_cache_is_bounded_by_characters(tmp_path):
 
 def test_only_a_resident_process_keeps_texts(tmp_path, monkeypatch):
     from vault.search import searchers as index
+    from vault.search import vectors
 
     monkeypatch.setattr(snippets, "_cache", None)
     monkeypatch.setattr(index, "_keeping", False)
+    monkeypatch.setattr(vectors, "_keeping", False)
     make_vault(tmp_path, 5)
     catalog = load_catalog(open_vault(tmp_path))
     search(catalog, "the")
     assert snippets._cache is None and not index._keeping  # a CLI process
+    assert not vectors._keeping
     from vault.serve.resident import Resident
 
     resident = Resident(str(tmp_path), watch=False, notify=lambda message: None)
     try:
         assert isinstance(snippets._cache, TextCache)
-        assert index._keeping
+        assert index._keeping and vectors._keeping
     finally:
         resident.close()
 

@@ -64,10 +64,12 @@ class Resident:
         from vault.git import open_repository
         from vault.search.searchers import keep_searchers
         from vault.search.snippets import keep_texts
+        from vault.search.vectors import keep_vectors
         from vault.serve.watch import WatchUnavailable, open_watcher
 
         keep_texts()  # search snippets from notes' plain text kept in memory (bounded)
         keep_searchers()  # and each thread's index searcher while the index is unchanged
+        keep_vectors()  # and the section vectors while they are unchanged
         self.vault: Vault = open_vault(vault_dir)
         repo = open_repository(self.vault)
         # GitPython keeps long-lived git processes per repository, which two threads must
