@@ -323,6 +323,26 @@ def _mcp(server: Server, body, token: str | None = None):
         return pool.submit(asyncio.run, main()).result()
 
 
+async def _clients(server: Server, count: int, each):
+    """`each(client, n)` for n in range(count), each on an MCP client of its own over HTTP
+    (its own connection), all at once; their results in order."""
+    from mcp import Client
+    from mcp.client.streamable_http import streamable_http_client
+    from mcp.shared._httpx_utils import create_mcp_http_client
+
+    headers = {"Authorization": f"Bearer {server.token}"}
+    url = f"http://127.0.0.1:{server.port}/mcp"
+
+    async def one(n):
+        async with (
+            create_mcp_http_client(headers=headers) as http_client,
+            Client(streamable_http_client(url, http_client=http_client)) as c,
+        ):
+            return await each(c, n)
+
+    return await asyncio.gather(*(one(n) for n in range(count)))
+
+
 def test_mcp_over_http_with_the_official_client(git_vault, serve):
     pytest.importorskip("mcp.server.mcpserver")
     server = serve(git_vault)
@@ -412,21 +432,7 @@ def test_twenty_agents_appending_with_hash_guards_lose_nothing(git_vault, serve)
             assert "changed since it was read" in result.content[0].text
 
     async def body(_client):
-        from mcp import Client
-        from mcp.client.streamable_http import streamable_http_client
-        from mcp.shared._httpx_utils import create_mcp_http_client
-
-        headers = {"Authorization": f"Bearer {server.token}"}
-        url = f"http://127.0.0.1:{server.port}/mcp"
-
-        async def one(n):
-            async with (
-                create_mcp_http_client(headers=headers) as http_client,
-                Client(streamable_http_client(url, http_client=http_client)) as c,
-            ):
-                return await agent(c, n)
-
-        return await asyncio.gather(*(one(n) for n in range(20)))
+        return await _clients(server, 20, agent)
 
     tries = _mcp(server, body)
     text = (git_vault / DEEP).read_text(encoding="utf-8")
@@ -448,38 +454,27 @@ def test_old_catalogs_are_let_go_after_appends(git_vault, serve):
     notes = sorted(_ids(git_vault))
 
     async def body(_client):
-        from mcp import Client
-        from mcp.client.streamable_http import streamable_http_client
-        from mcp.shared._httpx_utils import create_mcp_http_client
+        async def one(c, n):
+            note = notes[n % len(notes)]
+            for k in range(3):
+                await c.call_tool("context", {"ref": note})
+                while True:  # another client may append to the same note first
+                    shown = await c.call_tool("show", {"ref": note})
+                    sha = json.loads(shown.content[0].text)["sha256"]
+                    args = {
+                        "ref": note,
+                        "text": f"Client {n} round {k}.",
+                        "expected_sha256": sha,
+                    }
+                    result = await c.call_tool("append", args)
+                    if not result.is_error:
+                        break
+                    assert "changed since" in result.content[0].text
+                await c.call_tool("search", {"query": "exosome"})
+            # The last call of each: an append, each on a catalog of its own.
+            await c.call_tool("append", {"ref": note, "text": f"Client {n} is done."})
 
-        headers = {"Authorization": f"Bearer {server.token}"}
-        url = f"http://127.0.0.1:{server.port}/mcp"
-
-        async def one(n):
-            async with (
-                create_mcp_http_client(headers=headers) as http_client,
-                Client(streamable_http_client(url, http_client=http_client)) as c,
-            ):
-                note = notes[n % len(notes)]
-                for k in range(3):
-                    await c.call_tool("context", {"ref": note})
-                    while True:  # another client may append to the same note first
-                        shown = await c.call_tool("show", {"ref": note})
-                        sha = json.loads(shown.content[0].text)["sha256"]
-                        args = {
-                            "ref": note,
-                            "text": f"Client {n} round {k}.",
-                            "expected_sha256": sha,
-                        }
-                        result = await c.call_tool("append", args)
-                        if not result.is_error:
-                            break
-                        assert "changed since" in result.content[0].text
-                    await c.call_tool("search", {"query": "exosome"})
-                # The last call of each: an append, each on a catalog of its own.
-                await c.call_tool("append", {"ref": note, "text": f"Client {n} is done."})
-
-        await asyncio.gather(*(one(n) for n in range(8)))
+        await _clients(server, 8, one)
         return await _client.call_tool("search", {"query": "exosome"})
 
     assert not _mcp(server, body).is_error
