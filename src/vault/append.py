@@ -39,6 +39,16 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def check_stale(note_id: str, current: str, expected: str | None) -> None:
+    """StaleNote when a note's sha256 is not the one its writer read (every hash-guarded
+    write: append, new --parent from the web page, the revising verbs)."""
+    if expected is not None and current != expected:
+        raise StaleNote(
+            f"{note_id} changed since it was read: its sha256 is now {current}, not "
+            f"{expected}; read it again (vault show --json) and retry; nothing was written"
+        )
+
+
 def read_hashed(catalog: Catalog, note_id: str) -> tuple[Note, str]:
     """The note and the sha256 of its bytes, taken from the same version of the file: an
     edit between the two reads is noticed and they are read again."""
@@ -239,12 +249,7 @@ def append_to_note(
         note_id = catalog.resolver.find(request.ref, request.cwd_prefix)
         target = real_path(vault, note_id)
         data = read_file(target)
-        current = sha256_of(data)
-        if expected is not None and current != expected:
-            raise StaleNote(
-                f"{note_id} changed since it was read: its sha256 is now {current}, not "
-                f"{expected}; read it again (vault show --json) and retry; nothing was written"
-            )
+        check_stale(note_id, sha256_of(data), expected)
         style = catalog.records[note_id].style
         new, line, head = plan_append(data, request.text, request.section, note_id, style)
         if commit and repo is not None:

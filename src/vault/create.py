@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,7 +20,6 @@ from vault.errors import (
     NotCommitted,
     OutsideVault,
     StaleLock,
-    StaleNote,
 )
 from vault.locks import write_lock
 from vault.markdown.text import plain_text
@@ -201,14 +199,10 @@ def write_note(vault: Vault, request: NewNote, parent_id: str | None) -> Created
 def _check_parent(vault: Vault, parent_id: str | None, expected: str | None) -> None:
     """StaleNote when the parent's bytes no longer have the sha256 the writer read: checked
     here, under the lock that writes the note, so no write slips between check and write."""
-    if expected is None or parent_id is None:
-        return
-    current = hashlib.sha256(read_file(vault.path_of(parent_id))).hexdigest()
-    if current != expected:
-        raise StaleNote(
-            f"{parent_id} changed since it was read: its sha256 is now {current}, not "
-            f"{expected}; read it again (vault show --json) and retry; nothing was written"
-        )
+    from vault.append import check_stale, sha256_of
+
+    if expected is not None and parent_id is not None:
+        check_stale(parent_id, sha256_of(read_file(vault.path_of(parent_id))), expected)
 
 
 def _reads_back(text: str, name: str, style: str, asked: dict[str, object]) -> str:

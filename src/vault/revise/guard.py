@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vault.append import check_sha256, real_path, sha256_of
+from vault.append import check_sha256, check_stale, real_path, sha256_of
 from vault.atomic import write_atomic
 from vault.catalog import Catalog, load_catalog
-from vault.errors import GitError, NotCommitted, StaleLock, StaleNote
+from vault.errors import GitError, NotCommitted, StaleLock
 from vault.locks import write_lock
 from vault.model import Revised, ReviseRequest
 from vault.repository import Repository, check_provenance
@@ -33,14 +33,6 @@ class Change:
 
 # (catalog, note id, the note's bytes) -> the change; raises VaultError to refuse it.
 Planner = Callable[[Catalog, str, bytes], Change]
-
-
-def check_stale(note_id: str, current: str, expected: str | None) -> None:
-    if expected is not None and current != expected:
-        raise StaleNote(
-            f"{note_id} changed since it was read: its sha256 is now {current}, not "
-            f"{expected}; read it again (vault show --json) and retry; nothing was written"
-        )
 
 
 def revise(

@@ -3,14 +3,13 @@ can bring it back; refused while other notes link to it or name it as their Pare
 
 from __future__ import annotations
 
-from vault.append import check_sha256, sha256_of
+from vault.append import check_sha256, check_stale, sha256_of
 from vault.catalog import load_catalog
 from vault.errors import GitError, InvalidInput, NotCommitted, StaleLock
 from vault.locks import write_lock
 from vault.model import Removed, ReviseRequest
 from vault.references import backlinks
 from vault.repository import Repository, check_provenance
-from vault.revise.guard import check_stale
 from vault.vault import Vault
 
 # How many referring notes an error names before summarising the rest.

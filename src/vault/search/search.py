@@ -269,8 +269,8 @@ def _ranked(
     """The hits of a semantic or hybrid search (or of a keyword one, explained): both
     rankings read DEPTH deep within the filters, then fused (vault.search.fusion)."""
     from vault.search import embedding, fusion
+    from vault.search.alike import nearest
     from vault.search.freetext import question_less
-    from vault.search.vectors import nearest
 
     depth = max(limit or 0, fusion.DEPTH)
     keyword = [
@@ -310,7 +310,7 @@ def _ranked(
     from dataclasses import replace
 
     from vault.model import Explain
-    from vault.search.vectors import best_chunk, chunk_text
+    from vault.search.alike import best_chunk, chunk_text
 
     keyword_rank = {note_id: k for k, note_id in enumerate(keyword, 1)}
     vector_rank = {note_id: k for k, note_id in enumerate(semantic, 1)}

@@ -362,10 +362,10 @@ def _load_matrix(folder: Path, data: dict) -> np.ndarray:
 
 
 # A resident process (vault serve, vault mcp) keeps the vectors it read last while their
-# manifest is the same file (each update writes a new one in its place): reading them is
+# files are the same (each update writes a new matrix and manifest in their place): reading them is
 # ~40 ms and a new 20 MB matrix for every related, context and hybrid call at 10,000 notes.
 _keeping = False
-_kept: dict[Path, tuple[tuple, Vectors]] = {}  # folder -> (the manifest's stamp, vectors)
+_kept: dict[Path, tuple[tuple, Vectors]] = {}  # folder -> (its files' stamp, vectors)
 _kept_lock = threading.Lock()
 
 
@@ -377,13 +377,16 @@ def keep_vectors() -> None:
 
 def load(folder: Path) -> Vectors:
     """The vectors in `folder`, for searching; VectorsDamaged when they cannot be read. In a
-    resident process (keep_vectors) the ones read last, while their manifest is unchanged:
+    resident process (keep_vectors) the ones read last, while their files are unchanged:
     they are read only, by any thread."""
     stamp = None
     if _keeping:
-        try:
-            st = (folder / MANIFEST).stat()  # before reading: a newer manifest is read again
-            stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        try:  # before reading: files changed meanwhile are read again next time
+            with os.scandir(folder) as entries:
+                stamp = tuple(
+                    sorted((e.name, st.st_ino, st.st_size, st.st_mtime_ns)
+                           for e in entries for st in (e.stat(),))
+                )  # fmt: skip
         except OSError:
             pass
         with _kept_lock:
@@ -457,63 +460,3 @@ def fresh_vectors(
                     "made them in a temporary folder instead"
                 )
             return load(private)
-
-
-def nearest(vectors: Vectors, query: np.ndarray, allowed: set[str] | None, top: int):
-    """The `top` notes nearest `query` (a unit vector), each by its best chunk: [(id, cosine,
-    chunk number within the note)], best first; `allowed` keeps only those ids."""
-    import numpy as np
-
-    if not vectors.ids:
-        return []
-    scores = vectors.matrix @ query
-    best = np.maximum.reduceat(scores, vectors.first)
-    if allowed is not None:
-        keep = np.fromiter((i in allowed for i in vectors.ids), bool, len(vectors.ids))
-        best[~keep] = -np.inf
-    top = min(top, len(best))
-    order = np.argpartition(-best, top - 1)[:top]
-    order = order[np.argsort(-best[order], kind="stable")]
-    ends = np.append(vectors.first[1:], len(scores))
-    out = []
-    for k in order:
-        if not np.isfinite(best[k]):
-            break
-        start, end = vectors.first[k], ends[k]
-        chunk = int(np.argmax(scores[start:end]))
-        out.append((vectors.ids[k], float(best[k]), chunk))
-    return out
-
-
-def best_chunk(vectors: Vectors, note_id: str, query: np.ndarray) -> tuple[int, float | None]:
-    """(the number of the note's chunk nearest `query`, its cosine); (0, None) for a note
-    without vectors."""
-    import numpy as np
-
-    try:
-        k = vectors.ids.index(note_id)
-    except ValueError:
-        return 0, None
-    start = int(vectors.first[k])
-    end = int(vectors.first[k + 1]) if k + 1 < len(vectors.ids) else vectors.matrix.shape[0]
-    scores = vectors.matrix[start:end] @ query
-    best = int(np.argmax(scores))
-    return best, float(scores[best])
-
-
-# Characters of a chunk's text shown by --explain.
-SHOWN = 160
-
-
-def chunk_text(catalog: Catalog, note_id: str, number: int) -> str:
-    """Chunk `number` of a note as --explain shows it: "heading: the start of its text"."""
-    rec = catalog.records[note_id]
-    try:
-        body, _ = read_body(catalog.vault.path_of(note_id), rec.style)
-    except OSError:
-        return ""
-    cut = chunks(rec.title, body)
-    chunk = cut[min(number, len(cut) - 1)]
-    text = chunk.text if len(chunk.text) <= SHOWN else chunk.text[: SHOWN - 1].rstrip() + "…"
-    heading = chunk.heading.rstrip(":")
-    return f"{heading}: {text}" if heading and text else heading or text
