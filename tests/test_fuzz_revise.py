@@ -309,6 +309,7 @@ def expected_values(note_id, before: dict, pairs, unset, changes) -> dict:
     want = {k: v for k, v in before.items()}
     want["meta"] = dict(before["meta"])
     for key, value in pairs:
+        key = key.strip()  # `A =x` sets A
         folded = " ".join(value.split())
         if key == "title":
             want["title"] = folded if want["style"] == "yaml" else plain_text(folded)

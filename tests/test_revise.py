@@ -182,6 +182,18 @@ def test_set_gives_a_note_without_metadata_the_vaults_style(run, vault):
     assert (vault / "memory" / "bare.md").read_text() == "---\ntype: Idea\n---\n\n" + PLAIN_NOTE
 
 
+def test_set_takes_each_key_once_stripped(run, vault):
+    """`A =x` sets A; two values for one key (any case, a field and its alias, a key and
+    itself with a space) are refused, nothing written: which should win is the writer's."""
+    before = (vault / PLAIN_ID).read_bytes()
+    for given in (["A=0", "A =x"], ["a=0", "A=1"], ["date=2026-01-01", "created=2026-01-02"]):
+        assert "name one key; give it once" in error(run(vault, "set", PLAIN_ID, *given))
+        assert (vault / PLAIN_ID).read_bytes() == before
+    res = run(vault, "set", PLAIN_ID, " Status =done")
+    assert res.exit_code == 0, res.stderr
+    assert "Status: done" in (vault / PLAIN_ID).read_text()
+
+
 def test_set_resolves_a_parent_and_refuses_what_cannot_be_written(run, vault):
     res = run(vault, "set", YAML_ID, "parent=Header note")
     assert res.exit_code == 0, res.stderr

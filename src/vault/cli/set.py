@@ -43,7 +43,7 @@ def command(
         key, eq, value = item.partition("=")
         if not eq or not key.strip():
             raise InvalidInput(f"{item!r}: give KEY=VALUE (to take a key out: --unset KEY)")
-        pairs.append((key.strip(), value))
+        pairs.append((key, value))  # stripped, and each key once, by set_metadata
     add, drop = tag_changes(tags)
     note = ReviseRequest(ref, expected, state.cwd_prefix(), Provenance(agent, source))
     request = SetRequest(note, tuple(pairs), tuple(unset), add, drop)

@@ -9,6 +9,8 @@ the resolver as `new --parent` resolves it; the note is read back before it is w
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vault import values
 from vault.catalog import Catalog
 from vault.errors import InvalidInput
@@ -32,6 +34,7 @@ def set_metadata(
     """Change a note's metadata (see the module), guarded and committed."""
     if not (request.values or request.unset or request.add_tags or request.drop_tags):
         raise InvalidInput("nothing to set: give KEY=VALUE, --unset KEY or --tag +x / -x")
+    request = replace(request, values=_once(request.values))
     for key in [k for k, _ in request.values] + list(request.unset):
         _check_key(key)
     add, drop = values.tags(request.add_tags), values.tags(request.drop_tags)
@@ -66,6 +69,23 @@ def _check_key(key: str) -> None:
 
 def _field(key: str) -> str:
     return KEY_ALIASES.get(fold(key), key)
+
+
+def _once(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The pairs with their keys stripped (`A =x` sets A, on the command line as over MCP);
+    InvalidInput when two name one key (any case, or a field and its alias): which value
+    should win is the writer's to say, not ours."""
+    out, seen = [], {}
+    for raw, value in pairs:
+        key = raw.strip()
+        same = fold(_field(key))
+        if same in seen:
+            raise InvalidInput(
+                f"{values.shown(seen[same])} and {values.shown(raw)} name one key; give it once"
+            )
+        seen[same] = raw
+        out.append((key, value))
+    return tuple(out)
 
 
 def _wanted(
