@@ -236,9 +236,11 @@ def _code_points(ranges: str) -> frozenset[int]:
 
 
 # The unicode_categories crate's tables, version 0.1.1 (github.com/swgillespie/unicode-categories,
-# src/tables.rs at 92bb246), as hexadecimal code points and ranges: what tokenizers' BERT
-# normalizer and pre-tokenizer call control and format (is_other, less its private-use
-# ranges above), punctuation (is_punctuation) and non-spacing marks (is_mark_nonspacing).
+# src/tables.rs at 92bb246; the crate is MIT OR Apache-2.0, its tables generated from the
+# Unicode Character Database's UnicodeData.txt), as hexadecimal code points and ranges: what
+# tokenizers' BERT normalizer and pre-tokenizer call control and format (is_other, less its
+# private-use ranges above), punctuation (is_punctuation) and non-spacing marks
+# (is_mark_nonspacing).
 _CONTROL_FORMAT = _code_points(
     "0-1f 7f-9f ad 600-605 61c 6dd 70f 180e 200b-200f 202a-202e 2060-2064 2066-206f feff "
     "fff9-fffb 110bd 1bca0-1bca3 1d173-1d17a e0001 e0020-e007f "
