@@ -11,7 +11,7 @@ type and dates through the index, which stores the folded type and the date for 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from vault.model import NoteFilter, NoteRecord, NoteSummary
@@ -37,6 +37,22 @@ def agent_matches(agent: str | None, wanted: str) -> bool:
     """The --agent rule of list, search and log: the commit's Vault-Agent trailer (`agent`,
     None without one) is the name asked for, compared folded (any case, any spacing)."""
     return agent is not None and fold(agent) == fold(wanted)
+
+
+def filter_of(given: Mapping[str, object]) -> NoteFilter:
+    """The NoteFilter of the note filters given by their option names (vault.options: type,
+    under, since, until, changed_since, author, agent, tags), as the MCP tools and the web
+    page receive them; a filter not given keeps everything."""
+    return NoteFilter(
+        note_type=given.get("type"),
+        since=given.get("since"),
+        until=given.get("until"),
+        changed_since=given.get("changed_since"),
+        author=given.get("author"),
+        under=given.get("under"),
+        agent=given.get("agent"),
+        tags=tuple(given.get("tags") or ()),
+    )
 
 
 def tags_of(tags: Iterable[str]) -> set[str]:

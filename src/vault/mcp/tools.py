@@ -57,7 +57,9 @@ def checked(command: str) -> Callable[[Callable[..., Output]], Callable[..., Out
 
 
 def _filter(type, under, since, until, changed_since, author, agent, tags) -> NoteFilter:
-    return NoteFilter(type, since, until, changed_since, author, under, agent, tags or ())
+    from vault.filters import filter_of
+
+    return filter_of(locals())
 
 
 # --- read tools ----------------------------------------------------------------------------------

@@ -193,21 +193,13 @@ def search(r: Resident, query: dict) -> list[dict]:
     Filters without words: the notes `vault list` gives, newest first, as hits without a
     snippet."""
     from vault.errors import InvalidInput
+    from vault.filters import filter_of
     from vault.search.search import search as search_notes
 
     given = {k: v for k, v in query.items() if v is not False and v not in (None, "", ())}
     text = given.pop("query", "")
     given = given | check_all(BY_COMMAND["search"], given)
-    flt = NoteFilter(
-        given.get("type"),
-        given.get("since"),
-        given.get("until"),
-        given.get("changed_since"),
-        given.get("author"),
-        given.get("under"),
-        given.get("agent"),
-        given.get("tags") or (),
-    )
+    flt = filter_of(given)
     limit = given.get("limit", 20)
     if not isinstance(limit, int):
         raise InvalidInput(f"bad limit {limit!r}: give a whole number, 1 or more")
