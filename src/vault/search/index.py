@@ -43,6 +43,7 @@ from vault.search import documents
 from vault.search.build import COMPOUND, REBUILD_CHUNK, build
 from vault.search.manifest import MANIFEST, Entry, Manifest, write_manifest
 from vault.search.schema import SCHEMA_VERSION, id_key, make_schema, vocabulary_doc
+from vault.vault import Vault
 
 INDEX_FOLDER = "index"
 # Commit without merging until this many small segments pile up; then Whoosh merges them.
@@ -85,11 +86,11 @@ def lock_timeout() -> float:
 
 
 @contextmanager
-def _writing(catalog: Catalog, timeout: float):
+def _writing(vault: Vault, timeout: float):
     """Hold the vault's index lock (serialises vault processes that write the index)."""
     from vault.locks import LockTimeout, file_lock
 
-    lock = catalog.vault.locks_dir / "index.lock"
+    lock = vault.locks_dir / "index.lock"
     try:
         with file_lock(lock, timeout=timeout):
             yield
@@ -145,6 +146,76 @@ def check_index(folder: Path) -> Unusable | None:
     except Exception as exc:  # any failure to read it means: rebuild, it is derived data
         return Unusable(f"the index is damaged ({type(exc).__name__})")
     return None
+
+
+# --- merging -------------------------------------------------------------------------------
+
+# In a resident process (vault serve), what an update calls with the vault once it committed
+# without merging (vault.serve.resident): a thread of its own merges the small segments a
+# little later, off the path of the answer waiting for the update. None: an update merges
+# when MAX_SEGMENTS small segments piled up, as a command run alone must (nobody merges
+# later).
+_merge_later: Callable[[Vault], None] | None = None
+
+
+def merge_later(told: Callable[[Vault], None] | None) -> None:
+    """From now on, updates commit without merging and call `told(vault)` after (None: merge
+    on the update again)."""
+    global _merge_later
+    _merge_later = told
+
+
+def _small(ix) -> list:
+    """The index's small segments (written by updates); the rebuild's big ones are left."""
+    return [s for s in ix._segments() if s.doc_count_all() < REBUILD_CHUNK // 2]
+
+
+def _level(segment) -> int:
+    """The segment's size class: 1 for up to 9 documents, 2 for up to 99, and so on."""
+    return len(str(segment.doc_count_all()))
+
+
+def merge_small_segments(vault: Vault, least: int = MAX_SEGMENTS) -> int:
+    """Merge `least` or more small segments of the vault's index into one, under the index
+    locks, dropping the documents updates replaced; how many were merged (0: none to merge,
+    or no index). Segments of about the same size are merged, the smallest first (those of
+    1-9 documents into one of 10-99, ...), so a merge rewrites few documents however many
+    updates came before. Searches see the same notes before and after; a kept searcher sees
+    that the files changed and opens the merged segment (vault.search.searchers)."""
+    folder = vault.state_dir / INDEX_FOLDER
+    if not (folder / MANIFEST).exists():
+        return 0
+    timeout = lock_timeout()
+    deadline = time.monotonic() + timeout
+    with _writing(vault, timeout):
+        ix = open_index(folder)
+        levels: dict[int, set[str]] = {}
+        for segment in _small(ix):
+            levels.setdefault(_level(segment), set()).add(segment.segment_id())
+        small = next((ids for _, ids in sorted(levels.items()) if len(ids) >= least), None)
+        if small is None:
+            return 0
+        writer = _whoosh_writer(ix, deadline, compound=COMPOUND)
+
+        def merge_small(writer, segments: list) -> list:  # Whoosh's merge policy signature
+            from whoosh.reading import SegmentReader
+
+            kept = []
+            for segment in segments:
+                if segment.segment_id() in small:
+                    reader = SegmentReader(writer.storage, writer.schema, segment)
+                    writer.add_reader(reader)
+                    reader.close()
+                else:
+                    kept.append(segment)
+            return kept
+
+        try:
+            writer.commit(mergetype=merge_small)
+        except BaseException:
+            writer.cancel()
+            raise
+        return len(small)
 
 
 # --- updating ------------------------------------------------------------------------------
@@ -249,7 +320,7 @@ class _Work:
                 return self._run(forced, verify, None)
             timeout = lock_timeout()
             deadline = time.monotonic() + timeout
-            with _writing(self.catalog, timeout):
+            with _writing(self.catalog.vault, timeout):
                 return self._run(forced, verify, deadline)
         except LockDenied as exc:  # no lock file can be made: nor can the index be written
             raise _unwritable(self.folder, exc.reason) from None
@@ -350,11 +421,14 @@ class _Work:
                         self.progress(n, len(write))
                 if words:
                     writer.add_document(**vocabulary_doc(words))
-                # Small segments from earlier updates pile up; merging them costs little, but
-                # doing it on every update would cost every update. The rebuild's big ones
-                # stay as they are.
-                small = [s for s in ix._segments() if s.doc_count_all() < REBUILD_CHUNK // 2]
-                writer.commit(merge=len(small) >= MAX_SEGMENTS)
+                if _merge_later is not None and not self.private:
+                    writer.commit(merge=False)  # the resident process merges when idle
+                else:
+                    # Small segments from earlier updates pile up; merging them costs little,
+                    # but doing it on every update would cost every update. The rebuild's big
+                    # ones stay as they are.
+                    small = _small(ix)
+                    writer.commit(merge=len(small) >= MAX_SEGMENTS)
             except BaseException:
                 writer.cancel()
                 raise
@@ -369,6 +443,8 @@ class _Work:
             # What was seen now, unless a note could not be written (then compare next time).
             fingerprint=found.fingerprint if len(files) == len(write) else "",
         )
+        if (write or delete) and _merge_later is not None and not self.private:
+            _merge_later(catalog.vault)
         return report
 
     # --- full build ------------------------------------------------------------------------
