@@ -28,6 +28,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -170,19 +171,47 @@ def _small(ix) -> list:
     return [s for s in ix._segments() if s.doc_count_all() < REBUILD_CHUNK // 2]
 
 
+# Words of updated notes that the vocabulary has already, whose counts a resident process's
+# updates leave to the next merge (index folder -> counts): a vocabulary document of a note's
+# words cost about half of writing its segment. The counts only rank spelling suggestions;
+# a word new to the vocabulary is written at once, so it can be suggested at once.
+_deferred: dict[Path, Counter] = {}
+_deferred_lock = threading.Lock()
+
+
+def _known(writer, words: Counter) -> Counter:
+    """The counts of `words` the index's vocabulary has already."""
+    reader = writer.searcher().reader()  # opened anyway, to delete the notes' old documents
+    return Counter({word: n for word, n in words.items() if ("words", word) in reader})
+
+
+def _defer(folder: Path, words: Counter) -> None:
+    if words:
+        with _deferred_lock:
+            _deferred.setdefault(folder, Counter()).update(words)
+
+
+def _take_deferred(folder: Path) -> Counter:
+    with _deferred_lock:
+        return _deferred.pop(folder, Counter())
+
+
 def _level(segment) -> int:
     """The segment's size class: 1 for up to 9 documents, 2 for up to 99, and so on."""
     return len(str(segment.doc_count_all()))
 
 
-def merge_small_segments(vault: Vault, least: int = MAX_SEGMENTS) -> int:
+def merge_small_segments(vault: Vault, least: int | None = None) -> int:
     """Merge `least` or more small segments of the vault's index into one, under the index
-    locks, dropping the documents updates replaced; how many were merged (0: none to merge,
-    or no index). Segments of about the same size are merged, the smallest first (those of
-    1-9 documents into one of 10-99, ...), so a merge rewrites few documents however many
-    updates came before. Searches see the same notes before and after; a kept searcher sees
-    that the files changed and opens the merged segment (vault.search.searchers)."""
+    locks, dropping the documents updates replaced, and write the vocabulary counts updates
+    deferred; how many segments were merged (0: none to merge, or no index; `least` is
+    MAX_SEGMENTS by default). Segments of about the same size are merged, the smallest first
+    (those of 1-9 documents into one of 10-99, ...), so a merge rewrites few documents
+    however many updates came before. Searches see the same notes before and after; a kept
+    searcher sees that the files changed and opens the merged segment
+    (vault.search.searchers)."""
     folder = vault.state_dir / INDEX_FOLDER
+    least = MAX_SEGMENTS if least is None else least
     if not (folder / MANIFEST).exists():
         return 0
     timeout = lock_timeout()
@@ -192,10 +221,15 @@ def merge_small_segments(vault: Vault, least: int = MAX_SEGMENTS) -> int:
         levels: dict[int, set[str]] = {}
         for segment in _small(ix):
             levels.setdefault(_level(segment), set()).add(segment.segment_id())
-        small = next((ids for _, ids in sorted(levels.items()) if len(ids) >= least), None)
-        if small is None:
+        small = next((ids for _, ids in sorted(levels.items()) if len(ids) >= least), set())
+        words = _take_deferred(folder)
+        if not small and not words:
             return 0
-        writer = _whoosh_writer(ix, deadline, compound=COMPOUND)
+        try:
+            writer = _whoosh_writer(ix, deadline, compound=COMPOUND)
+        except BaseException:
+            _defer(folder, words)
+            raise
 
         def merge_small(writer, segments: list) -> list:  # Whoosh's merge policy signature
             from whoosh.reading import SegmentReader
@@ -211,9 +245,12 @@ def merge_small_segments(vault: Vault, least: int = MAX_SEGMENTS) -> int:
             return kept
 
         try:
+            if words:
+                writer.add_document(**vocabulary_doc(words))
             writer.commit(mergetype=merge_small)
         except BaseException:
             writer.cancel()
+            _defer(folder, words)
             raise
         return len(small)
 
@@ -419,10 +456,13 @@ class _Work:
                         report.added += 1
                     if self.progress:
                         self.progress(n, len(write))
-                if words:
-                    writer.add_document(**vocabulary_doc(words))
-                if _merge_later is not None and not self.private:
+                later = _merge_later is not None and not self.private
+                known = _known(writer, words) if later else Counter()
+                if words - known:
+                    writer.add_document(**vocabulary_doc(words - known))
+                if later:
                     writer.commit(merge=False)  # the resident process merges when idle
+                    _defer(self.folder, known)
                 else:
                     # Small segments from earlier updates pile up; merging them costs little,
                     # but doing it on every update would cost every update. The rebuild's big
@@ -452,6 +492,7 @@ class _Work:
     def _rebuild(self) -> IndexReport:
         """Build a new index in a sibling folder, then swap it in (readers never see half)."""
         folder = self.folder
+        _take_deferred(folder)  # the new vocabulary counts every note
         parent_dir = folder.parent
         parent_dir.mkdir(parents=True, exist_ok=True)
         if not self.private:

@@ -307,14 +307,15 @@ class _Merger:
                         if wait <= 0 or self._updates >= MERGE_PENDING:
                             break
                     self._cond.wait(wait)
-                if self._closed:
-                    return
+                closed = self._closed
                 vaults, self._pending, self._updates = list(self._pending.values()), {}, 0
-            for vault in vaults:
+            for vault in vaults:  # when closed, only the deferred vocabulary is written
                 try:
-                    self.merged += merge_small_segments(vault)
+                    self.merged += merge_small_segments(vault, least=1 << 30 if closed else None)
                 except Exception as exc:  # the next update's merge tries again
                     self.notify(f"could not merge the search index's small segments: {exc}")
+            if closed:
+                return
 
     def close(self) -> None:
         with self._cond:
