@@ -1,7 +1,8 @@
 """The search index in a resident process (vault serve): an update right after an edit writes
 one small segment and does not merge; a thread merges the small segments later; each
 thread's kept searcher opens only the segments that are new, with the deletions the others
-have now. Searches find the same notes throughout, each once."""
+have now. Searches find the same notes throughout, each once. And a write of the server's
+own is read back through its watcher, without a walk of the whole vault."""
 
 from __future__ import annotations
 
@@ -135,3 +136,26 @@ def test_known_words_are_counted_at_the_merge_and_new_ones_at_once(tmp_path, kep
         index.merge_later(None)
     assert frequency(tmp_path, word) == counted + 3
     assert frequency(tmp_path, "dingoxword") == 3  # as if each update had counted it
+
+
+def test_a_write_of_the_servers_own_is_read_back_without_a_walk(tmp_path):
+    from vault.serve.resident import Resident
+
+    make_vault(tmp_path, 30)
+    served = Resident(str(tmp_path), notify=lambda message: None)
+    try:
+        if served.watcher is None:
+            pytest.skip("no file watcher here")
+        served.refresh()
+        walks = served.walks
+        note = sorted((tmp_path / "memory").rglob("*.md"))[0]
+        note_id = open_vault(tmp_path).note_id(note)
+        seen = {served.refresh().digests()[note_id]}
+        for n in range(3):
+            edit(note, f"Written by the server, {n}.")
+            served.changed()  # as the write tools do
+            seen.add(served.refresh().digests()[note_id])
+            assert len(seen) == n + 2  # this write read back at once
+        assert served.walks == walks
+    finally:
+        served.close()
