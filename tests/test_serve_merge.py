@@ -14,8 +14,9 @@ import pytest
 from search_helpers import make_vault
 
 from vault.catalog import load_catalog
-from vault.search import index, searchers
-from vault.search.index import index_dir, merge_small_segments, open_index
+from vault.search import merging, searchers
+from vault.search.index import index_dir, open_index
+from vault.search.merging import merge_small_segments
 from vault.search.search import search
 from vault.vault import open_vault
 
@@ -66,7 +67,7 @@ def test_updates_leave_merging_to_later_and_the_merge_changes_no_answer(tmp_path
     make_vault(tmp_path, 30)
     found(tmp_path, "exosome")  # the index, built
     told = []
-    index.merge_later(told.append)
+    merging.merge_later(told.append)
     try:
         notes = sorted((tmp_path / "memory").rglob("*.md"))[:10]
         for n, note in enumerate(notes):
@@ -75,7 +76,7 @@ def test_updates_leave_merging_to_later_and_the_merge_changes_no_answer(tmp_path
         edit(notes[0], "Once more.")  # its document in the first small segment is deleted
         assert len(found(tmp_path, "wallabyword")) == 10
     finally:
-        index.merge_later(None)
+        merging.merge_later(None)
     vault = open_vault(tmp_path)
     assert [v.root for v in told] == [vault.root] * 11
     before = segments(tmp_path)
@@ -112,7 +113,7 @@ def test_the_server_merges_on_its_own_thread_once_updates_pause(tmp_path, kept, 
         assert len(search(served.refresh(), "numbatword", limit=100)) == 8
     finally:
         served.close()
-    assert index._merge_later is None  # a command run alone merges on its update again
+    assert merging._merge_later is None  # a command run alone merges on its update again
 
 
 def test_known_words_are_counted_at_the_merge_and_new_ones_at_once(tmp_path, kept):
@@ -123,7 +124,7 @@ def test_known_words_are_counted_at_the_merge_and_new_ones_at_once(tmp_path, kep
     edit(note, "A note on exosome.")  # (once, so the word is in it)
     found(tmp_path, "exosome")
     counted = frequency(tmp_path, word)
-    index.merge_later(lambda vault: None)
+    merging.merge_later(lambda vault: None)
     try:
         for n in range(3):
             edit(note, f"Dingo{'xyz'[n]}word again.")
@@ -133,7 +134,7 @@ def test_known_words_are_counted_at_the_merge_and_new_ones_at_once(tmp_path, kep
         assert frequency(tmp_path, word) == counted  # ...a known one at the merge
         assert merge_small_segments(open_vault(tmp_path)) == 0  # fewer than MAX_SEGMENTS
     finally:
-        index.merge_later(None)
+        merging.merge_later(None)
     assert frequency(tmp_path, word) == counted + 3
     assert frequency(tmp_path, "dingoxword") == 3  # as if each update had counted it
 

@@ -28,7 +28,6 @@ import os
 import shutil
 import sqlite3
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -40,16 +39,18 @@ from vault.catalog import Catalog
 from vault.derived import freshness
 from vault.errors import IndexBusy, VaultError
 from vault.model import IndexReport
-from vault.search import documents
-from vault.search.build import COMPOUND, REBUILD_CHUNK, build
+from vault.search import documents, merging
+from vault.search.build import COMPOUND, build
 from vault.search.manifest import MANIFEST, Entry, Manifest, write_manifest
+from vault.search.merging import (  # noqa: F401 (the folder, lock_timeout, _busy: for others)
+    INDEX_FOLDER,
+    MAX_SEGMENTS,
+    _busy,
+    _whoosh_writer,
+    _writing,
+    lock_timeout,
+)
 from vault.search.schema import SCHEMA_VERSION, id_key, make_schema, vocabulary_doc
-from vault.vault import Vault
-
-INDEX_FOLDER = "index"
-# Commit without merging until this many small segments pile up; then Whoosh merges them.
-MAX_SEGMENTS = 8
-DEFAULT_TIMEOUT = 60.0
 
 Progress = Callable[[int, int], None]
 Notify = Callable[[str], None]
@@ -72,64 +73,6 @@ class Unusable:
 
 def index_dir(catalog: Catalog) -> Path:
     return catalog.vault.state_dir / INDEX_FOLDER
-
-
-def lock_timeout() -> float:
-    """Seconds to wait for another process's index lock (env VAULT_INDEX_TIMEOUT)."""
-    raw = os.environ.get("VAULT_INDEX_TIMEOUT", "")
-    try:
-        return max(0.0, float(raw)) if raw else DEFAULT_TIMEOUT
-    except ValueError:
-        return DEFAULT_TIMEOUT
-
-
-# --- locking -------------------------------------------------------------------------------
-
-_guard = threading.Lock()  # for the module's dictionaries (_queues, _deferred)
-
-
-# The threads of one process that wait for the index lock queue here first, each woken as
-# soon as the one before lets go: the file lock is polled (every 50 ms), and in a resident
-# process under load the index's writers were mostly its own threads.
-_queues: dict[Path, threading.Lock] = {}
-
-
-@contextmanager
-def _writing(vault: Vault, timeout: float):
-    """Hold the vault's index lock (serialises vault processes that write the index)."""
-    from vault.locks import LockTimeout, file_lock
-
-    lock = vault.locks_dir / "index.lock"
-    with _guard:
-        queue = _queues.setdefault(lock, threading.Lock())
-    deadline = time.monotonic() + timeout
-    if not queue.acquire(timeout=timeout):
-        raise _busy(timeout)
-    try:
-        with file_lock(lock, timeout=max(0.0, deadline - time.monotonic())):
-            yield
-    except LockTimeout:
-        raise _busy(timeout) from None
-    finally:
-        queue.release()
-
-
-def _busy(timeout: float) -> IndexBusy:
-    return IndexBusy(
-        f"the search index is locked by another process (waited {timeout:g}s); "
-        "try again when it has finished, or set VAULT_INDEX_TIMEOUT to wait longer"
-    )
-
-
-def _whoosh_writer(ix, deadline: float | None, **kwargs):
-    from whoosh.index import LockError
-
-    if deadline is None:  # a private index (a temporary copy): nobody else writes it
-        return ix.writer(**kwargs)
-    try:
-        return ix.writer(timeout=max(0.0, deadline - time.monotonic()), delay=0.05, **kwargs)
-    except LockError:
-        raise _busy(lock_timeout()) from None
 
 
 # --- opening -------------------------------------------------------------------------------
@@ -162,111 +105,6 @@ def check_index(folder: Path) -> Unusable | None:
     except Exception as exc:  # any failure to read it means: rebuild, it is derived data
         return Unusable(f"the index is damaged ({type(exc).__name__})")
     return None
-
-
-# --- merging -------------------------------------------------------------------------------
-
-# In a resident process (vault serve), what an update calls with the vault once it committed
-# without merging (vault.serve.resident): a thread of its own merges the small segments a
-# little later, off the path of the answer waiting for the update. None: an update merges
-# when MAX_SEGMENTS small segments piled up, as a command run alone must (nobody merges
-# later).
-_merge_later: Callable[[Vault], None] | None = None
-
-
-def merge_later(told: Callable[[Vault], None] | None) -> None:
-    """From now on, updates commit without merging and call `told(vault)` after (None: merge
-    on the update again)."""
-    global _merge_later
-    _merge_later = told
-
-
-def _small(ix) -> list:
-    """The index's small segments (written by updates); the rebuild's big ones are left."""
-    return [s for s in ix._segments() if s.doc_count_all() < REBUILD_CHUNK // 2]
-
-
-# Words of updated notes that the vocabulary has already, whose counts a resident process's
-# updates leave to the next merge (index folder -> counts): a vocabulary document of a note's
-# words cost about half of writing its segment. The counts only rank spelling suggestions;
-# a word new to the vocabulary is written at once, so it can be suggested at once.
-_deferred: dict[Path, Counter] = {}
-
-
-def _known(writer, words: Counter) -> Counter:
-    """The counts of `words` the index's vocabulary has already."""
-    reader = writer.searcher().reader()  # opened anyway, to delete the notes' old documents
-    return Counter({word: n for word, n in words.items() if ("words", word) in reader})
-
-
-def _defer(folder: Path, words: Counter) -> None:
-    if words:
-        with _guard:
-            _deferred.setdefault(folder, Counter()).update(words)
-
-
-def _take_deferred(folder: Path) -> Counter:
-    with _guard:
-        return _deferred.pop(folder, Counter())
-
-
-def _level(segment) -> int:
-    """The segment's size class: 1 for up to 9 documents, 2 for up to 99, and so on."""
-    return len(str(segment.doc_count_all()))
-
-
-def merge_small_segments(vault: Vault, least: int | None = None) -> int:
-    """Merge `least` or more small segments of the vault's index into one, under the index
-    locks, dropping the documents updates replaced, and write the vocabulary counts updates
-    deferred; how many segments were merged (0: none to merge, or no index; `least` is
-    MAX_SEGMENTS by default). Segments of about the same size are merged, the smallest first
-    (those of 1-9 documents into one of 10-99, ...), so a merge rewrites few documents
-    however many updates came before. Searches see the same notes before and after; a kept
-    searcher sees that the files changed and opens the merged segment
-    (vault.search.searchers)."""
-    folder = vault.state_dir / INDEX_FOLDER
-    least = MAX_SEGMENTS if least is None else least
-    if not (folder / MANIFEST).exists():
-        return 0
-    timeout = lock_timeout()
-    deadline = time.monotonic() + timeout
-    with _writing(vault, timeout):
-        ix = open_index(folder)
-        levels: dict[int, set[str]] = {}
-        for segment in _small(ix):
-            levels.setdefault(_level(segment), set()).add(segment.segment_id())
-        small = next((ids for _, ids in sorted(levels.items()) if len(ids) >= least), set())
-        words = _take_deferred(folder)
-        if not small and not words:
-            return 0
-        try:
-            writer = _whoosh_writer(ix, deadline, compound=COMPOUND)
-        except BaseException:
-            _defer(folder, words)
-            raise
-
-        def merge_small(writer, segments: list) -> list:  # Whoosh's merge policy signature
-            from whoosh.reading import SegmentReader
-
-            kept = []
-            for segment in segments:
-                if segment.segment_id() in small:
-                    reader = SegmentReader(writer.storage, writer.schema, segment)
-                    writer.add_reader(reader)
-                    reader.close()
-                else:
-                    kept.append(segment)
-            return kept
-
-        try:
-            if words:
-                writer.add_document(**vocabulary_doc(words))
-            writer.commit(mergetype=merge_small)
-        except BaseException:
-            writer.cancel()
-            _defer(folder, words)
-            raise
-        return len(small)
 
 
 # --- updating ------------------------------------------------------------------------------
@@ -470,18 +308,18 @@ class _Work:
                         report.added += 1
                     if self.progress:
                         self.progress(n, len(write))
-                later = _merge_later is not None and not self.private
-                known = _known(writer, words) if later else Counter()
+                later = merging._merge_later is not None and not self.private
+                known = merging.known(writer, words) if later else Counter()
                 if words - known:
                     writer.add_document(**vocabulary_doc(words - known))
                 if later:
                     writer.commit(merge=False)  # the resident process merges when idle
-                    _defer(self.folder, known)
+                    merging.defer(self.folder, known)
                 else:
                     # Small segments from earlier updates pile up; merging them costs little,
                     # but doing it on every update would cost every update. The rebuild's big
                     # ones stay as they are.
-                    small = _small(ix)
+                    small = merging.small(ix)
                     writer.commit(merge=len(small) >= MAX_SEGMENTS)
             except BaseException:
                 writer.cancel()
@@ -497,8 +335,8 @@ class _Work:
             # What was seen now, unless a note could not be written (then compare next time).
             fingerprint=found.fingerprint if len(files) == len(write) else "",
         )
-        if (write or delete) and _merge_later is not None and not self.private:
-            _merge_later(catalog.vault)
+        if (write or delete) and merging._merge_later is not None and not self.private:
+            merging._merge_later(catalog.vault)
         return report
 
     # --- full build ------------------------------------------------------------------------
@@ -506,7 +344,7 @@ class _Work:
     def _rebuild(self) -> IndexReport:
         """Build a new index in a sibling folder, then swap it in (readers never see half)."""
         folder = self.folder
-        _take_deferred(folder)  # the new vocabulary counts every note
+        merging.take_deferred(folder)  # the new vocabulary counts every note
         parent_dir = folder.parent
         parent_dir.mkdir(parents=True, exist_ok=True)
         if not self.private:

@@ -71,7 +71,7 @@ class Resident:
         may_write: bool = True,
     ):
         from vault.git import open_repository
-        from vault.search.index import merge_later
+        from vault.search.merging import merge_later
         from vault.search.searchers import keep_searchers
         from vault.search.snippets import keep_texts
         from vault.search.vectors import keep_vectors
@@ -270,10 +270,10 @@ class Resident:
                 self.watcher.close()
                 self.watcher = None
         if self._merger is not None:
-            from vault.search import index
+            from vault.search import merging
 
-            if index._merge_later == self._merger.told:
-                index.merge_later(None)
+            if merging._merge_later == self._merger.told:
+                merging.merge_later(None)
             self._merger.close()  # after the merge under way, if any
 
 
@@ -300,7 +300,7 @@ class _Merger:
             self._cond.notify()
 
     def _loop(self) -> None:
-        from vault.search.index import merge_small_segments
+        from vault.search.merging import merge_small_segments
 
         while True:
             with self._cond:
