@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-semantic bench-sync bench-view bench-web bench-serve bench-init view system-deps clean
+.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-semantic bench-sync bench-view bench-web bench-serve bench-warm-search bench-init view system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -94,6 +94,13 @@ bench-web: $(VENV)/.installed-test
 ## that vault; LOAD_CALLS=N calls per client (500)
 bench-serve: $(VENV)/.installed-test
 	$(PY) bench/bench_serve.py $(if $(BENCH_VAULT),--vault $(BENCH_VAULT)) --load-calls $(or $(LOAD_CALLS),500)
+
+## bench-warm-search: issue 19's whole-process warm searches without a server (a rare word, a
+## ten-word question) on /work/bench10k or BENCH_VAULT; BASE=DIR/src runs another checkout
+## alternately; in instructions too when valgrind is there (bench/README.md)
+bench-warm-search: $(VENV)/.installed
+	$(PY) bench/bench_warm_search.py --vault $(or $(BENCH_VAULT),/work/bench10k) \
+		$(if $(BASE),--base $(BASE)) --instructions
 
 ## view: rebuild src/vault/assets/graph_view.html from view/ (needs Node and npm; not needed to test)
 view:

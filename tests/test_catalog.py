@@ -126,3 +126,65 @@ def test_stored_resolutions_are_what_resolving_again_gives(tmp_path):
     assert check()[("memory/a.md", "kid")] == "memory/kid.md"
     (memory / "b.md").unlink()  # a removal
     assert check()[("memory/kid.md", "b")] is None
+
+
+def test_an_unchanged_walk_gives_what_reading_every_note_gives(tmp_path):
+    """The cache keeps the last walk whole; a walk that finds it unchanged reads no row, and
+    its catalog is the one a cache-free run builds."""
+    root = tmp_path / "vault"
+    make_vault(root, 60)
+    vault = open_vault(root)
+    load_catalog(vault)
+    warm, cold = load_catalog(vault), load_catalog(vault, use_cache=False)
+    assert not warm.changes
+    assert list(warm.records) == list(cold.records)
+    assert warm.digests() == cold.digests() and warm.fingerprint == cold.fingerprint
+    assert warm.records.states() == cold.records.states()
+    assert dict(warm.records.items()) == dict(cold.records.items())
+
+
+def test_the_kept_walk_goes_when_notes_are_written_without_one(tmp_path):
+    """A resident process writes the notes it saw change, without walking: the kept walk is
+    dropped with that write, so a later walk that finds the files as the kept walk had them
+    (a note made, then deleted) still compares them with the rows, and sees the deletion."""
+    from vault.catalog import update_catalog
+
+    root = tmp_path / "vault"
+    make_vault(root, 30)
+    vault = open_vault(root)
+    first = load_catalog(vault)
+    folder = vault.path_of(next(iter(first.records))).parent
+    brief = folder / "brief.md"
+    brief.write_text("# Brief\n", encoding="utf-8")
+    seen = update_catalog(first, {str(folder)})
+    brief_id = vault.note_id(brief)
+    assert seen is not None and brief_id in seen.records
+    brief.unlink()
+    again = load_catalog(vault)
+    assert again.changes.removed == [brief_id]
+    assert list(again.records) == list(first.records)
+
+
+def test_a_damaged_kept_walk_is_compared_note_by_note(tmp_path):
+    import sqlite3
+
+    from vault.catalog import CACHE_FILE
+
+    root = tmp_path / "vault"
+    make_vault(root, 30)
+    vault = open_vault(root)
+    first = load_catalog(vault)
+    with sqlite3.connect(vault.state_dir / CACHE_FILE) as db:
+        db.execute("UPDATE walk SET digests = 'abc def'")  # two digests for 30 notes
+    note = vault.path_of(list(first.records)[3])
+    note.write_text("# Edited\n", encoding="utf-8")
+    again = load_catalog(vault)
+    assert (
+        again.changes.updated == [vault.note_id(note)]
+        and again.records[vault.note_id(note)].title == "Edited"
+    )
+    assert again.digests() == load_catalog(vault, use_cache=False).digests()
+    with sqlite3.connect(vault.state_dir / CACHE_FILE) as db:
+        db.execute("UPDATE walk SET digests = 'abc def'")
+    warm = load_catalog(vault)  # nothing changed, the kept walk unreadable: all rows read
+    assert not warm.changes and warm.digests() == again.digests()

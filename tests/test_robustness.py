@@ -467,26 +467,31 @@ def test_ctrl_c_during_index_exits_130(tmp_path) -> None:
     text = " ".join(f"word{n} alpha beta gamma" for n in range(200))
     for n in range(1500):
         (notes / f"n{n}.md").write_text(f"# Note {n}\n\n{text}\n", encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vault", "--vault", str(notes.parent), "index"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
     # This vault's own folder: another test's may hold an index.new-* of its own.
     where = state_dir(notes.parent)
-    state = None
-    deadline = time.monotonic() + 60
-    while state is None and time.monotonic() < deadline:  # interrupted while it indexes
-        found = list(where.glob("index.new-*"))
-        state = found[0] if found else None
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
-    assert state is not None, err
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "vault", "--vault", str(notes.parent), "index", "--rebuild"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        state = None
+        deadline = time.monotonic() + 60
+        while state is None and time.monotonic() < deadline:  # interrupted while it indexes
+            found = list(where.glob("index.new-*"))
+            state = found[0] if found else None
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert state is not None, err
+        assert "Traceback" not in err
+        if proc.returncode != 0:
+            break
+        # On a loaded machine the index can finish between being seen at work and the
+        # signal: it is built again, and interrupted then.
     assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == "Error: interrupted"
-    assert "Traceback" not in err
 
 
 # --- a query of 10 MB ----------------------------------------------------------------------

@@ -185,6 +185,23 @@ def test_a_resident_process_keeps_the_vectors_until_they_change(vault, monkeypat
     assert (read.first == again.first).all() and not (read.matrix == first.matrix).all()
 
 
+def test_a_resident_process_keeps_the_manifest_until_it_is_written_again(vault, monkeypatch):
+    monkeypatch.setattr(vectors, "_keeping", True)
+    monkeypatch.setattr(vectors, "_kept_manifests", {})
+    catalog = load_catalog(open_vault(vault))
+    vectors.update_vectors(catalog)
+    folder = vectors.vectors_dir(catalog)
+    first = vectors.Stored.open(folder)
+    assert vectors.Stored.open(folder) is first  # not parsed again for every call
+    (vault / "notes/garden.md").write_text(f"# Evening routine\n\n{SLEEP}\n")
+    catalog = load_catalog(open_vault(vault))
+    vectors.update_vectors(catalog)  # a new manifest, written in the old one's place
+    again = vectors.Stored.open(folder)
+    assert again is not first and again.fingerprint == catalog.fingerprint != first.fingerprint
+    (folder / vectors.MANIFEST).write_text("{not json")
+    assert vectors.Stored.open(folder) is None  # changed in place: read, and found damaged
+
+
 @pytest.mark.parametrize(
     "damage", ["truncated matrix", "garbage manifest", "no matrix", "rows disagree"]
 )

@@ -163,6 +163,39 @@ def test_every_read_command_answers_the_same_bytes_served_and_alone(git_vault, s
     )  # each came through the server (VAULT_NO_SERVER: none)
 
 
+# All a served command's own process may import: its start-up is most of what it costs.
+SERVED_PATH = {"vault", "vault.__main__", "vault.errors", "vault.locate", "vault.serve"}
+SERVED_PATH |= {"vault.serve.client", "vault.serve.place", "vault.serve.wire"}
+NOT_ON_THE_SERVED_PATH = {"click", "pathlib", "dataclasses", "inspect", "shutil", "whoosh"}
+
+
+RUN_AS = {
+    "python -m vault": "runpy.run_module('vault', run_name='__main__')",
+    "the console script": "from vault.__main__ import main; main()",
+}
+
+
+@pytest.mark.parametrize("how", RUN_AS.values(), ids=RUN_AS.keys())
+def test_a_served_command_imports_almost_nothing(git_vault, serve, tmp_path, how):
+    server = serve(git_vault)
+    listing = tmp_path / "modules.txt"
+    probe = (
+        "import atexit, runpy, sys\n"
+        f"atexit.register(lambda: open({str(listing)!r}, 'w').write('\\n'.join(sys.modules)))\n"
+    )
+    argv = ["--vault", str(git_vault), "search", "exosome"]
+    code = probe + f"sys.argv = ['vault', *{argv!r}]\n{how}"
+    env = {**os.environ, **GIT_ENV}
+    env.pop("VAULT_NO_SERVER", None)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == vault(git_vault, *argv, served=False)
+    modules = set(listing.read_text(encoding="utf-8").split("\n"))
+    ours = {m for m in modules if m.split(".")[0] == "vault"}
+    assert ours <= SERVED_PATH and "vault.serve.wire" in ours, ours
+    assert modules & NOT_ON_THE_SERVED_PATH == set()
+    assert server.log().count(" search exosome (exit 0") == 1
+
+
 CORPORA = [PROJECT / "tests/fixtures/obsidian-community", PROJECT / "tests/corpora/foam/docs"]
 
 

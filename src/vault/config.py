@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vault.errors import VaultError
+from vault.locate import CONFIG_FILE as CONFIG_FILE  # its name, where finding a vault looks
 
-CONFIG_FILE = ".vault.toml"
 # Header styles a new note can be written in (vault.headers' names for them).
 HEADER_STYLES = ("headers", "yaml")
 # Whose link rules apply (vault.resolve.VaultKind's names).

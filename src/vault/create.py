@@ -23,7 +23,7 @@ from vault.errors import (
 )
 from vault.locks import write_lock
 from vault.markdown.text import plain_text
-from vault.model import Created, NewNote
+from vault.model import Created, NewNote, NoteRecord
 from vault.notes import format_note, parse_note, slugify, supplement_template
 from vault.repository import Repository, check_provenance
 from vault.text import parse_user_date
@@ -211,14 +211,7 @@ def _reads_back(text: str, name: str, style: str, asked: dict[str, object]) -> s
     as anything but what was asked, or when keys nobody asked for appear. Whatever a header
     style ever gets wrong, a note's metadata is exactly what was asked, or nothing is written.
     """
-    record = parse_note(text, name).record
-    got = {
-        "title": record.title,
-        "date": record.date,
-        "type": record.type,
-        "parent": record.parent_ref,
-        "tags": record.tags,
-    }
+    record, got = read_back(text, name)
     for field, want in asked.items():
         if got[field] == want:
             continue
@@ -243,21 +236,44 @@ def _reads_back(text: str, name: str, style: str, asked: dict[str, object]) -> s
                 f"{field} {values.shown(want)}: the note would read it back with its runs of "
                 "white space as one space, so nothing was written"
             )
-        raise InvalidInput(
-            f"{field} {values.shown(want)}: the note would read it back as "
-            f"{values.shown(got[field])}, so nothing was written"
-        )
+        raise not_read_back(field, want, got[field])
     if record.style != style:
-        raise InvalidInput(
-            f"metadata: the note would be read as {record.style!r} metadata, not {style!r}, "
-            "so nothing was written"
-        )
+        raise not_in_style(record.style, style)
     if record.meta:
         raise InvalidInput(
             f"metadata: the note would be read with keys nobody asked for "
             f"({', '.join(map(values.shown, record.meta))}), so nothing was written"
         )
     return record.title
+
+
+def read_back(text: str, name: str) -> tuple[NoteRecord, dict[str, object]]:
+    """A note about to be written as every command will read it: its record, and the fields
+    a writer names (title, date, type, parent, tags). This module and vault.revise.metadata
+    write nothing whose metadata would not read back as asked."""
+    record = parse_note(text, name).record
+    fields = {
+        "title": record.title,
+        "date": record.date,
+        "type": record.type,
+        "parent": record.parent_ref,
+        "tags": record.tags,
+    }
+    return record, fields
+
+
+def not_read_back(field: str, want: object, have: object) -> InvalidInput:
+    return InvalidInput(
+        f"{field} {values.shown(want)}: the note would read it back as "
+        f"{values.shown(have)}, so nothing was written"
+    )
+
+
+def not_in_style(have: str, want: str) -> InvalidInput:
+    return InvalidInput(
+        f"metadata: the note would be read as {have!r} metadata, not {want!r}, "
+        "so nothing was written"
+    )
 
 
 def _create_unique(folder: Path, base: str, text: str) -> Path:

@@ -1,4 +1,5 @@
-"""The vault: find its root, walk its notes, and name them (ids, paths, state folder).
+"""The vault: open it (its root found by vault.locate), walk its notes, and name them (ids,
+paths, state folder).
 
 A note's id is its POSIX path relative to the vault root; every conversion between ids,
 paths and names is here.
@@ -12,12 +13,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from vault.config import CONFIG_FILE, NO_CONFIG, VaultConfig, read_config
-from vault.errors import BareRepository, OutsideVault, VaultError, VaultNotFound
+from vault.config import NO_CONFIG, VaultConfig, read_config
+from vault.errors import OutsideVault
+from vault.locate import CONFIG_FILE, NOTES_FOLDER, find_root, state_dir_for
 
-NOTES_FOLDER = "memory"
-# A folder holding this is an Obsidian vault.
-OBSIDIAN_FOLDER = ".obsidian"
 # The folder earlier versions kept derived data in, inside the vault; never read now.
 OLD_STATE_FOLDER = ".vault"
 
@@ -40,7 +39,7 @@ class Vault:
         locks, unfinished-move records): outside the vault folder, under the user's cache
         directory, keyed by the vault's real path. Nothing a vault's files (its work tree or
         its .git) can bring is ever read as derived data, and deleting this loses nothing."""
-        return state_dir_for(self.root)
+        return Path(state_dir_for(self.root))
 
     @property
     def locks_dir(self) -> Path:
@@ -105,27 +104,6 @@ def folder_tree(note_ids: Iterable[str], top: str = "") -> Folder:
     return build(top)
 
 
-def cache_home() -> Path:
-    """$VAULT_CACHE_DIR, else $XDG_CACHE_HOME/vault, else ~/.cache/vault."""
-    explicit = os.environ.get("VAULT_CACHE_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "vault"
-
-
-def state_dir_for(root: Path) -> Path:
-    """The state folder of the vault at `root`: its name (for people looking in the cache)
-    and a hash of its real path (so two vaults never share one)."""
-    import hashlib
-
-    real = os.path.realpath(root)
-    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in os.path.basename(real))
-    digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return cache_home() / f"{name[:40] or 'vault'}-{digest}"
-
-
 def strip_md(path: str) -> str:
     """A path or name without its ".md" (any case)."""
     return path[:-3] if path.lower().endswith(".md") else path
@@ -140,76 +118,16 @@ def stem_of(note_id: str) -> str:
     return strip_md(note_id.rsplit("/", 1)[-1])
 
 
-def _a_file_given(path: Path, given_as: str) -> str:
-    """What to say when --vault (or $VAULT_DIR) names a file: a note, most often, whose own
-    vault is named when there is one."""
-    said = f"{str(path)!r} (from {given_as}) is a file, not a vault's folder"
-    try:
-        root = open_vault(None, path.resolve().parent).root
-    except VaultError:
-        return said
-    return f"{said}; the vault it is in is {root} (give that, or the note itself to the command)"
-
-
 def open_vault(
     explicit: str | os.PathLike | None = None,
     cwd: Path | None = None,
     *,
     given_as: str = "--vault",
 ) -> Vault:
-    """The vault of a command, found in this order: `explicit` (--vault or $VAULT_DIR,
-    `given_as` says which), else the nearest folder at or above `cwd` holding a .vault.toml,
-    a memory/ folder or an .obsidian/ folder, else the top of the git work tree `cwd` is in
-    when it holds Markdown notes. VaultNotFound says what was tried; BadConfig when the
-    vault's .vault.toml is wrong."""
-    if explicit:
-        root = Path(explicit).expanduser()
-        if root.exists() and not root.is_dir():
-            raise VaultNotFound(_a_file_given(root, given_as))
-        if not root.is_dir():
-            raise VaultNotFound(f"vault folder {str(root)!r} (from {given_as}) does not exist")
-        root = root.resolve()
-        if _is_git_dir(root):
-            raise BareRepository(
-                f"{root} (from {given_as}) is a git directory, not a vault: notes written "
-                "there would land among git's own files; give the folder of a work tree"
-            )
-        return _vault_at(root)
-    start = (cwd or Path.cwd()).resolve()
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_FILE).is_file() or (folder / NOTES_FOLDER).is_dir():
-            return _vault_at(folder)
-        if (folder / OBSIDIAN_FOLDER).is_dir():
-            # An Obsidian vault kept as ROOT/memory: the vault is ROOT, ids keep "memory/".
-            return _vault_at(folder.parent if folder.name == NOTES_FOLDER else folder)
-    top = git_top(start)
-    if top is not None and has_markdown(top):
-        return _vault_at(top)
-    git = (
-        "not in a git work tree"
-        if top is None
-        else f"the git work tree at {top} holds no Markdown notes"
-    )
-    raise VaultNotFound(
-        f"no vault found from {start}: tried --vault (not given), $VAULT_DIR (not set), "
-        f"a {CONFIG_FILE}, {NOTES_FOLDER}/ or {OBSIDIAN_FOLDER}/ in it or any folder above, "
-        f"and the top of its git work tree ({git}); run `vault init` in the vault's folder, "
-        "or pass --vault DIR"
-    )
-
-
-def _is_git_dir(folder: Path) -> bool:
-    """A bare repository, a .git folder, or a folder inside one (git's own test of a git
-    directory: HEAD, objects/ and refs/)."""
-    if ".git" in folder.parts:
-        return True
-    return any(
-        (f / "HEAD").is_file() and (f / "objects").is_dir() and (f / "refs").is_dir()
-        for f in (folder, *folder.parents)
-    )
-
-
-def _vault_at(root: Path) -> Vault:
+    """The vault of a command, found as vault.locate.find_root says (--vault or $VAULT_DIR,
+    `given_as` says which; else from `cwd` up), with what its .vault.toml says. VaultNotFound
+    says what was tried; BadConfig when the vault's .vault.toml is wrong."""
+    root = Path(find_root(explicit, cwd, given_as=given_as))
     config_path = root / CONFIG_FILE
     config = read_config(config_path) if config_path.is_file() else NO_CONFIG
     if config.notes is not None:
@@ -217,37 +135,6 @@ def _vault_at(root: Path) -> Vault:
         return Vault(root=root, notes_dir=notes, config=config)
     notes = root / NOTES_FOLDER
     return Vault(root=root, notes_dir=notes if notes.is_dir() else root, config=config)
-
-
-def git_top(start: Path) -> Path | None:
-    """The top of the git work tree holding `start` (the nearest folder with a .git folder
-    or file), or None; without running git, so finding a vault stays cheap."""
-    for folder in (start, *start.parents):
-        if os.path.exists(folder / ".git"):
-            return folder
-    return None
-
-
-def has_markdown(root: Path) -> bool:
-    """Whether a *.md file is anywhere under `root`, outside hidden folders (stops at the
-    first one)."""
-    stack = [str(root)]
-    while stack:
-        try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                elif entry.name.lower().endswith(".md") and entry.is_file():
-                    return True
-            except OSError:
-                continue
-    return False
 
 
 def walk_notes(

@@ -14,6 +14,8 @@ One module per job:
 - update: `update_catalog`, a resident process's catalog brought up to date from the folders
   its watcher saw change, without the walk;
 - cache: the SQLite file;
+- states: the walk's file states packed, and the last walk kept whole in the cache (an
+  unchanged vault is told without reading a row);
 - derived: values derived from notes, kept in the cache while their notes are unchanged.
 
 Importing this package imports all of them (the loader needs the rest); the CLI imports it

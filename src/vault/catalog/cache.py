@@ -1,6 +1,7 @@
 """The catalog's SQLite file in the vault's state folder (outside the vault; data only, never
 code): one row per note with the file's state when it was parsed and the parsed record
-(vault.catalog.rows), plus values derived from notes (vault.catalog.derived).
+(vault.catalog.rows), plus values derived from notes (vault.catalog.derived) and the last
+walk, packed (vault.catalog.states).
 
 An SQLite connection belongs to the thread that opened it, and a resident process (vault
 serve, vault mcp) reads one catalog from several threads at once: each thread gets its own
@@ -15,11 +16,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from vault.catalog.rows import COLUMNS, Parsed, Stat
+from vault.catalog.states import Snapshot
 from vault.text import storable, unstored
 from vault.vault import Vault
 
 # Bump when NoteRecord or parsing changes, so old caches are rebuilt rather than misread.
-CACHE_VERSION = 8
+CACHE_VERSION = 9
 CACHE_FILE = "catalog.sqlite3"
 
 
@@ -75,6 +77,7 @@ class Cache:
                 f" ctime_ns INTEGER, ino INTEGER, digest TEXT, {cols});"
                 "CREATE TABLE derived (name TEXT, id TEXT, digest TEXT, value TEXT,"
                 " PRIMARY KEY (name, id));"
+                "CREATE TABLE walk (ids BLOB, times BLOB, inodes BLOB, digests TEXT);"
                 "COMMIT;"
             )
             db.executemany(
@@ -84,6 +87,16 @@ class Cache:
             return True
         meta = dict(db.execute("SELECT key, value FROM meta"))
         return meta.get("version") == str(CACHE_VERSION) and _name(meta.get("root")) == root
+
+    def snapshot(self) -> Snapshot | None:
+        """The last walk, as stored with the notes' rows (None when there is none)."""
+        try:
+            row = self.db.execute("SELECT ids, times, inodes, digests FROM walk").fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or not all(isinstance(v, t) for v, t in zip(row, _SNAPSHOT, strict=True)):
+            return None
+        return Snapshot(*row)
 
     def stats(self) -> dict[str, tuple[Stat, str]]:
         """id -> (file state, digest) of every cached note."""
@@ -199,11 +212,21 @@ class Cache:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def write(self, fresh: dict[str, Parsed], removed: Iterable[str]) -> None:
-        """Store the notes parsed now and drop the removed ones, in one transaction."""
+    def write(
+        self, fresh: dict[str, Parsed], removed: Iterable[str], snapshot: Snapshot | None = None
+    ) -> None:
+        """Store the notes parsed now and drop the removed ones, in one transaction, with
+        `snapshot`, the walk that the rows now hold exactly; without one, the stored walk is
+        dropped (the rows no longer hold it)."""
         marks = ", ".join("?" * (6 + len(COLUMNS)))
         try:
             self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM walk")
+            if snapshot is not None:
+                self.db.execute(
+                    "INSERT INTO walk VALUES (?, ?, ?, ?)",
+                    (snapshot.ids, snapshot.times, snapshot.inodes, snapshot.digests),
+                )
             removed = [(_stored(i),) for i in removed]
             self.db.executemany("DELETE FROM notes WHERE id = ?", removed)
             self.db.executemany("DELETE FROM derived WHERE id = ?", removed)
@@ -226,6 +249,9 @@ class Cache:
 # and so does every value derived from it (an id, a title, a warning naming it). SQLite takes
 # only UTF-8 text: such a value is stored as its bytes (a BLOB) and read back as the same str.
 _stored, _name = storable, unstored
+
+# The types of a stored walk's columns, as `write` stores them.
+_SNAPSHOT = (bytes, bytes, bytes, str)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

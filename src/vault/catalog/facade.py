@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 
 from vault.catalog.derived import DerivedStore, fingerprint, resolution_key
 from vault.model import Note, NoteSummary, Resolution
-from vault.notes import read_note
-from vault.resolve import Resolver, VaultKind, detect_kind
 from vault.vault import Vault
 
+# vault.resolve (its tables and link grammar) and vault.notes are imported on first use:
+# loading a catalog needs neither.
 if TYPE_CHECKING:
     from vault.catalog.cache import Cache
     from vault.catalog.records import Records
+    from vault.resolve import Resolver, VaultKind
 
 
 @dataclass
@@ -48,10 +49,14 @@ class Catalog:
     @cached_property
     def kind(self) -> VaultKind:
         """Which tool wrote the vault, as far as its links are concerned."""
+        from vault.resolve.kind import detect_kind
+
         return detect_kind(self.vault, self.records)
 
     @cached_property
     def resolver(self) -> Resolver:
+        from vault.resolve import Resolver
+
         return Resolver.build(self.records.column("title"), self.vault.notes_prefix, self.kind)
 
     @cached_property
@@ -121,6 +126,8 @@ class Catalog:
 
     def read(self, note_id: str) -> Note:
         """The full note, body included, read from disk now."""
+        from vault.notes import read_note
+
         rec = self.records[note_id]
         note = read_note(self.vault.path_of(note_id), note_id)
         # Keep the date the catalog settled on (git or mtime) for notes without one.

@@ -13,6 +13,7 @@ from vault.catalog.cache import Cache
 from vault.catalog.facade import Catalog, Changes
 from vault.catalog.records import Records
 from vault.catalog.rows import DATE, DATE_SOURCE, Parsed, Stat, from_row, to_row
+from vault.catalog.states import Snapshot, Walk
 from vault.model import NoteRecord
 from vault.notes import parse_note, read_note, stat_key
 from vault.repository import Repository
@@ -35,13 +36,21 @@ def load_catalog(
     core when there are many; `progress(done, total)` hears about it). Notes with no date of
     their own are dated by their first commit in `repo`, else their mtime."""
     cache = Cache.open(vault) if use_cache else None
-    stats = cache.stats() if cache is not None else {}
-    ids: list[str] = []
-    stale: list[tuple[str, str, Stat]] = []
+    walk = Walk()
     skipped: list[tuple[str, str]] = []
     for note_id, path, st in walk_notes(vault, lambda i, why: skipped.append((i, why))):
-        ids.append(note_id)
-        key = stat_key(st)
+        walk.add(note_id, path, st)
+    ids = walk.ids
+    snapshot = cache.snapshot() if cache is not None else None
+    if snapshot is not None and snapshot.matches(walk):
+        digests = snapshot.digest_list(len(ids))
+        if digests is not None:  # nothing changed since the last walk: no row is read
+            records = Records(ids, None, {}, cache, _reparser(vault, repo), (walk, digests))
+            return Catalog(vault=vault, records=records, skipped=skipped, _cache=cache)
+
+    stats = cache.stats() if cache is not None else {}
+    stale: list[tuple[str, str, Stat]] = []
+    for note_id, path, key in zip(ids, walk.paths, walk.states().values(), strict=True):
         cached = stats.get(note_id)
         if cached is None or cached[0] != key:
             stale.append((note_id, path, key))
@@ -51,11 +60,14 @@ def load_catalog(
     for note_id, _, _ in stale:
         (changes.updated if note_id in stats else changes.added).append(note_id)
     _fill_dates(repo, fresh)
-    if cache is not None and (fresh or changes.removed):
-        cache.write(fresh, changes.removed)
 
     known = {i: stats[i] for i in ids if i not in fresh}
     known.update((i, (stat, digest)) for i, (stat, digest, _) in fresh.items())
+    if cache is not None:
+        # The rows hold this walk once written: keep it whole for the next run to compare.
+        now = Snapshot.of(walk, [known[i][1] for i in ids])
+        if fresh or changes.removed or snapshot is None or not snapshot.same(now):
+            cache.write(fresh, changes.removed, now)
     rows = {i: row for i, (_, _, row) in fresh.items()}
     records = Records(ids, known, rows, cache, _reparser(vault, repo))
     return Catalog(vault=vault, records=records, changes=changes, skipped=skipped, _cache=cache)

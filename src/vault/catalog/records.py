@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from vault.catalog.cache import Cache
 from vault.catalog.rows import COLUMNS, JSON_COLUMNS, Stat, decoded, from_row
 from vault.model import NoteRecord
+
+if TYPE_CHECKING:
+    from vault.catalog.states import Walk
 
 # Every Records not yet freed: how many catalogs a resident process holds (vault.serve.pool).
 _alive: weakref.WeakValueDictionary[int, Records] = weakref.WeakValueDictionary()
@@ -31,13 +35,18 @@ class Records(Mapping):
     def __init__(
         self,
         ids: list[str],
-        stats: dict[str, tuple[Stat, str]],
+        stats: dict[str, tuple[Stat, str]] | None,
         fresh: dict[str, tuple],
         cache: Cache | None,
         reparse: Callable[[list[str]], dict[str, NoteRecord]],
+        walked: tuple[Walk, list[str]] | None = None,
     ):
+        """`stats` is (file state, digest) of every note; or None, and `walked` gives them
+        packed, as the walk found them, with the digests in walk order (built on first
+        use: a warm search needs only the digests)."""
         self._ids = ids
-        self._stats = stats  # (file state, digest) of every note
+        self._stats_given = stats
+        self._walked = walked
         self._digests: dict[str, str] | None = None
         self._fresh = fresh  # the rows of the notes parsed just now
         self._built: dict[str, NoteRecord] = {}
@@ -46,6 +55,15 @@ class Records(Mapping):
         self._reparse = reparse
         self._columns: dict[str, dict[str, object]] = {}
         _alive[id(self)] = self
+
+    @property
+    def _stats(self) -> dict[str, tuple[Stat, str]]:
+        """(file state, digest) of every note."""
+        if self._stats_given is None:
+            walk, digests = self._walked
+            states = zip(walk.states().values(), digests, strict=True)
+            self._stats_given = dict(zip(self._ids, states, strict=True))
+        return self._stats_given
 
     def __getitem__(self, note_id: str) -> NoteRecord:
         rec = self._built.get(note_id)
@@ -140,5 +158,8 @@ class Records(Mapping):
         """id -> content digest of every note (built once: the file states are fixed at load;
         read-only to callers)."""
         if self._digests is None:
-            self._digests = {i: self._stats[i][1] for i in self._ids}
+            if self._stats_given is None:
+                self._digests = dict(zip(self._ids, self._walked[1], strict=True))
+            else:
+                self._digests = {i: self._stats[i][1] for i in self._ids}
         return self._digests

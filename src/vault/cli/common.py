@@ -62,13 +62,17 @@ class AppState:
             vault.root != served.vault.root or (not served.may_write and served.pending_move())
         ):
             raise NotServedHere(str(vault.root))
-        # A `vault mv` killed midway is finished or undone before anything reads the notes.
-        from vault import render
-        from vault.git import open_repository
-        from vault.mv.recover import recover
+        # A `vault mv` killed midway is finished or undone before anything reads the notes
+        # (looked for first: recovering imports git and the move's machinery).
+        from vault.intents import pending_move
 
-        if done := recover(vault, open_repository):
-            render.notice(render.recovery_text(done))
+        if pending_move(vault):
+            from vault import render
+            from vault.git import open_repository
+            from vault.mv.recover import recover
+
+            if done := recover(vault, open_repository):
+                render.notice(render.recovery_text(done))
         return vault
 
     @cached_property
@@ -76,6 +80,10 @@ class AppState:
         """The git work tree holding the vault, or None; opening it imports no git."""
         if self._resident is not None and self.vault is not None:
             return self._resident.repo
+        from vault.locate import git_top
+
+        if git_top(self.vault.root) is None:  # no work tree (open_repository's own test)
+            return None
         from vault.git import open_repository
 
         return open_repository(self.vault)

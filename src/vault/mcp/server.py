@@ -229,9 +229,12 @@ def forwarding(calls: "_Calls") -> Callable:
     worker with the wrapper's arguments that `fn` takes, `agent` defaulting to the name the
     client declared (the Vault-Agent of what it writes)."""
 
+    taken: dict[Callable, frozenset[str]] = {}  # each tool function's parameters, read once
+
     async def run(fn: Callable[..., tools.Output], args: dict) -> CallToolResult:
-        taken = inspect.signature(fn).parameters
-        kwargs = {k: v for k, v in args.items() if k in taken and k != "r"}
+        if fn not in taken:
+            taken[fn] = frozenset(inspect.signature(fn).parameters) - {"r"}
+        kwargs = {k: v for k, v in args.items() if k in taken[fn]}
         if "agent" in kwargs and not kwargs["agent"] and args.get("ctx") is not None:
             kwargs["agent"] = revising.client_name(args["ctx"])
         return await calls(fn, **kwargs)

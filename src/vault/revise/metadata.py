@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from vault import values
 from vault.catalog import Catalog
+from vault.create import not_in_style, not_read_back, read_back
 from vault.errors import InvalidInput
 from vault.headers import HEADER_LINE, HEADER_LINES, Block, find_block, key_span, with_value
 from vault.markdown.text import plain_text
@@ -242,14 +243,8 @@ def _reads_back(
 ) -> None:
     """Refuse (InvalidInput naming the key) unless the note reads back with what was
     asked, in the style asked."""
-    rec = parse_note(text, note_id).record
-    got = {
-        "title": rec.title,
-        "date": rec.date,
-        "type": rec.type,
-        "parent": rec.parent_ref,
-        "tags": rec.tags or None,
-    }
+    rec, got = read_back(text, note_id)
+    got["tags"] = got["tags"] or None
     for key, want in wanted.items():
         if key in got:
             have = got[key]
@@ -261,12 +256,6 @@ def _reads_back(
             have = next((v for k, v in rec.meta.items() if fold(k) == fold(key)), None)
             have = str(have) if have is not None else None
         if have != want:
-            raise InvalidInput(
-                f"{key} {values.shown(want)}: the note would read it back as "
-                f"{values.shown(have)}, so nothing was written"
-            )
+            raise not_read_back(key, want, have)
     if rec.style not in styles:
-        raise InvalidInput(
-            f"metadata: the note would be read as {rec.style!r} metadata, not {styles[0]!r}, "
-            "so nothing was written"
-        )
+        raise not_in_style(rec.style, styles[0])

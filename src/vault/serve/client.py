@@ -2,15 +2,15 @@
 (the same command, run in the server's process against its warm catalog) and its bytes
 written back here. Anything unusual (VAULT_NO_SERVER set, no server, a dead one, a command
 that writes, an answer that does not come) returns None, and the command runs here as it
-always did. Only the standard library and vault.vault are imported: the point is to skip
-the start-up of everything else."""
+always did. Only the standard library's light modules and vault.locate are imported (no
+click, pathlib, dataclasses or shutil): the point is to skip the start-up of everything
+else, so the whole process costs little more than Python's own start (tests/test_serve.py
+lists what it may import)."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-from pathlib import Path
 
 # The commands a server answers: they read the vault and nothing else. Writes (new, append,
 # mv, sync) and index run where they are typed, under the vault's locks as always.
@@ -37,13 +37,15 @@ def answer_served(argv: list[str]) -> int | None:
     if encoding != "utf8" or sys.stderr is None:
         return None  # the server writes UTF-8, as this process would here
     from vault.errors import VaultError
-    from vault.vault import open_vault
+    from vault.locate import find_root, state_dir_for
 
     try:
-        vault = open_vault(vault_dir)
+        root = find_root(vault_dir)
     except (VaultError, OSError):
         return None  # the command run here says what is wrong, in its words
-    return _ask(vault.state_dir, _absolute_vault(argv, str(vault.root)))
+    # The vault's .vault.toml is not read here: the server reads it, as the command run
+    # here would, and a wrong one gets the same error either way.
+    return _ask(state_dir_for(root), _absolute_vault(argv, root))
 
 
 def _absolute_vault(argv: list[str], root: str) -> list[str]:
@@ -80,13 +82,13 @@ def _command_vault(argv: list[str]) -> str | None | bool:
     return vault_dir or None
 
 
-def _ask(state_dir: Path, argv: list[str]) -> int | None:
+def _ask(state_dir: str, argv: list[str]) -> int | None:
     from vault.serve import place, wire
 
-    path = state_dir / place.SOCKET
+    path = os.path.join(state_dir, place.SOCKET)
     if not os.path.exists(path):
         return None
-    columns, lines = shutil.get_terminal_size()
+    columns, lines = _terminal_size()
     env = dict(os.environ)
     if env.get("VAULT_DIR"):  # as --vault: the server opens it from another folder
         env["VAULT_DIR"] = os.path.abspath(os.path.expanduser(env["VAULT_DIR"]))
@@ -139,7 +141,28 @@ def _isatty(stream) -> bool:
         return False
 
 
-def _forget(state_dir: Path, path: Path) -> None:
+def _terminal_size() -> tuple[int, int]:
+    """What shutil.get_terminal_size says, without importing shutil and the archive modules
+    it brings: $COLUMNS and $LINES, else the size of the terminal on stdout, else 80 x 24."""
+    try:
+        size = os.get_terminal_size(sys.__stdout__.fileno())
+        columns, lines = size.columns, size.lines
+    except (AttributeError, ValueError, OSError):
+        columns, lines = 0, 0
+    return (
+        _positive(os.environ.get("COLUMNS")) or columns or 80,
+        _positive(os.environ.get("LINES")) or lines or 24,
+    )
+
+
+def _positive(text: str | None) -> int:
+    try:
+        return max(int(text or 0), 0)
+    except ValueError:
+        return 0
+
+
+def _forget(state_dir: str, path: str) -> None:
     """A socket nobody listens on: its server died. Removed, unless a server holds the lock
     (one starting, between binding and listening)."""
     from vault.serve import place

@@ -1,13 +1,13 @@
 """Where a vault's server can be found: its socket, state file and lock, all in the vault's
-state folder (vault.vault.state_dir_for). Standard library only: the CLI's fast path reads
-this before deciding whether to import anything else."""
+state folder (vault.locate.state_dir_for). Standard library only, paths as strings or Paths
+alike, and no pathlib: the CLI's fast path reads this before deciding whether to import
+anything else."""
 
 from __future__ import annotations
 
 import json
 import os
 import socket
-from pathlib import Path
 
 SOCKET = "serve.sock"
 STATE = "serve.json"  # {"pid", "url", "socket", "vault"}: 0600, it holds the token
@@ -17,22 +17,22 @@ LOCK = "serve.lock"  # held (flock) by the running server for its whole life
 _SUN_PATH_MAX = 107
 
 
-def read_state(state_dir: Path) -> dict | None:
+def read_state(state_dir: str | os.PathLike) -> dict | None:
     """The running server's state file, or None when there is none (or it is unreadable)."""
     try:
-        with open(state_dir / STATE, encoding="utf-8") as f:
+        with open(os.path.join(state_dir, STATE), encoding="utf-8") as f:
             return json.load(f)
     except (OSError, ValueError):
         return None
 
 
-def is_running(state_dir: Path) -> bool:
+def is_running(state_dir: str | os.PathLike) -> bool:
     """Whether a server holds the vault's lock: a dead server's lock is released by the
     kernel, so a leftover file says nothing."""
     import fcntl
 
     try:
-        fd = os.open(state_dir / LOCK, os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(os.path.join(state_dir, LOCK), os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return False
     try:
@@ -46,7 +46,7 @@ def is_running(state_dir: Path) -> bool:
     return False
 
 
-def connect(path: Path, timeout: float | None = None) -> socket.socket:
+def connect(path: str | os.PathLike, timeout: float | None = None) -> socket.socket:
     """A connected stream socket to `path` (OSError when nothing listens there)."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)
@@ -58,18 +58,19 @@ def connect(path: Path, timeout: float | None = None) -> socket.socket:
     return sock
 
 
-def bind(path: Path, sock: socket.socket) -> None:
+def bind(path: str | os.PathLike, sock: socket.socket) -> None:
     _at(path, sock.bind)
 
 
-def _at(path: Path, call) -> None:
+def _at(path: str | os.PathLike, call) -> None:
     """`call(address)` with `path`, or, when it is too long for a socket address, with the
     same file named through an open descriptor of its folder (/proc/self/fd/N/name)."""
     name = os.fsencode(path)
     if len(name) <= _SUN_PATH_MAX:
         return call(name)
-    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    folder, file_name = os.path.split(os.fspath(path))
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        return call(os.fsencode(f"/proc/self/fd/{fd}/{path.name}"))
+        return call(os.fsencode(f"/proc/self/fd/{fd}/{file_name}"))
     finally:
         os.close(fd)

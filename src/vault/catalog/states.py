@@ -1,0 +1,89 @@
+"""The walk's file states as packed columns, and the last walk kept whole in the cache.
+
+A warm command on an unchanged vault needs to know only that nothing changed. Comparing the
+walk with the cache note by note meant reading every note's row of file state back as
+Python tuples, then one lookup and one tuple comparison per note: a tenth of a warm search
+at 10,000 notes. Instead the walk packs what it found (ids in walk order, and the file
+states as two arrays of integers), and the cache keeps the last walk packed the same way,
+with the digest of each note. Two byte comparisons then say whether anything changed; when
+nothing did, the digests are the snapshot's and no row is read.
+
+The snapshot is a pure function of the files' states: a note with the same (mtime_ns, size,
+ctime_ns, inode) as when it was read has the same digest (the rule the per-note comparison
+applies). The cache drops it whenever it writes notes without writing a new one
+(vault.catalog.cache), so while it is there the notes' rows are those of this walk too.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from vault.catalog.rows import Stat
+
+# (mtime_ns, size, ctime_ns) of each note, signed 64-bit, then its inode, unsigned 64-bit.
+TIMES, INODES = "q", "Q"
+
+
+class Walk:
+    """What one walk of the notes folder found: ids in walk order and their file states."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.paths: list[str] = []  # absolute, as the walk gave them
+        self.times = array(TIMES)  # mtime_ns, size, ctime_ns of each note in turn
+        self.inodes = array(INODES)
+
+    def add(self, note_id: str, path: str, st) -> None:
+        self.ids.append(note_id)
+        self.paths.append(path)
+        self.times.extend((st.st_mtime_ns, st.st_size, st.st_ctime_ns))
+        self.inodes.append(st.st_ino)
+
+    def states(self) -> dict[str, Stat]:
+        """id -> file state of every note found."""
+        t = self.times
+        return dict(
+            zip(self.ids, zip(t[0::3], t[1::3], t[2::3], self.inodes, strict=True), strict=True)
+        )
+
+    def packed_ids(self) -> bytes:
+        # Ids never hold NUL (no file name can); surrogateescape keeps names not UTF-8.
+        return "\0".join(self.ids).encode("utf-8", "surrogateescape")
+
+
+class Snapshot:
+    """The last walk as the cache keeps it, with every note's digest in walk order."""
+
+    def __init__(self, ids: bytes, times: bytes, inodes: bytes, digests: str):
+        self.ids = ids
+        self.times = times
+        self.inodes = inodes
+        self.digests = digests  # the digests joined by spaces
+
+    @classmethod
+    def of(cls, walk: Walk, digests: list[str]) -> Snapshot:
+        return cls(
+            walk.packed_ids(), walk.times.tobytes(), walk.inodes.tobytes(), " ".join(digests)
+        )
+
+    def matches(self, walk: Walk) -> bool:
+        """Whether `walk` found the same notes, in the same order, in the same states."""
+        return (
+            self.times == walk.times.tobytes()
+            and self.inodes == walk.inodes.tobytes()
+            and self.ids == walk.packed_ids()
+        )
+
+    def same(self, other: Snapshot) -> bool:
+        return (self.ids, self.times, self.inodes, self.digests) == (
+            other.ids,
+            other.times,
+            other.inodes,
+            other.digests,
+        )
+
+    def digest_list(self, count: int) -> list[str] | None:
+        """The digests, one per note of a walk of `count` notes; None when they do not
+        decode as that many (a damaged snapshot: the walk is compared note by note)."""
+        digests = self.digests.split(" ") if self.digests else []
+        return digests if len(digests) == count else None
