@@ -39,15 +39,18 @@ from vault.catalog import Catalog
 from vault.derived import freshness
 from vault.errors import IndexBusy, VaultError
 from vault.model import IndexReport
-from vault.search import documents
-from vault.search.build import COMPOUND, REBUILD_CHUNK, build
+from vault.search import documents, merging
+from vault.search.build import COMPOUND, build
 from vault.search.manifest import MANIFEST, Entry, Manifest, write_manifest
+from vault.search.merging import (  # noqa: F401 (the folder, lock_timeout, _busy: for others)
+    INDEX_FOLDER,
+    MAX_SEGMENTS,
+    _busy,
+    _whoosh_writer,
+    _writing,
+    lock_timeout,
+)
 from vault.search.schema import SCHEMA_VERSION, id_key, make_schema, vocabulary_doc
-
-INDEX_FOLDER = "index"
-# Commit without merging until this many small segments pile up; then Whoosh merges them.
-MAX_SEGMENTS = 8
-DEFAULT_TIMEOUT = 60.0
 
 Progress = Callable[[int, int], None]
 Notify = Callable[[str], None]
@@ -70,49 +73,6 @@ class Unusable:
 
 def index_dir(catalog: Catalog) -> Path:
     return catalog.vault.state_dir / INDEX_FOLDER
-
-
-def lock_timeout() -> float:
-    """Seconds to wait for another process's index lock (env VAULT_INDEX_TIMEOUT)."""
-    raw = os.environ.get("VAULT_INDEX_TIMEOUT", "")
-    try:
-        return max(0.0, float(raw)) if raw else DEFAULT_TIMEOUT
-    except ValueError:
-        return DEFAULT_TIMEOUT
-
-
-# --- locking -------------------------------------------------------------------------------
-
-
-@contextmanager
-def _writing(catalog: Catalog, timeout: float):
-    """Hold the vault's index lock (serialises vault processes that write the index)."""
-    from vault.locks import LockTimeout, file_lock
-
-    lock = catalog.vault.locks_dir / "index.lock"
-    try:
-        with file_lock(lock, timeout=timeout):
-            yield
-    except LockTimeout:
-        raise _busy(timeout) from None
-
-
-def _busy(timeout: float) -> IndexBusy:
-    return IndexBusy(
-        f"the search index is locked by another process (waited {timeout:g}s); "
-        "try again when it has finished, or set VAULT_INDEX_TIMEOUT to wait longer"
-    )
-
-
-def _whoosh_writer(ix, deadline: float | None, **kwargs):
-    from whoosh.index import LockError
-
-    if deadline is None:  # a private index (a temporary copy): nobody else writes it
-        return ix.writer(**kwargs)
-    try:
-        return ix.writer(timeout=max(0.0, deadline - time.monotonic()), delay=0.05, **kwargs)
-    except LockError:
-        raise _busy(lock_timeout()) from None
 
 
 # --- opening -------------------------------------------------------------------------------
@@ -249,7 +209,7 @@ class _Work:
                 return self._run(forced, verify, None)
             timeout = lock_timeout()
             deadline = time.monotonic() + timeout
-            with _writing(self.catalog, timeout):
+            with _writing(self.catalog.vault, timeout):
                 return self._run(forced, verify, deadline)
         except LockDenied as exc:  # no lock file can be made: nor can the index be written
             raise _unwritable(self.folder, exc.reason) from None
@@ -348,13 +308,19 @@ class _Work:
                         report.added += 1
                     if self.progress:
                         self.progress(n, len(write))
-                if words:
-                    writer.add_document(**vocabulary_doc(words))
-                # Small segments from earlier updates pile up; merging them costs little, but
-                # doing it on every update would cost every update. The rebuild's big ones
-                # stay as they are.
-                small = [s for s in ix._segments() if s.doc_count_all() < REBUILD_CHUNK // 2]
-                writer.commit(merge=len(small) >= MAX_SEGMENTS)
+                later = merging._merge_later is not None and not self.private
+                known = merging.known(writer, words) if later else Counter()
+                if words - known:
+                    writer.add_document(**vocabulary_doc(words - known))
+                if later:
+                    writer.commit(merge=False)  # the resident process merges when idle
+                    merging.defer(self.folder, known)
+                else:
+                    # Small segments from earlier updates pile up; merging them costs little,
+                    # but doing it on every update would cost every update. The rebuild's big
+                    # ones stay as they are.
+                    small = merging.small(ix)
+                    writer.commit(merge=len(small) >= MAX_SEGMENTS)
             except BaseException:
                 writer.cancel()
                 raise
@@ -369,6 +335,8 @@ class _Work:
             # What was seen now, unless a note could not be written (then compare next time).
             fingerprint=found.fingerprint if len(files) == len(write) else "",
         )
+        if (write or delete) and merging._merge_later is not None and not self.private:
+            merging._merge_later(catalog.vault)
         return report
 
     # --- full build ------------------------------------------------------------------------
@@ -376,6 +344,7 @@ class _Work:
     def _rebuild(self) -> IndexReport:
         """Build a new index in a sibling folder, then swap it in (readers never see half)."""
         folder = self.folder
+        merging.take_deferred(folder)  # the new vocabulary counts every note
         parent_dir = folder.parent
         parent_dir.mkdir(parents=True, exist_ok=True)
         if not self.private:

@@ -3,6 +3,12 @@ a resident process (vault serve), each thread's kept open while the index's file
 unchanged. Opening one reads the segments' tables, and every search read the length
 columns again: ~25% of a served search's CPU at 10,000 notes. Whoosh's searchers are not
 for two threads at once, hence one per thread.
+
+When the index changed (an edit wrote one small segment, a merge replaced a few), the kept
+searcher's readers of the segments still there are kept too (`_reopened`): only the new
+segments are opened. Whoosh's own `Searcher.refresh` cannot be used for that: it keeps the
+deletions a reused segment had (an edited note's old document would still be found), and
+keeps the readers of segments a merge removed (their documents found twice).
 """
 
 from __future__ import annotations
@@ -53,12 +59,54 @@ def index_searcher(folder: Path) -> Iterator:
     if old is not None and old[0] == stamp:
         searcher = old[1]
     else:
-        if old is not None:
-            old[1].close()
-        searcher = open_index(folder).searcher()
+        searcher = _reopened(old[1], folder) if old is not None else None
+        if searcher is None:
+            searcher = open_index(folder).searcher()
     try:
         yield searcher
     except BaseException:
         searcher.close()  # it may be what failed: the next search opens the index afresh
         raise
     kept[folder] = (stamp, searcher)
+
+
+def _reopened(old, folder: Path):
+    """A searcher of the index in `folder` as it is now, with `old`'s readers of the segments
+    that are still there (given the deletions they have now), and new readers of the others;
+    `old` is not to be used again. None when that failed (a merge removed files meanwhile):
+    then `old` is closed, and the caller opens the index afresh."""
+    from vault.search.imports import load_whoosh
+
+    load_whoosh()
+    from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+    from whoosh.searching import Searcher
+
+    kept = {r.segment().segment_id(): r for r, _ in old.reader().leaf_readers()
+            if isinstance(r, SegmentReader)}  # fmt: skip
+    readers, opened = [], []
+    try:
+        ix = open_index(folder)
+        toc = ix._read_toc()
+        for segment in toc.segments:
+            reader = kept.pop(segment.segment_id(), None)
+            if reader is None:
+                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+                opened.append(reader)
+            else:  # the same files; only which of its documents are deleted may differ
+                reader._segment = reader._perdoc._segment = segment
+                reader.__dict__.pop("deleted_docs_set", None)  # a cached_property of them
+                reader._gen = toc.generation
+            readers.append(reader)
+    except Exception:
+        old.close()
+        for reader in opened:
+            reader.close()
+        return None
+    for reader in kept.values():  # of segments a merge removed
+        reader.close()
+    old.is_closed = True  # its readers are the new one's now
+    if not readers:
+        return Searcher(EmptyReader(toc.schema), fromindex=ix)
+    if len(readers) == 1:
+        return Searcher(readers[0], fromindex=ix)
+    return Searcher(MultiReader(readers, generation=toc.generation), fromindex=ix)

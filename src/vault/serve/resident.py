@@ -10,6 +10,12 @@ walks the vault and reparses only the files whose state changed (the catalog's c
 Without a watcher every call walks, as a CLI command does; an unchanged vault keeps its
 catalog either way, so the resolver and the rest are not built again.
 
+An update of the search index made while answering (a search right after an edit) writes
+the edited notes as one small segment and does not merge: merging the small segments that
+pile up took seconds on every eighth update. The `_Merger`'s thread merges them instead,
+once updates pause for MERGE_IDLE seconds (or MERGE_PENDING updates came without a pause),
+under the index's locks as any writer; searches see the same notes before and after.
+
 A server that may write nothing (`vault serve --read-only`) leaves an interrupted `vault mv`
 as it is and reports it; the next command run alone finishes or undoes it. In case an event
 was missed (a watch set up just after a change, a file system inotify does not see into),
@@ -44,6 +50,9 @@ from vault.vault import Vault, open_vault
 RECHECK_SECONDS = 60.0
 # Results kept per catalog (Resident.kept): a few exports of the graph, a few MB each.
 KEPT = 4
+# The index's small segments are merged when updates paused this long, or this many came.
+MERGE_IDLE = 1.0
+MERGE_PENDING = 32
 
 
 def _to_stderr(message: str) -> None:
@@ -62,6 +71,7 @@ class Resident:
         may_write: bool = True,
     ):
         from vault.git import open_repository
+        from vault.search.merging import merge_later
         from vault.search.searchers import keep_searchers
         from vault.search.snippets import keep_texts
         from vault.search.vectors import keep_vectors
@@ -70,6 +80,9 @@ class Resident:
         keep_texts()  # search snippets from notes' plain text kept in memory (bounded)
         keep_searchers()  # and each thread's index searcher while the index is unchanged
         keep_vectors()  # and the section vectors while they are unchanged
+        self._merger = _Merger(notify) if may_write else None
+        if self._merger is not None:  # index updates leave the merging to its thread
+            merge_later(self._merger.told)
         self.vault: Vault = open_vault(vault_dir)
         repo = open_repository(self.vault)
         # GitPython keeps long-lived git processes per repository, which two threads must
@@ -200,8 +213,12 @@ class Resident:
             return telling
 
     def changed(self) -> None:
-        """After a write of the server's own: look again on the next call."""
-        self._stale = True
+        """After a write of the server's own: look again on the next call. A watcher has
+        queued the write's events by the time the write returned, as for any other process's
+        write, so the next call reads again just the notes written (walking the vault after
+        every append was a tenth of a load run's time); without one, every call walks."""
+        if self.watcher is None:
+            self._stale = True
 
     def find(self, ref: str) -> str:
         return self.catalog.resolver.find(ref, self.cwd_prefix)
@@ -252,6 +269,63 @@ class Resident:
             if self.watcher is not None:
                 self.watcher.close()
                 self.watcher = None
+        if self._merger is not None:
+            from vault.search import merging
+
+            if merging._merge_later == self._merger.told:
+                merging.merge_later(None)
+            self._merger.close()  # after the merge under way, if any
+
+
+class _Merger:
+    """The thread that merges the search index's small segments a little after updates."""
+
+    def __init__(self, notify: Callable[[str], None]):
+        self.notify = notify
+        self.merged = 0  # segments merged so far (for tests)
+        self._cond = threading.Condition()
+        self._pending: dict[Path, Vault] = {}  # the vaults whose index was updated
+        self._updates = 0  # since the last merge
+        self._last = 0.0  # when the last update was told
+        self._closed = False
+        self._thread = threading.Thread(target=self._loop, name="vault-merge", daemon=True)
+        self._thread.start()
+
+    def told(self, vault: Vault) -> None:
+        """An update of `vault`'s index committed without merging."""
+        with self._cond:
+            self._pending[vault.root] = vault
+            self._updates += 1
+            self._last = time.monotonic()
+            self._cond.notify()
+
+    def _loop(self) -> None:
+        from vault.search.merging import merge_small_segments
+
+        while True:
+            with self._cond:
+                while not self._closed:
+                    wait = None
+                    if self._pending:
+                        wait = MERGE_IDLE - (time.monotonic() - self._last)
+                        if wait <= 0 or self._updates >= MERGE_PENDING:
+                            break
+                    self._cond.wait(wait)
+                closed = self._closed
+                vaults, self._pending, self._updates = list(self._pending.values()), {}, 0
+            for vault in vaults:  # when closed, only the deferred vocabulary is written
+                try:
+                    self.merged += merge_small_segments(vault, least=1 << 30 if closed else None)
+                except Exception as exc:  # the next update's merge tries again
+                    self.notify(f"could not merge the search index's small segments: {exc}")
+            if closed:
+                return
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        self._thread.join()
 
 
 class _OneAtATime:
