@@ -4,7 +4,7 @@ or two run alternately (base, new, base, new, ...).
 
 Warm means the index, the catalog cache and the page cache are warm and nothing changed
 since the last call: each side runs once untimed first. Each side has its own derived-data
-folder (VAULT_CACHE_DIR under --state), so neither reads or rebuilds the other's index or
+folder (XDG_CACHE_HOME under --state), so neither reads or rebuilds the other's index or
 catalog. `PYTHONDONTWRITEBYTECODE` is removed from the children's environment. Every series
 prints the median and the minimum of --runs runs, with the load average before and after
 (the machine is shared: compare sides within one table).
@@ -28,17 +28,12 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_compare import env_for  # noqa: E402 (each side's own source, derived data, no server)
+
 QUESTION = "how do I repair the skin barrier with niacinamide serum"
 QUERIES = {"rare word": ["exosome"], "ten words": QUESTION.split()}
 TARGETS = {"rare word": 0.25, "ten words": 0.30}
-
-
-def env_for(src: Path, state: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPATH"] = str(src.resolve())
-    env["VAULT_CACHE_DIR"] = str(state)
-    env["VAULT_NO_SERVER"] = "1"
-    return env
 
 
 def argv_for(vault: Path, words: list[str]) -> list[str]:
