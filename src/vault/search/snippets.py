@@ -20,6 +20,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 
 from vault.markdown.clip import SNIPPET_CHARS, Spans, clip_spans
 from vault.markdown.text import text_blocks, without_title_line
@@ -59,11 +60,11 @@ class TextCache:
         try:
             st = os.stat(path)
         except OSError:
-            return _texts(path, style, title, label_first)  # as uncached: no text
+            return list(_texts(path, style, title, label_first))  # as uncached: no text
         if time.time_ns() - st.st_mtime_ns < _SETTLED_NS:
             # Written just now: a second write in the same clock tick, of the same size,
             # would leave the stamp as it is (git's "racily clean" files). Not kept.
-            return _texts(path, style, title, label_first)
+            return list(_texts(path, style, title, label_first))
         stamp = (st.st_size, st.st_mtime_ns, st.st_ino)  # a new inode: an atomic rewrite
         key = (str(path), style, title, label_first)
         with self._lock:
@@ -71,7 +72,7 @@ class TextCache:
             if got is not None and got[0] == stamp:
                 self._items.move_to_end(key)
                 return got[1]
-        texts = _texts(path, style, title, label_first)
+        texts = list(_texts(path, style, title, label_first))
         size = sum(map(len, texts)) + 64  # the entry's own cost, so empty notes count too
         with self._lock:
             old = self._items.pop(key, None)
@@ -99,16 +100,14 @@ def keep_texts(max_chars: int = TEXT_CACHE_CHARS) -> TextCache:
     return _cache
 
 
-def _body(path, style: str | None, title: str) -> str:
+def _texts(path, style: str | None, title: str, label_first: bool) -> Iterator[str]:
+    """The note's block texts as Snippets.of reads them, one at a time: a reader that stops
+    at its first match reduces no more of the note (TextCache keeps them all)."""
     try:
-        return without_title_line(read_body(path, style, limit=SCAN_BYTES)[0], title)
+        body = without_title_line(read_body(path, style, limit=SCAN_BYTES)[0], title)
     except OSError:
-        return ""
-
-
-def _texts(path, style: str | None, title: str, label_first: bool) -> list[str]:
-    body = _body(path, style, title)
-    return [text for _, text in text_blocks(body[:SCAN_CHARS], label_first)]
+        body = ""
+    return (text for _, text in text_blocks(body[:SCAN_CHARS], label_first))
 
 
 class Snippets:
@@ -129,8 +128,7 @@ class Snippets:
         if _cache is not None:
             texts = _cache.texts(path, style, title, self.label_first)
         else:
-            body = _body(path, style, title)
-            texts = (text for _, text in text_blocks(body[:SCAN_CHARS], self.label_first))
+            texts = _texts(path, style, title, self.label_first)
         ana = analysis(lang or "en") if terms else None
         # The note as plain text (vault.markdown.text), block by block until the first
         # match and some text after it: the words are found, and marked, in the text shown.
