@@ -14,6 +14,7 @@ of the edited notes, else every row.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -21,6 +22,18 @@ from vault.catalog.derived import fingerprint
 
 if TYPE_CHECKING:
     from vault.catalog import Catalog
+
+
+def folder_stamp(folder: os.PathLike | str) -> tuple:
+    """The files of a store's folder as they are now: (name, size, mtime, inode) of each. A
+    store's writes make new files (Whoosh's segments and table of contents, a new matrix and
+    manifest under new names, a lock while it writes), so what a resident process read from
+    the store is current while this stays the same. OSError when the folder cannot be read."""
+    with os.scandir(folder) as entries:
+        return tuple(
+            sorted((e.name, st.st_size, st.st_mtime_ns, st.st_ino) for e in entries
+                   for st in (e.stat(),))
+        )  # fmt: skip
 
 
 class Stored(Protocol):

@@ -13,12 +13,12 @@ keeps the readers of segments a merge removed (their documents found twice).
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from vault.derived.freshness import folder_stamp
 from vault.search.index import open_index
 
 _keeping = False
@@ -31,23 +31,13 @@ def keep_searchers() -> None:
     _keeping = True
 
 
-def _stamp(folder: Path) -> tuple:
-    """The index's files as they are now: Whoosh writes new files (and a new table of
-    contents) for every change, and a lock file while it writes."""
-    with os.scandir(folder) as entries:
-        return tuple(
-            sorted((e.name, st.st_size, st.st_mtime_ns, st.st_ino) for e in entries
-                   for st in (e.stat(),))
-        )  # fmt: skip
-
-
 @contextmanager
 def index_searcher(folder: Path) -> Iterator:
     """A searcher of the index in `folder`, closed after use, or, in a resident process
     (keep_searchers), this thread's, kept for its next search while the index is unchanged.
     Raises when the index is missing or unreadable."""
     try:
-        stamp = _stamp(folder) if _keeping else None
+        stamp = folder_stamp(folder) if _keeping else None
     except OSError:
         stamp = None  # opening it says what is wrong
     if stamp is None:

@@ -402,11 +402,7 @@ def load(folder: Path) -> Vectors:
     stamp = None
     if _keeping:
         try:  # before reading: files changed meanwhile are read again next time
-            with os.scandir(folder) as entries:
-                stamp = tuple(
-                    sorted((e.name, st.st_ino, st.st_size, st.st_mtime_ns)
-                           for e in entries for st in (e.stat(),))
-                )  # fmt: skip
+            stamp = freshness.folder_stamp(folder)
         except OSError:
             pass
         with _kept_lock:
