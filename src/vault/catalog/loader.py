@@ -66,7 +66,7 @@ def load_catalog(
     if cache is not None:
         # The rows hold this walk once written: keep it whole for the next run to compare.
         now = Snapshot.of(walk, [known[i][1] for i in ids])
-        if fresh or changes.removed or snapshot is None or not snapshot.same(now):
+        if fresh or changes.removed or snapshot is None or snapshot != now:
             cache.write(fresh, changes.removed, now)
     rows = {i: row for i, (_, _, row) in fresh.items()}
     records = Records(ids, known, rows, cache, _reparser(vault, repo))

@@ -17,6 +17,7 @@ applies). The cache drops it whenever it writes notes without writing a new one
 from __future__ import annotations
 
 from array import array
+from dataclasses import dataclass
 
 from vault.catalog.rows import Stat
 
@@ -51,14 +52,15 @@ class Walk:
         return "\0".join(self.ids).encode("utf-8", "surrogateescape")
 
 
+@dataclass(frozen=True, slots=True)
 class Snapshot:
-    """The last walk as the cache keeps it, with every note's digest in walk order."""
+    """The last walk as the cache keeps it, with every note's digest in walk order (equal
+    to another when every column is)."""
 
-    def __init__(self, ids: bytes, times: bytes, inodes: bytes, digests: str):
-        self.ids = ids
-        self.times = times
-        self.inodes = inodes
-        self.digests = digests  # the digests joined by spaces
+    ids: bytes  # as Walk.packed_ids packs them
+    times: bytes  # Walk.times' bytes
+    inodes: bytes  # Walk.inodes' bytes
+    digests: str  # the digests joined by spaces
 
     @classmethod
     def of(cls, walk: Walk, digests: list[str]) -> Snapshot:
@@ -72,14 +74,6 @@ class Snapshot:
             self.times == walk.times.tobytes()
             and self.inodes == walk.inodes.tobytes()
             and self.ids == walk.packed_ids()
-        )
-
-    def same(self, other: Snapshot) -> bool:
-        return (self.ids, self.times, self.inodes, self.digests) == (
-            other.ids,
-            other.times,
-            other.inodes,
-            other.digests,
         )
 
     def digest_list(self, count: int) -> list[str] | None:
