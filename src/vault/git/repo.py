@@ -15,7 +15,8 @@ from vault.errors import GitError, InvalidInput, NotAGitRepo
 from vault.git.dates import first_commit_dates
 from vault.git.gitpython import gitpython
 from vault.git.messages import git_message
-from vault.git.worktree import INDEX_LOCK_WAIT, WorkTree, find_top
+from vault.git.worktree import INDEX_LOCK_WAIT, WorkTree
+from vault.locate import git_top
 from vault.repository import with_trailers, without_trailers
 from vault.vault import Vault
 
@@ -25,8 +26,8 @@ if TYPE_CHECKING:
 
 def open_repository(vault: Vault) -> GitRepository | None:
     """The work tree holding the vault, or None when it is not in one."""
-    top = find_top(vault.root)
-    return GitRepository(vault, top) if top is not None else None
+    top = git_top(vault.root)  # the rule finding a vault uses too
+    return GitRepository(vault, Path(top)) if top is not None else None
 
 
 def require_repository(vault: Vault, why: str = "") -> GitRepository:

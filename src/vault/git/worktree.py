@@ -35,14 +35,6 @@ INDEX_LOCK_WAIT = 30.0
 STALE_LOCK_AFTER = 5.0
 
 
-def find_top(path: Path) -> Path | None:
-    """The top of the git work tree holding `path` (a folder with a `.git` entry), or None."""
-    for folder in (path, *path.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
-
-
 class WorkTree:
     """A git work tree holding a vault: paths both ways, the git object, `run`."""
 
