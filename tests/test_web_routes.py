@@ -4,6 +4,7 @@ is tests/test_web.py."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -393,3 +394,34 @@ def test_a_long_note_shows_its_opening_and_the_whole_on_request(app, git_vault):
     assert "item 4999 " in whole.text and 'id="note-cut"' not in whole.text
     short = client.get(f"/note/{DEEP}")
     assert 'id="note-cut"' not in short.text
+
+
+def test_a_new_supplement_s_tags_follow_the_cli_s_rule(app, git_vault):
+    """The form's tags go to the same check `vault new --tag` uses: "#ok" loses its mark,
+    "# spaced" is refused with the CLI's words (a tag ends at a space), nothing written."""
+    from vault.errors import InvalidInput
+    from vault.values import tag
+
+    client = app()
+    form = _form(client.get(f"/note/{DEEP}").text)
+    post = {**form, "body": "x"}
+    refused = client.post(
+        f"/write/new/{DEEP}",
+        data={**post, "title": "Spaced", "tags": "#ok, # x"},
+        follow_redirects=False,
+    )
+    with pytest.raises(InvalidInput) as cli:
+        tag("# x")
+    assert refused.status_code == 400 and str(cli.value) in html.unescape(refused.text)
+    assert not list((git_vault / "memory").rglob("*spaced*"))
+    made = client.post(
+        f"/write/new/{DEEP}",
+        data={**post, "title": "Tagged", "tags": "#ok, b"},
+        follow_redirects=False,
+    )
+    assert made.status_code == 303
+    (note,) = (git_vault / "memory").rglob("*tagged*")
+    from vault.catalog import load_catalog
+
+    record = load_catalog(open_vault(git_vault)).records[note.relative_to(git_vault).as_posix()]
+    assert record.tags == ("ok", "b")

@@ -75,7 +75,7 @@ def new_supplement(r: Resident, shown: Shown, ref: str, expected: str, form: dic
     from vault.create import new_note
 
     note_id = r.find(ref)
-    tags = tuple(t.strip().lstrip("#") for t in form.get("tags", "").split(",") if t.strip())
+    tags = tuple(t.strip() for t in form.get("tags", "").split(",") if t.strip())
     request = NewNote(
         title=form.get("title", ""),
         body=form.get("body", ""),
