@@ -188,3 +188,37 @@ def test_a_damaged_kept_walk_is_compared_note_by_note(tmp_path):
         db.execute("UPDATE walk SET digests = 'abc def'")
     warm = load_catalog(vault)  # nothing changed, the kept walk unreadable: all rows read
     assert not warm.changes and warm.digests() == again.digests()
+
+
+def _walked(vault):
+    from vault.vault import walk_notes
+
+    return [(i, p, st.st_mtime_ns, st.st_size, st.st_ino) for i, p, st in walk_notes(vault)]
+
+
+def test_stating_notes_on_threads_walks_what_one_thread_walks(tmp_path, monkeypatch):
+    import os
+
+    root = tmp_path / "vault"
+    make_vault(root, 300)
+    notes = root / "memory"
+    os.mkfifo(notes / "pipe.md")  # not a regular file: never a note, on any thread
+    (notes / ".hidden.md").write_text("# hidden\n")
+    vault = open_vault(root)
+    monkeypatch.setattr("vault.vault.THREADED_STATS", 10**9)
+    alone = _walked(vault)
+    monkeypatch.setattr("vault.vault.THREADED_STATS", 4)
+    monkeypatch.setattr("vault.vault.STAT_THREADS", 3)
+    threaded = _walked(vault)
+    assert threaded == alone
+    assert len(alone) == 300 and not any(i.endswith(("pipe.md", ".hidden.md")) for i, *_ in alone)
+
+
+def test_a_note_gone_between_listing_and_stating_is_left_out(tmp_path):
+    from vault.vault import _stats
+
+    (tmp_path / "a.md").write_text("a")
+    (tmp_path / "c.md").write_text("c")
+    paths = [str(tmp_path / n) for n in ("a.md", "gone.md", "c.md")]
+    stats = _stats(paths)
+    assert stats[1] is None and [st.st_size for st in (stats[0], stats[2])] == [1, 1]
