@@ -146,14 +146,6 @@ def walk_notes(
         yield from zip(ids, paths, stats, strict=True)
 
 
-# A folder's notes are stated on several threads when it holds at least this many: os.stat
-# releases the GIL, and at 100,000 notes the kernel's time in stat is most of a warm walk
-# (a thread costs ~0.1 ms to start, 250 stats ~1 ms).
-THREADED_STATS = 512
-# Threads stating one folder's notes: one a core, at most four.
-STAT_THREADS = min(os.cpu_count() or 1, 4)
-
-
 def walk_folders(
     vault: Vault, skipped: Callable[[str, str], None] | None = None
 ) -> Iterator[tuple[list[str], list[str], list[os.stat_result]]]:
@@ -208,40 +200,11 @@ def walk_folders(
 
 
 def _stats(paths: list[str]) -> list[os.stat_result | None]:
-    """os.stat of each path (links followed), None for one that cannot be stated; on several
-    threads for many."""
-    threads = min(STAT_THREADS, len(paths) // (THREADED_STATS // 2))
-    if len(paths) < THREADED_STATS or threads < 2:
-        return _stat_each(paths)
-    import threading
-
-    step = -(-len(paths) // threads)
-    parts: list[list | None] = [None] * threads
-
-    def run(k: int) -> None:
-        parts[k] = _stat_each(paths[k * step : (k + 1) * step])
-
-    helpers = []
-    for k in range(1, threads):
-        helper = threading.Thread(target=run, args=(k,))
-        try:
-            helper.start()
-        except RuntimeError:  # no thread to be had: that part is stated below
-            continue
-        helpers.append(helper)
-    run(0)
-    for helper in helpers:
-        helper.join()
-    for k, part in enumerate(parts):
-        if part is None:  # its thread did not start or failed: no note is lost
-            run(k)
-    return [st for part in parts for st in part]
-
-
-def _stat_each(paths: list[str]) -> list[os.stat_result | None]:
+    """os.stat of each path (links followed), None for a file gone meanwhile: one call for a
+    folder's notes, not a Python loop with a try per note (a tenth of a warm walk)."""
     try:
         return list(map(os.stat, paths))
-    except OSError:  # one is gone meanwhile (rare): state them one by one
+    except OSError:  # one is gone meanwhile (rare): each on its own
         return [_stat_or_none(path) for path in paths]
 
 
