@@ -364,3 +364,31 @@ def test_a_command_ends_with_its_output_whole_and_exit_handlers_run(vault_copy):
         assert last == "handler ran\n"  # written by the handler, flushed by nobody else
         if code == 0:
             assert len(json.loads(output)) == len(list((vault_copy / "memory").rglob("*.md")))
+
+
+def test_a_process_that_used_git_exits_the_usual_way(git_vault):
+    # The usual exit frees every object (and GitPython's stop and reap the git processes
+    # they keep); one that never loaded GitPython skips it. An object of the embedding
+    # script tells which way the process ended.
+    script = (
+        "import sys\n"
+        "class Last:\n"
+        "    def __del__(self):\n"
+        "        sys.stderr.write('torn down\\n')\n"
+        "keep = Last()\n"
+        "from vault.cli import main\n"
+        "sys.argv = ['vault', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    env = {**os.environ, **GIT_ENV, "VAULT_NO_SERVER": "1"}
+    assert run_process(git_vault, "search", "exosome").exit_code == 0  # the index, built
+    for args, torn_down in ((["log"], True), (["search", "exosome"], False)):
+        proc = subprocess.run(
+            [sys.executable, "-c", script, "--vault", str(git_vault), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert proc.returncode == 0
+        assert proc.stderr.endswith("torn down\n") == torn_down, args

@@ -180,12 +180,14 @@ def _leave(code: int) -> None:
     time (a last full collection, then every module's contents) took ~60 of the ~410 ms of
     CPU of a warm 10,000-note search, once its results were out. Exit handlers run, then the
     output is flushed, as at a usual exit (mypy's hard_exit does the same, less the
-    handlers); a process with other threads still running exits the usual way, which waits
-    for them."""
+    handlers). A process with other threads still running exits the usual way, which waits
+    for them, and so does one that used GitPython, whose objects stop and reap the git
+    processes they keep (left to themselves, they would be zombies under a container's
+    init)."""
     import atexit
     import threading
 
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 or "git" in sys.modules:
         sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
