@@ -188,3 +188,40 @@ def test_a_damaged_kept_walk_is_compared_note_by_note(tmp_path):
         db.execute("UPDATE walk SET digests = 'abc def'")
     warm = load_catalog(vault)  # nothing changed, the kept walk unreadable: all rows read
     assert not warm.changes and warm.digests() == again.digests()
+
+
+def test_the_walk_gives_every_visible_regular_note_with_its_file_state(tmp_path):
+    import os
+
+    from vault.vault import walk_folders
+
+    root = tmp_path / "vault"
+    make_vault(root, 300)
+    notes = root / "memory"
+    os.mkfifo(notes / "pipe.md")  # not a regular file: never a note
+    (notes / ".hidden.md").write_text("# hidden\n")
+    (notes / "attachment.png").write_bytes(b"png")
+    expected = {}
+    for folder, dirs, files in os.walk(notes):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = os.path.join(folder, name)
+            if name.endswith(".md") and not name.startswith(".") and name != "pipe.md":
+                st = os.stat(path)
+                expected[os.path.relpath(path, root)] = (st.st_mtime_ns, st.st_size, st.st_ino)
+    walked = {}
+    for ids, paths, stats in walk_folders(open_vault(root)):
+        for note_id, path, st in zip(ids, paths, stats, strict=True):
+            assert path == str(root / note_id)
+            walked[note_id] = (st.st_mtime_ns, st.st_size, st.st_ino)
+    assert len(walked) == 300 and walked == expected
+
+
+def test_a_note_gone_between_listing_and_its_stat_is_left_out(tmp_path):
+    from vault.vault import _stats  # the walk's stat of a folder's notes; no race needed
+
+    (tmp_path / "a.md").write_text("a")
+    (tmp_path / "c.md").write_text("c")
+    paths = [str(tmp_path / n) for n in ("a.md", "gone.md", "c.md")]
+    stats = _stats(paths)
+    assert stats[1] is None and [st.st_size for st in (stats[0], stats[2])] == [1, 1]

@@ -337,3 +337,58 @@ def test_demo_shows_a_piped_step_whole():
     again = subprocess.run(["bash", "-c", shown], capture_output=True, text=True, check=True)
     assert again.stdout == "IT'S $HOME | X\n"
     assert proc.stdout.endswith(again.stdout)
+
+
+def test_a_command_ends_with_its_output_whole_and_exit_handlers_run(vault_copy):
+    # As an embedding program (or coverage) sees it: handlers registered with atexit run
+    # after the command's output, whatever its exit code, and what they print is printed.
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stdout.write('handler ran\\n'))\n"
+        "from vault.cli import main\n"
+        "sys.argv = ['vault', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    env = {**os.environ, **GIT_ENV, "VAULT_NO_SERVER": "1"}
+    env.pop("PYTHONUNBUFFERED", None)  # output to a pipe kept in a buffer, as usual
+    for args, code in ((["list", "--json"], 0), (["show", "no such note"], 1)):
+        proc = subprocess.run(
+            [sys.executable, "-c", script, "--vault", str(vault_copy), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert proc.returncode == code
+        output, last = proc.stdout[: -len("handler ran\n")], proc.stdout[-len("handler ran\n") :]
+        assert last == "handler ran\n"  # written by the handler, flushed by nobody else
+        if code == 0:
+            assert len(json.loads(output)) == len(list((vault_copy / "memory").rglob("*.md")))
+
+
+def test_a_process_that_used_git_exits_the_usual_way(git_vault):
+    # The usual exit frees every object (and GitPython's stop and reap the git processes
+    # they keep); one that never loaded GitPython skips it. An object of the embedding
+    # script tells which way the process ended.
+    script = (
+        "import sys\n"
+        "class Last:\n"
+        "    def __del__(self):\n"
+        "        sys.stderr.write('torn down\\n')\n"
+        "keep = Last()\n"
+        "from vault.cli import main\n"
+        "sys.argv = ['vault', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    env = {**os.environ, **GIT_ENV, "VAULT_NO_SERVER": "1"}
+    assert run_process(git_vault, "search", "exosome").exit_code == 0  # the index, built
+    for args, torn_down in ((["log"], True), (["search", "exosome"], False)):
+        proc = subprocess.run(
+            [sys.executable, "-c", script, "--vault", str(git_vault), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert proc.returncode == 0
+        assert proc.stderr.endswith("torn down\n") == torn_down, args

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from vault.model import NoteFilter, NoteRecord, NoteSummary
 from vault.options import naming
-from vault.references import descendants
 from vault.repository import Repository
 from vault.text import fold
 
@@ -70,6 +69,8 @@ def id_scope(
     """The ids the `under`, tag and git rules allow, or None when none is given."""
     scope: set[str] | None = None
     if flt.under is not None:
+        from vault.references import descendants  # only --under needs it (a warm search not)
+
         scope = descendants(catalog, catalog.resolver.find(flt.under, cwd_prefix))
     if flt.tags:
         wanted = tags_of(flt.tags)

@@ -140,7 +140,18 @@ def open_vault(
 def walk_notes(
     vault: Vault, skipped: Callable[[str, str], None] | None = None
 ) -> Iterator[tuple[str, str, os.stat_result]]:
-    """(id, absolute path, stat) of every *.md note, skipping hidden files and folders.
+    """(id, absolute path, stat) of every *.md note, skipping hidden files and folders, in
+    the order of walk_folders (which says which symbolic links are followed)."""
+    for ids, paths, stats in walk_folders(vault, skipped):
+        yield from zip(ids, paths, stats, strict=True)
+
+
+def walk_folders(
+    vault: Vault, skipped: Callable[[str, str], None] | None = None
+) -> Iterator[tuple[list[str], list[str], list[os.stat_result]]]:
+    """The notes, one folder at a time: (ids, absolute paths, stats) of every *.md note
+    directly in it, skipping hidden files and folders. Folders come depth first (the last
+    one found first), each folder's notes in the order the system lists them.
 
     A symbolic link is followed only to a regular file inside the notes folder that is not
     hidden (not in .git, .obsidian, ...): a link cannot pull a file from elsewhere, such as
@@ -157,6 +168,7 @@ def walk_notes(
             entries = list(os.scandir(folder))
         except OSError:
             continue
+        paths = []
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -173,12 +185,38 @@ def walk_notes(
                         if skipped is not None:
                             skipped(entry.path[prefix_len:].replace(os.sep, "/"), why)
                         continue
-                st = entry.stat()
             except OSError:
                 continue
-            if not stat.S_ISREG(st.st_mode):
-                continue  # a FIFO or device named *.md would hang or flood a reader
-            yield entry.path[prefix_len:].replace(os.sep, "/"), entry.path, st
+            paths.append(entry.path)
+        stats = _stats(paths)
+        if not all([st is not None and stat.S_ISREG(st.st_mode) for st in stats]):
+            # Gone meanwhile, or a FIFO or device named *.md (it would hang or flood a reader).
+            kept = [(p, st) for p, st in zip(paths, stats, strict=True) if _regular(st)]
+            paths, stats = [p for p, _ in kept], [st for _, st in kept]
+        ids = [path[prefix_len:] for path in paths]
+        if os.sep != "/":
+            ids = [i.replace(os.sep, "/") for i in ids]
+        yield ids, paths, stats
+
+
+def _stats(paths: list[str]) -> list[os.stat_result | None]:
+    """os.stat of each path (links followed), None for a file gone meanwhile: one call for a
+    folder's notes, not a Python loop with a try per note (a tenth of a warm walk)."""
+    try:
+        return list(map(os.stat, paths))
+    except OSError:  # one is gone meanwhile (rare): each on its own
+        return [_stat_or_none(path) for path in paths]
+
+
+def _regular(st: os.stat_result | None) -> bool:
+    return st is not None and stat.S_ISREG(st.st_mode)
+
+
+def _stat_or_none(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def existing_note(vault: Vault, note_id: str) -> bool:

@@ -17,7 +17,7 @@ from vault.catalog.states import Snapshot, Walk
 from vault.model import NoteRecord
 from vault.notes import parse_note, read_note, stat_key
 from vault.repository import Repository
-from vault.vault import Vault, walk_notes
+from vault.vault import Vault, walk_folders
 
 # Parse in worker processes, on every core, when at least this many files need it.
 PARALLEL_MIN = 400
@@ -38,8 +38,8 @@ def load_catalog(
     cache = Cache.open(vault) if use_cache else None
     walk = Walk()
     skipped: list[tuple[str, str]] = []
-    for note_id, path, st in walk_notes(vault, lambda i, why: skipped.append((i, why))):
-        walk.add(note_id, path, st)
+    for folder in walk_folders(vault, lambda i, why: skipped.append((i, why))):
+        walk.extend(*folder)
     ids = walk.ids
     snapshot = cache.snapshot() if cache is not None else None
     if snapshot is not None and snapshot.matches(walk):

@@ -18,11 +18,16 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
 
 from vault.catalog.rows import Stat
 
 # (mtime_ns, size, ctime_ns) of each note, signed 64-bit, then its inode, unsigned 64-bit.
 TIMES, INODES = "q", "Q"
+# Read from each stat without a Python call per note (100,000 of them at each warm walk).
+_TIMES_OF = attrgetter("st_mtime_ns", "st_size", "st_ctime_ns")
+_INODE_OF = attrgetter("st_ino")
 
 
 class Walk:
@@ -34,11 +39,12 @@ class Walk:
         self.times = array(TIMES)  # mtime_ns, size, ctime_ns of each note in turn
         self.inodes = array(INODES)
 
-    def add(self, note_id: str, path: str, st) -> None:
-        self.ids.append(note_id)
-        self.paths.append(path)
-        self.times.extend((st.st_mtime_ns, st.st_size, st.st_ctime_ns))
-        self.inodes.append(st.st_ino)
+    def extend(self, ids: list[str], paths: list[str], stats: list) -> None:
+        """The notes of one folder (vault.vault.walk_folders): one call, not one per note."""
+        self.ids += ids
+        self.paths += paths
+        self.times.extend(chain.from_iterable(map(_TIMES_OF, stats)))
+        self.inodes.extend(map(_INODE_OF, stats))
 
     def states(self) -> dict[str, Stat]:
         """id -> file state of every note found."""

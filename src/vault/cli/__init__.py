@@ -169,3 +169,30 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
+    except SystemExit as done:
+        if done.code is None or isinstance(done.code, int):
+            _leave(done.code or 0)
+        raise
+
+
+def _leave(code: int) -> None:
+    """Exit with `code` without tearing the interpreter down: freeing every object one at a
+    time (a last full collection, then every module's contents) took ~60 of the ~410 ms of
+    CPU of a warm 10,000-note search, once its results were out. Exit handlers run, then the
+    output is flushed, as at a usual exit (mypy's hard_exit does the same, less the
+    handlers). A process with other threads still running exits the usual way, which waits
+    for them, and so does one that used GitPython, whose objects stop and reap the git
+    processes they keep (left to themselves, they would be zombies under a container's
+    init)."""
+    import atexit
+    import threading
+
+    if threading.active_count() > 1 or "git" in sys.modules:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()  # click.echo flushes what it writes; a handler may not have
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more to say
+            pass
+    os._exit(code)
