@@ -61,7 +61,7 @@ def more_like(searcher, docnum: int, field: str, text: str, top: int, numterms: 
             if not len(ids):
                 continue
             idf = searcher.idf(field, word)
-            fl = _field_lengths(leaf, field)[ids]
+            fl = _field_lengths(leaf, field)[ids].astype(np.float64)
             # whoosh.scoring.bm25, term by term in the query's order as Whoosh sums them
             part = boost * (idf * ((tfs * (k1 + 1)) / (tfs + k1 * ((1 - b) + b * fl / avgfl))))
             if scores is None:
@@ -170,7 +170,7 @@ def _postings(leaf, field: str, word: str):
 
 def _field_lengths(leaf, field: str):
     """Each document's length in `field`, as BM25F reads it (the length column's byte,
-    widened), kept while the segment reader lives."""
+    widened), kept while the segment reader lives: 4 bytes a document."""
     import numpy as np
 
     kept = _lengths.get(leaf)
@@ -184,6 +184,6 @@ def _field_lengths(leaf, field: str):
     if found is None:
         n = leaf.doc_count_all()
         found = kept[field] = np.fromiter(
-            (leaf.doc_field_length(d, field, 1) or 1 for d in range(n)), np.float64, n
+            (leaf.doc_field_length(d, field, 1) or 1 for d in range(n)), np.int32, n
         )
     return found
