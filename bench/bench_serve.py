@@ -16,7 +16,8 @@ included, as when an agent shells out), median of --runs:
   (vault.__main__:main) beside the one that imports the CLI first (vault.cli:main);
 - a load run: --load-clients MCP clients over HTTP, --load-calls mixed calls each (search,
   show, context, and append with a hash guard, retried after a refusal), counting errors,
-  lost appends and the server's RSS before and after; the throughput.
+  lost appends and the server's RSS before and after; the throughput, and the server's CPU
+  per call (the figure a busy machine changes least).
 
 The machine's core count and load average (`uptime`) go with the figures: other work on the
 machine changes wall times much more than CPU times.
@@ -370,15 +371,18 @@ def main() -> None:
                                    env=env, check=True, capture_output=True).stdout  # fmt: skip
             notes = [n["id"] for n in json.loads(found)[:: max(1, args.notes // 8)]][:8]
             before = rss_mb(server.pid)
+            used = cpu_seconds(server.pid)
             load = asyncio.run(load_run(int(port), token, args.load_clients, args.load_calls,
                                         notes, server.pid, args.rss_every))  # fmt: skip
             after = rss_mb(server.pid)
+            used = cpu_seconds(server.pid) - used
             texts = {n: (root / n).read_text(encoding="utf-8") for n in notes}
             lost = [t for n, t in load["appended"] if texts[n].count(t) != 1]
             total = args.load_clients * args.load_calls
             rows.append(
                 f"load run, {args.load_clients} clients x {args.load_calls} mixed calls: "
                 f"{total / load['seconds']:.0f} calls/s ({load['seconds']:.0f} s), "
+                f"server CPU {used / total * 1000:.1f} ms per call, "
                 f"{len(load['errors'])} errors, {len(load['appended'])} appends, "
                 f"{len(lost)} lost, {load['refused']} refused by their hash guard and retried; "
                 f"RSS {before:.0f} -> {after:.0f} MB | {uptime()}"
@@ -386,7 +390,8 @@ def main() -> None:
             curve = ", ".join(f"{n}: {mb:.0f}" for n, mb in load["curve"])
             rows.append(f"  RSS MB after N calls: {curve}; at the end {rss_parts(server.pid)}")
             tabled(f"load run {args.load_clients} x {args.load_calls}",
-                   f"{total / load['seconds']:.0f} calls/s, {len(load['errors'])} errors, "
+                   f"{total / load['seconds']:.0f} calls/s ({used / total * 1000:.0f} ms CPU "
+                   f"each), {len(load['errors'])} errors, "
                    f"{len(lost)} lost, RSS {before:.0f} -> {after:.0f} MB")  # fmt: skip
             for error in load["errors"][:5]:
                 rows.append(f"  error: {error}")

@@ -182,11 +182,13 @@ def related(
     progress: Progress | None = None,
     notify: Notify | None = None,
 ) -> list[Hit]:
-    """The notes most like `note_id`, best first: Whoosh more-like-this on its key terms (in
-    its own language's field) fused with the notes nearest by their sections' vectors
-    (vault.search.alike), which ranks better than either alone (bench/bench_related.py)."""
+    """The notes most like `note_id`, best first: more-like-this on its key terms (in its
+    own language's field; vault.search.morelike: Whoosh's ranking, at a tenth of the cost)
+    fused with the notes nearest by their sections' vectors (vault.search.alike), which
+    ranks better than either alone (bench/bench_related.py)."""
     from vault.search import fusion
     from vault.search.alike import by_sections
+    from vault.search.morelike import more_like
     from vault.search.vectors import fresh_vectors
 
     check(RELATED_LIMIT, limit)
@@ -199,10 +201,8 @@ def related(
             raise NoteNotFound(note_id)
         lang = searcher.stored_fields(docnum).get("lang") or "en"
         text = f"{note.record.title}\n{note.body}"
-        results = searcher.more_like(
-            docnum, body_field(lang), text=text, top=fusion.DEPTH, numterms=15
-        )
-        keyword = [id_of(hit["id"]) for hit in results]
+        alike, q = more_like(searcher, docnum, body_field(lang), text, fusion.DEPTH, 15)
+        keyword = [id_of(searcher.stored_fields(d)["id"]) for d in alike]
         order = fusion.fuse(keyword, by_sections(vectors, note_id, fusion.DEPTH))[:limit]
         found = []
         for other, score in order:
@@ -210,7 +210,7 @@ def related(
             if docnum is not None:
                 found.append(fields := _Found(searcher.stored_fields(docnum)))
                 fields.score = score
-        return _hits(catalog, found, _positive_terms(results.q, searcher.reader()), True)
+        return _hits(catalog, found, _positive_terms(q, searcher.reader()), True)
 
     return with_searcher(catalog, run, progress=progress, notify=notify)
 
