@@ -162,3 +162,33 @@ def test_idle_threads_keep_no_old_catalog(resident, vault_copy):
     finally:
         gc.enable()
         worker.shutdown()
+
+
+def test_a_write_of_the_server_s_own_reads_the_notes_through_its_catalog(
+    resident, vault_copy, monkeypatch
+):
+    """An append made in the resident process finds its note in the catalog the watcher keeps
+    (vault.catalog.catalog_now), not by walking the vault inside the write lock, and still
+    sees a note another process made just before it."""
+    import subprocess
+    import sys
+
+    from vault.append import append_to_note
+    from vault.catalog import loader
+    from vault.model import AppendRequest
+
+    before = walks(resident)
+    walked_folders = []
+    walk = loader.walk_folders
+    monkeypatch.setattr(
+        loader, "walk_folders", lambda *a, **k: walked_folders.append(1) or walk(*a, **k)
+    )
+    made = vault_copy / "memory" / "research" / "made-elsewhere.md"
+    write = f"open({str(made)!r}, 'w').write('# Made elsewhere\\n\\nBody.\\n')"
+    subprocess.run([sys.executable, "-c", write], check=True)
+    request = AppendRequest(ref="made-elsewhere", text="Appended by the server.")
+    done = append_to_note(resident.vault, request, None)
+    assert done.id == "memory/research/made-elsewhere.md"
+    assert made.read_text(encoding="utf-8").endswith("Appended by the server.\n")
+    assert not walked_folders and walks(resident) == before
+    same_as_a_walk(resident)

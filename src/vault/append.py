@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vault.atomic import read_file, write_atomic
-from vault.catalog import Catalog, load_catalog
+from vault.catalog import Catalog, catalog_now
 from vault.errors import GitError, InvalidInput, NotCommitted, OutsideVault, StaleLock, StaleNote
 from vault.locks import write_lock
 from vault.markdown.blocks import ATX, HEADING, Block, note_blocks, scan
@@ -245,7 +245,7 @@ def append_to_note(
     clean_text(request.text)  # an empty text is refused before waiting for the lock
     check_provenance(request.provenance)
     with write_lock(vault):
-        catalog = load_catalog(vault, repo)
+        catalog = catalog_now(vault, repo)
         note_id = catalog.resolver.find(request.ref, request.cwd_prefix)
         target = real_path(vault, note_id)
         data = read_file(target)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from vault import values
 from vault.atomic import create_exclusive, read_file
-from vault.catalog import Catalog, load_catalog
+from vault.catalog import Catalog, catalog_now
 from vault.config import new_note_style
 from vault.errors import (
     EditorFailed,
@@ -96,7 +96,7 @@ def new_note(
             # notes the walk and the resolver would be nearly all of the command's time.
             created = write_note(vault, request, ref.strip() if ref is not None else None)
         else:
-            created = create_note(load_catalog(vault, repo), request)
+            created = create_note(catalog_now(vault, repo), request)
         if edit is None:  # committed inside the lock: a `vault sync` never sees it half-done
             return _commit(created, repo, request) if commit and repo is not None else created
     _edit(Path(created.path), created.id, edit)

@@ -10,7 +10,8 @@ One module per job:
 - facade: `Catalog`, what commands hold (records, kind, resolver, Parent structure);
 - records: `Records`, the records built lazily from rows (by column, by note, or all);
 - rows: a record as a cache row and back;
-- loader: `load_catalog`, the walk, parsing (on every core for many files), dates;
+- loader: `load_catalog`, the walk, parsing (on every core for many files), dates; and
+  `catalog_now`, what a write reads under the vault's lock (a resident process's own catalog);
 - update: `update_catalog`, a resident process's catalog brought up to date from the folders
   its watcher saw change, without the walk;
 - cache: the SQLite file;
@@ -24,7 +25,7 @@ only inside the commands that read notes, so `vault --help` never does.
 
 from vault.catalog.cache import CACHE_FILE, CACHE_VERSION
 from vault.catalog.facade import Catalog, Changes
-from vault.catalog.loader import PARALLEL_MIN, Progress, load_catalog
+from vault.catalog.loader import PARALLEL_MIN, Progress, catalog_now, keep_current, load_catalog
 from vault.catalog.records import Records
 from vault.catalog.rows import Parsed, Stat
 from vault.catalog.update import update_catalog
@@ -39,6 +40,8 @@ __all__ = [
     "Progress",
     "Records",
     "Stat",
+    "catalog_now",
+    "keep_current",
     "load_catalog",
     "update_catalog",
 ]

@@ -16,7 +16,7 @@ import signal
 from pathlib import Path
 
 from vault.atomic import write_atomic
-from vault.catalog import load_catalog
+from vault.catalog import catalog_now
 from vault.errors import FileFailed, GitError, NotAGitRepo, VaultError
 from vault.intents import MoveIntent, NoteEdit, clear_move_record, write_move_record
 from vault.locks import write_lock
@@ -63,7 +63,7 @@ def move(
     if repo is not None and not dry_run:
         repo.check_can_commit()  # the move stages even with --no-commit
     with write_lock(vault):
-        catalog = load_catalog(vault, repo)
+        catalog = catalog_now(vault, repo)
         plan = plan_move(catalog, ref, new_path, cwd)
         result = MoveResult(plan.moves, plan.rewritten_ids(), None, list(plan.warnings))
         if dry_run:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from vault.append import check_sha256, check_stale, real_path, sha256_of
 from vault.atomic import write_atomic
-from vault.catalog import Catalog, load_catalog
+from vault.catalog import Catalog, catalog_now
 from vault.errors import GitError, NotCommitted, StaleLock
 from vault.locks import write_lock
 from vault.model import Revised, ReviseRequest
@@ -54,7 +54,7 @@ def revise(
     with write_lock(vault):
         if commit and repo is not None:
             repo.check_can_commit()  # before anything else: nothing is written then
-        catalog = load_catalog(vault, repo)
+        catalog = catalog_now(vault, repo)
         note_id = catalog.resolver.find(request.ref, request.cwd_prefix)
         target = real_path(vault, note_id)
         data = target.read_bytes()

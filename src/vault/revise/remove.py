@@ -4,7 +4,7 @@ can bring it back; refused while other notes link to it or name it as their Pare
 from __future__ import annotations
 
 from vault.append import check_sha256, check_stale, sha256_of
-from vault.catalog import load_catalog
+from vault.catalog import catalog_now
 from vault.errors import GitError, InvalidInput, NotCommitted, StaleLock
 from vault.locks import write_lock
 from vault.model import Removed, ReviseRequest
@@ -30,7 +30,7 @@ def remove_note(
     expected = check_sha256(request.expected_sha256)
     check_provenance(request.provenance)
     with write_lock(vault):
-        catalog = load_catalog(vault, repo)
+        catalog = catalog_now(vault, repo)
         note_id = catalog.resolver.find(request.ref, request.cwd_prefix)
         path = vault.path_of(note_id)
         check_stale(note_id, sha256_of(path.read_bytes()), expected)

@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from vault.catalog import Catalog, load_catalog, update_catalog
+from vault.catalog import Catalog, keep_current, load_catalog, update_catalog
 from vault.errors import OutsideVault
 from vault.model import Reference
 from vault.references import references
@@ -115,6 +115,8 @@ class Resident:
         self._refs: tuple[object, list[Reference]] | None = None
         self._graph: tuple[object, object] | None = None
         self._kept: tuple[object, dict[str, object]] | None = None
+        if may_write:  # this process's writes read the notes through this catalog
+            keep_current(self.vault.root, self.current)
 
     def refresh(self) -> Catalog:
         """At the start of every call: load the catalog again when anything under the notes
@@ -127,7 +129,6 @@ class Resident:
         from vault import render
         from vault.git import open_repository
         from vault.mv.recover import recover
-        from vault.serve.watch import WatchUnavailable
 
         # A `vault mv` killed midway (here or by another process) is finished or undone
         # before anything reads the notes, as at the start of every command.
@@ -136,6 +137,19 @@ class Resident:
         elif done := recover(self.vault, open_repository):
             self.notify(render.recovery_text(done))
             self._stale = True
+        return self._look()
+
+    def current(self) -> Catalog:
+        """The catalog as the notes are now, for a write of this process's own under the
+        vault's write lock (vault.catalog.catalog_now): read again from what the watcher saw,
+        as a call's is, not by a walk. No interrupted `vault mv` is recovered here: the
+        writer holds the lock, and its own check there meets the record."""
+        with self._lock:
+            return self._look()
+
+    def _look(self) -> Catalog:
+        from vault.serve.watch import WatchUnavailable
+
         if time.monotonic() - self._loaded_at > RECHECK_SECONDS:
             self._stale = True
         if self.watcher is not None:
@@ -265,6 +279,7 @@ class Resident:
         return result
 
     def close(self) -> None:
+        keep_current(self.vault.root, self.current, keep=False)
         with self._lock:  # after the look at the vault in progress, if any
             if self.watcher is not None:
                 self.watcher.close()
