@@ -322,6 +322,13 @@ def main() -> None:
     if not (root / "memory").is_dir():
         print(f"generating {args.notes:,} notes ...", flush=True)
         generate(root, args.notes, args.seed)
+    if not (root / ".git").exists():
+        # In git of its own, as people keep a vault: each append is a commit. (A copy inside
+        # this project's checkout would otherwise find the project's repository, where
+        # bench/out is ignored, and every commit would fail.)
+        git = ["git", "-C", str(root), "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
+        for step in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "the bench vault"]):
+            subprocess.run([*git, *step], check=True)
     args.notes = sum(1 for _ in (root / "memory").rglob("*.md"))
     subprocess.run([sys.executable, "-m", "vault", *vault, "index"], env=alone, check=True,
                    capture_output=True)  # fmt: skip
