@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from vault.catalog.derived import DerivedStore, fingerprint, resolution_key
+from vault.catalog.derived import DerivedStore, resolution_key
 from vault.model import Note, NoteSummary, Resolution
 from vault.vault import Vault
 
@@ -70,7 +70,12 @@ class Catalog:
     def fingerprint(self) -> str:
         """Every id and digest of the vault, hashed: data derived from every note (the search
         index) is up to date when it was made at this fingerprint (vault.derived.freshness)."""
-        return fingerprint(self.digests())
+        return self.records.fingerprint().text
+
+    def fingerprint_with(self, digests: dict[str, str]) -> str:
+        """The fingerprint the vault would have with these notes' digests (id -> digest) in
+        place of their own (what a store recorded before the notes were edited)."""
+        return self.records.fingerprint_with(digests).text
 
     @cached_property
     def _derived(self) -> DerivedStore:
