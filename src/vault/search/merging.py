@@ -120,10 +120,34 @@ def small(ix) -> list:
 _deferred: dict[Path, Counter] = {}
 
 
-def known(writer, words: Counter) -> Counter:
-    """The counts of `words` the index's vocabulary has already."""
-    reader = writer.searcher().reader()  # opened anyway, to delete the notes' old documents
-    return Counter({word: n for word, n in words.items() if ("words", word) in reader})
+# Words found in an index's vocabulary, by index folder, with the ids of the index's big
+# segments when they were found. The vocabulary only grows until a rebuild, whose segments
+# are new ones, so a word found stays found while those segments are the index's: an agent
+# appending to one note again and again looks each of its words up once (a look-up asks
+# every segment in turn, a tenth of the update an answer waits for at 10,000 notes).
+_found: dict[Path, tuple[frozenset[str], set[str]]] = {}
+
+
+def known(writer, words: Counter, folder: Path | None = None) -> Counter:
+    """The counts of `words` the index's vocabulary has already (`folder`: the index's, to
+    remember the words found there)."""
+    big = frozenset(
+        s.segment_id() for s in writer.segments if s.doc_count_all() >= REBUILD_CHUNK // 2
+    )
+    with _guard:
+        seen_big, found = _found.get(folder, (None, set())) if folder else (None, set())
+        # (The set is changed in place below: the index's writers take turns, under its lock.)
+        found = found if seen_big == big else set()
+    reader = None
+    for word in words.keys() - found:
+        if reader is None:  # opened anyway, to delete the notes' old documents
+            reader = writer.searcher().reader()
+        if ("words", word) in reader:
+            found.add(word)
+    if folder is not None:
+        with _guard:
+            _found[folder] = (big, found)
+    return Counter({word: n for word, n in words.items() if word in found})
 
 
 def defer(folder: Path, words: Counter) -> None:
