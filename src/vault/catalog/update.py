@@ -84,8 +84,23 @@ def update_catalog(
     else:  # the same notes in the same order: what was built over all of them is kept
         records = Records(ids, known, rows, cache, reparse, keys=old.records.keys_set(),
                           **_carried(old.records, known, seen))  # fmt: skip
+    # The notes whose text is not what the old catalog read: what it resolved for the
+    # others holds as it was (Catalog.before_update); the same bytes parse the same.
+    reread = {i for i in before | seen if known.get(i, (None, None))[1] != _digest(states, i)}
     # A folder with a link left out has a link in it: it was walked instead (see `_files`).
-    return Catalog(vault=vault, records=records, changes=changes, skipped=old.skipped, _cache=cache)
+    return Catalog(
+        vault=vault,
+        records=records,
+        changes=changes,
+        skipped=old.skipped,
+        _cache=cache,
+        _before=old.before_update(reread),
+    )
+
+
+def _digest(states: dict[str, tuple[Stat, str]], note_id: str) -> str | None:
+    state = states.get(note_id)
+    return None if state is None else state[1]
 
 
 def _carried(old: Records, known: dict[str, tuple[Stat, str]], seen: set[str]) -> dict:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
+from typing import Self
 
 from vault.model import Resolution
 from vault.text import fold
@@ -43,10 +45,13 @@ class NameTables:
     by_title: dict[str, list[str]] = field(default_factory=dict)
     # Lower-cased stem without its leading YYYY-MM-DD- -> ids ("exosomes-deep-dive").
     by_slug: dict[str, list[str]] = field(default_factory=dict)
+    # id -> the by_title key it is indexed under (to take it out again: `changed`).
+    title_of: dict[str, str] = field(default_factory=dict)
 
     def fill(self, notes: Iterable[tuple[str, str]]) -> None:
         """Index these (id, title) pairs: ids and titles are all references resolve by."""
-        for note_id, title in notes:
+        title_of = self.title_of
+        for note_id, title in notes:  # written out: _keys's tuples cost a cold build 10%
             self.ids.add(note_id)
             path = strip_md(note_id).lower()
             add(self.by_path, path, note_id)
@@ -55,14 +60,63 @@ class NameTables:
             add(self.by_stem, stem, note_id)
             for k in range(len(parts) - 1):
                 add(self.by_suffix, "/".join(parts[k:]), note_id)
-            add(self.by_title, fold(title), note_id)
+            key = title_of[note_id] = fold(title)
+            add(self.by_title, key, note_id)
             slug = _DATED.sub("", stem)
             if slug != stem:
                 add(self.by_slug, slug, note_id)
-        for table in (self.by_path, self.by_stem, self.by_suffix, self.by_title, self.by_slug):
+        for table in self._tables():
             for ids in table.values():
                 if len(ids) > 1:
                     ids.sort()
+
+    def _tables(self) -> tuple[dict[str, list[str]], ...]:
+        return (self.by_path, self.by_stem, self.by_suffix, self.by_title, self.by_slug)
+
+    def changed(self, gone: Iterable[str], notes: Iterable[tuple[str, str]]) -> Self:
+        """These tables with the notes `gone` taken out and the (id, title) pairs `notes` put
+        in (a note read again is both): the tables `fill` makes from the notes as they are
+        now. A copy: nothing of these tables is changed (other threads read them); the
+        tables are copied (in C) and a list is copied where it changes."""
+        new = replace(
+            self,
+            ids=set(self.ids),
+            **{
+                f.name: dict(getattr(self, f.name))
+                for f in fields(self)
+                if f.name.startswith("by_")
+            },
+            title_of=dict(self.title_of),
+        )
+        touched: dict[tuple[int, str], dict[str, list[str]]] = {}
+
+        def edit(table: dict[str, list[str]], key: str) -> list[str]:
+            at = (id(table), key)
+            if at not in touched:
+                touched[at] = table
+                table[key] = list(table.get(key, ()))
+            return table[key]
+
+        for note_id in gone:
+            if note_id not in new.ids:
+                continue
+            new.ids.discard(note_id)
+            keys = [(table(new), key) for table, key in _keys(note_id)]
+            keys.append((new.by_title, new.title_of.pop(note_id)))
+            for table, key in keys:
+                edit(table, key).remove(note_id)
+        for note_id, title in notes:
+            new.ids.add(note_id)
+            key = new.title_of[note_id] = fold(title)
+            for table, k in [*((t(new), k) for t, k in _keys(note_id)), (new.by_title, key)]:
+                edit(table, k).append(note_id)
+        for (_, key), table in touched.items():
+            ids = table[key]
+            if not ids:
+                del table[key]
+            elif len(ids) > 1:
+                ids.sort()
+        return new
 
     def exact(self, path: str) -> Resolution | None:
         """The note at this path from the root (any case, ".md" optional), if there is one."""
@@ -87,6 +141,26 @@ class NameTables:
             if hit is not None:
                 return hit
         return None
+
+
+def _keys(note_id: str) -> list[tuple[Callable[[NameTables], dict[str, list[str]]], str]]:
+    """(table, key) of every entry of `note_id` in the tables but by_title (as `fill`
+    makes them)."""
+    path = strip_md(note_id).lower()
+    parts = path.split("/")
+    stem = parts[-1]
+    out = [(_BY_PATH, path), (_BY_STEM, stem)]
+    out += [(_BY_SUFFIX, "/".join(parts[k:])) for k in range(len(parts) - 1)]
+    slug = _DATED.sub("", stem)
+    if slug != stem:
+        out.append((_BY_SLUG, slug))
+    return out
+
+
+_BY_PATH = attrgetter("by_path")
+_BY_STEM = attrgetter("by_stem")
+_BY_SUFFIX = attrgetter("by_suffix")
+_BY_SLUG = attrgetter("by_slug")
 
 
 def nearest(hits: list[str] | None, from_id: str | None) -> Resolution | None:
