@@ -60,7 +60,7 @@ def make_notes(root, rng: random.Random) -> None:
 def step(root, rng: random.Random, ids: list[str]) -> str:
     """One random change to the vault's notes (never a new folder: that is walked)."""
     what = rng.choice(["edit", "edit", "title", "touch", "replace", "rename", "move", "delete",
-                       "new"])  # fmt: skip
+                       "new", "root"])  # fmt: skip
     note_id = rng.choice(ids)
     path = root / note_id
     if what == "edit":
@@ -81,6 +81,12 @@ def step(root, rng: random.Random, ids: list[str]) -> str:
         os.rename(path, root / rng.choice(FOLDERS) / f"moved-{rng.randrange(1000)}.md")
     elif what == "delete" and len(ids) > 5:
         path.unlink()
+    elif what == "root":  # Dendron's root note comes or goes: the vault's kind changes
+        root_note = root / "memory" / "root.md"
+        if root_note.exists():
+            root_note.unlink()
+        else:
+            root_note.write_text("---\nid: root\ntitle: Root\n---\n\n# Root\n", encoding="utf-8")
     else:
         (root / rng.choice(FOLDERS) / f"new-{rng.randrange(1000)}.md").write_text(
             note_text(rng, ids), encoding="utf-8"
@@ -102,7 +108,7 @@ def test_what_is_carried_over_matches_a_catalog_built_afresh(tmp_path, seed):
     try:
         assert r.watcher is not None
         built(r.refresh(), r)
-        carried = 0
+        carried = kinds = 0
         for n in range(40):
             what = step(root, rng, list(r.catalog.records))
             catalog = r.refresh()
@@ -120,7 +126,9 @@ def test_what_is_carried_over_matches_a_catalog_built_afresh(tmp_path, seed):
             assert list(catalog.parents) == list(fresh.parents), why  # the walk's order
             assert catalog.resolution_key == walk.resolution_key, why
             assert catalog.digests() == walk.digests(), why
+            kinds += catalog.kind.name == "dendron"
         assert r.walks <= 2  # the changes were read note by note
         assert carried >= 5  # and edits in place took over what was built
+        assert kinds  # a Dendron vault for a while
     finally:
         r.close()
