@@ -127,13 +127,14 @@ class Catalog:
             return before.resolution_key
         return resolution_key(self.kind, self.records)
 
-    def _carried(self, name: str):
-        """What the older catalog resolved (`parents` or `references`), when it holds under
-        this catalog's resolution key; else None."""
-        before = self._before
+    def _carried(self, name: str) -> tuple[object, frozenset[str]] | None:
+        """What the older catalog resolved (`parents` or `references`) and the notes to
+        resolve again, when it holds under this catalog's resolution key; else None."""
+        before = self._before  # read once: `keep_references` lets go of it
         if before is None or before.resolution_key != self.resolution_key:
             return None
-        return getattr(before, name)
+        value = getattr(before, name)
+        return None if value is None else (value, before.reread)
 
     def carried_references(
         self,
@@ -141,13 +142,17 @@ class Catalog:
         """The references the older catalog resolved, for vault.references: (ids sorted,
         id -> references, the notes to resolve again), when they hold under this catalog's
         resolution key; else None."""
-        refs = self._carried("references")
-        return None if refs is None else (*refs, self._before.reread)
+        carried = self._carried("references")
+        return None if carried is None else (*carried[0], carried[1])
 
     def keep_references(self, ids: list[str], by_note: dict[str, list[Reference]]) -> None:
         """What vault.references resolved (ids sorted, id -> references; never changed
         after), for the catalog brought up to date from this one."""
         self._references = (ids, by_note)
+        if "resolver" in self.__dict__ and "parents" in self.__dict__:
+            # All a server builds on it is built: what came before is no longer wanted (and
+            # the next catalog takes over from this one's own).
+            self._before = None
 
     def before_update(self, reread: set[str]) -> Before:
         """What a catalog brought up to date from this one, with the notes `reread` read
@@ -213,7 +218,7 @@ class Catalog:
         between runs, so an unchanged vault needs no resolver for them)."""
         carried = self._carried("parents")
         if carried is not None:  # an edit: only the notes read again are resolved
-            return self._parents_after(carried, self._before.reread)
+            return self._parents_after(*carried)
         stored = self.derived("parent")
         refs = [(i, ref) for i, ref in self.records.column("parent_ref") if ref]
         out = _stored_resolutions([(i, stored[i]) for i, _ in refs if i in stored])
