@@ -42,6 +42,8 @@ class Before:
 
     # The notes read again (edited, listed again, made) or gone since what follows was built.
     reread: frozenset[str]
+    # The ids that may be Dendron's root note (Catalog._roots), else None.
+    roots: list[str] | None = None
     # The resolver (its name tables), else None.
     resolver: Resolver | None = None
     # The resolution key, the set of ids and the kind it was worked out from, else None.
@@ -80,16 +82,20 @@ class Catalog:
         """Which tool wrote the vault, as far as its links are concerned."""
         from vault.resolve.kind import detect_kind
 
+        return detect_kind(self.vault, self.records, self._roots)
+
+    @cached_property
+    def _roots(self) -> list[str]:
+        """The ids that may be Dendron's root note (vault.resolve.kind.detect_kind: a root.md
+        at the top or one folder down), in walk order: the older catalog's that are still
+        here and those read again, or every id looked at."""
         before = self._before
-        if before is None or before.resolver is None:
-            return detect_kind(self.vault, self.records)
-        # Dendron's root note is a root.md: the older name tables know every note of that
-        # name, but those read again (made, say).
         records = self.records
-        named = set(before.resolver.by_stem.get("root", ())) | before.reread
-        ids = records.ids()
-        candidates = sorted((i for i in named if i in records), key=ids.index)
-        return detect_kind(self.vault, records, candidates)
+        if before is None or before.roots is None:
+            return [i for i in records if _may_be_root(i)]
+        named = {i for i in before.roots if i in records}
+        named.update(i for i in before.reread if i in records and _may_be_root(i))
+        return sorted(named, key=records.ids().index)
 
     @cached_property
     def _tables(self) -> Resolver | None:
@@ -171,8 +177,13 @@ class Catalog:
             references = prior.references
         older = resolver is not got.get("resolver") or parents is not got.get("parents")
         older = older or (references is not None and references is not self._references)
+        if "_roots" in got:
+            roots = got["_roots"]
+        else:
+            roots, older = prior.roots, older or prior.roots is not None
         return Before(
             frozenset(reread) | (prior.reread if older else frozenset()),
+            roots,
             resolver,
             key,
             keys,
@@ -284,6 +295,10 @@ class Catalog:
 
     def warnings(self) -> list[tuple[str, str]]:
         return [(note_id, w) for note_id, ws in self.records.column("warnings") for w in ws]
+
+
+def _may_be_root(note_id: str) -> bool:
+    return note_id.endswith("root.md") and note_id.count("/") <= 1
 
 
 def _stored_resolutions(stored: list[tuple[str, str]]) -> dict[str, Resolution]:
