@@ -72,11 +72,14 @@ def update_catalog(
         for (start, end, _), block in zip(reversed(listed), reversed(blocks), strict=True):
             ids[start:end] = block  # from the end: the earlier blocks stay put
     states = old.records.states()
-    known = dict(states)  # a copy in C; the notes read again are replaced below
-    for note_id in before:  # a note that vanished as it was read stays out, as in a walk
+    again = {i: cached[i] for i, _, _ in now if i not in fresh}
+    again.update((i, (st, digest)) for i, (st, digest, _) in fresh.items())
+    # A copy in C (a copy of a dict with no deleted entries is one memcpy: a note is only
+    # taken out when it is gone, so the next copy stays quick).
+    known = dict(states)
+    for note_id in before - again.keys():  # gone, or vanished as it was read (as a walk)
         known.pop(note_id, None)
-    known.update((i, cached[i]) for i, _, key in now if i not in fresh)
-    known.update((i, (st, digest)) for i, (st, digest, _) in fresh.items())
+    known.update(again)
     rows = {i: row for i, (_, _, row) in fresh.items()}
     reparse = _reparser(vault, repo)
     if not same:
