@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, replace
-from operator import attrgetter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Self
 
 from vault.model import Resolution
@@ -76,46 +75,47 @@ class NameTables:
     def changed(self, gone: Iterable[str], notes: Iterable[tuple[str, str]]) -> Self:
         """These tables with the notes `gone` taken out and the (id, title) pairs `notes` put
         in (a note read again is both): the tables `fill` makes from the notes as they are
-        now. A copy: nothing of these tables is changed (other threads read them); the
-        tables are copied (in C) and a list is copied where it changes."""
-        new = replace(
-            self,
-            ids=set(self.ids),
-            **{
-                f.name: dict(getattr(self, f.name))
-                for f in fields(self)
-                if f.name.startswith("by_")
-            },
-            title_of=dict(self.title_of),
-        )
-        touched: dict[tuple[int, str], dict[str, list[str]]] = {}
-
-        def edit(table: dict[str, list[str]], key: str) -> list[str]:
-            at = (id(table), key)
-            if at not in touched:
-                touched[at] = table
-                table[key] = list(table.get(key, ()))
-            return table[key]
-
+        now. A copy: nothing of these tables is changed (other threads read them). Only the
+        tables that change are copied (in C), and a list only where it changes: a note
+        edited with its title kept changes nothing."""
+        net: dict[tuple[str, str, str], int] = {}  # (table, key, id) -> +1 put in, -1 out
+        titles: dict[str, str | None] = {}  # id -> its title key now (None: gone)
         for note_id in gone:
-            if note_id not in new.ids:
-                continue
-            new.ids.discard(note_id)
-            keys = [(table(new), key) for table, key in _keys(note_id)]
-            keys.append((new.by_title, new.title_of.pop(note_id)))
-            for table, key in keys:
-                edit(table, key).remove(note_id)
+            if note_id in self.ids:
+                titles[note_id] = None
+                for name, key in [*_keys(note_id), ("by_title", self.title_of[note_id])]:
+                    net[name, key, note_id] = net.get((name, key, note_id), 0) - 1
         for note_id, title in notes:
-            new.ids.add(note_id)
-            key = new.title_of[note_id] = fold(title)
-            for table, k in [*((t(new), k) for t, k in _keys(note_id)), (new.by_title, key)]:
-                edit(table, k).append(note_id)
-        for (_, key), table in touched.items():
-            ids = table[key]
-            if not ids:
-                del table[key]
-            elif len(ids) > 1:
-                ids.sort()
+            key = titles[note_id] = fold(title)
+            for name, k in [*_keys(note_id), ("by_title", key)]:
+                net[name, k, note_id] = net.get((name, k, note_id), 0) + 1
+        net = {at: n for at, n in net.items() if n}
+        ids = {i: title for i, title in titles.items() if self.title_of.get(i) != title}
+        if not net and not ids:
+            return self
+        tables = {name: dict(getattr(self, name)) for name in {name for name, _, _ in net}}
+        for (name, key, note_id), n in sorted(net.items()):
+            table = tables[name]
+            listed = table[key] = [i for i in table.get(key, ()) if i != note_id]
+            if n > 0:
+                listed.append(note_id)
+        for name, key, _ in net:
+            listed = tables[name][key]
+            if not listed:
+                del tables[name][key]
+            elif len(listed) > 1:
+                listed.sort()
+        new = replace(self, **tables)
+        if ids:
+            new.ids = set(self.ids)
+            new.title_of = dict(self.title_of)
+            for note_id, title in ids.items():
+                if title is None:
+                    new.ids.discard(note_id)
+                    del new.title_of[note_id]
+                else:
+                    new.ids.add(note_id)
+                    new.title_of[note_id] = title
         return new
 
     def exact(self, path: str) -> Resolution | None:
@@ -143,24 +143,18 @@ class NameTables:
         return None
 
 
-def _keys(note_id: str) -> list[tuple[Callable[[NameTables], dict[str, list[str]]], str]]:
+def _keys(note_id: str) -> list[tuple[str, str]]:
     """(table, key) of every entry of `note_id` in the tables but by_title (as `fill`
     makes them)."""
     path = strip_md(note_id).lower()
     parts = path.split("/")
     stem = parts[-1]
-    out = [(_BY_PATH, path), (_BY_STEM, stem)]
-    out += [(_BY_SUFFIX, "/".join(parts[k:])) for k in range(len(parts) - 1)]
+    out = [("by_path", path), ("by_stem", stem)]
+    out += [("by_suffix", "/".join(parts[k:])) for k in range(len(parts) - 1)]
     slug = _DATED.sub("", stem)
     if slug != stem:
-        out.append((_BY_SLUG, slug))
+        out.append(("by_slug", slug))
     return out
-
-
-_BY_PATH = attrgetter("by_path")
-_BY_STEM = attrgetter("by_stem")
-_BY_SUFFIX = attrgetter("by_suffix")
-_BY_SLUG = attrgetter("by_slug")
 
 
 def nearest(hits: list[str] | None, from_id: str | None) -> Resolution | None:
