@@ -61,12 +61,6 @@ class Fingerprint:
         return hashlib.blake2b(self.ids + b"".join(self.blocks), digest_size=16).hexdigest()
 
 
-def fingerprint(digests: Mapping[str, str]) -> str:
-    """Every id and digest, in the mapping's (the catalog's walk) order, hashed. Data derived
-    from every note (the search index) is fresh while it holds."""
-    return Fingerprint.of(list(digests), list(digests.values())).text
-
-
 def resolution_key(kind: object, ids: Iterable[str]) -> str:
     """The set of note ids and the kind of vault, hashed: what a resolved reference depends
     on besides the note it is written in."""
