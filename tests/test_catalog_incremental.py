@@ -39,6 +39,7 @@ def same_as_a_walk(r: Resident) -> None:
     walk = walked(r)
     assert list(catalog.records) == list(walk.records)  # the walk's order
     assert catalog.digests() == walk.digests()
+    assert catalog.fingerprint == walk.fingerprint
     assert catalog.records.states() == walk.records.states()
     assert catalog.summaries() == walk.summaries()
     assert catalog.parents == walk.parents and catalog.skipped == walk.skipped

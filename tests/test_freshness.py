@@ -11,7 +11,7 @@ from search_helpers import make_vault
 from vault.catalog import load_catalog
 from vault.derived import freshness
 from vault.search.index import index_dir, update_index
-from vault.search.manifest import Manifest
+from vault.search.manifest import Manifest, write_manifest
 from vault.search.schema import SCHEMA_VERSION
 from vault.vault import open_vault
 
@@ -143,3 +143,25 @@ def test_the_search_index_manifest_is_such_a_record(tmp_path):
     update_index(catalog)
     with Manifest.open(index_dir(catalog), SCHEMA_VERSION) as manifest:
         assert freshness.changes(load_catalog(vault), manifest).fresh
+
+
+def test_a_fingerprint_of_another_definition_costs_one_look_at_every_row(tmp_path):
+    """A store written before the fingerprint was defined as it is now (one hash of every id
+    and digest) records one that matches no catalog: every row is compared once, nothing is
+    written but the new fingerprint, and nothing is rebuilt."""
+    vault, _, _ = vault_of(tmp_path)
+    catalog = load_catalog(vault)
+    update_index(catalog)
+    folder = index_dir(catalog)
+    with Manifest.open(folder, SCHEMA_VERSION) as manifest:
+        notes = manifest.notes
+    write_manifest(folder, SCHEMA_VERSION, changed={}, removed=[], notes=notes,
+                   fingerprint="0123456789abcdef0123456789abcdef")  # fmt: skip
+    with Manifest.open(folder, SCHEMA_VERSION) as manifest:
+        found = freshness.changes(catalog, manifest)
+    assert not found.fresh and found.complete and found.rebuild is None
+    assert (found.added, found.changed, found.removed, found.stale) == ([], [], [], [])
+    report = update_index(catalog)
+    assert not report.rebuilt and (report.added, report.updated, report.removed) == (0, 0, 0)
+    with Manifest.open(folder, SCHEMA_VERSION) as manifest:
+        assert manifest.fingerprint == catalog.fingerprint

@@ -6,6 +6,7 @@ own is read back through its watcher, without a walk of the whole vault."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -160,3 +161,28 @@ def test_a_write_of_the_servers_own_is_read_back_without_a_walk(tmp_path):
         assert served.walks == walks
     finally:
         served.close()
+
+
+def test_a_word_found_in_the_vocabulary_is_looked_up_again_after_a_rebuild(tmp_path, kept):
+    """Updates remember the words the vocabulary has (merging.known): a rebuild, which no
+    longer has a word no note keeps, makes them look again, so the word is counted at once."""
+    make_vault(tmp_path, 30)
+    note = sorted((tmp_path / "memory").rglob("*.md"))[0]
+    text = note.read_text(encoding="utf-8")
+    merging.merge_later(lambda vault: None)
+    try:
+        edit(note, "A wombatword here.")
+        found(tmp_path, "wombatword")  # new to the vocabulary: counted at once
+        edit(note, "The wombatword again.")
+        found(tmp_path, "wombatword")  # found in the vocabulary now: left to the merge
+        assert frequency(tmp_path, "wombatword") == 1
+        note.write_text(text, encoding="utf-8")  # no note has the word any more
+        found(tmp_path, "wombatword")
+        shutil.rmtree(index_dir(load_catalog(open_vault(tmp_path))))
+        assert found(tmp_path, "exosome") is not None  # rebuilt: the word is gone
+        assert frequency(tmp_path, "wombatword") == 0
+        edit(note, "A wombatword once more.")
+        assert found(tmp_path, "wombatword") == [open_vault(tmp_path).note_id(note)]
+        assert frequency(tmp_path, "wombatword") == 1  # new again: counted at once
+    finally:
+        merging.merge_later(None)

@@ -9,6 +9,7 @@ networkx.
 from __future__ import annotations
 
 import posixpath
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from vault.model import Backlink, NoteRecord, Reference, Resolution, TreeNode
@@ -28,11 +29,17 @@ def references(catalog: Catalog) -> list[Reference]:
 
     What a note's links resolve to is kept in the catalog's cache, for as long as the note
     and the set of note ids stay as they are (Catalog.resolution_key): on an unchanged
-    vault no link is resolved again, and no record is even built."""
+    vault no link is resolved again, and no record is even built. A catalog brought up to
+    date after an edit (vault.catalog.update) takes the other notes' references from the
+    catalog before it, as they were resolved there, without even decoding them."""
+    carried = catalog.carried_references()
+    if carried is not None:
+        return _after_edits(catalog, *carried)
     stored = catalog.derived("references")
     parents = catalog.parents
     written = dict(catalog.records.column("parent_ref")) if stored else {}
     out: list[Reference] = []
+    by_note: dict[str, list[Reference]] = {}
     new: dict[str, str] = {}
     ids = sorted(catalog.records)
     missing = [i for i in ids if i not in stored]
@@ -43,15 +50,34 @@ def references(catalog: Catalog) -> list[Reference]:
     for note_id in ids:
         text = stored.get(note_id)
         if text is not None:
+            refs = _decode(note_id, text)
             if note_id in parents:
-                out.append(Reference(note_id, PARENT, written[note_id], None, parents[note_id]))
-            out.extend(_decode(note_id, text))
-            continue
-        refs = _resolve_note(catalog, records[note_id], parents, memo)
+                refs.insert(0, Reference(note_id, PARENT, written[note_id], None, parents[note_id]))
+        else:
+            refs = _resolve_note(catalog, records[note_id], parents, memo)
+            new[note_id] = _encode(refs)
+        by_note[note_id] = refs
         out.extend(refs)
+    catalog.store_derived("references", new)
+    catalog.keep_references(ids, by_note)
+    return out
+
+
+def _after_edits(
+    catalog: Catalog, ids: list[str], before: dict[str, list[Reference]], reread: frozenset[str]
+) -> list[Reference]:
+    """The references of `catalog`, the same notes as the catalog whose references are
+    `before` (in `ids`, sorted), the notes `reread` resolved again."""
+    parents = catalog.parents
+    by_note = dict(before)  # a copy (in C): `before` is the older catalog's
+    memo: dict[tuple, Resolution] = {}
+    new: dict[str, str] = {}
+    for note_id in reread:
+        refs = by_note[note_id] = _resolve_note(catalog, catalog.records[note_id], parents, memo)
         new[note_id] = _encode(refs)
     catalog.store_derived("references", new)
-    return out
+    catalog.keep_references(ids, by_note)
+    return list(chain.from_iterable(map(by_note.__getitem__, ids)))
 
 
 def _resolve_note(catalog: Catalog, rec: NoteRecord, parents, memo) -> list[Reference]:

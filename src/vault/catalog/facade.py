@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from vault.catalog.derived import DerivedStore, fingerprint, resolution_key
-from vault.model import Note, NoteSummary, Resolution
+from vault.catalog.derived import DerivedStore, resolution_key
+from vault.model import Note, NoteSummary, Reference, Resolution
 from vault.vault import Vault
 
 # vault.resolve (its tables and link grammar) and vault.notes are imported on first use:
@@ -32,6 +32,31 @@ class Changes:
         return bool(self.added or self.updated or self.removed)
 
 
+@dataclass(frozen=True)
+class Before:
+    """What a catalog brought up to date from an older one (vault.catalog.update) takes over
+    from it: what the older one built over every note, updated for the notes read again
+    instead of built again (after every append of a load run, the resolver and every note's
+    references were built again: a quarter of the run). Plain values, never the older
+    catalog, which is freed as soon as no call holds it; nothing here is ever changed."""
+
+    # The notes read again (edited, listed again, made) or gone since what follows was built.
+    reread: frozenset[str]
+    # The ids that may be Dendron's root note (Catalog._roots), else None.
+    roots: list[str] | None = None
+    # The resolver (its name tables), else None.
+    resolver: Resolver | None = None
+    # The resolution key, the set of ids and the kind it was worked out from, else None.
+    resolution_key: str | None = None
+    keys: set[str] | None = None
+    kind: VaultKind | None = None
+    # Parents resolved under that key (Catalog.parents), else None.
+    parents: dict[str, Resolution] | None = None
+    # Every note's references resolved under that key (vault.references): the ids sorted,
+    # and id -> its references; else None.
+    references: tuple[list[str], dict[str, list[Reference]]] | None = None
+
+
 @dataclass
 class Catalog:
     """All notes of a vault as records, plus the resolved Parent structure."""
@@ -45,18 +70,53 @@ class Catalog:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     # The cache (None without one), for results derived from the records (vault.references).
     _cache: Cache | None = field(default=None, repr=False)
+    # What this catalog takes over from the one it was brought up to date from, else None.
+    _before: Before | None = field(default=None, repr=False)
+    # Every note's references as vault.references resolved them (ids sorted, id -> list).
+    _references: tuple[list[str], dict[str, list[Reference]]] | None = field(
+        default=None, repr=False
+    )
 
     @cached_property
     def kind(self) -> VaultKind:
         """Which tool wrote the vault, as far as its links are concerned."""
         from vault.resolve.kind import detect_kind
 
-        return detect_kind(self.vault, self.records)
+        return detect_kind(self.vault, self.records, self._roots)
+
+    @cached_property
+    def _roots(self) -> list[str]:
+        """The ids that may be Dendron's root note (vault.resolve.kind.detect_kind: a root.md
+        at the top or one folder down), in walk order: the older catalog's that are still
+        here and those read again, or every id looked at."""
+        before = self._before
+        records = self.records
+        if before is None or before.roots is None:
+            return [i for i in records if _may_be_root(i)]
+        named = {i for i in before.roots if i in records}
+        named.update(i for i in before.reread if i in records and _may_be_root(i))
+        return sorted(named, key=records.ids().index)
+
+    @cached_property
+    def _tables(self) -> Resolver | None:
+        """The older catalog's resolver with the notes read again indexed again (its kind
+        is the older catalog's), when there is one and few notes were read again."""
+        before = self._before
+        if before is None or before.resolver is None:
+            return None
+        records = self.records
+        if len(before.reread) > max(100, len(records) // 8):
+            return None  # building afresh costs about as much
+        again = sorted(i for i in before.reread if i in records)
+        return before.resolver.changed(before.reread, [(i, records[i].title) for i in again])
 
     @cached_property
     def resolver(self) -> Resolver:
         from vault.resolve import Resolver
 
+        tables = self._tables
+        if tables is not None:
+            return tables if tables.kind == self.kind else replace(tables, kind=self.kind)
         return Resolver.build(self.records.column("title"), self.vault.notes_prefix, self.kind)
 
     @cached_property
@@ -64,13 +124,84 @@ class Catalog:
         """What every resolution of a reference depends on besides the note it is written in:
         the set of note ids and the kind of vault (not titles, not other notes' text). A
         resolution stored under this key holds for as long as the key does."""
+        before = self._before
+        if (
+            before is not None
+            and before.keys is self.records.keys_set()  # the same notes (never changed)
+            and before.kind == self.kind
+        ):
+            return before.resolution_key
         return resolution_key(self.kind, self.records)
+
+    def _carried(self, name: str) -> tuple[object, frozenset[str]] | None:
+        """What the older catalog resolved (`parents` or `references`) and the notes to
+        resolve again, when it holds under this catalog's resolution key; else None."""
+        before = self._before  # read once: `keep_references` lets go of it
+        if before is None or before.resolution_key != self.resolution_key:
+            return None
+        value = getattr(before, name)
+        return None if value is None else (value, before.reread)
+
+    def carried_references(
+        self,
+    ) -> tuple[list[str], dict[str, list[Reference]], frozenset[str]] | None:
+        """The references the older catalog resolved, for vault.references: (ids sorted,
+        id -> references, the notes to resolve again), when they hold under this catalog's
+        resolution key; else None."""
+        carried = self._carried("references")
+        return None if carried is None else (*carried[0], carried[1])
+
+    def keep_references(self, ids: list[str], by_note: dict[str, list[Reference]]) -> None:
+        """What vault.references resolved (ids sorted, id -> references; never changed
+        after), for the catalog brought up to date from this one."""
+        self._references = (ids, by_note)
+        if "resolver" in self.__dict__ and "parents" in self.__dict__:
+            # All a server builds on it is built: what came before is no longer wanted (and
+            # the next catalog takes over from this one's own).
+            self._before = None
+
+    def before_update(self, reread: set[str]) -> Before:
+        """What a catalog brought up to date from this one, with the notes `reread` read
+        again (or gone), takes over from it (vault.catalog.update)."""
+        got = self.__dict__  # what was built (cached properties), else what came before
+        prior = self._before or Before(frozenset())
+        resolver = got.get("resolver", prior.resolver)
+        if "resolution_key" in got:
+            key, keys, kind = got["resolution_key"], self.records.keys_set(), got["kind"]
+            same = prior.resolution_key == key
+        else:
+            key, keys, kind, same = prior.resolution_key, prior.keys, prior.kind, True
+        parents = got.get("parents", prior.parents if same else None)
+        references = self._references
+        if references is None and same:
+            references = prior.references
+        older = resolver is not got.get("resolver") or parents is not got.get("parents")
+        older = older or (references is not None and references is not self._references)
+        if "_roots" in got:
+            roots = got["_roots"]
+        else:
+            roots, older = prior.roots, older or prior.roots is not None
+        return Before(
+            frozenset(reread) | (prior.reread if older else frozenset()),
+            roots,
+            resolver,
+            key,
+            keys,
+            kind,
+            parents,
+            references,
+        )
 
     @cached_property
     def fingerprint(self) -> str:
         """Every id and digest of the vault, hashed: data derived from every note (the search
         index) is up to date when it was made at this fingerprint (vault.derived.freshness)."""
-        return fingerprint(self.digests())
+        return self.records.fingerprint().text
+
+    def fingerprint_with(self, digests: dict[str, str]) -> str:
+        """The fingerprint the vault would have with these notes' digests (id -> digest) in
+        place of their own (what a store recorded before the notes were edited)."""
+        return self.records.fingerprint_with(digests).text
 
     @cached_property
     def _derived(self) -> DerivedStore:
@@ -96,6 +227,9 @@ class Catalog:
     def parents(self) -> dict[str, Resolution]:
         """id -> resolution of its Parent header, for notes that have one (kept in the cache
         between runs, so an unchanged vault needs no resolver for them)."""
+        carried = self._carried("parents")
+        if carried is not None:  # an edit: only the notes read again are resolved
+            return self._parents_after(*carried)
         stored = self.derived("parent")
         refs = [(i, ref) for i, ref in self.records.column("parent_ref") if ref]
         out = _stored_resolutions([(i, stored[i]) for i, _ in refs if i in stored])
@@ -105,6 +239,25 @@ class Catalog:
                 res = out[note_id] = self.resolver.resolve_parent(ref, note_id)
                 new[note_id] = json.dumps([res.id, *res.candidates], ensure_ascii=False)
         self.store_derived("parent", new)
+        return out
+
+    def _parents_after(
+        self, before: dict[str, Resolution], reread: frozenset[str]
+    ) -> dict[str, Resolution]:
+        """`before` (the Parents resolved under this resolution key) with the notes `reread`
+        resolved again."""
+        out = dict(before)
+        new: dict[str, str] = {}
+        for note_id in reread:
+            ref = self.records[note_id].parent_ref if note_id in self.records else None
+            if not ref:
+                out.pop(note_id, None)
+                continue
+            res = out[note_id] = self.resolver.resolve_parent(ref, note_id)  # keeps its place
+            new[note_id] = json.dumps([res.id, *res.candidates], ensure_ascii=False)
+        self.store_derived("parent", new)
+        if any(i not in before for i in new):  # a Parent written in: in walk order, as built
+            out = {i: out[i] for i in self.records.ids() if i in out}
         return out
 
     @cached_property
@@ -142,6 +295,10 @@ class Catalog:
 
     def warnings(self) -> list[tuple[str, str]]:
         return [(note_id, w) for note_id, ws in self.records.column("warnings") for w in ws]
+
+
+def _may_be_root(note_id: str) -> bool:
+    return note_id.endswith("root.md") and note_id.count("/") <= 1
 
 
 def _stored_resolutions(stored: list[tuple[str, str]]) -> dict[str, Resolution]:

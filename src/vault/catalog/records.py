@@ -6,10 +6,12 @@ records, built one at a time from their rows."""
 from __future__ import annotations
 
 import weakref
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from vault.catalog.cache import Cache
+from vault.catalog.derived import Fingerprint
 from vault.catalog.rows import COLUMNS, JSON_COLUMNS, Stat, decoded, from_row
 from vault.model import NoteRecord
 
@@ -40,17 +42,25 @@ class Records(Mapping):
         cache: Cache | None,
         reparse: Callable[[list[str]], dict[str, NoteRecord]],
         walked: tuple[Walk, list[str]] | None = None,
+        *,
+        keys: set[str] | None = None,
+        digests: dict[str, str] | None = None,
+        fingerprint: Fingerprint | None = None,
     ):
         """`stats` is (file state, digest) of every note; or None, and `walked` gives them
         packed, as the walk found them, with the digests in walk order (built on first
-        use: a warm search needs only the digests)."""
+        use: a warm search needs only the digests). A catalog brought up to date from an
+        older one (vault.catalog.update) passes what it kept of it: `keys`, the set of
+        `ids`; `digests`, id -> digest in `ids`' order; the `fingerprint` of those. None of
+        them is ever changed, here or there (other threads read the older catalog)."""
         self._ids = ids
         self._stats_given = stats
         self._walked = walked
-        self._digests: dict[str, str] | None = None
+        self._digests: dict[str, str] | None = digests
+        self._fingerprint = fingerprint
         self._fresh = fresh  # the rows of the notes parsed just now
         self._built: dict[str, NoteRecord] = {}
-        self._keys = set(ids)
+        self._keys = set(ids) if keys is None else keys
         self._cache = cache
         self._reparse = reparse
         self._columns: dict[str, dict[str, object]] = {}
@@ -154,6 +164,37 @@ class Records(Mapping):
         """id -> (file state, digest) of every note (read-only to callers)."""
         return self._stats
 
+    def ids(self) -> list[str]:
+        """Every id in walk order (read-only to callers)."""
+        return self._ids
+
+    def keys_set(self) -> set[str]:
+        """Every id, as a set (read-only to callers)."""
+        return self._keys
+
+    def fingerprint(self, built_only: bool = False) -> Fingerprint | None:
+        """Every id and digest, hashed (vault.catalog.derived.Fingerprint), built once; with
+        `built_only`, None when not built yet."""
+        if self._fingerprint is None and not built_only:
+            if self._digests is None and self._stats_given is None:
+                digests = self._walked[1]
+            else:
+                digests = list(self.digests().values())
+            self._fingerprint = Fingerprint.of(self._ids, digests)
+        return self._fingerprint
+
+    def fingerprint_with(self, digests: Mapping[str, str]) -> Fingerprint:
+        """The fingerprint these notes would give with `digests` (id -> another digest) in
+        place of their own."""
+        now = self.digests()
+        return self.fingerprint().edited(
+            self._ids, ChainMap(digests, now), positions(self._ids, digests)
+        )
+
+    def digests_built(self) -> dict[str, str] | None:
+        """`digests()` if built already, else None."""
+        return self._digests
+
     def digests(self) -> dict[str, str]:
         """id -> content digest of every note (built once: the file states are fixed at load;
         read-only to callers)."""
@@ -163,3 +204,13 @@ class Records(Mapping):
             else:
                 self._digests = {i: self._stats[i][1] for i in self._ids}
         return self._digests
+
+
+def positions(ids: list[str], wanted: Iterable[str]) -> list[int]:
+    """Where each of `wanted` is in `ids` (all of them are): a search of the list in C for a
+    few, one table for many."""
+    wanted = list(wanted)
+    if len(wanted) <= 16:
+        return [ids.index(i) for i in wanted]
+    where = {note_id: at for at, note_id in enumerate(ids)}
+    return [where[i] for i in wanted]

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from vault.catalog.facade import Catalog, Changes
 from vault.catalog.loader import _fill_dates, _parse_all, _reparser
-from vault.catalog.records import Records
+from vault.catalog.records import Records, positions
 from vault.catalog.rows import Stat
 from vault.notes import stat_key
 from vault.repository import Repository
@@ -37,25 +37,19 @@ def update_catalog(
     root = str(vault.root)
     folders = set(folders)
     edited = _edited(old, files, folders, root)  # and the folders of the others, to list
-    ids = list(old.records)
-    states = old.records.states()
-    parent = [note_id.rpartition("/")[0] for note_id in ids]
+    ids = old.records.ids()
     listed: list[tuple[int, int, list[tuple[str, str, Stat]]]] = []
     for folder in folders:
         if folder != root and not folder.startswith(root + os.sep):
             return None
         where = folder[len(root) + 1 :].replace(os.sep, "/")
-        try:
-            start = parent.index(where)
-        except ValueError:
-            return None  # no note there yet: where its block goes is the walk's to say
-        end = start
-        while end < len(ids) and parent[end] == where:
-            end += 1
         files = _files(folder, root)
         if files is None:
             return None
-        listed.append((start, end, files))
+        block = _block(ids, old.records, where, files)
+        if block is None:
+            return None  # no note there yet: where its block goes is the walk's to say
+        listed.append((*block, files))
     listed.sort()
     cache = old._cache
     before = {i for start, end, _ in listed for i in ids[start:end]} | {i for i, _, _ in edited}
@@ -70,15 +64,91 @@ def update_catalog(
     _fill_dates(repo, fresh)
     if cache is not None and (fresh or changes.removed):
         cache.write(fresh, changes.removed)
-    for start, end, files in reversed(listed):  # from the end: the earlier blocks stay put
-        ids[start:end] = [i for i, _, _ in files]
-    known = {i: states[i] for i in ids if i in states and i not in before}
-    known.update((i, cached[i]) for i, _, key in now if i not in fresh)
-    known.update((i, (st, digest)) for i, (st, digest, _) in fresh.items())
+    # What the old catalog holds is shared or copied, never changed: other threads read it.
+    blocks = [[i for i, _, _ in files] for _, _, files in listed]
+    same = all(ids[a:b] == block for (a, b, _), block in zip(listed, blocks, strict=True))
+    if not same:
+        ids = list(ids)
+        for (start, end, _), block in zip(reversed(listed), reversed(blocks), strict=True):
+            ids[start:end] = block  # from the end: the earlier blocks stay put
+    states = old.records.states()
+    again = {i: cached[i] for i, _, _ in now if i not in fresh}
+    again.update((i, (st, digest)) for i, (st, digest, _) in fresh.items())
+    # A copy in C (a copy of a dict with no deleted entries is one memcpy: a note is only
+    # taken out when it is gone, so the next copy stays quick).
+    known = dict(states)
+    for note_id in before - again.keys():  # gone, or vanished as it was read (as a walk)
+        known.pop(note_id, None)
+    known.update(again)
     rows = {i: row for i, (_, _, row) in fresh.items()}
-    records = Records(ids, known, rows, cache, _reparser(vault, repo))
+    reparse = _reparser(vault, repo)
+    if not same:
+        records = Records(ids, known, rows, cache, reparse)
+    else:  # the same notes in the same order: what was built over all of them is kept
+        records = Records(ids, known, rows, cache, reparse, keys=old.records.keys_set(),
+                          **_carried(old.records, known, seen))  # fmt: skip
+    # The notes whose text is not what the old catalog read: what it resolved for the
+    # others holds as it was (Catalog.before_update); the same bytes parse the same.
+    reread = {i for i in before | seen if known.get(i, (None, None))[1] != _digest(states, i)}
     # A folder with a link left out has a link in it: it was walked instead (see `_files`).
-    return Catalog(vault=vault, records=records, changes=changes, skipped=old.skipped, _cache=cache)
+    return Catalog(
+        vault=vault,
+        records=records,
+        changes=changes,
+        skipped=old.skipped,
+        _cache=cache,
+        _before=old.before_update(reread),
+    )
+
+
+def _digest(states: dict[str, tuple[Stat, str]], note_id: str) -> str | None:
+    state = states.get(note_id)
+    return None if state is None else state[1]
+
+
+def _carried(old: Records, known: dict[str, tuple[Stat, str]], seen: set[str]) -> dict:
+    """The digests and fingerprint of a catalog of the same notes as `old`, in the same
+    order, whose notes `seen` were read again (their states now in `known`), updated from
+    `old`'s (when it built them) for those whose digest changed."""
+    digests = old.digests_built()
+    if digests is None or not seen <= known.keys():
+        return {}
+    changed = {i: known[i][1] for i in seen if known[i][1] != digests[i]}
+    if not changed:
+        return {"digests": digests, "fingerprint": old.fingerprint(built_only=True)}
+    digests = dict(digests)
+    digests.update(changed)
+    out = {"digests": digests}
+    fingerprint = old.fingerprint(built_only=True)
+    if fingerprint is not None:
+        out["fingerprint"] = fingerprint.edited(old.ids(), digests, positions(old.ids(), changed))
+    return out
+
+
+def _block(
+    ids: list[str], records: Records, where: str, files: list[tuple[str, str, Stat]]
+) -> tuple[int, int] | None:
+    """Where the notes directly in folder `where` are in `ids` (start, end), found from one
+    note listed there now that was there before (a search of the list in C); else by
+    looking at every id's folder. None when the folder had no note."""
+    known = next((i for i, _, _ in files if i in records), None)
+    if known is not None:
+        start = end = ids.index(known)
+    else:
+        parent = [note_id.rpartition("/")[0] for note_id in ids]
+        try:
+            start = end = parent.index(where)
+        except ValueError:
+            return None
+
+    def folder(at: int) -> str:
+        return ids[at].rpartition("/")[0]
+
+    while start > 0 and folder(start - 1) == where:
+        start -= 1
+    while end < len(ids) and folder(end) == where:
+        end += 1
+    return start, end
 
 
 def _edited(

@@ -18,8 +18,6 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from vault.catalog.derived import fingerprint
-
 if TYPE_CHECKING:
     from vault.catalog import Catalog
 
@@ -123,10 +121,7 @@ def _edits_only(catalog: Catalog, stored: Stored) -> Changes | None:
     if seen is None or len(seen) != len(walked.updated):
         return None
     digests = catalog.digests()
-    before = dict(digests)
-    for note_id, row in seen.items():
-        before[note_id] = row[0]
-    if fingerprint(before) != stored.fingerprint:
+    if catalog.fingerprint_with({i: row[0] for i, row in seen.items()}) != stored.fingerprint:
         return None
     changed = [i for i, row in seen.items() if row[0] != digests[i]]
     return Changes(catalog.fingerprint, changed=changed, stale=list(changed), rows=seen)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,12 +32,16 @@ class VaultKind:
 PLAIN_KIND = VaultKind()
 
 
-def detect_kind(vault: Vault, records: Mapping[str, NoteRecord]) -> VaultKind:
+def detect_kind(
+    vault: Vault, records: Mapping[str, NoteRecord], candidates: Iterable[str] | None = None
+) -> VaultKind:
     """The kind of a vault: Dendron when a dendron.yml is at its root (or its notes folder's)
     or when Dendron's root note is there (a `root.md` whose YAML `id` is `root`, which Dendron
     gives every vault: the vendored dendron-site has no dendron.yml), else Obsidian when an
     .obsidian/ folder is there, else plain. A `links` key in the vault's .vault.toml
-    (vault.config) says it instead, and wins."""
+    (vault.config) says it instead, and wins. `candidates`: the ids, in walk order, that
+    may be Dendron's root note (among them every note named root.md in any case), when the
+    caller knows them (a catalog whose name tables are at hand); by default every id."""
     folders = [vault.root] + ([vault.notes_dir] if vault.notes_dir != vault.root else [])
     rules = vault.config.links
     if rules is not None:
@@ -49,7 +53,7 @@ def detect_kind(vault: Vault, records: Mapping[str, NoteRecord]) -> VaultKind:
         config = folder / "dendron.yml"
         if config.is_file():
             return VaultKind("dendron", _dendron_vaults(config), f"{config.name} found")
-    for note_id in records:
+    for note_id in records if candidates is None else candidates:
         if (note_id == "root.md" or note_id.endswith("/root.md")) and note_id.count("/") <= 1:
             rec = records[note_id]
             if rec.style == "yaml" and rec.meta.get("id") == "root":

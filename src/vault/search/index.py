@@ -309,7 +309,7 @@ class _Work:
                     if self.progress:
                         self.progress(n, len(write))
                 later = merging._merge_later is not None and not self.private
-                known = merging.known(writer, words) if later else Counter()
+                known = merging.known(writer, words, self.folder) if later else Counter()
                 if words - known:
                     writer.add_document(**vocabulary_doc(words - known))
                 if later:

@@ -120,10 +120,33 @@ def small(ix) -> list:
 _deferred: dict[Path, Counter] = {}
 
 
-def known(writer, words: Counter) -> Counter:
-    """The counts of `words` the index's vocabulary has already."""
-    reader = writer.searcher().reader()  # opened anyway, to delete the notes' old documents
-    return Counter({word: n for word, n in words.items() if ("words", word) in reader})
+# Words found in an index's vocabulary, by index folder, with the id of the index's first
+# segment when they were found. The vocabulary only grows until a rebuild, which writes
+# every segment anew (Whoosh names each at random), so a word found stays found while that
+# segment is the index's first: an agent appending to one note again and again looks each
+# of its words up once (a look-up asks every segment in turn: a tenth of the update an
+# answer waits for). A merge that rewrites the first segment only makes it look again.
+_found: dict[Path, tuple[str, set[str]]] = {}
+
+
+def known(writer, words: Counter, folder: Path | None = None) -> Counter:
+    """The counts of `words` the index's vocabulary has already (`folder`: the index's, to
+    remember the words found there)."""
+    found: set[str] = set()
+    if folder is not None:
+        first = writer.segments[0].segment_id() if writer.segments else ""
+        with _guard:
+            seen = _found.get(folder)
+            # Changed in place below: the index's writers take turns, under its lock.
+            found = seen[1] if seen is not None and seen[0] == first else set()
+            _found[folder] = (first, found)
+    reader = None
+    for word in words.keys() - found:
+        if reader is None:  # opened anyway, to delete the notes' old documents
+            reader = writer.searcher().reader()
+        if ("words", word) in reader:
+            found.add(word)
+    return Counter({word: n for word, n in words.items() if word in found})
 
 
 def defer(folder: Path, words: Counter) -> None:
