@@ -186,3 +186,29 @@ def test_a_word_found_in_the_vocabulary_is_looked_up_again_after_a_rebuild(tmp_p
         assert frequency(tmp_path, "wombatword") == 1  # new again: counted at once
     finally:
         merging.merge_later(None)
+
+
+def test_a_stopping_server_does_not_wait_out_another_process_s_index_lock(tmp_path, monkeypatch):
+    """SIGTERM must stop a server promptly: its merging thread, merging or writing the
+    deferred vocabulary counts as it stops, waits a few seconds for an index lock another
+    process holds (here: a `vault index` under VAULT_INDEX_TIMEOUT=600), not the index's
+    timeout, and says what it could not write."""
+    from vault.locks import file_lock
+    from vault.serve.resident import Resident
+
+    monkeypatch.setenv("VAULT_INDEX_TIMEOUT", "600")
+    make_vault(tmp_path, 30)
+    found(tmp_path, "exosome")  # the index is built
+    said: list[str] = []
+    served = Resident(str(tmp_path), watch=False, notify=said.append)
+    with file_lock(open_vault(tmp_path).locks_dir / "index.lock", timeout=5):
+        served._merger.told(served.vault)  # as an update that committed without merging
+        time.sleep(1.5)  # past MERGE_IDLE: the thread is waiting for the lock
+        closing = threading.Thread(target=served.close)
+        closing.start()
+        closing.join(120)  # a hang, not a speed: the fixed wait is a few seconds
+        stuck = closing.is_alive()
+    closing.join()
+    assert not stuck
+    assert any("small segments" in m for m in said)
+    assert any("deferred counts" in m for m in said)

@@ -165,20 +165,23 @@ def _level(segment) -> int:
     return len(str(segment.doc_count_all()))
 
 
-def merge_small_segments(vault: Vault, least: int | None = None) -> int:
+def merge_small_segments(
+    vault: Vault, least: int | None = None, timeout: float | None = None
+) -> int:
     """Merge `least` or more small segments of the vault's index into one, under the index
     locks, dropping the documents updates replaced, and write the vocabulary counts updates
     deferred; how many segments were merged (0: none to merge, or no index; `least` is
     MAX_SEGMENTS by default). Segments of about the same size are merged, the smallest first
     (those of 1-9 documents into one of 10-99, ...), so a merge rewrites few documents
-    however many updates came before. Searches see the same notes before and after; a kept
+    however many updates came before. The index lock is waited for `timeout` seconds
+    (VAULT_INDEX_TIMEOUT by default). Searches see the same notes before and after; a kept
     searcher sees that the files changed and opens the merged segment
     (vault.search.searchers)."""
     folder = vault.state_dir / INDEX_FOLDER
     least = MAX_SEGMENTS if least is None else least
     if not (folder / MANIFEST).exists():
         return 0
-    timeout = lock_timeout()
+    timeout = lock_timeout() if timeout is None else timeout
     deadline = time.monotonic() + timeout
     with _writing(vault, timeout):
         ix = whoosh_index().open_dir(str(folder), schema=None)

@@ -53,6 +53,9 @@ KEPT = 4
 # The index's small segments are merged when updates paused this long, or this many came.
 MERGE_IDLE = 1.0
 MERGE_PENDING = 32
+# Seconds the merging thread waits for the index lock (another process's command may hold
+# it for long): SIGTERM must stop the server promptly, the thread's last write included.
+LOCK_WAIT = 3.0
 
 
 def _to_stderr(message: str) -> None:
@@ -300,6 +303,7 @@ class _Merger:
         self.merged = 0  # segments merged so far (for tests)
         self._cond = threading.Condition()
         self._pending: dict[Path, Vault] = {}  # the vaults whose index was updated
+        self._told: dict[Path, Vault] = {}  # every vault told of, for the last write
         self._updates = 0  # since the last merge
         self._last = 0.0  # when the last update was told
         self._closed = False
@@ -310,6 +314,7 @@ class _Merger:
         """An update of `vault`'s index committed without merging."""
         with self._cond:
             self._pending[vault.root] = vault
+            self._told[vault.root] = vault
             self._updates += 1
             self._last = time.monotonic()
             self._cond.notify()
@@ -327,12 +332,24 @@ class _Merger:
                             break
                     self._cond.wait(wait)
                 closed = self._closed
-                vaults, self._pending, self._updates = list(self._pending.values()), {}, 0
+                # When closed, every vault: a merge that failed left its counts deferred.
+                vaults = list((self._told if closed else self._pending).values())
+                self._pending, self._updates = {}, 0
             for vault in vaults:  # when closed, only the deferred vocabulary is written
                 try:
-                    self.merged += merge_small_segments(vault, least=1 << 30 if closed else None)
+                    # A few seconds for the index lock, not VAULT_INDEX_TIMEOUT: a merge is
+                    # tried again after the next update, and a stopping server must stop.
+                    if closed:
+                        self.merged += merge_small_segments(vault, 1 << 30, LOCK_WAIT)
+                    else:
+                        self.merged += merge_small_segments(vault, timeout=LOCK_WAIT)
                 except Exception as exc:  # the next update's merge tries again
-                    self.notify(f"could not merge the search index's small segments: {exc}")
+                    self.notify(
+                        f"could not write the search vocabulary's deferred counts ({exc}); "
+                        "spelling suggestions may rank a little off until `vault index --rebuild`"
+                        if closed
+                        else f"could not merge the search index's small segments: {exc}"
+                    )
             if closed:
                 return
 
