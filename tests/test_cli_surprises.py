@@ -340,12 +340,13 @@ def test_demo_shows_a_piped_step_whole():
 
 
 def test_a_command_ends_with_its_output_whole_and_exit_handlers_run(vault_copy):
-    # As an embedding program (or coverage) sees it: handlers registered with atexit run
-    # after the command's output, whatever its exit code, and what they print is printed.
+    # As coverage (or a wrapper of the console script) sees it: handlers registered with
+    # atexit run after the command's output, whatever its exit code, and what they print is
+    # printed, however the process's entry point (vault.__main__) ends it.
     script = (
         "import atexit, sys\n"
         "atexit.register(lambda: sys.stdout.write('handler ran\\n'))\n"
-        "from vault.cli import main\n"
+        "from vault.__main__ import main\n"
         "sys.argv = ['vault', *sys.argv[1:]]\n"
         "main()\n"
     )
@@ -368,7 +369,8 @@ def test_a_command_ends_with_its_output_whole_and_exit_handlers_run(vault_copy):
 
 def test_a_process_that_used_git_exits_the_usual_way(git_vault):
     # The usual exit frees every object (and GitPython's stop and reap the git processes
-    # they keep); one that never loaded GitPython skips it. An object of the embedding
+    # they keep); a process that never loaded GitPython skips it, through its entry point
+    # (vault.__main__, as the console script and `python -m vault`). An object of the
     # script tells which way the process ended.
     script = (
         "import sys\n"
@@ -376,7 +378,7 @@ def test_a_process_that_used_git_exits_the_usual_way(git_vault):
         "    def __del__(self):\n"
         "        sys.stderr.write('torn down\\n')\n"
         "keep = Last()\n"
-        "from vault.cli import main\n"
+        "from vault.__main__ import main\n"
         "sys.argv = ['vault', *sys.argv[1:]]\n"
         "main()\n"
     )
@@ -392,3 +394,27 @@ def test_a_process_that_used_git_exits_the_usual_way(git_vault):
         )
         assert proc.returncode == 0
         assert proc.stderr.endswith("torn down\n") == torn_down, args
+
+
+def test_a_program_calling_the_cli_s_main_gets_its_system_exit(vault_copy):
+    # vault.cli.main ends as any click command: with SystemExit, which the calling program
+    # may catch (only the process's entry point, vault.__main__, ends the process itself).
+    script = (
+        "import sys\n"
+        "from vault.cli import main\n"
+        "sys.argv = ['vault', *sys.argv[1:]]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    print('caught', done.code, file=sys.stderr)\n"
+    )
+    env = {**os.environ, **GIT_ENV, "VAULT_NO_SERVER": "1"}
+    for args, code in ((["search", "exosome"], 0), (["show", "no such note"], 1)):
+        proc = subprocess.run(
+            [sys.executable, "-c", script, "--vault", str(vault_copy), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert proc.returncode == 0 and proc.stderr.endswith(f"caught {code}\n"), proc.stderr

@@ -11,9 +11,13 @@ def main() -> None:
 
     if (code := answer_served(sys.argv[1:])) is not None:
         sys.exit(code)
+    from vault.cli import exit_now
     from vault.cli import main as run_here
 
-    run_here()
+    try:
+        run_here()
+    except SystemExit as done:
+        exit_now(done)
 
 
 if __name__ == "__main__":

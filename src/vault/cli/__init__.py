@@ -169,10 +169,15 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
-    except SystemExit as done:
-        if done.code is None or isinstance(done.code, int):
-            _leave(done.code or 0)
-        raise
+
+
+def exit_now(done: SystemExit) -> None:
+    """End the process as `done` says, without tearing the interpreter down (for the
+    process's own entry point, vault.__main__: a program that calls `main` gets its
+    SystemExit as from any click command)."""
+    if done.code is None or isinstance(done.code, int):
+        _leave(done.code or 0)
+    raise done
 
 
 def _leave(code: int) -> None:
