@@ -339,6 +339,20 @@ def test_demo_shows_a_piped_step_whole():
     assert proc.stdout.endswith(again.stdout)
 
 
+def _script(script: str, vault: Path, *args: str, buffered: bool = False):
+    """`script` run in a new Python as `script --vault VAULT ARGS` (no server)."""
+    env = {**os.environ, **GIT_ENV, "VAULT_NO_SERVER": "1"}
+    if buffered:
+        env.pop("PYTHONUNBUFFERED", None)  # output to a pipe kept in a buffer, as usual
+    return subprocess.run(
+        [sys.executable, "-c", script, "--vault", str(vault), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
 def test_a_command_ends_with_its_output_whole_and_exit_handlers_run(vault_copy):
     # As coverage (or a wrapper of the console script) sees it: handlers registered with
     # atexit run after the command's output, whatever its exit code, and what they print is
@@ -350,16 +364,8 @@ def test_a_command_ends_with_its_output_whole_and_exit_handlers_run(vault_copy):
         "sys.argv = ['vault', *sys.argv[1:]]\n"
         "main()\n"
     )
-    env = {**os.environ, **GIT_ENV, "VAULT_NO_SERVER": "1"}
-    env.pop("PYTHONUNBUFFERED", None)  # output to a pipe kept in a buffer, as usual
     for args, code in ((["list", "--json"], 0), (["show", "no such note"], 1)):
-        proc = subprocess.run(
-            [sys.executable, "-c", script, "--vault", str(vault_copy), *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
+        proc = _script(script, vault_copy, *args, buffered=True)
         assert proc.returncode == code
         output, last = proc.stdout[: -len("handler ran\n")], proc.stdout[-len("handler ran\n") :]
         assert last == "handler ran\n"  # written by the handler, flushed by nobody else
@@ -382,16 +388,9 @@ def test_a_process_that_used_git_exits_the_usual_way(git_vault):
         "sys.argv = ['vault', *sys.argv[1:]]\n"
         "main()\n"
     )
-    env = {**os.environ, **GIT_ENV, "VAULT_NO_SERVER": "1"}
     assert run_process(git_vault, "search", "exosome").exit_code == 0  # the index, built
     for args, torn_down in ((["log"], True), (["search", "exosome"], False)):
-        proc = subprocess.run(
-            [sys.executable, "-c", script, "--vault", str(git_vault), *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
+        proc = _script(script, git_vault, *args)
         assert proc.returncode == 0
         assert proc.stderr.endswith("torn down\n") == torn_down, args
 
@@ -408,13 +407,6 @@ def test_a_program_calling_the_cli_s_main_gets_its_system_exit(vault_copy):
         "except SystemExit as done:\n"
         "    print('caught', done.code, file=sys.stderr)\n"
     )
-    env = {**os.environ, **GIT_ENV, "VAULT_NO_SERVER": "1"}
     for args, code in ((["search", "exosome"], 0), (["show", "no such note"], 1)):
-        proc = subprocess.run(
-            [sys.executable, "-c", script, "--vault", str(vault_copy), *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
+        proc = _script(script, vault_copy, *args)
         assert proc.returncode == 0 and proc.stderr.endswith(f"caught {code}\n"), proc.stderr
