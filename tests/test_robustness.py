@@ -655,3 +655,27 @@ def test_new_edit_leaves_nothing_when_the_editor_fails(
     assert snapshot(git_vault) == before
     assert git(git_vault, "status", "--porcelain") == ""
     assert git(git_vault, "rev-parse", "HEAD") == head
+
+
+def test_a_ctrl_c_lost_in_a_callback_of_python_s_own_is_sent_again() -> None:
+    # A KeyboardInterrupt raised where Python cannot pass it on (here a weak reference's
+    # callback, as when Ctrl-C lands as an import's module lock is freed) is printed as
+    # "Exception ignored" and lost; with the CLI's hook it is sent again and interrupts.
+    script = (
+        "import sys, time, weakref\n"
+        "from vault.cli import keep_ctrl_c\n"
+        "keep_ctrl_c()\n"
+        "class Thing: pass\n"
+        "def callback(ref): raise KeyboardInterrupt\n"
+        "thing = Thing(); ref = weakref.ref(thing, callback)\n"
+        "try:\n"
+        "    del thing\n"
+        "    time.sleep(30)\n"
+        "    print('went on')\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert proc.stdout == "interrupted\n" and proc.stderr == "", proc.stderr

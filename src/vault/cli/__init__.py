@@ -156,6 +156,7 @@ def main() -> None:
     import gc
 
     gc.set_threshold(*_GC_THRESHOLD)
+    keep_ctrl_c()
     try:
         # A read command is answered by the vault's `vault serve` when one runs (the same
         # bytes, from a warm catalog); otherwise, or when anything is amiss, here.
@@ -169,6 +170,27 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
+
+
+def keep_ctrl_c() -> None:
+    """A Ctrl-C that lands while Python runs a callback of its own (a weak reference's, as
+    the import system's module locks have when an import ends) cannot interrupt the code
+    that was running: Python prints "Exception ignored ... KeyboardInterrupt" and the
+    command goes on (a `vault index` interrupted as it started its workers did). Such a
+    one is sent again a moment later, when the command runs its own code, and nothing is
+    printed."""
+    default = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+            import signal
+            import threading
+
+            threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
+            return
+        default(unraisable)
+
+    sys.unraisablehook = hook
 
 
 def exit_now(done: SystemExit) -> None:
