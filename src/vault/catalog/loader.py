@@ -43,7 +43,7 @@ def catalog_now(vault: Vault, repo: Repository | None) -> Catalog:
     a resident process keeps current through its watcher, when this process is one (another
     process's write is queued as events by the time it released the lock, so that catalog
     sees it), else a walk. In a server, walking the vault on every append was most of the
-    time the write lock was held: a quarter of a load run's server time at 10,000 notes."""
+    time the write lock was held: a fifth of a load run's server time at 10,000 notes."""
     current = _kept_current.get(vault.root)
     return current() if current is not None else load_catalog(vault, repo)
 
