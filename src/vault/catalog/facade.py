@@ -89,12 +89,14 @@ class Catalog:
         """The ids that may be Dendron's root note (vault.resolve.kind.detect_kind: a root.md
         at the top or one folder down), in walk order: the older catalog's that are still
         here and those read again, or every id looked at."""
+        from vault.resolve.kind import may_be_root
+
         before = self._before
         records = self.records
         if before is None or before.roots is None:
-            return [i for i in records if _may_be_root(i)]
+            return [i for i in records if may_be_root(i)]
         named = {i for i in before.roots if i in records}
-        named.update(i for i in before.reread if i in records and _may_be_root(i))
+        named.update(i for i in before.reread if i in records and may_be_root(i))
         return sorted(named, key=records.ids().index)
 
     @cached_property
@@ -295,10 +297,6 @@ class Catalog:
 
     def warnings(self) -> list[tuple[str, str]]:
         return [(note_id, w) for note_id, ws in self.records.column("warnings") for w in ws]
-
-
-def _may_be_root(note_id: str) -> bool:
-    return note_id.endswith("root.md") and note_id.count("/") <= 1
 
 
 def _stored_resolutions(stored: list[tuple[str, str]]) -> dict[str, Resolution]:

@@ -89,7 +89,9 @@ def update_catalog(
                           **_carried(old.records, known, seen))  # fmt: skip
     # The notes whose text is not what the old catalog read: what it resolved for the
     # others holds as it was (Catalog.before_update); the same bytes parse the same.
-    reread = {i for i in before | seen if known.get(i, (None, None))[1] != _digest(states, i)}
+    reread = {
+        i for i in before | seen if known.get(i, (None, None))[1] != states.get(i, (None, None))[1]
+    }
     # A folder with a link left out has a link in it: it was walked instead (see `_files`).
     return Catalog(
         vault=vault,
@@ -99,11 +101,6 @@ def update_catalog(
         _cache=cache,
         _before=old.before_update(reread),
     )
-
-
-def _digest(states: dict[str, tuple[Stat, str]], note_id: str) -> str | None:
-    state = states.get(note_id)
-    return None if state is None else state[1]
 
 
 def _carried(old: Records, known: dict[str, tuple[Stat, str]], seen: set[str]) -> dict:

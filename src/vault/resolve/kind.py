@@ -32,6 +32,12 @@ class VaultKind:
 PLAIN_KIND = VaultKind()
 
 
+def may_be_root(note_id: str) -> bool:
+    """Whether the note could be Dendron's root note by its place: a root.md at the top or
+    one folder down (detect_kind then reads its metadata)."""
+    return (note_id == "root.md" or note_id.endswith("/root.md")) and note_id.count("/") <= 1
+
+
 def detect_kind(
     vault: Vault, records: Mapping[str, NoteRecord], candidates: Iterable[str] | None = None
 ) -> VaultKind:
@@ -54,7 +60,7 @@ def detect_kind(
         if config.is_file():
             return VaultKind("dendron", _dendron_vaults(config), f"{config.name} found")
     for note_id in records if candidates is None else candidates:
-        if (note_id == "root.md" or note_id.endswith("/root.md")) and note_id.count("/") <= 1:
+        if may_be_root(note_id):
             rec = records[note_id]
             if rec.style == "yaml" and rec.meta.get("id") == "root":
                 return VaultKind("dendron", None, f"{note_id} is a Dendron root note")
