@@ -49,6 +49,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from gen_vault import generate  # noqa: E402
+from git_env import ENV, git  # noqa: E402
 
 QUERY = "exosome"
 
@@ -311,7 +312,8 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     name = f"copy-{args.vault.resolve().name}" if args.vault else str(args.notes)
     root = args.out / f"serve-{name}"
-    env = {**os.environ, "VAULT_CACHE_DIR": str(args.out / f"serve-{name}-cache")}
+    # git with a fixed identity and no user config, as the other benchmarks run it.
+    env = {**ENV, "VAULT_CACHE_DIR": str(args.out / f"serve-{name}-cache")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("VAULT_DIR", None)
     env.pop("VAULT_NO_SERVER", None)
@@ -326,9 +328,8 @@ def main() -> None:
         # In git of its own, as people keep a vault: each append is a commit. (A copy inside
         # this project's checkout would otherwise find the project's repository, where
         # bench/out is ignored, and every commit would fail.)
-        git = ["git", "-C", str(root), "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
         for step in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "the bench vault"]):
-            subprocess.run([*git, *step], check=True)
+            git(root, *step)
     args.notes = sum(1 for _ in (root / "memory").rglob("*.md"))
     subprocess.run([sys.executable, "-m", "vault", *vault, "index"], env=alone, check=True,
                    capture_output=True)  # fmt: skip
