@@ -9,7 +9,7 @@ import pickle
 import shutil
 import sys
 
-from conftest import GIT_ENV, git, init_repo, run_process, state_dir
+from conftest import GIT_ENV, git, init_repo, run_process, snapshot, state_dir
 
 
 class _Payload:
@@ -29,6 +29,25 @@ def plant_pickles(root, marker):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pickle.dumps(_Payload(marker)))
     (root / ".vault" / "index" / "_MAIN_1.toc").write_bytes(pickle.dumps(_Payload(marker)))
+
+
+def poison_toc(toc, marker) -> None:
+    """Replace the segment list Whoosh unpickles from its table of contents with _Payload,
+    keeping every field read before it, so a Whoosh opening this index runs the payload."""
+    import io
+
+    from whoosh.filedb.structfile import StructFile
+
+    data = toc.read_bytes()
+    stream = StructFile(io.BytesIO(data))
+    for _ in range(3):  # the sizes of int, long and float
+        stream.read_varint()
+    stream.read_int(), stream.read_int()  # the byte-order check and the version
+    for _ in range(3):  # Whoosh's release
+        stream.read_varint()
+    stream.skip_string()  # the schema (pickled too; vault gives its own)
+    stream.read_int(), stream.read_int()  # the generation, and one unused
+    toc.write_bytes(data[: stream.tell()] + pickle.dumps(_Payload(marker)))
 
 
 def test_crafted_derived_files_in_the_vault_never_run(vault_copy, tmp_path):
@@ -116,6 +135,48 @@ def test_the_state_folder_follows_xdg_and_vault_cache_dir(vault_copy, tmp_path):
     assert run_process(vault_copy, "search", "exosome", env=env).exit_code == 0
     assert list((tmp_path / "elsewhere").glob("vault-*/catalog.sqlite3"))
     assert sys.executable  # the child ran with the same interpreter
+
+
+def test_a_cache_folder_inside_the_vault_is_refused(vault_copy, tmp_path):
+    """Derived data is read back as trusted (Whoosh's files are pickles): a cache folder
+    inside the vault (where a pull or a synced folder can bring files) is refused, with one
+    line saying how to fix it, before anything there is read or written. Here the vault
+    brings a whole, current copy of its derived data whose index table of contents runs a
+    command when unpickled."""
+    marker = tmp_path / "pwned"
+    outside = tmp_path / "elsewhere"
+    res = run_process(vault_copy, "search", "exosome", env={"VAULT_CACHE_DIR": str(outside)})
+    assert res.exit_code == 0, res.stderr
+    [built] = outside.iterdir()
+    brought = vault_copy / ".cache"
+    shutil.copytree(built, brought / built.name)
+    [toc] = (brought / built.name / "index").glob("_MAIN_*.toc")
+    poison_toc(toc, marker)
+    before = snapshot(vault_copy)
+    for env, cwd in (
+        ({"VAULT_CACHE_DIR": str(brought)}, None),
+        ({"VAULT_CACHE_DIR": ".cache"}, vault_copy),  # relative: from the working folder
+        ({"XDG_CACHE_HOME": str(vault_copy / "memory")}, None),
+    ):
+        res = run_process(vault_copy, "search", "exosome", env=env, cwd=cwd)
+        assert not marker.exists(), "a file that came with the vault ran a command"
+        assert res.exit_code == 1, res.stderr
+        [line] = res.stderr.splitlines()
+        assert line.startswith("Error: vault's derived-data folder ") and "VAULT_CACHE_DIR" in line
+    assert snapshot(vault_copy) == before
+
+
+def test_a_cache_folder_inside_the_git_work_tree_is_refused(tmp_path):
+    """The vault may be one folder of a larger repository: its files arrive the same way."""
+    repo = tmp_path / "repo"
+    (repo / "notes" / "memory").mkdir(parents=True)
+    (repo / "notes" / "memory" / "idea.md").write_text("# Idea\n\nAn idea.\n", encoding="utf-8")
+    init_repo(repo)
+    res = run_process(repo / "notes", "list", env={"VAULT_CACHE_DIR": str(repo / "cache")})
+    assert res.exit_code == 1 and "inside the git work tree" in res.stderr
+    assert not (repo / "cache").exists()
+    res = run_process(repo / "notes", "list", env={"VAULT_CACHE_DIR": str(tmp_path / "cache")})
+    assert res.exit_code == 0 and "Idea" in res.stdout
 
 
 # --- symbolic links ----------------------------------------------------------------------------

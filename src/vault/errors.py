@@ -147,3 +147,8 @@ class EditorFailed(VaultError):
 
 class DerivedDataGone(VaultError):
     """vault's derived-data folder (the search index, the cache) was deleted while in use."""
+
+
+class DerivedDataInVault(VaultError):
+    """The derived-data folder ($VAULT_CACHE_DIR, $XDG_CACHE_HOME/vault) would be inside the
+    vault or its git work tree, where files arriving with the vault could pass for it."""

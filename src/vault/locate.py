@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from vault.errors import BareRepository, VaultNotFound
+from vault.errors import BareRepository, DerivedDataInVault, VaultNotFound
 
 CONFIG_FILE = ".vault.toml"
 NOTES_FOLDER = "memory"
@@ -67,24 +67,55 @@ def find_root(
 
 
 def cache_home() -> str:
-    """$VAULT_CACHE_DIR, else $XDG_CACHE_HOME/vault, else ~/.cache/vault."""
+    """$VAULT_CACHE_DIR, else $XDG_CACHE_HOME/vault, else ~/.cache/vault; absolute (a
+    relative setting is taken from the working folder, once, not wherever a later open
+    happens to run)."""
     explicit = os.environ.get("VAULT_CACHE_DIR")
     if explicit:
-        return os.path.expanduser(explicit)
+        return os.path.abspath(os.path.expanduser(explicit))
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = os.path.expanduser(xdg) if xdg else os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "vault")
+    return os.path.abspath(os.path.join(base, "vault"))
 
 
 def state_dir_for(root: str | os.PathLike) -> str:
     """The state folder of the vault at `root`: its name (for people looking in the cache)
-    and a hash of its real path (so two vaults never share one)."""
+    and a hash of its real path (so two vaults never share one).
+
+    DerivedDataInVault when it would lie inside the vault or the git work tree holding it:
+    derived data is read back as trusted (Whoosh's files are pickles), and there a file that
+    arrived with the vault (a pull, a clone, a synced folder) could stand in for it."""
+    real = os.path.realpath(root)
+    home = cache_home()
+    key = (real, home)
+    if key not in _checked:
+        _refuse_inside(real, home)
+        _checked[key] = _state_name(real)
+    return os.path.join(home, _checked[key])
+
+
+# (vault's real path, cache home) -> the state folder's name, once checked.
+_checked: dict[tuple[str, str], str] = {}
+
+
+def _state_name(real: str) -> str:
     import hashlib
 
-    real = os.path.realpath(root)
     name = "".join(c if c.isalnum() or c in "-_." else "_" for c in os.path.basename(real))
     digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return os.path.join(cache_home(), f"{name[:40] or 'vault'}-{digest}")
+    return f"{name[:40] or 'vault'}-{digest}"
+
+
+def _refuse_inside(real: str, home: str) -> None:
+    cache = os.path.realpath(home)
+    for tree in (real, git_top(real)):
+        if tree and os.path.commonpath([cache, tree]) == tree:
+            raise DerivedDataInVault(
+                f"vault's derived-data folder {cache} is inside "
+                f"{'the vault' if tree == real else 'the git work tree'} {tree}, where a "
+                "file arriving with the vault could pass for derived data; set "
+                "VAULT_CACHE_DIR (or XDG_CACHE_HOME) to a folder outside it"
+            )
 
 
 def git_top(start: str | os.PathLike) -> str | None:

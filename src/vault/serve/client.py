@@ -41,11 +41,12 @@ def answer_served(argv: list[str]) -> int | None:
 
     try:
         root = find_root(vault_dir)
+        state_dir = state_dir_for(root)
     except (VaultError, OSError):
         return None  # the command run here says what is wrong, in its words
     # The vault's .vault.toml is not read here: the server reads it, as the command run
     # here would, and a wrong one gets the same error either way.
-    return _ask(state_dir_for(root), _absolute_vault(argv, root))
+    return _ask(state_dir, _absolute_vault(argv, root))
 
 
 def _absolute_vault(argv: list[str], root: str) -> list[str]:
