@@ -282,6 +282,27 @@ def test_similar_texts_are_near_and_vectors_unit_length():
     assert float(v[0] @ v[1]) > float(v[0] @ v[2]) + 0.1
 
 
+def test_a_text_is_the_mean_of_its_first_tokens_rows_alone_or_in_a_batch():
+    """A text's vector is the normalized mean of its first MAX_TOKENS tokens' rows, whether
+    it is embedded alone or among many texts (another table, float32, in batches): batches
+    never mix texts, and what comes after the first MAX_TOKENS tokens counts for nothing."""
+    import numpy as np
+
+    tokenizer, table, unk = embedding._model()
+    long_text = " ".join(["fall asleep"] * 300)  # 600 tokens
+    texts = [SLEEP, "", long_text, long_text + " retirement fund", "tips to fall asleep"] * 30
+    batch = embedding.embed(texts)
+    for at, text in enumerate(texts[:5]):
+        ids = [i for w in embedding._WORD.findall(text.lower()) for i in tokenizer.ids(w)]
+        ids = [i for i in ids if i != unk][: embedding.MAX_TOKENS]
+        mean = np.asarray(table[ids], dtype=np.float64).mean(axis=0) if ids else np.zeros(1)
+        want = mean / np.linalg.norm(mean) if ids else np.zeros(batch.shape[1])
+        assert np.allclose(batch[at], want, atol=1e-6), text[:30]
+        assert np.allclose(embedding.embed([text])[0], batch[at], atol=1e-6)
+        assert (batch[at + 5 * 7] == batch[at]).all()  # the same text, later in the batch
+    assert (batch[2] == batch[3]).all()
+
+
 def test_the_word_cache_is_bounded_and_changes_no_vector(monkeypatch):
     """Past MAX_WORDS distinct words, a process keeps only the words of the texts at hand
     (a server's vocabulary grows with its vaults); the vectors stay the same."""
