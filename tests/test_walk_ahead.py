@@ -63,6 +63,7 @@ def test_a_dropped_walk_ahead_is_not_taken(vault_copy):
 # Run as `vault` runs, recording whether the catalog's load took a walk ahead over.
 PROBE = """import sys
 from vault import walk_ahead
+walk_ahead._spare_core = lambda: True  # whatever else this machine is running
 taken = walk_ahead.taken
 def recording(vault):
     found = taken(vault)
@@ -116,7 +117,8 @@ def test_a_search_process_takes_the_walk_ahead_and_sees_every_change(vault_copy,
     assert search_process(vault_copy, tmp_path, "numbats") == (["memory/potoroo.md"], "taken")
 
 
-def test_only_a_command_that_walks_first_starts_a_walk(vault_copy):
+def test_only_a_command_that_walks_first_starts_a_walk(vault_copy, monkeypatch):
+    monkeypatch.setattr(walk_ahead, "_spare_core", lambda: True)
     root = str(vault_copy)
     for argv in (
         ["--vault", root, "show", "memory/deep.md"],
@@ -130,3 +132,14 @@ def test_only_a_command_that_walks_first_starts_a_walk(vault_copy):
     vault = open_vault(vault_copy)
     assert list(walk_ahead._ahead) == [(str(vault.root), str(vault.notes_dir))]
     walk_ahead.drop(vault)
+
+
+def test_no_walk_ahead_without_a_core_to_spare(vault_copy, monkeypatch):
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.0, 2.0, 2.0))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    walk_ahead.start_for(["--vault", str(vault_copy), "search", "exosome"])
+    assert walk_ahead._ahead == {}
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.5, 2.0, 2.0))
+    walk_ahead.start_for(["--vault", str(vault_copy), "search", "exosome"])
+    assert len(walk_ahead._ahead) == 1
+    walk_ahead.drop(open_vault(vault_copy))

@@ -5,9 +5,10 @@ brings in http.client, email, ssl and socket, and `html` (for the escape of an H
 highlighter vault never uses: its table of 2,000 entities, ~3 ms); `cached_property`, which
 whoosh.reading uses on one method, imports asyncio to tell coroutine functions apart;
 whoosh.query compiles the English morphology tables of a query type vault never builds.
-Together they were about 50 ms of every search (a warm search is ~300 ms). `load_whoosh()` imports Whoosh's core with
-stand-ins for those modules that do what Whoosh needs of them, then takes the stand-ins
-out of sys.modules again, so anything that imports them later gets the real ones.
+Together they were about 50 ms of every search (a warm search is ~300 ms). `load_whoosh()`
+imports Whoosh's core with stand-ins for those modules that do what Whoosh needs of them,
+then takes the stand-ins out of sys.modules again, so anything that imports them later gets
+the real ones.
 
 It also makes Whoosh's codec pickle its posting blocks with protocol 4 instead of 2. In
 protocol 2 every bytes object (each posting's positions) is pickled as a call that rebuilds
