@@ -141,11 +141,11 @@ def test_only_a_command_that_walks_first_starts_a_walk(vault_copy, monkeypatch):
 
 
 def test_no_walk_ahead_without_a_core_to_spare(vault_copy, monkeypatch):
-    monkeypatch.setattr(os, "getloadavg", lambda: (2.0, 2.0, 2.0))
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.0, 2.0, 2.0))
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     walk_ahead.start_for(["--vault", str(vault_copy), "search", "exosome"])
     assert walk_ahead._ahead == {}
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.5, 2.0, 2.0))
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.5, 2.0, 2.0))
     walk_ahead.start_for(["--vault", str(vault_copy), "search", "exosome"])
     assert len(walk_ahead._ahead) == 1
     walk_ahead.drop(open_vault(vault_copy))
