@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from vault import walk_ahead
 from vault.catalog.cache import Cache
 from vault.catalog.facade import Catalog, Changes
 from vault.catalog.records import Records
@@ -59,10 +60,13 @@ def load_catalog(
     core when there are many; `progress(done, total)` hears about it). Notes with no date of
     their own are dated by their first commit in `repo`, else their mtime."""
     cache = Cache.open(vault) if use_cache else None
-    walk = Walk()
-    skipped: list[tuple[str, str]] = []
-    for folder in walk_folders(vault, lambda i, why: skipped.append((i, why))):
-        walk.extend(*folder)
+    found = walk_ahead.taken(vault)  # the walk this process started as it started, if any
+    if found is not None:
+        walk, skipped = Walk.of(found, str(vault.root)), found.skipped
+    else:
+        walk, skipped = Walk(), []
+        for folder in walk_folders(vault, lambda i, why: skipped.append((i, why))):
+            walk.extend(*folder)
     ids = walk.ids
     snapshot = cache.snapshot() if cache is not None else None
     if snapshot is not None and snapshot.matches(walk):

@@ -16,18 +16,13 @@ applies). The cache drops it whenever it writes notes without writing a new one
 
 from __future__ import annotations
 
+import os
 from array import array
 from dataclasses import dataclass
 from itertools import chain
-from operator import attrgetter
 
 from vault.catalog.rows import Stat
-
-# (mtime_ns, size, ctime_ns) of each note, signed 64-bit, then its inode, unsigned 64-bit.
-TIMES, INODES = "q", "Q"
-# Read from each stat without a Python call per note (100,000 of them at each warm walk).
-_TIMES_OF = attrgetter("st_mtime_ns", "st_size", "st_ctime_ns")
-_INODE_OF = attrgetter("st_ino")
+from vault.walk_ahead import INODE_OF, INODES, TIMES, TIMES_OF, Found
 
 
 class Walk:
@@ -35,16 +30,37 @@ class Walk:
 
     def __init__(self) -> None:
         self.ids: list[str] = []
-        self.paths: list[str] = []  # absolute, as the walk gave them
+        self._paths: list[str] = []  # absolute, as the walk gave them
+        self._root: str | None = None  # the vault's root, when the paths are still to make
         self.times = array(TIMES)  # mtime_ns, size, ctime_ns of each note in turn
         self.inodes = array(INODES)
+        self._packed_ids: bytes | None = None  # as the walk ahead sent them, when it did
+
+    @classmethod
+    def of(cls, found: Found, root: str) -> Walk:
+        """The walk the walk ahead of the vault at `root` did (vault.walk_ahead)."""
+        walk = cls()
+        walk.ids = found.ids
+        walk._root = root  # the paths, made when asked: a warm load never asks
+        walk.times, walk.inodes = found.times, found.inodes
+        walk._packed_ids = found.packed_ids
+        return walk
+
+    @property
+    def paths(self) -> list[str]:
+        """The notes' absolute paths, in walk order."""
+        if self._root is not None:
+            prefix = self._root + os.sep
+            self._paths, self._root = [prefix + note_id for note_id in self.ids], None
+        return self._paths
 
     def extend(self, ids: list[str], paths: list[str], stats: list) -> None:
         """The notes of one folder (vault.vault.walk_folders): one call, not one per note."""
+        self._packed_ids = None
         self.ids += ids
-        self.paths += paths
-        self.times.extend(chain.from_iterable(map(_TIMES_OF, stats)))
-        self.inodes.extend(map(_INODE_OF, stats))
+        self.paths.extend(paths)
+        self.times.extend(chain.from_iterable(map(TIMES_OF, stats)))
+        self.inodes.extend(map(INODE_OF, stats))
 
     def states(self) -> dict[str, Stat]:
         """id -> file state of every note found."""
@@ -54,6 +70,8 @@ class Walk:
         )
 
     def packed_ids(self) -> bytes:
+        if self._packed_ids is not None:
+            return self._packed_ids
         # Ids never hold NUL (no file name can); surrogateescape keeps names not UTF-8.
         return "\0".join(self.ids).encode("utf-8", "surrogateescape")
 

@@ -67,10 +67,11 @@ class AppState:
         from vault.intents import pending_move
 
         if pending_move(vault):
-            from vault import render
+            from vault import render, walk_ahead
             from vault.git import open_repository
             from vault.mv.recover import recover
 
+            walk_ahead.drop(vault)  # the notes it walked are about to move
             if done := recover(vault, open_repository):
                 render.notice(render.recovery_text(done))
         return vault

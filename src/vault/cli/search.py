@@ -54,10 +54,13 @@ def command(
     """
     from dataclasses import replace
 
+    from vault.search.imports import load_whoosh
     from vault.search.search import search, suggest
 
     flt = replace(flt, agent=agent)  # --agent: the last commit's Vault-Agent (vault.filters)
     text = " ".join(query)
+    # Whoosh first: while it is imported, the notes may still be walked (vault.walk_ahead).
+    load_whoosh()
     catalog = state.catalog()
     with IndexProgress() as progress:
         hits = search(
