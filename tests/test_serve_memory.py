@@ -1,0 +1,72 @@
+"""What a server keeps between calls, kept small (vault.serve.resident): an export kept as
+UTF-8 that writes out the same bytes as its text."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from vault.catalog import load_catalog
+from vault.graph.export import PIECE, Exported
+from vault.serve.resident import Resident
+from vault.vault import open_vault
+
+
+def utf8_stream() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+
+
+def test_an_export_is_kept_as_utf8_in_pieces_and_gives_its_text_back():
+    # One emoji makes a Python string 4 bytes a character; the kept UTF-8 is about 1 byte.
+    text = ("x" * (PIECE - 1) + "🙂") + "é" * PIECE + "end\n"
+    exported = Exported.of(text, 2, 1)
+    assert exported.text == text
+    assert len(exported.encoded) == 3
+    assert sum(map(len, exported.encoded)) == len(text.encode("utf-8"))
+    assert "".join(exported.pieces()) == text
+    # Written to a UTF-8 stream, the pieces are its bytes as they are.
+    pieces = list(exported.pieces(utf8_stream()))
+    assert all(isinstance(p, bytes) for p in pieces) and b"".join(pieces) == text.encode()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a lone surrogate \udc80 passes through", "a colour \x1b[31mred\x1b[0m code"],
+)
+def test_an_export_that_click_would_write_otherwise_is_written_as_text(text):
+    exported = Exported.of(text, 1, 0)
+    assert exported.text == text
+    assert list(exported.pieces(utf8_stream())) == [text]
+
+
+def test_an_export_to_a_stream_in_another_encoding_is_written_as_text():
+    exported = Exported.of("café", 1, 0)
+    latin = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")
+    assert list(exported.pieces(latin)) == ["café"]
+    assert list(exported.pieces()) == ["café"]
+    assert list(exported.pieces(utf8_stream())) == ["café".encode()]
+
+
+def test_graph_json_is_the_same_served_and_alone(git_vault, run):
+    """The CLI writes the kept pieces; the bytes are those of the export written alone."""
+    from click.testing import CliRunner
+
+    from vault.cli import cli
+    from vault.cli.common import SERVED
+    from vault.graph.export import GraphRequest, export_graph
+
+    alone = run(git_vault, "graph", "--format", "json")
+    catalog = load_catalog(open_vault(str(git_vault)))
+    assert alone.stdout == export_graph(catalog, GraphRequest()).text
+    r = Resident(str(git_vault), watch=False, notify=lambda message: None)
+    token = SERVED.set(r)
+    try:
+        for _ in range(2):  # built, then kept
+            got = CliRunner().invoke(cli, ["--vault", str(git_vault), "graph", "--format", "json"])
+            assert got.exit_code == 0
+            assert got.stdout_bytes == alone.stdout.encode("utf-8")
+        assert r.walks == 2  # each answered from the resident (which walks, unwatched)
+    finally:
+        SERVED.reset(token)
+        r.close()
