@@ -1,16 +1,22 @@
 """What a server keeps between calls, kept small (vault.serve.resident): an export kept as
-UTF-8 that writes out the same bytes as its text."""
+UTF-8 that writes out the same bytes as its text, and the graph, references and kept exports
+of an older catalog let go of once a newer one is loaded."""
 
 from __future__ import annotations
 
+import gc
 import io
+import os
+import weakref
 
 import pytest
 
 from vault.catalog import load_catalog
 from vault.graph.export import PIECE, Exported
-from vault.serve.resident import Resident
+from vault.serve.resident import Resident, give_back
 from vault.vault import open_vault
+
+DEEP = "memory/research/2026-02-14-exosomes-deep-dive.md"
 
 
 def utf8_stream() -> io.TextIOWrapper:
@@ -70,3 +76,29 @@ def test_graph_json_is_the_same_served_and_alone(git_vault, run):
     finally:
         SERVED.reset(token)
         r.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "O_CLOEXEC"), reason="inotify is Linux's")
+def test_what_was_built_on_an_older_catalog_is_let_go_of(vault_copy):
+    r = Resident(str(vault_copy), notify=lambda message: None)
+    try:
+        old = r.refresh()
+        graph, refs = r.graph(old), r.references(old)
+        export = r.kept(old, "export", lambda: Exported.of("kept", 1, 0))
+        assert r.graph(old) is graph and r.references(old) is refs  # built once
+        gone = [weakref.ref(graph), weakref.ref(export), weakref.ref(old.records)]
+        del graph, export, refs, old
+        path = vault_copy / DEEP
+        path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        new = r.refresh()
+        gc.collect()
+        # No call holds the older catalog: its records, graph and kept export are freed.
+        assert [w() for w in gone] == [None, None, None]
+        assert r.graph(new) is r.graph(new)
+    finally:
+        r.close()
+
+
+def test_give_back_is_harmless():
+    give_back()
+    give_back()
