@@ -1,6 +1,7 @@
 """What a server keeps between calls, kept small (vault.serve.resident): an export kept as
-UTF-8 that writes out the same bytes as its text, and the graph, references and kept exports
-of an older catalog let go of once a newer one is loaded."""
+UTF-8 that writes out the same bytes as its text, the graph and references of an older
+catalog let go of once a newer one is loaded, and one object for equal resolutions and link
+texts among the references decoded from the cache."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from vault.catalog import load_catalog
 from vault.graph.export import PIECE, Exported
+from vault.references import references
 from vault.serve.resident import Resident, give_back
 from vault.vault import open_vault
 
@@ -102,3 +104,24 @@ def test_what_was_built_on_an_older_catalog_is_let_go_of(vault_copy):
 def test_give_back_is_harmless():
     give_back()
     give_back()
+
+
+def test_decoded_references_share_equal_resolutions_and_texts(tmp_path):
+    """Read back from the cache, the references to one note are one Resolution and one text
+    (not a copy each); they are the same references as resolved afresh."""
+    notes = tmp_path / "vault" / "memory"
+    notes.mkdir(parents=True)
+    (notes / "hub.md").write_text("# Hub\n\nThe middle.\n", encoding="utf-8")
+    for name in ("a", "b", "c"):
+        body = f"# {name}\n\nSee [[hub]], [[hub]] again and [[nowhere]].\n"
+        (notes / f"{name}.md").write_text(body, encoding="utf-8")
+    vault = open_vault(str(tmp_path / "vault"))
+    fresh = references(load_catalog(vault))  # resolved, and stored in the cache
+    decoded = references(load_catalog(vault))  # a new catalog: decoded from the cache
+    assert decoded == fresh
+    for raw in ("hub", "nowhere"):
+        refs = [ref for ref in decoded if ref.raw == raw]
+        assert len(refs) == 6 if raw == "hub" else 3
+        assert len({id(ref.resolution) for ref in refs}) == 1
+        assert len({id(ref.raw) for ref in refs}) == 1
+    assert {ref.resolution.id for ref in decoded} == {"memory/hub.md", None}
