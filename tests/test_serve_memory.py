@@ -125,3 +125,22 @@ def test_decoded_references_share_equal_resolutions_and_texts(tmp_path):
         assert len({id(ref.resolution) for ref in refs}) == 1
         assert len({id(ref.raw) for ref in refs}) == 1
     assert {ref.resolution.id for ref in decoded} == {"memory/hub.md", None}
+
+
+def test_the_graph_shares_one_attribute_dict_per_edge_kind(git_vault):
+    """The kept graph holds one {"kind": ...} per kind; a part selected from it is a graph of
+    its own, whose edges can be changed without changing the whole."""
+    from vault.graph.build import build_graph
+    from vault.graph.query import select
+
+    g = build_graph(load_catalog(open_vault(str(git_vault))))
+    data = {}
+    for _, _, kind, attrs in g.edges(keys=True, data=True):
+        assert attrs == {"kind": kind}
+        data.setdefault(kind, set()).add(id(attrs))
+    assert set(data) == {"parent", "link"} and all(len(ids) == 1 for ids in data.values())
+    assert all(len(g.pred[v][u]) for u, v in g.edges())  # the same edges both ways
+    part = select(g, kind="link")
+    for u, v, k in part.edges(keys=True):
+        part.edges[u, v, k]["kind"] = "changed"
+    assert all(attrs == {"kind": k} for _, _, k, attrs in g.edges(keys=True, data=True))

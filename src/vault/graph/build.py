@@ -71,4 +71,17 @@ def build_graph(catalog: Catalog, refs: list[Reference] | None = None) -> nx.Mul
     g = nx.MultiDiGraph()
     g.add_nodes_from(sorted(nodes.items()))
     g.add_edges_from((s, t, k, {"kind": k}) for s, t, k in sorted(edges))
+    _share_edge_data(g)
     return g
+
+
+def _share_edge_data(g: nx.MultiDiGraph) -> None:
+    """One attribute dict per edge kind, shared by every edge of that kind, in place of one
+    per edge (networkx makes one each): the graph is never modified (copies made of it get
+    dicts of their own), and a server keeps it, where 353,640 edges at 100,000 notes held
+    ~70 MB of `{"kind": ...}` dicts alike."""
+    shared: dict[str, dict] = {}
+    for nbrs in g._adj.values():  # u -> v -> kind -> data; g.pred shares the kind dicts
+        for by_kind in nbrs.values():
+            for kind in by_kind:
+                by_kind[kind] = shared.setdefault(kind, {"kind": kind})
