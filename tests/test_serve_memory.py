@@ -107,20 +107,23 @@ def test_give_back_is_harmless():
 
 
 def test_decoded_references_share_equal_resolutions_and_texts(tmp_path):
-    """Read back from the cache, the references to one note are one Resolution and one text
-    (not a copy each); they are the same references as resolved afresh."""
+    """Read back from the cache, the references (and the Parents) to one note are one
+    Resolution and one text (not a copy each); they are the same as resolved afresh."""
     notes = tmp_path / "vault" / "memory"
     notes.mkdir(parents=True)
     (notes / "hub.md").write_text("# Hub\n\nThe middle.\n", encoding="utf-8")
     for name in ("a", "b", "c"):
-        body = f"# {name}\n\nSee [[hub]], [[hub]] again and [[nowhere]].\n"
+        body = f"# {name}\n\nParent: hub\n\nSee [[hub]], [[hub]] again and [[nowhere]].\n"
         (notes / f"{name}.md").write_text(body, encoding="utf-8")
     vault = open_vault(str(tmp_path / "vault"))
     fresh = references(load_catalog(vault))  # resolved, and stored in the cache
-    decoded = references(load_catalog(vault))  # a new catalog: decoded from the cache
+    catalog = load_catalog(vault)  # a new catalog: decoded from the cache
+    decoded = references(catalog)
     assert decoded == fresh
+    parents = [catalog.parents[f"memory/{name}.md"] for name in ("a", "b", "c")]
+    assert parents[0].id == "memory/hub.md" and len(set(map(id, parents))) == 1
     for raw in ("hub", "nowhere"):
-        refs = [ref for ref in decoded if ref.raw == raw]
+        refs = [ref for ref in decoded if ref.raw == raw and ref.kind == "link"]
         assert len(refs) == 6 if raw == "hub" else 3
         assert len({id(ref.resolution) for ref in refs}) == 1
         assert len({id(ref.raw) for ref in refs}) == 1
@@ -144,3 +147,13 @@ def test_the_graph_shares_one_attribute_dict_per_edge_kind(git_vault):
     for u, v, k in part.edges(keys=True):
         part.edges[u, v, k]["kind"] = "changed"
     assert all(attrs == {"kind": k} for _, _, k, attrs in g.edges(keys=True, data=True))
+
+
+def test_the_name_tables_hold_a_note_s_path_once(vault_copy):
+    """A note's path (lower case, no .md) is a key of by_path and, as its longest suffix, of
+    by_suffix: one string for both."""
+    resolver = load_catalog(open_vault(str(vault_copy))).resolver
+    by_path = {key: key for key in resolver.by_path}
+    suffixes = [key for key in resolver.by_suffix if key in by_path]
+    assert suffixes and all(by_path[key] is key for key in suffixes)
+    assert resolver.by_suffix["research/2026-02-14-exosomes-deep-dive"] == [DEEP]
