@@ -119,6 +119,15 @@ def main() -> None:
     timed("graph --format json", lambda: run("graph", "--format", "json"))
     timed("list --json", lambda: run("list", "--json"))
     timed("search exosome", lambda: run("search", "exosome"))
+    # What the server's malloc_trim after a big build costs with all of this alive.
+    from vault.serve.resident import give_back
+
+    took = []
+    for _ in range(5):
+        start = time.perf_counter()
+        give_back()
+        took.append((time.perf_counter() - start) * 1000)
+    print(f"give_back() (malloc_trim): {', '.join(f'{t:.2f}' for t in took)} ms", flush=True)
     resident.close()
 
 

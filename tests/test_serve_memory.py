@@ -157,3 +157,26 @@ def test_the_name_tables_hold_a_note_s_path_once(vault_copy):
     suffixes = [key for key in resolver.by_suffix if key in by_path]
     assert suffixes and all(by_path[key] is key for key in suffixes)
     assert resolver.by_suffix["research/2026-02-14-exosomes-deep-dive"] == [DEEP]
+
+
+def test_memory_is_handed_back_at_the_next_call_after_a_big_build(vault_copy, monkeypatch):
+    """After a call built the graph (or references, or a kept result), the next call begins
+    by handing malloc's free memory back, once; calls that build nothing do not."""
+    from vault.serve import resident as module
+
+    r = Resident(str(vault_copy), watch=False, notify=lambda message: None)
+    try:
+        calls = []
+        monkeypatch.setattr(module, "give_back", lambda: calls.append(1))
+        r.refresh()
+        r.refresh()
+        assert calls == []
+        r.graph(r.refresh())  # built: references, then the graph
+        assert len(calls) == 2
+        r.refresh()
+        assert len(calls) == 3
+        r.refresh()
+        r.graph(r.catalog)  # the same catalog: built already
+        assert len(calls) == 3
+    finally:
+        r.close()

@@ -119,6 +119,10 @@ class Resident:
         self._refs: tuple[object, list[Reference]] | None = None
         self._graph: tuple[object, object] | None = None
         self._kept: tuple[object, dict[str, object]] | None = None
+        # Something big was built since the last call began: malloc's free memory is handed
+        # back at the start of the next (give_back), once the call that built it has let go
+        # of the rest (an export's 100 MB of output, its cycles).
+        self._built = False
         if may_write:  # this process's writes read the notes through this catalog
             keep_current(self.vault.root, self.current)
 
@@ -134,6 +138,9 @@ class Resident:
         from vault.git import open_repository
         from vault.mv.recover import recover
 
+        if self._built:  # what the call that built it left behind is freed by now
+            self._built = False
+            give_back()
         # A `vault mv` killed midway (here or by another process) is finished or undone
         # before anything reads the notes, as at the start of every command.
         if not self.may_write:
@@ -257,6 +264,7 @@ class Resident:
             built = self._refs
             if built is None or built[0] is not catalog.records:
                 built = self._refs = (catalog.records, references(catalog))
+                self._built = True
                 give_back()
             return built[1]
 
@@ -273,6 +281,7 @@ class Resident:
             if built is None or built[0] is not catalog.records:
                 graph = build_graph(catalog, self.references(catalog))
                 built = self._graph = (catalog.records, graph)
+                self._built = True
                 give_back()
             return built[1]
 
@@ -294,6 +303,7 @@ class Resident:
                 results[key] = result
                 while len(results) > KEPT:
                     del results[next(iter(results))]
+        self._built = True
         give_back()
         return result
 
