@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-semantic bench-sync bench-view bench-web bench-serve bench-warm-search bench-init view system-deps clean
+.PHONY: demo test test-fast test-offline lint pytest bench bench-100k bench-semantic bench-sync bench-view bench-web bench-serve bench-serve-memory bench-warm-search bench-init view system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -94,6 +94,12 @@ bench-web: $(VENV)/.installed-test
 ## that vault; LOAD_CALLS=N calls per client (500)
 bench-serve: $(VENV)/.installed-test
 	$(PY) bench/bench_serve.py $(if $(BENCH_VAULT),--vault $(BENCH_VAULT)) --load-calls $(or $(LOAD_CALLS),500)
+
+## bench-serve-memory: where a server's memory goes (RssAnon after each of bench-serve's warm-up
+## rows, built in process) on bench-serve's copy of BENCH_VAULT (/work/bench10k), run first
+bench-serve-memory: $(VENV)/.installed-test
+	$(PY) bench/bench_serve_memory.py --trim \
+		--vault bench/out/serve-copy-$(notdir $(or $(BENCH_VAULT),/work/bench10k))
 
 ## bench-warm-search: issue 19's whole-process warm searches without a server (a rare word, a
 ## ten-word question) on /work/bench10k or BENCH_VAULT; BASE=DIR/src runs another checkout

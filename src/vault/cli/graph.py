@@ -17,9 +17,6 @@ from vault.options import (
     check_all,
 )
 
-# How much of an export is written to standard output at a time (characters).
-_CHUNK = 1 << 20
-
 
 @click.command("graph")
 @declared(FORMAT)
@@ -134,9 +131,8 @@ def command(
         write_output(output, result.text, state.vault)
         render.info(f"Wrote {result.nodes} nodes and {result.edges} edges to {output} ({fmt}).")
     else:
-        text = result.text
-        for start in range(0, len(text), _CHUNK):  # not one copy of a 100 MB export as bytes
-            click.echo(text[start : start + _CHUNK], nl=False)
+        for piece in result.pieces(sys.stdout):  # not one copy of a 100 MB export as bytes
+            click.echo(piece, nl=False)
 
 
 def _format_for(fmt: str | None, output: str | None, said: str) -> str | None:

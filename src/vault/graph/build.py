@@ -70,5 +70,27 @@ def build_graph(catalog: Catalog, refs: list[Reference] | None = None) -> nx.Mul
             edges.add((ref.source, target, ref.kind))
     g = nx.MultiDiGraph()
     g.add_nodes_from(sorted(nodes.items()))
-    g.add_edges_from((s, t, k, {"kind": k}) for s, t, k in sorted(edges))
+    _add_edges(g, sorted(edges))
     return g
+
+
+def _add_edges(g: nx.MultiDiGraph, edges: list[tuple[str, str, str]]) -> None:
+    """The (source, target, kind) edges, keyed by kind, in this order, every edge of a kind
+    with one attribute dict `{"kind": kind}` shared by all of them, where networkx makes one
+    per edge: the graph is never modified (copies made of it get dicts of their own), and a
+    server keeps it, where 353,640 edges at 100,000 notes held ~70 MB of dicts alike. Made
+    shared from the start (networkx's edge_attr_dict_factory, for this graph while its
+    edges are added), not replaced after: freed, their memory stayed with the process."""
+    shared: dict[str, dict] = {}
+    kind = ""
+
+    def each():
+        nonlocal kind
+        for source, target, kind in edges:  # noqa: B007 (read by the factory below)
+            yield source, target, kind, {}  # no data: the factory's dict is not written
+
+    g.edge_attr_dict_factory = lambda: shared.setdefault(kind, {"kind": kind})
+    try:
+        g.add_edges_from(each())
+    finally:
+        del g.edge_attr_dict_factory  # the class's again: copies get dicts of their own

@@ -57,7 +57,9 @@ class NameTables:
             parts = path.split("/")
             stem = parts[-1]
             add(self.by_stem, stem, note_id)
-            for k in range(len(parts) - 1):
+            if len(parts) > 1:  # the whole path is a suffix too: the same string, not a copy
+                add(self.by_suffix, path, note_id)
+            for k in range(1, len(parts) - 1):
                 add(self.by_suffix, "/".join(parts[k:]), note_id)
             key = title_of[note_id] = fold(title)
             add(self.by_title, key, note_id)
