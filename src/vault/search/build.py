@@ -8,6 +8,9 @@ through temporary files). The writer of a worker (BuildWriter) is Whoosh's Segme
 with its inner loop replaced: documents arrive analysed already, postings are grouped by term
 as they come (so only the terms are sorted, not every posting) and field lengths stay in
 memory (Whoosh reads them back from the segment's files for every posting it writes).
+An update of the index writes its one small segment with the same writer, under the locks
+(`segment_writer`): half of the update an answer waits for in a server was Whoosh writing
+that segment posting by posting.
 """
 
 from __future__ import annotations
@@ -123,7 +126,7 @@ def _build_chunk(job) -> tuple[object | None, dict[str, Entry], int]:
     """In a worker: one segment of the notes of a chunk, not yet in any table of contents."""
     folder, root, chunk, language = job
     ix = whoosh_index().open_dir(folder)
-    writer = _segment_writer(ix)
+    writer = segment_writer(ix, _lk=False)  # no lock: the parent holds it
     files: dict[str, Entry] = {}
     words: Counter = Counter()
     base = Path(root)
@@ -148,8 +151,12 @@ def _build_chunk(job) -> tuple[object | None, dict[str, Entry], int]:
     return segment, files, len(chunk)
 
 
-def _segment_writer(ix):
-    """A BuildWriter on `ix` (see the module's docstring); no lock: the parent holds it."""
+def segment_writer(ix, **options):
+    """A BuildWriter on `ix` (see the module's docstring); `options` as Whoosh's
+    SegmentWriter takes them (its lock: `timeout`, `delay`, `_lk=False` for none). What it
+    writes is what Whoosh's own writer would, faster; deleting documents is Whoosh's. Its
+    commit must not merge: Whoosh's merge adds the merged segments' postings to a pool this
+    writer does not write (`add_reader` says so rather than lose them)."""
     from itertools import chain, repeat
 
     from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -157,7 +164,7 @@ def _segment_writer(ix):
 
     class BuildWriter(SegmentWriter):
         def __init__(self):
-            super().__init__(ix, _lk=False, compound=COMPOUND)
+            super().__init__(ix, **{"compound": COMPOUND, **options})
             # field -> term -> ([docnums], [weights], [posting values]); docnums ascend.
             # Terms of analysed texts are str until written (UTF-8 sorts as str does), the
             # others bytes; a field gets one kind or the other.
@@ -202,6 +209,9 @@ def _segment_writer(ix):
             perdoc.finish_doc()
             self._added = True
             self.docnum += 1
+
+        def add_reader(self, reader):
+            raise NotImplementedError("a BuildWriter cannot merge segments")
 
         def _flush_segment(self):
             self.perdocwriter.close()
