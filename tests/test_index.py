@@ -540,8 +540,9 @@ def _postings(folder: Path) -> list:
 
 
 def test_the_build_writes_what_whoosh_would(tmp_path, monkeypatch):
-    """The build's own writer fills Whoosh's posting blocks a term at a time; the index is
-    the one Whoosh's posting-by-posting path writes: same terms, statistics and postings."""
+    """The build's own writer fills Whoosh's posting blocks a term at a time (and writes a
+    term of one block at once); the index is the one Whoosh's posting-by-posting path
+    writes: same terms, statistics and postings, same bytes."""
     import uuid
 
     import vault.search.build as build
@@ -562,6 +563,7 @@ def test_the_build_writes_what_whoosh_would(tmp_path, monkeypatch):
         folder = tmp_path / f"index-{bulk}"
         folder.mkdir()
         build.build(catalog, folder, None)
-        built.append(_postings(folder))
-    assert built[0] == built[1]
-    assert len(built[0]) > 1000
+        files = sorted(f.read_bytes() for f in folder.iterdir() if f.suffix in (".trm", ".pst"))
+        built.append((_postings(folder), files))
+    assert built[0] == built[1]  # the terms and postings, and the files' very bytes
+    assert len(built[0][0]) > 1000

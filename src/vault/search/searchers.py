@@ -111,16 +111,19 @@ def _reopened(old, folder: Path, writer=None):
     kept = {r.segment().segment_id(): r for r, _ in leaves if isinstance(r, SegmentReader)}
     readers, opened = [], []
     try:
-        ix = _open(folder)
         if writer is None:
+            ix = _open(folder)
             toc = ix._read_toc()
             schema, segments, generation = toc.schema, toc.segments, toc.generation
+            storage = ix.storage
         else:  # the table of contents the writer read (its new one is one generation on)
+            ix = None  # not read again: the searcher finds documents, then is reopened
             schema, segments, generation = writer.schema, writer.segments, writer.generation - 1
+            storage = writer.storage
         for segment in segments:
             reader = kept.pop(segment.segment_id(), None)
             if reader is None:
-                reader = SegmentReader(ix.storage, schema, segment, generation=generation)
+                reader = SegmentReader(storage, schema, segment, generation=generation)
                 opened.append(reader)
             else:  # the same files; only which of its documents are deleted may differ
                 reader._segment = reader._perdoc._segment = segment
