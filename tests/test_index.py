@@ -539,11 +539,15 @@ def _postings(folder: Path) -> list:
     return out
 
 
-def test_the_build_writes_what_whoosh_would(tmp_path, monkeypatch):
+@pytest.mark.parametrize("block", [128, 8])
+def test_the_build_writes_what_whoosh_would(tmp_path, monkeypatch, block):
     """The build's own writer fills Whoosh's posting blocks a term at a time (and writes a
     term of one block at once); the index is the one Whoosh's posting-by-posting path
-    writes: same terms, statistics and postings, same bytes."""
+    writes: same terms, statistics and postings, same bytes. With blocks of 8 postings
+    (Whoosh's are 128), terms of one block and of several alternate within a field."""
     import uuid
+
+    from whoosh.codec import whoosh3
 
     import vault.search.build as build
     import vault.search.schema as schema
@@ -556,6 +560,7 @@ def test_the_build_writes_what_whoosh_would(tmp_path, monkeypatch):
     write_note(root, "memory/ja.md", "ホットキー", text)
     catalog = load_catalog(open_vault(root))
     monkeypatch.setattr(schema.uuid, "uuid4", lambda: uuid.UUID(int=7))  # vocabulary ids
+    monkeypatch.setattr(whoosh3.W3Codec.__init__, "__defaults__", (block, 3, 1))
     built = []
     for bulk in (True, False):
         if not bulk:

@@ -267,6 +267,7 @@ def _write_bulk(writer, schema, lengths: dict, ordered) -> None:
         if len(docnums) <= limit:
             one_block.write(tbytes, docnums, weights, values, lengths)
             continue
+        one_block.at = None  # the postings file's position: told again after this term
         writer.start_term(tbytes)
         for start in range(0, len(docnums), limit):
             if start:  # a full block before this one: out it goes, as add_posting does
@@ -305,6 +306,8 @@ class _OneBlock:
         self.field = fieldname
         self.fixed = fmt.fixed_value_size()
         self.comp = writer._postwriter._compression
+        # Where the postings file is (kept here: asking the file is a system call each time).
+        self.at: int | None = None
         self.magic, self.terminfo = WHOOSH3_HEADER_MAGIC, W3TermInfo._struct.pack
         self.pack_int, self.pack_long, self.to_byte = pack_int, pack_long, length_to_byte
         # The codec's pickling (vault.search.imports makes it protocol 4), as its writer pickles.
@@ -342,10 +345,11 @@ class _OneBlock:
         info = self.dumps(
             (len(ids), ids[-1], maxweight, self.comp, to_byte(minlength), to_byte(maxlength)), 2
         )
-        postfile = self.postfile
-        start = postfile.tell()
-        postfile.write(self.magic + self.pack_int(-(len(info) + len(data))) + info + data)
-        extent = self.pack_long(start) + self.pack_int(postfile.tell() - start)
+        start = self.postfile.tell() if self.at is None else self.at
+        block = self.magic + self.pack_int(-(len(info) + len(data))) + info + data
+        self.postfile.write(block)
+        self.at = start + len(block)
+        extent = self.pack_long(start) + self.pack_int(len(block))
         stats = self.terminfo(
             False, 0 + sum(wts), len(ids), to_byte(minlength), to_byte(maxlength),
             max(0, maxweight), ids[0], ids[-1],
