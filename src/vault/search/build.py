@@ -237,11 +237,17 @@ def segment_writer(ix, **options):
 
 def _bulk_capable(writer) -> bool:
     """Whether `writer` is Whoosh 2.7's W3 field writer, whose block buffer _write_bulk
-    fills (any other codec is written posting by posting)."""
-    from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
+    fills and whose blocks _OneBlock writes (any other codec is written posting by
+    posting)."""
+    from whoosh.codec import whoosh3
+    from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter, W3TermInfo
 
-    return type(writer) is W3FieldWriter and all(
-        hasattr(W3PostingsWriter, name) for name in ("_write_block", "_new_block", "add_posting")
+    return (
+        type(writer) is W3FieldWriter
+        and all(hasattr(W3PostingsWriter, n) for n in ("_write_block", "_new_block", "add_posting"))
+        and all(hasattr(writer, n) for n in ("_tindex", "_postfile", "_fieldid"))
+        and hasattr(W3TermInfo, "_struct")
+        and hasattr(whoosh3, "WHOOSH3_HEADER_MAGIC")
     )
 
 
