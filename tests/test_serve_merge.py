@@ -212,3 +212,41 @@ def test_a_stopping_server_does_not_wait_out_another_process_s_index_lock(tmp_pa
     assert not stuck
     assert any("small segments" in m for m in said)
     assert any("deferred counts" in m for m in said)
+
+
+def test_an_update_finds_the_document_it_replaces_through_the_kept_readers(
+    tmp_path, kept, monkeypatch
+):
+    """In a resident process an update deletes the edited note's old document through the
+    thread's kept searcher (Whoosh's writer would open a reader of every segment for it), and
+    writes its segment the build's way; the search after it opens only that new segment, and
+    finds the note once, with its new text and not its old."""
+    from whoosh.reading import SegmentReader
+
+    from vault.search.index import update_index
+
+    make_vault(tmp_path, 30)
+    found(tmp_path, "exosome")  # the index, built; this thread's searcher, kept
+    note = sorted((tmp_path / "memory").rglob("*.md"))[0]
+    note_id = open_vault(tmp_path).note_id(note)
+    opened = []
+    init = SegmentReader.__init__
+
+    def counted(self, *args, **kwargs):
+        opened.append(args[2].segment_id() if len(args) > 2 else kwargs["segment"].segment_id())
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(SegmentReader, "__init__", counted)
+    merging.merge_later(lambda vault: None)
+    try:
+        for n, word in enumerate(("quollone", "quolltwo", "quollthree")):
+            note.write_text(f"# Quoll {n}\n\nOnly {word} here.\n", encoding="utf-8")
+            update_index(load_catalog(open_vault(tmp_path)))
+            assert opened == []  # the old document found through the readers kept
+            assert found(tmp_path, word) == [note_id]
+            assert len(opened) == 1  # the search: the update's new segment alone
+            opened.clear()
+            assert found(tmp_path, "quollone") == ([note_id] if n == 0 else [])
+    finally:
+        merging.merge_later(None)
+    assert sum(s.deleted_count() for s in segments(tmp_path)) == 3

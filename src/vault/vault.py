@@ -151,7 +151,9 @@ def walk_folders(
 ) -> Iterator[tuple[list[str], list[str], list[os.stat_result]]]:
     """The notes, one folder at a time: (ids, absolute paths, stats) of every *.md note
     directly in it, skipping hidden files and folders. Folders come depth first (the last
-    one found first), each folder's notes in the order the system lists them.
+    one found first), each folder's notes sorted by name: the order the file system lists
+    them in changes when a note is rewritten through a temporary file on some (tmpfs, btrfs),
+    and a resident process keeps a rewritten note in its place (vault.catalog.update_catalog).
 
     A symbolic link is followed only to a regular file inside the notes folder that is not
     hidden (not in .git, .obsidian, ...): a link cannot pull a file from elsewhere, such as
@@ -188,6 +190,7 @@ def walk_folders(
             except OSError:
                 continue
             paths.append(entry.path)
+        paths.sort()
         stats = _stats(paths)
         if not all([st is not None and stat.S_ISREG(st.st_mode) for st in stats]):
             # Gone meanwhile, or a FIFO or device named *.md (it would hang or flood a reader).

@@ -192,4 +192,5 @@ def _files(folder: str, root: str) -> list[tuple[str, str, Stat]] | None:
             continue
         if stat.S_ISREG(st.st_mode):
             out.append((entry.path[len(root) + 1 :].replace(os.sep, "/"), entry.path, stat_key(st)))
+    out.sort(key=lambda item: item[1])  # by path, as the walk (its folder's notes by name)
     return out

@@ -8,6 +8,9 @@ through temporary files). The writer of a worker (BuildWriter) is Whoosh's Segme
 with its inner loop replaced: documents arrive analysed already, postings are grouped by term
 as they come (so only the terms are sorted, not every posting) and field lengths stay in
 memory (Whoosh reads them back from the segment's files for every posting it writes).
+An update of the index writes its one small segment with the same writer, under the locks
+(`segment_writer`): half of the update an answer waits for in a server was Whoosh writing
+that segment posting by posting.
 """
 
 from __future__ import annotations
@@ -123,7 +126,7 @@ def _build_chunk(job) -> tuple[object | None, dict[str, Entry], int]:
     """In a worker: one segment of the notes of a chunk, not yet in any table of contents."""
     folder, root, chunk, language = job
     ix = whoosh_index().open_dir(folder)
-    writer = _segment_writer(ix)
+    writer = segment_writer(ix, _lk=False)  # no lock: the parent holds it
     files: dict[str, Entry] = {}
     words: Counter = Counter()
     base = Path(root)
@@ -148,8 +151,12 @@ def _build_chunk(job) -> tuple[object | None, dict[str, Entry], int]:
     return segment, files, len(chunk)
 
 
-def _segment_writer(ix):
-    """A BuildWriter on `ix` (see the module's docstring); no lock: the parent holds it."""
+def segment_writer(ix, **options):
+    """A BuildWriter on `ix` (see the module's docstring); `options` as Whoosh's
+    SegmentWriter takes them (its lock: `timeout`, `delay`, `_lk=False` for none). What it
+    writes is what Whoosh's own writer would, faster; deleting documents is Whoosh's. Its
+    commit must not merge: Whoosh's merge adds the merged segments' postings to a pool this
+    writer does not write (`add_reader` says so rather than lose them)."""
     from itertools import chain, repeat
 
     from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -157,7 +164,7 @@ def _segment_writer(ix):
 
     class BuildWriter(SegmentWriter):
         def __init__(self):
-            super().__init__(ix, _lk=False, compound=COMPOUND)
+            super().__init__(ix, **{"compound": COMPOUND, **options})
             # field -> term -> ([docnums], [weights], [posting values]); docnums ascend.
             # Terms of analysed texts are str until written (UTF-8 sorts as str does), the
             # others bytes; a field gets one kind or the other.
@@ -203,6 +210,9 @@ def _segment_writer(ix):
             self._added = True
             self.docnum += 1
 
+        def add_reader(self, reader):
+            raise NotImplementedError("a BuildWriter cannot merge segments")
+
         def _flush_segment(self):
             self.perdocwriter.close()
             writer = self.fieldwriter
@@ -227,30 +237,44 @@ def _segment_writer(ix):
 
 def _bulk_capable(writer) -> bool:
     """Whether `writer` is Whoosh 2.7's W3 field writer, whose block buffer _write_bulk
-    fills (any other codec is written posting by posting)."""
-    from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
+    fills and whose blocks _OneBlock writes (any other codec is written posting by
+    posting)."""
+    from whoosh.codec import whoosh3
+    from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter, W3TermInfo
 
-    return type(writer) is W3FieldWriter and all(
-        hasattr(W3PostingsWriter, name) for name in ("_write_block", "_new_block", "add_posting")
+    return (
+        type(writer) is W3FieldWriter
+        and all(hasattr(W3PostingsWriter, n) for n in ("_write_block", "_new_block", "add_posting"))
+        and all(hasattr(writer, n) for n in ("_tindex", "_postfile", "_fieldid"))
+        and hasattr(W3TermInfo, "_struct")
+        and hasattr(whoosh3, "WHOOSH3_HEADER_MAGIC")
     )
 
 
 def _write_bulk(writer, schema, lengths: dict, ordered) -> None:
     """Each term's postings given to the W3 postings writer a block at a time: what
     FieldWriter.add_postings and W3PostingsWriter.add_posting do one posting at a time (a
-    third of the time of a build), with the same blocks, statistics and bytes."""
+    third of the time of a build), with the same blocks, statistics and bytes. A term whose
+    postings fit in one block (all of them in an update's small segment) is written at once:
+    the bytes W3PostingsWriter._write_block and W3TermInfo.to_bytes would write for it."""
     from array import array
 
     lastfield = None
+    one_block = None
     for (fieldname, tbytes), (docnums, weights, values) in ordered:
         if fieldname != lastfield:
             if lastfield is not None:
                 writer.finish_field()
             writer.start_field(fieldname, schema[fieldname])
             lastfield = fieldname
+            post = writer._postwriter
+            limit = post._blocklimit
+            one_block = _OneBlock(writer, fieldname, schema[fieldname].format)
+        if len(docnums) <= limit:
+            one_block.write(tbytes, docnums, weights, values, lengths)
+            continue
+        one_block.at = None  # the postings file's position: told again after this term
         writer.start_term(tbytes)
-        post = writer._postwriter
-        limit = post._blocklimit
         for start in range(0, len(docnums), limit):
             if start:  # a full block before this one: out it goes, as add_posting does
                 post._write_block()
@@ -265,6 +289,78 @@ def _write_bulk(writer, schema, lengths: dict, ordered) -> None:
         writer.finish_term()
     if lastfield is not None:
         writer.finish_field()
+
+
+class _OneBlock:
+    """Writes a term of one field whose postings fit in one block, as W3FieldWriter's
+    start_term and finish_term would (W3PostingsWriter.start_postings, finish_postings and
+    _write_block; W3TermInfo.add_block and to_bytes), without their objects per term: half
+    of writing an update's segment was those calls."""
+
+    def __init__(self, writer, fieldname: str, fmt):
+        import zlib
+
+        from whoosh.codec import whoosh3
+        from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+        from whoosh.system import pack_int, pack_long, pack_ushort
+        from whoosh.util.numeric import length_to_byte
+        from whoosh.util.numlists import delta_encode
+
+        self.tindex = writer._tindex
+        self.postfile = writer._postfile
+        self.key = pack_ushort(writer._fieldid)
+        self.field = fieldname
+        self.fixed = fmt.fixed_value_size()
+        self.comp = writer._postwriter._compression
+        # Where the postings file is (kept here: asking the file is a system call each time).
+        self.at: int | None = None
+        self.magic, self.terminfo = WHOOSH3_HEADER_MAGIC, W3TermInfo._struct.pack
+        self.pack_int, self.pack_long, self.to_byte = pack_int, pack_long, length_to_byte
+        # The codec's pickling (vault.search.imports makes it protocol 4), as its writer pickles.
+        self.dumps, self.compress, self.delta = whoosh3.dumps, zlib.compress, delta_encode
+
+    def write(self, tbytes: bytes, docnums: list, weights: list, values: list, lengths: dict):
+        from array import array
+
+        ids = array("I", docnums)
+        wts = array("f", weights)  # as the block buffer holds them (single precision)
+        maxweight = max(wts)
+        field = self.field
+        known = [n for n in (lengths.get((d, field)) for d in docnums) if n]
+        minlength = min(known) if known else None
+        maxlength = max(known) if known else 0
+        # W3PostingsWriter._mini_weights and _mini_values
+        if all(w == 1.0 for w in wts):
+            mini_weights = None
+        elif all(w == wts[0] for w in wts):
+            mini_weights = wts[0]
+        else:
+            mini_weights = tuple(wts)
+        kept = [v for v in values if v]
+        fixed = self.fixed
+        if fixed is None or fixed < 0:
+            mini_values = tuple(kept)
+        elif fixed == 0:
+            mini_values = None
+        else:
+            mini_values = b"".join(kept)
+        data = self.dumps((tuple(self.delta(ids)), mini_weights, mini_values), 2)
+        if self.comp:
+            data = self.compress(data, self.comp)
+        to_byte = self.to_byte
+        info = self.dumps(
+            (len(ids), ids[-1], maxweight, self.comp, to_byte(minlength), to_byte(maxlength)), 2
+        )
+        start = self.postfile.tell() if self.at is None else self.at
+        block = self.magic + self.pack_int(-(len(info) + len(data))) + info + data
+        self.postfile.write(block)
+        self.at = start + len(block)
+        extent = self.pack_long(start) + self.pack_int(len(block))
+        stats = self.terminfo(
+            False, 0 + sum(wts), len(ids), to_byte(minlength), to_byte(maxlength),
+            max(0, maxweight), ids[0], ids[-1],
+        )  # fmt: skip
+        self.tindex.add(self.key + tbytes, stats + extent)
 
 
 def _add_analysed(terms: dict, docnum: int, fmt, value: Analyzed) -> int:

@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from vault.catalog import Catalog
@@ -40,7 +41,7 @@ from vault.derived import freshness
 from vault.errors import IndexBusy, VaultError
 from vault.model import IndexReport
 from vault.search import documents, merging
-from vault.search.build import COMPOUND, build
+from vault.search.build import build, segment_writer
 from vault.search.manifest import MANIFEST, Entry, Manifest, write_manifest
 from vault.search.merging import (  # noqa: F401 (the folder, lock_timeout, _busy: for others)
     INDEX_FOLDER,
@@ -51,6 +52,7 @@ from vault.search.merging import (  # noqa: F401 (the folder, lock_timeout, _bus
     lock_timeout,
 )
 from vault.search.schema import SCHEMA_VERSION, id_key, make_schema, vocabulary_doc
+from vault.search.searchers import update_searcher
 
 Progress = Callable[[int, int], None]
 Notify = Callable[[str], None]
@@ -285,42 +287,53 @@ class _Work:
         removed: list[str] = []
         if write or delete:
             ix = open_index(self.folder)
-            writer = _whoosh_writer(ix, deadline, compound=COMPOUND)
+            # A resident process merges later (vault.serve.resident), so the update's commit
+            # does not: its segment is written the build's quicker way then.
+            later = merging._merge_later is not None and not self.private
+            writer = _whoosh_writer(ix, deadline, partial(segment_writer, ix) if later else None)
             words: Counter = Counter()
             root = catalog.vault.root
+            kept = update_searcher(self.folder, writer) if not self.private else nullcontext()
             try:
-                for note_id in delete:
-                    if not catalog.vault.path_of(note_id).exists():
-                        writer.delete_by_term("id", id_key(note_id))
-                        removed.append(note_id)
-                for n, note_id in enumerate(write, 1):
-                    src = documents.source(catalog, note_id, parents.get(note_id))
-                    made = documents.prepare(root, src, language)
-                    if made is None:  # deleted since the walk: the next run removes it
-                        continue
-                    doc, entry, vocab = made
-                    writer.update_document(**doc)
-                    words.update(vocab)
-                    files[note_id] = entry
-                    if note_id in manifest:
-                        report.updated += 1
+                with kept as searcher:
+                    for note_id in delete:
+                        if not catalog.vault.path_of(note_id).exists():
+                            writer.delete_by_term("id", id_key(note_id), searcher=searcher)
+                            removed.append(note_id)
+                    for n, note_id in enumerate(write, 1):
+                        src = documents.source(catalog, note_id, parents.get(note_id))
+                        made = documents.prepare(root, src, language)
+                        if made is None:  # deleted since the walk: the next run removes it
+                            continue
+                        doc, entry, vocab = made
+                        if searcher is None:
+                            writer.update_document(**doc)
+                        else:  # what update_document does, through the kept readers
+                            for docnum in searcher._find_unique([("id", doc["id"])]):
+                                writer.delete_document(docnum)
+                            writer.add_document(**doc)
+                        words.update(vocab)
+                        files[note_id] = entry
+                        if note_id in manifest:
+                            report.updated += 1
+                        else:
+                            report.added += 1
+                        if self.progress:
+                            self.progress(n, len(write))
+                    known = (
+                        merging.known(writer, words, self.folder, searcher) if later else Counter()
+                    )
+                    if words - known:
+                        writer.add_document(**vocabulary_doc(words - known))
+                    if later:
+                        writer.commit(merge=False)  # the resident process merges when idle
+                        merging.defer(self.folder, known)
                     else:
-                        report.added += 1
-                    if self.progress:
-                        self.progress(n, len(write))
-                later = merging._merge_later is not None and not self.private
-                known = merging.known(writer, words, self.folder) if later else Counter()
-                if words - known:
-                    writer.add_document(**vocabulary_doc(words - known))
-                if later:
-                    writer.commit(merge=False)  # the resident process merges when idle
-                    merging.defer(self.folder, known)
-                else:
-                    # Small segments from earlier updates pile up; merging them costs little,
-                    # but doing it on every update would cost every update. The rebuild's big
-                    # ones stay as they are.
-                    small = merging.small(ix)
-                    writer.commit(merge=len(small) >= MAX_SEGMENTS)
+                        # Small segments from earlier updates pile up; merging them costs little,
+                        # but doing it on every update would cost every update. The rebuild's big
+                        # ones stay as they are.
+                        small = merging.small(ix)
+                        writer.commit(merge=len(small) >= MAX_SEGMENTS)
             except BaseException:
                 writer.cancel()
                 raise

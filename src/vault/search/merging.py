@@ -82,13 +82,16 @@ def _busy(timeout: float) -> IndexBusy:
     )
 
 
-def _whoosh_writer(ix, deadline: float | None, **kwargs):
+def _whoosh_writer(ix, deadline: float | None, make: Callable | None = None, **kwargs):
+    """A writer of `ix` (`make(**options)`, Whoosh's own by default), its lock waited for
+    until `deadline`."""
     from whoosh.index import LockError
 
+    make = make or ix.writer
     if deadline is None:  # a private index (a temporary copy): nobody else writes it
-        return ix.writer(**kwargs)
+        return make(**kwargs)
     try:
-        return ix.writer(timeout=max(0.0, deadline - time.monotonic()), delay=0.05, **kwargs)
+        return make(timeout=max(0.0, deadline - time.monotonic()), delay=0.05, **kwargs)
     except LockError:
         raise _busy(lock_timeout()) from None
 
@@ -129,9 +132,10 @@ _deferred: dict[Path, Counter] = {}
 _found: dict[Path, tuple[str, set[str]]] = {}
 
 
-def known(writer, words: Counter, folder: Path | None = None) -> Counter:
+def known(writer, words: Counter, folder: Path | None = None, searcher=None) -> Counter:
     """The counts of `words` the index's vocabulary has already (`folder`: the index's, to
-    remember the words found there)."""
+    remember the words found there), looked up through `searcher` (of the writer's segments;
+    by default the writer opens one)."""
     found: set[str] = set()
     if folder is not None:
         first = writer.segments[0].segment_id() if writer.segments else ""
@@ -143,7 +147,7 @@ def known(writer, words: Counter, folder: Path | None = None) -> Counter:
     reader = None
     for word in words.keys() - found:
         if reader is None:  # opened anyway, to delete the notes' old documents
-            reader = writer.searcher().reader()
+            reader = (searcher or writer.searcher()).reader()
         if ("words", word) in reader:
             found.add(word)
     return Counter({word: n for word, n in words.items() if word in found})

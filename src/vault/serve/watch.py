@@ -13,11 +13,16 @@ Every folder under the notes folder is watched, hidden ones (.git, .obsidian) le
 walk leaves them out. A change to a `*.md` file or to a folder counts; editors' swap files
 and other files do not. When folders appear, go or move, every watch is set up afresh.
 
-`drain` says which notes were written in place and which folders saw notes made, moved or
-deleted, so the catalog reads those again and nothing else (vault.catalog.update_catalog); it
-says "everything" when it cannot be that
-precise: events were lost, a folder appeared, went or moved, or the vault has a note that is
-a symbolic link (the link's folder hears nothing when its target changes).
+`drain` says which notes were written in place and which folders saw notes made, moved away
+or deleted, so the catalog reads those again and nothing else (vault.catalog.update_catalog);
+it says "everything" when it cannot be that precise: events were lost, a folder appeared,
+went or moved, or the vault has a note that is a symbolic link (the link's folder hears
+nothing when its target changes). A note renamed into a folder is told as a note written
+there, not as its folder: that is how vault and most editors write a note (a temporary file
+renamed over it), and listing a folder of 16,000 notes for it was most of an edit's cost at
+100,000 notes. When no note of that name was there, the catalog lists its folder anyway;
+when one was, the note keeps its place, as the walk lists each folder's notes sorted by name
+(vault.vault.walk_folders), whatever order the file system keeps them in.
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ class Seen:
 
     # The folders (absolute paths) in which a note was made, moved or deleted.
     folders: set[str] = field(default_factory=set)
-    # The notes (absolute paths) written in place, where nothing else changed.
+    # The notes (absolute paths) written in place or renamed in, where nothing else changed.
     files: set[str] = field(default_factory=set)
     # True when the whole vault must be looked at again (see the module's docstring).
     everything: bool = False
@@ -103,9 +108,9 @@ class Watcher:
                     if folder is None:
                         seen.everything = True
                         continue
-                    if mask & (_CREATE | _DELETE | _MOVED_FROM | _MOVED_TO):
+                    if mask & (_CREATE | _DELETE | _MOVED_FROM):
                         seen.folders.add(folder)  # the folder's list of notes changed
-                    else:
+                    else:  # written in place, or renamed in (maybe over a note: the docstring)
                         seen.files.add(os.path.join(folder, name))
                     if mask & (_CREATE | _MOVED_TO) and os.path.islink(os.path.join(folder, name)):
                         self.links = True
