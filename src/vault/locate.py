@@ -66,6 +66,23 @@ def find_root(
     )
 
 
+def command_at(argv: list[str]) -> tuple[str | None, int] | None:
+    """Where the command is in `vault ARGV` and the vault folder given before it: (--vault,
+    else $VAULT_DIR, else None; the command's index, len(argv) when there is none); None
+    when another option comes before the command. The CLI's fast path and the walk ahead
+    read a command line this way, before click is imported."""
+    vault_dir = os.environ.get("VAULT_DIR") or None
+    at = 0
+    while at < len(argv) and argv[at].startswith("-"):
+        if argv[at] == "--vault" and at + 1 < len(argv):
+            vault_dir, at = argv[at + 1], at + 2
+        elif argv[at].startswith("--vault="):
+            vault_dir, at = argv[at][len("--vault=") :], at + 1
+        else:
+            return None
+    return vault_dir, at
+
+
 def cache_home() -> str:
     """$VAULT_CACHE_DIR, else $XDG_CACHE_HOME/vault, else ~/.cache/vault; absolute (a
     relative setting is taken from the working folder, once, not wherever a later open

@@ -65,15 +65,12 @@ def start_for(argv: list[str]) -> None:
     that walks first (WALKING), with nothing but --vault before it; otherwise do nothing."""
     if not hasattr(os, "fork") or not _spare_core():
         return
-    vault_dir = os.environ.get("VAULT_DIR") or None
-    at = 0
-    while at < len(argv) and argv[at].startswith("-"):
-        if argv[at] == "--vault" and at + 1 < len(argv):
-            vault_dir, at = argv[at + 1], at + 2
-        elif argv[at].startswith("--vault="):
-            vault_dir, at = argv[at][len("--vault=") :], at + 1
-        else:
-            return
+    from vault.locate import command_at
+
+    found = command_at(argv)
+    if found is None:
+        return
+    vault_dir, at = found
     if at >= len(argv) or argv[at] not in WALKING:
         return
     if any(a in ("-h", "--help") for a in argv[at + 1 :]):

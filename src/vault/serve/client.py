@@ -64,15 +64,12 @@ def _absolute_vault(argv: list[str], root: str) -> list[str]:
 def _command_vault(argv: list[str]) -> str | None | bool:
     """The --vault of a read command (None for the default), or False when `argv` is not a
     plain read command (help, version, a write, a mistake: run here)."""
-    vault_dir = os.environ.get("VAULT_DIR") or None
-    at = 0
-    while at < len(argv) and argv[at].startswith("-"):
-        if argv[at] == "--vault" and at + 1 < len(argv):
-            vault_dir, at = argv[at + 1], at + 2
-        elif argv[at].startswith("--vault="):
-            vault_dir, at = argv[at][len("--vault=") :], at + 1
-        else:
-            return False
+    from vault.locate import command_at
+
+    found = command_at(argv)
+    if found is None:
+        return False
+    vault_dir, at = found
     if at >= len(argv) or argv[at] not in READS:
         return False
     rest = argv[at + 1 :]
