@@ -126,13 +126,20 @@ def _state_name(real: str) -> str:
 def _refuse_inside(real: str, home: str) -> None:
     cache = os.path.realpath(home)
     for tree in (real, git_top(real)):
-        if tree and os.path.commonpath([cache, tree]) == tree:
+        if tree and _within(cache, tree):
             raise DerivedDataInVault(
                 f"vault's derived-data folder {cache} is inside "
                 f"{'the vault' if tree == real else 'the git work tree'} {tree}, where a "
                 "file arriving with the vault could pass for derived data; set "
                 "VAULT_CACHE_DIR (or XDG_CACHE_HOME) to a folder outside it"
             )
+
+
+def _within(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # on two drives (Windows): apart
+        return False
 
 
 def git_top(start: str | os.PathLike) -> str | None:
