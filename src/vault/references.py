@@ -16,6 +16,7 @@ from vault.model import Backlink, NoteRecord, Reference, Resolution, TreeNode
 
 if TYPE_CHECKING:
     from vault.catalog import Catalog
+    from vault.resolve.written import Shared
 
 PARENT = "parent"
 LINK = "link"
@@ -47,7 +48,9 @@ def references(catalog: Catalog) -> list[Reference]:
     if records is None:
         records = dict(catalog.records.items())  # many: read every row at once
     memo: dict[tuple, Resolution] = {}
-    same = _Same()
+    from vault.resolve.written import Shared
+
+    same = Shared()
     for note_id in ids:
         text = stored.get(note_id)
         if text is not None:
@@ -110,28 +113,7 @@ def _encode(refs: list[Reference]) -> str:
     return json.dumps([row for row, r in zip(rows, refs, strict=True) if r.kind == LINK])
 
 
-class _Same:
-    """One object for every equal value decoded: the texts written and the resolutions of
-    the links of every note. A server keeps every reference (362,754 at 100,000 notes), and
-    most repeat a few targets: decoded apart, each carried its own copy of the target's id
-    and its own Resolution (~140 MB in all; ~50 MB shared)."""
-
-    def __init__(self):
-        self.texts: dict[str, str] = {}
-        self.resolutions: dict[tuple, Resolution] = {}
-
-    def text(self, text: str) -> str:
-        return self.texts.setdefault(text, text)
-
-    def resolution(self, found: str | None, candidates: list[str]) -> Resolution:
-        key = (found, *candidates)
-        res = self.resolutions.get(key)
-        if res is None:
-            res = self.resolutions[key] = Resolution(found, tuple(candidates))
-        return res
-
-
-def _decode(note_id: str, text: str, same: _Same) -> list[Reference]:
+def _decode(note_id: str, text: str, same: Shared) -> list[Reference]:
     import json
 
     return [

@@ -311,22 +311,14 @@ def _stored_resolutions(stored: list[tuple[str, str]]) -> dict[str, Resolution]:
         values = None
     if not isinstance(values, list) or len(values) != len(stored):
         values = [_decoded(text) for _, text in stored]
-    out: dict[str, Resolution] = {}
-    # One Resolution for equal ones (many notes name one hub as Parent): a server keeps them.
-    same: dict[tuple, Resolution] = {}
-    for (note_id, _), value in zip(stored, values, strict=True):
-        if isinstance(value, list) and value:
-            key = tuple(value)
-            try:
-                res = same.get(key)
-            except TypeError:  # not strings: kept as it is, as before
-                res = key = None
-            if res is None:
-                res = Resolution(value[0], tuple(value[1:]))
-                if key is not None:
-                    same[key] = res
-            out[note_id] = res
-    return out
+    from vault.resolve.written import Shared
+
+    same = Shared()  # one Resolution for equal ones (many notes name one hub as Parent)
+    return {
+        note_id: same.resolution(value[0], value[1:])
+        for (note_id, _), value in zip(stored, values, strict=True)
+        if isinstance(value, list) and value
+    }
 
 
 def _decoded(text: str) -> object:

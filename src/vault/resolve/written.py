@@ -5,7 +5,7 @@ headers. The rules are in the package's docstring (vault.resolve)."""
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Self
 
@@ -19,6 +19,30 @@ from vault.vault import strip_md
 # What a Markdown link to a folder opens (Foam): its index note, else its README.
 _FOLDER_NOTES = ("index", "readme")
 NOWHERE = Resolution(None)
+
+
+class Shared:
+    """One object for every equal value decoded: the texts written and the resolutions of
+    references (a link's target, a Parent). A server keeps every reference (362,754 at
+    100,000 notes), and most repeat a few targets: decoded apart, each carried its own copy
+    of the target's id and its own Resolution (~140 MB in all; ~50 MB shared)."""
+
+    def __init__(self):
+        self.texts: dict[str, str] = {}
+        self.resolutions: dict[tuple, Resolution] = {}
+
+    def text(self, text: str) -> str:
+        return self.texts.setdefault(text, text)
+
+    def resolution(self, found: str | None, candidates: Sequence[str]) -> Resolution:
+        key = (found, *candidates)
+        try:
+            res = self.resolutions.get(key)
+        except TypeError:  # not strings (a damaged cache row): kept as it is, not shared
+            return Resolution(found, tuple(candidates))
+        if res is None:
+            res = self.resolutions[key] = Resolution(found, tuple(candidates))
+        return res
 
 
 @dataclass
