@@ -27,6 +27,10 @@ import sys
 from array import array
 from itertools import chain
 from operator import attrgetter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 # The walk's file states as packed columns (vault.catalog.states keeps them so): (mtime_ns,
 # size, ctime_ns) of each note, signed 64-bit, then its inode, unsigned 64-bit.
@@ -43,18 +47,29 @@ WALKING = frozenset(("search", "list", "graph"))
 _ahead: dict[tuple[str, str], tuple[int, int]] = {}
 
 
+def packed(words: Iterable[str]) -> bytes:
+    """Strings (note ids, names) as one bytes value: joined by NUL, which no file name holds,
+    in UTF-8 with surrogateescape, which keeps a name that is not UTF-8 as it was."""
+    return "\0".join(words).encode("utf-8", "surrogateescape")
+
+
+def unpacked(data) -> list[str]:
+    """The strings `packed` gave these bytes for."""
+    return str(data, "utf-8", "surrogateescape").split("\0") if data else []
+
+
 class Found:
     """What a walk ahead found, as packed as the child sent it."""
 
     def __init__(self, ids: memoryview, times: memoryview, inodes: memoryview, skipped):
-        self.packed_ids = bytes(ids)  # the ids joined by NUL, UTF-8 (surrogateescape)
-        self.ids = str(ids, "utf-8", "surrogateescape").split("\0") if ids else []
+        self.packed_ids = bytes(ids)  # as `packed` packs them
+        self.ids = unpacked(ids)
         self.times = array(TIMES)
         self.times.frombytes(times)
         self.inodes = array(INODES)
         self.inodes.frombytes(inodes)
         # (id, why) of each symbolic link the walk left out.
-        words = str(skipped, "utf-8", "surrogateescape").split("\0") if skipped else []
+        words = unpacked(skipped)
         self.skipped = list(zip(words[0::2], words[1::2], strict=True))
         if len(self.times) != 3 * len(self.ids) or len(self.inodes) != len(self.ids):
             raise ValueError("a walk ahead whose columns do not agree")
@@ -222,12 +237,7 @@ def _send(fd: int, vault) -> None:
         ids += found
         times.extend(chain.from_iterable(map(TIMES_OF, stats)))
         inodes.extend(map(INODE_OF, stats))
-    parts = [
-        "\0".join(ids).encode("utf-8", "surrogateescape"),
-        times.tobytes(),
-        inodes.tobytes(),
-        "\0".join(skipped).encode("utf-8", "surrogateescape"),
-    ]
+    parts = [packed(ids), times.tobytes(), inodes.tobytes(), packed(skipped)]
     data = memoryview(array("Q", map(len, parts)).tobytes() + b"".join(parts))
     while data:
         data = data[os.write(fd, data) :]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from vault.catalog.cache import Cache
+from vault.walk_ahead import packed
 
 # Notes per block of digests hashed together (a block is 8 KB: an edit hashes that much
 # again; 400 blocks at 100,000 notes cost no more than hashing every digest in one go).
@@ -21,8 +22,7 @@ BLOCK = 256
 
 
 def _block(digests: Sequence[str]) -> bytes:
-    return hashlib.blake2b("\0".join(digests).encode("utf-8", "surrogateescape"),
-                           digest_size=16).digest()  # fmt: skip
+    return hashlib.blake2b(packed(digests), digest_size=16).digest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ class Fingerprint:
     @classmethod
     def of(cls, ids: Sequence[str], digests: Sequence[str]) -> Fingerprint:
         """From the ids and their digests in the same (walk) order."""
-        joined = "\0".join(ids).encode("utf-8", "surrogateescape")
+        joined = packed(ids)
         every = range(0, len(digests), BLOCK)
         blocks = tuple(_block(digests[at : at + BLOCK]) for at in every)
         return cls(hashlib.blake2b(joined, digest_size=16).digest(), blocks)

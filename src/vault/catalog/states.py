@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 from vault.catalog.rows import Stat
-from vault.walk_ahead import INODE_OF, INODES, TIMES, TIMES_OF, Found
+from vault.walk_ahead import INODE_OF, INODES, TIMES, TIMES_OF, Found, packed
 
 
 class Walk:
@@ -72,8 +72,7 @@ class Walk:
     def packed_ids(self) -> bytes:
         if self._packed_ids is not None:
             return self._packed_ids
-        # Ids never hold NUL (no file name can); surrogateescape keeps names not UTF-8.
-        return "\0".join(self.ids).encode("utf-8", "surrogateescape")
+        return packed(self.ids)
 
 
 @dataclass(frozen=True, slots=True)
