@@ -264,8 +264,7 @@ class Resident:
             built = self._refs
             if built is None or built[0] is not catalog.records:
                 built = self._refs = (catalog.records, references(catalog))
-                self._built = True
-                give_back()
+                self._after_build()
             return built[1]
 
     def graph(self, catalog: Catalog | None = None):
@@ -281,8 +280,7 @@ class Resident:
             if built is None or built[0] is not catalog.records:
                 graph = build_graph(catalog, self.references(catalog))
                 built = self._graph = (catalog.records, graph)
-                self._built = True
-                give_back()
+                self._after_build()
             return built[1]
 
     def kept(self, catalog: Catalog, key: str, build: Callable[[], object]):
@@ -303,9 +301,14 @@ class Resident:
                 results[key] = result
                 while len(results) > KEPT:
                     del results[next(iter(results))]
+        self._after_build()
+        return result
+
+    def _after_build(self) -> None:
+        """Hand back what a big build freed now, and what its call frees after it at the
+        start of the next call (`_built`)."""
         self._built = True
         give_back()
-        return result
 
     def close(self) -> None:
         keep_current(self.vault.root, self.current, keep=False)
