@@ -410,11 +410,14 @@ def test_without_a_watcher_every_call_walks(git_vault, monkeypatch):
 
     notes = []
     r = resident.Resident(str(git_vault), watch=False, notify=notes.append)
-    assert r.watcher is None and notes == []
-    first = r.refresh()
-    assert r.refresh() is first  # unchanged: what was built on it is kept
-    (git_vault / DEEP).write_text("# Changed\n", encoding="utf-8")
-    assert r.refresh() is not first
+    try:
+        assert r.watcher is None and notes == []
+        first = r.refresh()
+        assert r.refresh() is first  # unchanged: what was built on it is kept
+        (git_vault / DEEP).write_text("# Changed\n", encoding="utf-8")
+        assert r.refresh() is not first
+    finally:
+        r.close()  # else its catalog stays registered for the process's writes (catalog_now)
 
 
 def test_the_watcher_counts_notes_and_folders_only(tmp_path):
