@@ -225,3 +225,11 @@ def test_a_note_gone_between_listing_and_its_stat_is_left_out(tmp_path):
     paths = [str(tmp_path / n) for n in ("a.md", "gone.md", "c.md")]
     stats = _stats(paths)
     assert stats[1] is None and [st.st_size for st in (stats[0], stats[2])] == [1, 1]
+    import os
+
+    fd = os.open(tmp_path, os.O_RDONLY)  # the walk's form: names relative to the open folder
+    try:
+        stats = _stats(["a.md", "gone.md", "c.md"], fd)
+    finally:
+        os.close(fd)
+    assert stats[1] is None and [st.st_size for st in (stats[0], stats[2])] == [1, 1]
