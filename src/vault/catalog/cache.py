@@ -124,6 +124,22 @@ class Cache:
         except sqlite3.Error:
             return {}
 
+    def git_dates(self, ids: list[str]) -> dict[str, str]:
+        """id -> the date of the commit that first added the note, for the notes of `ids`
+        whose cached row is dated so."""
+        out: dict[str, str] = {}
+        try:
+            for at in range(0, len(ids), 500):  # SQLite's limit on parameters, with room
+                part = [_stored(i) for i in ids[at : at + 500]]
+                marks = ", ".join("?" * len(part))
+                sql = "SELECT id, date FROM notes WHERE date_source = 'git' AND id IN "
+                for note_id, date in self.db.execute(sql + f"({marks})", part):
+                    if isinstance(date, str):
+                        out[_name(note_id)] = date
+            return out
+        except sqlite3.Error:
+            return {}
+
     def rows(self) -> dict[str, tuple]:
         try:
             rows = self.db.execute(f"SELECT id, {', '.join(COLUMNS)} FROM notes")
