@@ -233,3 +233,21 @@ def test_a_note_gone_between_listing_and_its_stat_is_left_out(tmp_path):
     finally:
         os.close(fd)
     assert stats[1] is None and [st.st_size for st in (stats[0], stats[2])] == [1, 1]
+
+
+def test_columns_read_back_from_the_cache_keep_a_name_that_is_not_utf8(tmp_path):
+    import os
+
+    memory = tmp_path / "vault" / "memory"
+    memory.mkdir(parents=True)
+    (memory / "plain.md").write_text("# Plain\n", encoding="utf-8")
+    with open(os.path.join(os.fsencode(memory), b"caf\xe9.md"), "wb") as fh:
+        fh.write(b"No heading: the title is the file's name.\n")  # stored as bytes
+    vault = open_vault(tmp_path / "vault")
+    cold = load_catalog(vault)
+    warm = load_catalog(vault)  # the columns read back from the cache
+    assert warm.summaries() == cold.summaries()
+    name = os.fsdecode(b"memory/caf\xe9.md")
+    titles, types = warm._cache.columns(("title", "type"))
+    assert titles == {"memory/plain.md": "Plain", name: os.fsdecode(b"caf\xe9")}
+    assert types == {"memory/plain.md": None, name: None}

@@ -167,21 +167,18 @@ class Cache:
         listed = ", ".join(names)
         try:
             rows = self.db.execute(f"SELECT id, {listed} FROM notes").fetchall()
-            # The few values stored as bytes (see `_stored`), found by SQLite, not by a Python
-            # call per value.
-            blob = " OR ".join(f"typeof({n}) = 'blob'" for n in ("id", *names))
-            odd = self.db.execute(f"SELECT id, {listed} FROM notes WHERE {blob}").fetchall()
         except sqlite3.Error:
             return [{} for _ in names]
-        ids = [row[0] for row in rows]
-        columns = [
-            dict(zip(ids, [row[at] for row in rows], strict=True))
-            for at in range(1, len(names) + 1)
-        ]
-        for row in odd:
-            for column, value in zip(columns, row[1:], strict=True):
-                del column[row[0]]
-                column[_name(row[0])] = _name(value)
+        # Transposed in C; the few values stored as bytes (see `_stored`) found by one C pass
+        # over each column, not by a second scan of the table.
+        ids, *values = zip(*rows, strict=True) if rows else [()] * (len(names) + 1)
+        columns = [dict(zip(ids, column, strict=True)) for column in values]
+        if bytes in set(map(type, ids)) or any(bytes in set(map(type, c)) for c in values):
+            for row in rows:
+                if bytes in map(type, row):
+                    for column, value in zip(columns, row[1:], strict=True):
+                        del column[row[0]]
+                        column[_name(row[0])] = _name(value)
         return columns
 
     def derived(self, name: str, key: str) -> dict[str, tuple[str, str]]:

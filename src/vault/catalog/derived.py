@@ -66,8 +66,9 @@ def resolution_key(kind: object, ids: Iterable[str]) -> str:
     on besides the note it is written in."""
     h = hashlib.blake2b(digest_size=16)
     h.update(repr(kind).encode("utf-8", "surrogateescape"))
-    for note_id in sorted(ids):
-        h.update(b"\0" + note_id.encode("utf-8", "surrogateescape"))
+    ordered = sorted(ids)
+    if ordered:  # each id after a NUL, hashed in one call (not one a note)
+        h.update(b"\0" + packed(ordered))
     return h.hexdigest()
 
 
