@@ -91,6 +91,35 @@ def test_the_fast_json_writer_writes_what_json_dumps_writes():
         assert json_text(other) == json.dumps(other, indent=2, ensure_ascii=False)
 
 
+def test_the_json_writer_by_columns_writes_what_json_dumps_writes():
+    import random
+
+    from vault.render import json_objects
+
+    rng = random.Random(11)
+    alphabet = 'aé"\\\n\t\u2028ホ🚀<>&{},:'
+
+    def text():
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+
+    for _ in range(300):
+        keys = tuple(dict.fromkeys(text() or "k" for _ in range(rng.randint(1, 5))))
+        rows = rng.randint(0, 5)
+        columns = [[rng.choice((None, text())) for _ in range(rows)] for _ in keys]
+        objects = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+        expected = json.dumps(objects, indent=2, ensure_ascii=False)
+        assert json_objects(keys, columns) == expected
+    # Anything but strings and nulls, or keys given twice: the general writer.
+    for keys, columns in (
+        (("a", "b"), [["x", "y"], [1, None]]),
+        (("a", "a"), [["x"], ["y"]]),
+        (("a",), [[["x"]]]),
+        ((), []),
+    ):
+        objects = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+        assert json_objects(keys, columns) == json.dumps(objects, indent=2, ensure_ascii=False)
+
+
 def _fresh_references(root):
     """The references of a vault computed with no cache at all."""
     from vault.references import references
