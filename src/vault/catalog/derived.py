@@ -37,9 +37,13 @@ class Fingerprint:
     blocks: tuple[bytes, ...]
 
     @classmethod
-    def of(cls, ids: Sequence[str], digests: Sequence[str]) -> Fingerprint:
-        """From the ids and their digests in the same (walk) order."""
-        joined = packed(ids)
+    def of(
+        cls, ids: Sequence[str], digests: Sequence[str], joined: bytes | None = None
+    ) -> Fingerprint:
+        """From the ids and their digests in the same (walk) order; `joined` is the ids
+        packed (vault.walk_ahead.packed), when they are at hand so."""
+        if joined is None:
+            joined = packed(ids)
         every = range(0, len(digests), BLOCK)
         blocks = tuple(_block(digests[at : at + BLOCK]) for at in every)
         return cls(hashlib.blake2b(joined, digest_size=16).digest(), blocks)

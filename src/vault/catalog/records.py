@@ -186,11 +186,13 @@ class Records(Mapping):
         """Every id and digest, hashed (vault.catalog.derived.Fingerprint), built once; with
         `built_only`, None when not built yet."""
         if self._fingerprint is None and not built_only:
+            joined = None
             if self._digests is None and self._stats_given is None:
                 digests = self._walked[1]
+                joined = self._walked[0].packed_ids()  # packed for the kept walk already
             else:
                 digests = list(self.digests().values())
-            self._fingerprint = Fingerprint.of(self._ids, digests)
+            self._fingerprint = Fingerprint.of(self._ids, digests, joined)
         return self._fingerprint
 
     def fingerprint_with(self, digests: Mapping[str, str]) -> Fingerprint:

@@ -85,9 +85,11 @@ class Walk:
         )
 
     def packed_ids(self) -> bytes:
-        if self._packed_ids is not None:
-            return self._packed_ids
-        return packed(self.ids)
+        """The ids as vault.walk_ahead.packed packs them, packed once (the kept walk's
+        comparison and the fingerprint both hash or compare them)."""
+        if self._packed_ids is None:
+            self._packed_ids = packed(self.ids)
+        return self._packed_ids
 
 
 @dataclass(frozen=True, slots=True)
