@@ -91,3 +91,19 @@ def test_an_edited_note_keeps_its_first_commit_date_without_asking_git(tmp_path)
         "memory/kept.md": ("2020-01-02", "git"),
         "memory/later.md": ("2021-03-04", "git"),
     }
+
+
+def test_a_row_lost_from_the_cache_is_read_again_for_a_column(tmp_path):
+    import sqlite3
+
+    from vault.catalog import CACHE_FILE
+
+    root = tmp_path / "vault"
+    make_vault(root, 40)
+    vault = open_vault(root)
+    load_catalog(vault)
+    warm = load_catalog(vault)  # nothing changed: no row read yet
+    lost = list(warm.records)[7]
+    with sqlite3.connect(vault.state_dir / CACHE_FILE) as db:  # as another process might
+        db.execute("DELETE FROM notes WHERE id = ?", (lost,))
+    assert warm.summaries() == load_catalog(vault, use_cache=False).summaries()

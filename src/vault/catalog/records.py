@@ -155,9 +155,13 @@ class Records(Mapping):
     def _values(self, name: str, raw: dict[str, object]) -> list[object]:
         built = self._built
         decode = name in JSON_COLUMNS
-        if not built and self._keys <= raw.keys():  # the common case: one C loop
-            values = map(raw.__getitem__, self._ids)
-            return [decoded(name, v) for v in values] if decode else list(values)
+        if not built:  # the common case: one C loop (no subset test first: as costly)
+            try:
+                values = list(map(raw.__getitem__, self._ids))
+            except KeyError:  # one lost from the cache meanwhile: below
+                pass
+            else:
+                return [decoded(name, v) for v in values] if decode else values
         out = []
         for note_id in self._ids:
             rec = built.get(note_id)
