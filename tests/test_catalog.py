@@ -273,11 +273,17 @@ def test_columns_read_back_from_the_cache_keep_a_name_that_is_not_utf8(tmp_path)
     (memory / "plain.md").write_text("# Plain\n", encoding="utf-8")
     with open(os.path.join(os.fsencode(memory), b"caf\xe9.md"), "wb") as fh:
         fh.write(b"No heading: the title is the file's name.\n")  # stored as bytes
+    with open(os.path.join(os.fsencode(memory), b"kid-\xe9.md"), "wb") as fh:
+        fh.write(b"# Kid\n\nParent: plain\n")
     vault = open_vault(tmp_path / "vault")
     cold = load_catalog(vault)
     warm = load_catalog(vault)  # the columns read back from the cache
     assert warm.summaries() == cold.summaries()
     name = os.fsdecode(b"memory/caf\xe9.md")
     titles, types = warm._cache.columns(("title", "type"))
-    assert titles == {"memory/plain.md": "Plain", name: os.fsdecode(b"caf\xe9")}
-    assert types == {"memory/plain.md": None, name: None}
+    kid = os.fsdecode(b"memory/kid-\xe9.md")
+    assert titles == {"memory/plain.md": "Plain", name: os.fsdecode(b"caf\xe9"), kid: "Kid"}
+    assert types == {"memory/plain.md": None, name: None, kid: None}
+    assert warm.parents[kid].id == "memory/plain.md"  # resolved, and stored by its name
+    stored = load_catalog(vault)._cache.derived("parent", warm.resolution_key)
+    assert set(stored) == {kid} and stored[kid][0] == warm.digests()[kid]

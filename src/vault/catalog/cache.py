@@ -186,18 +186,20 @@ class Cache:
         try:
             if self._meta(f"derived:{name}") != key:
                 return {}
-            rows = self.db.execute("SELECT id, digest, value FROM derived WHERE name = ?", (name,))
-            values = {r[0]: (r[1], r[2]) for r in rows}
-            odd = (
-                "SELECT id, digest, value FROM derived WHERE name = ?"
-                " AND (typeof(id) = 'blob' OR typeof(value) = 'blob')"
-            )
-            for i, digest, value in self.db.execute(odd, (name,)).fetchall():
-                del values[i]
-                values[_name(i)] = (digest, _name(value))  # see _stored
-            return values
+            sql = "SELECT id, digest, value FROM derived WHERE name = ?"
+            rows = self.db.execute(sql, (name,)).fetchall()
         except sqlite3.Error:
             return {}
+        ids, digests, texts = zip(*rows, strict=True) if rows else ((), (), ())
+        values = dict(zip(ids, zip(digests, texts, strict=True), strict=True))
+        # The few stored as bytes (see _stored), found by a C pass over each column, not by
+        # a second scan of the table.
+        if bytes in set(map(type, ids)) or bytes in set(map(type, texts)):
+            for i, digest, value in rows:
+                if isinstance(i, bytes) or isinstance(value, bytes):
+                    del values[i]
+                    values[_name(i)] = (digest, _name(value))
+        return values
 
     def store_derived(self, name: str, key: str, values: dict[str, tuple[str, str]]) -> None:
         try:

@@ -41,6 +41,8 @@ def command(state: AppState, flt, agent, sort: str, mixed_dates: bool, as_json: 
     cwd_prefix = state.cwd_prefix()
 
     def as_text() -> str:  # straight from the catalog's columns (vault.filters.listed)
+        # What `listed` and the Parents read of the cache, read in one scan of it.
+        catalog.records.columns("title", "date", "type", "date_source", "parent_ref")
         rows = listed(catalog, flt, state.repo, cwd_prefix, sort, mixed_dates)
         return objects_output(render.SUMMARY_KEYS, render.summary_columns(rows, catalog))
 
