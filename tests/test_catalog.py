@@ -287,3 +287,17 @@ def test_columns_read_back_from_the_cache_keep_a_name_that_is_not_utf8(tmp_path)
     assert warm.parents[kid].id == "memory/plain.md"  # resolved, and stored by its name
     stored = load_catalog(vault)._cache.derived("parent", warm.resolution_key)
     assert set(stored) == {kid} and stored[kid][0] == warm.digests()[kid]
+
+
+def test_dendrons_root_note_alone_makes_a_dendron_vault(tmp_path):
+    """No dendron.yml: the catalog finds the root note among its ids ("root.md" in a vault
+    without a memory folder, "memory/root.md" in one) and the vault is Dendron's."""
+    for notes_folder in ("", "memory"):
+        root = tmp_path / f"v-{notes_folder}"
+        notes = root / notes_folder
+        (notes / "deep" / "er").mkdir(parents=True)
+        (notes / "a.md").write_text("# A\n", encoding="utf-8")
+        (notes / "deep" / "er" / "root.md").write_text("---\nid: root\n---\n", encoding="utf-8")
+        assert load_catalog(open_vault(root)).kind.name == "plain"  # too deep to be it
+        (notes / "root.md").write_text("---\nid: root\ntitle: Root\n---\n", encoding="utf-8")
+        assert load_catalog(open_vault(root)).kind.name == "dendron", notes_folder
