@@ -91,6 +91,35 @@ def test_the_fast_json_writer_writes_what_json_dumps_writes():
         assert json_text(other) == json.dumps(other, indent=2, ensure_ascii=False)
 
 
+def test_the_json_writer_by_columns_writes_what_json_dumps_writes():
+    import random
+
+    from vault.render import json_objects
+
+    rng = random.Random(11)
+    alphabet = 'aé"\\\n\t\u2028ホ🚀<>&{},:'
+
+    def text():
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+
+    for _ in range(300):
+        keys = tuple(dict.fromkeys(text() or "k" for _ in range(rng.randint(1, 5))))
+        rows = rng.randint(0, 5)
+        columns = [[rng.choice((None, text())) for _ in range(rows)] for _ in keys]
+        objects = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+        expected = json.dumps(objects, indent=2, ensure_ascii=False)
+        assert json_objects(keys, columns) == expected
+    # Anything but strings and nulls, or keys given twice: the general writer.
+    for keys, columns in (
+        (("a", "b"), [["x", "y"], [1, None]]),
+        (("a", "a"), [["x"], ["y"]]),
+        (("a",), [[["x"]]]),
+        ((), []),
+    ):
+        objects = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+        assert json_objects(keys, columns) == json.dumps(objects, indent=2, ensure_ascii=False)
+
+
 def _fresh_references(root):
     """The references of a vault computed with no cache at all."""
     from vault.references import references
@@ -138,7 +167,8 @@ def test_an_unchanged_walk_gives_what_reading_every_note_gives(tmp_path):
     warm, cold = load_catalog(vault), load_catalog(vault, use_cache=False)
     assert not warm.changes
     assert list(warm.records) == list(cold.records)
-    assert warm.digests() == cold.digests() and warm.fingerprint == cold.fingerprint
+    # The fingerprint first: from the kept walk (its packed ids), before any digest dict.
+    assert warm.fingerprint == cold.fingerprint and warm.digests() == cold.digests()
     assert warm.records.states() == cold.records.states()
     assert dict(warm.records.items()) == dict(cold.records.items())
 
@@ -225,3 +255,49 @@ def test_a_note_gone_between_listing_and_its_stat_is_left_out(tmp_path):
     paths = [str(tmp_path / n) for n in ("a.md", "gone.md", "c.md")]
     stats = _stats(paths)
     assert stats[1] is None and [st.st_size for st in (stats[0], stats[2])] == [1, 1]
+    import os
+
+    fd = os.open(tmp_path, os.O_RDONLY)  # the walk's form: names relative to the open folder
+    try:
+        stats = _stats(["a.md", "gone.md", "c.md"], fd)
+    finally:
+        os.close(fd)
+    assert stats[1] is None and [st.st_size for st in (stats[0], stats[2])] == [1, 1]
+
+
+def test_columns_read_back_from_the_cache_keep_a_name_that_is_not_utf8(tmp_path):
+    import os
+
+    memory = tmp_path / "vault" / "memory"
+    memory.mkdir(parents=True)
+    (memory / "plain.md").write_text("# Plain\n", encoding="utf-8")
+    with open(os.path.join(os.fsencode(memory), b"caf\xe9.md"), "wb") as fh:
+        fh.write(b"No heading: the title is the file's name.\n")  # stored as bytes
+    with open(os.path.join(os.fsencode(memory), b"kid-\xe9.md"), "wb") as fh:
+        fh.write(b"# Kid\n\nParent: plain\n")
+    vault = open_vault(tmp_path / "vault")
+    cold = load_catalog(vault)
+    warm = load_catalog(vault)  # the columns read back from the cache
+    assert warm.summaries() == cold.summaries()
+    name = os.fsdecode(b"memory/caf\xe9.md")
+    titles, types = warm._cache.columns(("title", "type"))
+    kid = os.fsdecode(b"memory/kid-\xe9.md")
+    assert titles == {"memory/plain.md": "Plain", name: os.fsdecode(b"caf\xe9"), kid: "Kid"}
+    assert types == {"memory/plain.md": None, name: None, kid: None}
+    assert warm.parents[kid].id == "memory/plain.md"  # resolved, and stored by its name
+    stored = load_catalog(vault)._cache.derived("parent", warm.resolution_key)
+    assert set(stored) == {kid} and stored[kid][0] == warm.digests()[kid]
+
+
+def test_dendrons_root_note_alone_makes_a_dendron_vault(tmp_path):
+    """No dendron.yml: the catalog finds the root note among its ids ("root.md" in a vault
+    without a memory folder, "memory/root.md" in one) and the vault is Dendron's."""
+    for notes_folder in ("", "memory"):
+        root = tmp_path / f"v-{notes_folder}"
+        notes = root / notes_folder
+        (notes / "deep" / "er").mkdir(parents=True)
+        (notes / "a.md").write_text("# A\n", encoding="utf-8")
+        (notes / "deep" / "er" / "root.md").write_text("---\nid: root\n---\n", encoding="utf-8")
+        assert load_catalog(open_vault(root)).kind.name == "plain"  # too deep to be it
+        (notes / "root.md").write_text("---\nid: root\ntitle: Root\n---\n", encoding="utf-8")
+        assert load_catalog(open_vault(root)).kind.name == "dendron", notes_folder

@@ -256,3 +256,45 @@ def test_cache_is_derived_and_disposable(run, vault_copy):
     deep.write_text(text.replace("Date: 2026-02-14", "Date: 2026-02-20"), encoding="utf-8")
     out = json.loads(run(vault_copy, "show", DEEP, "--json").stdout)
     assert out["date"] == "2026-02-20"
+
+
+def test_list_json_from_columns_is_what_the_summaries_give(tmp_path):
+    """`list --json` is written from the catalog's columns (vault.filters.listed): the same
+    notes in the same order as select_notes and ordered give, for every sort and filter."""
+    import os
+
+    from search_helpers import make_vault
+
+    from vault import render
+    from vault.catalog import load_catalog
+    from vault.filters import filter_of, listed, ordered, select_notes
+    from vault.vault import open_vault
+
+    root = tmp_path / "vault"
+    make_vault(root, 400)
+    memory = root / "memory"
+    for n in range(6):  # undated notes (dated by their mtime), some on the same day
+        note = memory / f"undated-{n}.md"
+        note.write_text(f"# Undated {n}\n\nParent: undated-0\n", encoding="utf-8")
+        os.utime(note, (1_700_000_000 + n % 2 * 86_400,) * 2)
+    vault = open_vault(root)
+    load_catalog(vault)
+    catalog = load_catalog(vault)  # warm: the columns read back from the cache
+    kinds = sorted({s.type for s in catalog.summaries() if s.type})
+    dates = sorted({s.date for s in catalog.summaries()})
+    filters = [
+        {},
+        {"type": kinds[0].upper()},
+        {"since": dates[len(dates) // 3], "until": dates[2 * len(dates) // 3]},
+        {"under": "undated-0"},
+    ]
+    for given in filters:
+        flt = filter_of(given)
+        for sort in ("date", "title", "path"):
+            for mixed in (False, True):
+                notes = ordered(catalog, select_notes(catalog, flt), sort, mixed)
+                expected = [render.summary(s, catalog) for s in notes]
+                assert render.summaries(listed(catalog, flt, None, None, sort, mixed), catalog) == (
+                    expected
+                ), (given, sort, mixed)
+                assert expected or given

@@ -12,6 +12,7 @@ type and dates through the index, which stores the folded type and the date for 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from vault.model import NoteFilter, NoteRecord, NoteSummary
@@ -134,6 +135,55 @@ def ordered(
     if sort == "title":
         return sorted(notes, key=lambda s: (fold(s.title), s.id))
     return sorted(notes, key=lambda s: s.id)
+
+
+# A note in `listed`: (id, title, date, type, date_source), NoteSummary's fields in order.
+Row = tuple[str, str, "str | None", "str | None", str]
+
+
+def listed(
+    catalog: Catalog,
+    flt: NoteFilter,
+    repo: Repository | None = None,
+    cwd_prefix: str | None = None,
+    sort: str = "date",
+    mixed_dates: bool = False,
+) -> list[Row]:
+    """What `ordered(catalog, select_notes(...), sort, mixed_dates)` gives, as plain tuples
+    of the catalog's columns: for `list --json`, where a NoteSummary a note and the sorts'
+    keys made in Python were a third of the command at 100,000 notes. Not for `modified`."""
+    if sort == "modified":
+        raise ValueError("listed() does not sort by modification time")
+    scope = id_scope(catalog, flt, repo, cwd_prefix)
+    records = catalog.records
+    columns = records.columns("title", "date", "type", "date_source")
+    rows: list[Row] = list(zip(records.ids(), *columns, strict=True))
+    if scope is not None:
+        rows = [row for row in rows if row[0] in scope]
+    if flt.note_type is not None or flt.since or flt.until:
+        rows = [row for row in rows if record_matches(NoteSummary(*row), flt)]
+    if sort == "title":
+        return sorted(rows, key=lambda row: (fold(row[1]), row[0]))
+    if sort != "date":
+        return sorted(rows, key=_ID)
+    # newest_first's order, (date or "", id) newest first, as two stable sorts keyed in C
+    # where they can be: by id, then by date (ids are unique: the first sort is total).
+    rows.sort(key=_ID, reverse=True)
+    rows.sort(key=_date_or_empty, reverse=True)
+    if not mixed_dates:
+        rows.sort(key=_stated, reverse=True)  # stable: as `ordered` does
+    return rows
+
+
+_ID = itemgetter(0)
+
+
+def _date_or_empty(row: Row) -> str:
+    return row[2] or ""
+
+
+def _stated(row: Row) -> bool:
+    return row[4] in STATED_DATES
 
 
 def _mtime(catalog: Catalog, note_id: str) -> int:

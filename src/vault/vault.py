@@ -167,57 +167,95 @@ def walk_folders(
     while stack:
         folder = stack.pop()
         try:
-            entries = list(os.scandir(folder))
+            fd = os.open(folder, _FOLDER_FLAGS) if _AT else None
         except OSError:
             continue
-        paths = []
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                    continue
-                if not name.lower().endswith(".md"):
-                    continue
-                if entry.is_symlink():
-                    why = _link_problem(entry.path, notes)
-                    if why:
-                        if skipped is not None:
-                            skipped(entry.path[prefix_len:].replace(os.sep, "/"), why)
-                        continue
-            except OSError:
-                continue
-            paths.append(entry.path)
-        paths.sort()
-        stats = _stats(paths)
-        if not all([st is not None and stat.S_ISREG(st.st_mode) for st in stats]):
-            # Gone meanwhile, or a FIFO or device named *.md (it would hang or flood a reader).
-            kept = [(p, st) for p, st in zip(paths, stats, strict=True) if _regular(st)]
-            paths, stats = [p for p, _ in kept], [st for _, st in kept]
-        ids = [path[prefix_len:] for path in paths]
-        if os.sep != "/":
-            ids = [i.replace(os.sep, "/") for i in ids]
-        yield ids, paths, stats
+        try:
+            found = _listed(folder, fd, notes, prefix_len, stack, skipped)
+        finally:
+            if fd is not None:
+                os.close(fd)
+        if found is not None:
+            yield found
 
 
-def _stats(paths: list[str]) -> list[os.stat_result | None]:
-    """os.stat of each path (links followed), None for a file gone meanwhile: one call for a
-    folder's notes, not a Python loop with a try per note (a tenth of a warm walk)."""
+# Each note is stat'ed by its name relative to its open folder (fstatat) where the platform
+# can: the kernel then resolves one name, not every folder of the path again (at 100,000
+# notes, a sixth less CPU in the walk).
+_AT = os.stat in os.supports_dir_fd and os.scandir in os.supports_fd
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _listed(
+    folder: str,
+    fd: int | None,
+    notes: str,
+    prefix_len: int,
+    stack: list[str],
+    skipped: Callable[[str, str], None] | None,
+) -> tuple[list[str], list[str], list[os.stat_result]] | None:
+    """walk_folders' (ids, paths, stats) of the notes directly in `folder` (open as `fd`,
+    when the platform stats by folder), its folders pushed on `stack`; None when it cannot
+    be listed."""
     try:
-        return list(map(os.stat, paths))
+        entries = list(os.scandir(folder if fd is None else fd))
+    except OSError:
+        return None
+    base = folder + os.sep
+    names = []
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(base + name)
+                continue
+            if not name.lower().endswith(".md"):
+                continue
+            if entry.is_symlink():
+                path = base + name
+                why = _link_problem(path, notes)
+                if why:
+                    if skipped is not None:
+                        skipped(path[prefix_len:].replace(os.sep, "/"), why)
+                    continue
+        except OSError:
+            continue
+        names.append(name)
+    names.sort()  # a folder's paths sorted by name, as sorted by path
+    stats = _stats(names, fd) if fd is not None else _stats([base + n for n in names])
+    if not all([st is not None and stat.S_ISREG(st.st_mode) for st in stats]):
+        # Gone meanwhile, or a FIFO or device named *.md (it would hang or flood a reader).
+        kept = [(n, st) for n, st in zip(names, stats, strict=True) if _regular(st)]
+        names, stats = [n for n, _ in kept], [st for _, st in kept]
+    paths = [base + name for name in names]
+    ids = [path[prefix_len:] for path in paths]
+    if os.sep != "/":
+        ids = [i.replace(os.sep, "/") for i in ids]
+    return ids, paths, stats
+
+
+def _stats(names: list[str], fd: int | None = None) -> list[os.stat_result | None]:
+    """os.stat of each name (links followed; relative to the open folder `fd` when given),
+    None for a file gone meanwhile: one call for a folder's notes, not a Python loop with a
+    try per note (a tenth of a warm walk)."""
+    try:
+        if fd is None:
+            return list(map(os.stat, names))
+        at = os.stat
+        return [at(name, dir_fd=fd) for name in names]
     except OSError:  # one is gone meanwhile (rare): each on its own
-        return [_stat_or_none(path) for path in paths]
+        return [_stat_or_none(name, fd) for name in names]
 
 
 def _regular(st: os.stat_result | None) -> bool:
     return st is not None and stat.S_ISREG(st.st_mode)
 
 
-def _stat_or_none(path: str) -> os.stat_result | None:
+def _stat_or_none(path: str, fd: int | None = None) -> os.stat_result | None:
     try:
-        return os.stat(path)
+        return os.stat(path, dir_fd=fd)
     except OSError:
         return None
 

@@ -124,6 +124,22 @@ class Cache:
         except sqlite3.Error:
             return {}
 
+    def git_dates(self, ids: list[str]) -> dict[str, str]:
+        """id -> the date of the commit that first added the note, for the notes of `ids`
+        whose cached row is dated so."""
+        out: dict[str, str] = {}
+        try:
+            for at in range(0, len(ids), 500):  # SQLite's limit on parameters, with room
+                part = [_stored(i) for i in ids[at : at + 500]]
+                marks = ", ".join("?" * len(part))
+                sql = "SELECT id, date FROM notes WHERE date_source = 'git' AND id IN "
+                for note_id, date in self.db.execute(sql + f"({marks})", part):
+                    if isinstance(date, str):
+                        out[_name(note_id)] = date
+            return out
+        except sqlite3.Error:
+            return {}
+
     def rows(self) -> dict[str, tuple]:
         try:
             rows = self.db.execute(f"SELECT id, {', '.join(COLUMNS)} FROM notes")
@@ -151,21 +167,18 @@ class Cache:
         listed = ", ".join(names)
         try:
             rows = self.db.execute(f"SELECT id, {listed} FROM notes").fetchall()
-            # The few values stored as bytes (see `_stored`), found by SQLite, not by a Python
-            # call per value.
-            blob = " OR ".join(f"typeof({n}) = 'blob'" for n in ("id", *names))
-            odd = self.db.execute(f"SELECT id, {listed} FROM notes WHERE {blob}").fetchall()
         except sqlite3.Error:
             return [{} for _ in names]
-        ids = [row[0] for row in rows]
-        columns = [
-            dict(zip(ids, [row[at] for row in rows], strict=True))
-            for at in range(1, len(names) + 1)
-        ]
-        for row in odd:
-            for column, value in zip(columns, row[1:], strict=True):
-                del column[row[0]]
-                column[_name(row[0])] = _name(value)
+        # Transposed in C; the few values stored as bytes (see `_stored`) found by one C pass
+        # over each column, not by a second scan of the table.
+        ids, *values = zip(*rows, strict=True) if rows else [()] * (len(names) + 1)
+        columns = [dict(zip(ids, column, strict=True)) for column in values]
+        if bytes in set(map(type, ids)) or any(bytes in set(map(type, c)) for c in values):
+            for row in rows:
+                if bytes in map(type, row):
+                    for column, value in zip(columns, row[1:], strict=True):
+                        del column[row[0]]
+                        column[_name(row[0])] = _name(value)
         return columns
 
     def derived(self, name: str, key: str) -> dict[str, tuple[str, str]]:
@@ -173,18 +186,20 @@ class Cache:
         try:
             if self._meta(f"derived:{name}") != key:
                 return {}
-            rows = self.db.execute("SELECT id, digest, value FROM derived WHERE name = ?", (name,))
-            values = {r[0]: (r[1], r[2]) for r in rows}
-            odd = (
-                "SELECT id, digest, value FROM derived WHERE name = ?"
-                " AND (typeof(id) = 'blob' OR typeof(value) = 'blob')"
-            )
-            for i, digest, value in self.db.execute(odd, (name,)).fetchall():
-                del values[i]
-                values[_name(i)] = (digest, _name(value))  # see _stored
-            return values
+            sql = "SELECT id, digest, value FROM derived WHERE name = ?"
+            rows = self.db.execute(sql, (name,)).fetchall()
         except sqlite3.Error:
             return {}
+        ids, digests, texts = zip(*rows, strict=True) if rows else ((), (), ())
+        values = dict(zip(ids, zip(digests, texts, strict=True), strict=True))
+        # The few stored as bytes (see _stored), found by a C pass over each column, not by
+        # a second scan of the table.
+        if bytes in set(map(type, ids)) or bytes in set(map(type, texts)):
+            for i, digest, value in rows:
+                if isinstance(i, bytes) or isinstance(value, bytes):
+                    del values[i]
+                    values[_name(i)] = (digest, _name(value))
+        return values
 
     def store_derived(self, name: str, key: str, values: dict[str, tuple[str, str]]) -> None:
         try:

@@ -37,9 +37,13 @@ class Fingerprint:
     blocks: tuple[bytes, ...]
 
     @classmethod
-    def of(cls, ids: Sequence[str], digests: Sequence[str]) -> Fingerprint:
-        """From the ids and their digests in the same (walk) order."""
-        joined = packed(ids)
+    def of(
+        cls, ids: Sequence[str], digests: Sequence[str], joined: bytes | None = None
+    ) -> Fingerprint:
+        """From the ids and their digests in the same (walk) order; `joined` is the ids
+        packed (vault.walk_ahead.packed), when they are at hand so."""
+        if joined is None:
+            joined = packed(ids)
         every = range(0, len(digests), BLOCK)
         blocks = tuple(_block(digests[at : at + BLOCK]) for at in every)
         return cls(hashlib.blake2b(joined, digest_size=16).digest(), blocks)
@@ -66,8 +70,9 @@ def resolution_key(kind: object, ids: Iterable[str]) -> str:
     on besides the note it is written in."""
     h = hashlib.blake2b(digest_size=16)
     h.update(repr(kind).encode("utf-8", "surrogateescape"))
-    for note_id in sorted(ids):
-        h.update(b"\0" + note_id.encode("utf-8", "surrogateescape"))
+    ordered = sorted(ids)
+    if ordered:  # each id after a NUL, hashed in one call (not one a note)
+        h.update(b"\0" + packed(ordered))
     return h.hexdigest()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from itertools import compress, repeat
 from typing import TYPE_CHECKING
 
 from vault.catalog.derived import DerivedStore, resolution_key
@@ -94,7 +95,11 @@ class Catalog:
         before = self._before
         records = self.records
         if before is None or before.roots is None:
-            return [i for i in records if may_be_root(i)]
+            # The ids ending in root.md picked in C first: a Python call on every id was a
+            # twentieth of a search right after an edit at 100,000 notes.
+            ids = records.ids()
+            named = compress(ids, map(str.endswith, ids, repeat("root.md")))
+            return [i for i in named if may_be_root(i)]
         named = {i for i in before.roots if i in records}
         named.update(i for i in before.reread if i in records and may_be_root(i))
         return sorted(named, key=records.ids().index)

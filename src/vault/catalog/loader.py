@@ -74,6 +74,10 @@ def load_catalog(
         if digests is not None:  # nothing changed since the last walk: no row is read
             records = Records(ids, None, {}, cache, _reparser(vault, repo), (walk, digests))
             return Catalog(vault=vault, records=records, skipped=skipped, _cache=cache)
+    if snapshot is not None:
+        edited = _edited(vault, repo, cache, snapshot, walk, skipped, progress)
+        if edited is not None:
+            return edited
 
     stats = cache.stats() if cache is not None else {}
     stale: list[tuple[str, str, Stat]] = []
@@ -86,7 +90,7 @@ def load_catalog(
     fresh = _parse_all(stale, progress)
     for note_id, _, _ in stale:
         (changes.updated if note_id in stats else changes.added).append(note_id)
-    _fill_dates(repo, fresh)
+    _fill_dates(repo, fresh, cache)
 
     known = {i: stats[i] for i in ids if i not in fresh}
     known.update((i, (stat, digest)) for i, (stat, digest, _) in fresh.items())
@@ -97,6 +101,37 @@ def load_catalog(
             cache.write(fresh, changes.removed, now)
     rows = {i: row for i, (_, _, row) in fresh.items()}
     records = Records(ids, known, rows, cache, _reparser(vault, repo))
+    return Catalog(vault=vault, records=records, changes=changes, skipped=skipped, _cache=cache)
+
+
+def _edited(
+    vault: Vault,
+    repo: Repository | None,
+    cache: Cache,
+    snapshot: Snapshot,
+    walk: Walk,
+    skipped: list[tuple[str, str]],
+    progress: Progress | None,
+) -> Catalog | None:
+    """The catalog when the walk found the notes of the kept walk in the same order, some
+    in another state (edited): those are read again, the others keep the kept walk's
+    digests, and no other row is read; None otherwise (notes made, moved or removed, or a
+    damaged kept walk). The kept walk is exactly what the rows hold (vault.catalog.states),
+    so this is the note-by-note comparison's answer, without a dict of every cached state."""
+    changed = snapshot.changed(walk)
+    digests = snapshot.digest_list(len(walk.ids))
+    if changed is None or digests is None:
+        return None
+    ids = walk.ids
+    stale = [(ids[at], walk.path_at(at), walk.state_at(at)) for at in changed]
+    fresh = _parse_all(stale, progress)
+    _fill_dates(repo, fresh, cache)
+    for at in changed:
+        digests[at] = fresh[ids[at]][1]
+    cache.write(fresh, [], Snapshot.of(walk, digests))
+    rows = {i: row for i, (_, _, row) in fresh.items()}
+    records = Records(ids, None, rows, cache, _reparser(vault, repo), (walk, digests))
+    changes = Changes(updated=[ids[at] for at in changed])
     return Catalog(vault=vault, records=records, changes=changes, skipped=skipped, _cache=cache)
 
 
@@ -164,12 +199,19 @@ def _parse_all(stale: list[tuple[str, str, Stat]], progress: Progress | None) ->
     return out
 
 
-def _fill_dates(repo: Repository | None, parsed: dict[str, Parsed]) -> None:
-    """Notes without a date in their metadata or name: the first git commit, else mtime."""
+def _fill_dates(
+    repo: Repository | None, parsed: dict[str, Parsed], cache: Cache | None = None
+) -> None:
+    """Notes without a date in their metadata or name: the first git commit, else mtime. A
+    note the cache dated by its first commit keeps that date (a commit that added it stays
+    its first; asking git costs several processes and a walk of the history)."""
     undated = [i for i, (_, _, row) in parsed.items() if row[DATE] is None]
     if not undated:
         return
-    git_dates = repo.first_commit_dates(undated) if repo is not None else {}
+    git_dates = cache.git_dates(undated) if cache is not None and repo is not None else {}
+    asked = [i for i in undated if i not in git_dates]
+    if asked and repo is not None:
+        git_dates.update(repo.first_commit_dates(asked))
     for note_id in undated:
         stat, digest, row = parsed[note_id]
         if note_id in git_dates:

@@ -75,6 +75,16 @@ class Records(Mapping):
             self._stats_given = dict(zip(self._ids, states, strict=True))
         return self._stats_given
 
+    def _stats_of(self, ids: list[str]) -> dict[str, tuple[Stat, str]]:
+        """(file state, digest) of these few notes: from the packed walk by position while
+        the dict of every note is not built (after an edit, a search builds the edited
+        note's record, and that dict cost more than the rest of the load)."""
+        if self._stats_given is not None:
+            return self._stats_given
+        walk, digests = self._walked
+        where = positions(self._ids, ids)
+        return {i: (walk.state_at(at), digests[at]) for i, at in zip(ids, where, strict=True)}
+
     def __getitem__(self, note_id: str) -> NoteRecord:
         rec = self._built.get(note_id)
         if rec is None:
@@ -114,11 +124,11 @@ class Records(Mapping):
         """Records from cached rows for the notes not built yet; a note whose row cannot be
         read back (another process replaced the cache meanwhile) is parsed again."""
         missing = []
+        ids = [i for i in ids if i not in self._built]
+        stats = self._stats if len(ids) > 16 else self._stats_of(ids)
         for note_id in ids:
-            if note_id in self._built:
-                continue
             try:
-                self._built[note_id] = from_row(note_id, *self._stats[note_id], rows.get(note_id))
+                self._built[note_id] = from_row(note_id, *stats[note_id], rows.get(note_id))
             except (TypeError, ValueError):  # no row, or one that does not decode
                 missing.append(note_id)
         if missing:
@@ -145,9 +155,13 @@ class Records(Mapping):
     def _values(self, name: str, raw: dict[str, object]) -> list[object]:
         built = self._built
         decode = name in JSON_COLUMNS
-        if not built and self._keys <= raw.keys():  # the common case: one C loop
-            values = map(raw.__getitem__, self._ids)
-            return [decoded(name, v) for v in values] if decode else list(values)
+        if not built:  # the common case: one C loop (no subset test first: as costly)
+            try:
+                values = list(map(raw.__getitem__, self._ids))
+            except KeyError:  # one lost from the cache meanwhile: below
+                pass
+            else:
+                return [decoded(name, v) for v in values] if decode else values
         out = []
         for note_id in self._ids:
             rec = built.get(note_id)
@@ -176,11 +190,13 @@ class Records(Mapping):
         """Every id and digest, hashed (vault.catalog.derived.Fingerprint), built once; with
         `built_only`, None when not built yet."""
         if self._fingerprint is None and not built_only:
+            joined = None
             if self._digests is None and self._stats_given is None:
                 digests = self._walked[1]
+                joined = self._walked[0].packed_ids()  # packed for the kept walk already
             else:
                 digests = list(self.digests().values())
-            self._fingerprint = Fingerprint.of(self._ids, digests)
+            self._fingerprint = Fingerprint.of(self._ids, digests, joined)
         return self._fingerprint
 
     def fingerprint_with(self, digests: Mapping[str, str]) -> Fingerprint:

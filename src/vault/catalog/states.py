@@ -24,6 +24,10 @@ from itertools import chain
 from vault.catalog.rows import Stat
 from vault.walk_ahead import INODE_OF, INODES, TIMES, TIMES_OF, Found, packed
 
+# Bytes per value of the packed columns, and notes per block `Snapshot.changed` compares.
+TIMES_SIZE, INODES_SIZE = array(TIMES).itemsize, array(INODES).itemsize
+_BLOCK = 256
+
 
 class Walk:
     """What one walk of the notes folder found: ids in walk order and their file states."""
@@ -54,6 +58,17 @@ class Walk:
             self._paths, self._root = [prefix + note_id for note_id in self.ids], None
         return self._paths
 
+    def path_at(self, at: int) -> str:
+        """The absolute path of the note at position `at`."""
+        if self._root is not None:
+            return self._root + os.sep + self.ids[at]
+        return self._paths[at]
+
+    def state_at(self, at: int) -> Stat:
+        """The file state of the note at position `at`."""
+        t = self.times
+        return (t[3 * at], t[3 * at + 1], t[3 * at + 2], self.inodes[at])
+
     def extend(self, ids: list[str], paths: list[str], stats: list) -> None:
         """The notes of one folder (vault.vault.walk_folders): one call, not one per note."""
         self._packed_ids = None
@@ -70,9 +85,11 @@ class Walk:
         )
 
     def packed_ids(self) -> bytes:
-        if self._packed_ids is not None:
-            return self._packed_ids
-        return packed(self.ids)
+        """The ids as vault.walk_ahead.packed packs them, packed once (the kept walk's
+        comparison and the fingerprint both hash or compare them)."""
+        if self._packed_ids is None:
+            self._packed_ids = packed(self.ids)
+        return self._packed_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +115,36 @@ class Snapshot:
             and self.inodes == walk.inodes.tobytes()
             and self.ids == walk.packed_ids()
         )
+
+    def changed(self, walk: Walk) -> list[int] | None:
+        """The positions of the notes whose file state `walk` found different, when it found
+        the same notes in the same order (an edit); else None. Compared by blocks of bytes,
+        so an edit of one note costs a few hundred comparisons in C, not a Python loop
+        over every note (or a dict of every note's cached state: a tenth of a second at
+        100,000 notes)."""
+        if self.ids != walk.packed_ids():
+            return None
+        times, inodes = walk.times.tobytes(), walk.inodes.tobytes()
+        if len(times) != len(self.times) or len(inodes) != len(self.inodes):
+            return None
+        size = TIMES_SIZE * 3
+        out = []
+        for start in range(0, len(walk.ids), _BLOCK):
+            end = min(start + _BLOCK, len(walk.ids))
+            if (
+                self.times[start * size : end * size] == times[start * size : end * size]
+                and self.inodes[start * INODES_SIZE : end * INODES_SIZE]
+                == inodes[start * INODES_SIZE : end * INODES_SIZE]
+            ):
+                continue
+            for at in range(start, end):
+                if (
+                    self.times[at * size : (at + 1) * size] != times[at * size : (at + 1) * size]
+                    or self.inodes[at * INODES_SIZE : (at + 1) * INODES_SIZE]
+                    != inodes[at * INODES_SIZE : (at + 1) * INODES_SIZE]
+                ):
+                    out.append(at)
+        return out
 
     def digest_list(self, count: int) -> list[str] | None:
         """The digests, one per note of a walk of `count` notes; None when they do not

@@ -61,7 +61,7 @@ def update_catalog(
     for note_id, _, _ in stale:
         (changes.updated if note_id in cached else changes.added).append(note_id)
     fresh = _parse_all(stale, None)
-    _fill_dates(repo, fresh)
+    _fill_dates(repo, fresh, cache)
     if cache is not None and (fresh or changes.removed):
         cache.write(fresh, changes.removed)
     # What the old catalog holds is shared or copied, never changed: other threads read it.

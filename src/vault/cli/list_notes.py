@@ -31,8 +31,8 @@ def command(state: AppState, flt, agent, sort: str, mixed_dates: bool, as_json: 
     """
     from dataclasses import replace
 
-    from vault.filters import ordered, select_notes
-    from vault.render.jsonout import json_output
+    from vault.filters import listed, ordered, select_notes
+    from vault.render.jsonout import objects_output
 
     flt = replace(flt, agent=agent)
     catalog = state.catalog()
@@ -40,20 +40,24 @@ def command(state: AppState, flt, agent, sort: str, mixed_dates: bool, as_json: 
     render.note_warnings(catalog.skipped)
     cwd_prefix = state.cwd_prefix()
 
-    def chosen():
-        return ordered(
-            catalog, select_notes(catalog, flt, state.repo, cwd_prefix), sort, mixed_dates
-        )
+    def as_text() -> str:  # straight from the catalog's columns (vault.filters.listed)
+        # What `listed` and the Parents read of the cache, read in one scan of it.
+        catalog.records.columns("title", "date", "type", "date_source", "parent_ref")
+        rows = listed(catalog, flt, state.repo, cwd_prefix, sort, mixed_dates)
+        return objects_output(render.SUMMARY_KEYS, render.summary_columns(rows, catalog))
 
     if as_json and not flt.uses_git and sort != "modified":
         # Nothing but the catalog and the arguments decide it: served, it is rendered once per
         # catalog (vault.serve.resident.Resident.kept).
         key = f"list --json {flt!r} {cwd_prefix!r} {sort} {mixed_dates}"
-        click.echo(
-            state.kept(key, lambda: json_output([render.summary(r, catalog) for r in chosen()]))
-        )
+        click.echo(state.kept(key, as_text))
         return
-    records = chosen()
+    if as_json and sort != "modified":
+        click.echo(as_text())
+        return
+    records = ordered(
+        catalog, select_notes(catalog, flt, state.repo, cwd_prefix), sort, mixed_dates
+    )
     if as_json:
         render.emit_json([render.summary(r, catalog) for r in records])
     elif records:

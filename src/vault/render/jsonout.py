@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Sequence
+from itertools import chain, repeat
 
 import click
 
@@ -20,7 +22,16 @@ def emit_json(data: object) -> None:
 
 def json_output(data: object) -> str:
     """What emit_json prints (without the line end)."""
-    text = json_text(data)
+    return _printable(json_text(data))
+
+
+def objects_output(keys: tuple[str, ...], columns: Sequence[Sequence]) -> str:
+    """What emit_json prints for a list of flat objects given by column: the objects
+    `dict(zip(keys, row))` of each row of `columns` (the same length each)."""
+    return _printable(json_objects(keys, columns))
+
+
+def _printable(text: str) -> str:
     try:
         text.encode("utf-8")  # one C pass, 6x faster than the search: fails on a surrogate
     except UnicodeEncodeError:
@@ -71,6 +82,41 @@ def json_text(data: object) -> str:
             items.append("  {\n" + ",\n".join(fields) + "\n  }")
         return "[\n" + ",\n".join(items) + "\n]"
     return _dumps(data)
+
+
+# The values json_objects writes by column (any other: json_text writes them).
+_FLAT = frozenset((str, type(None)))
+
+
+def json_objects(keys: tuple[str, ...], columns: Sequence[Sequence]) -> str:
+    """`json_text` of the objects `dict(zip(keys, row))` of each row of `columns`, the same
+    to the byte, written a column at a time: each column of strings and nulls quoted in
+    one pass (a C call a string), and the whole text joined in one call, in C."""
+    count = len(columns[0]) if columns else 0
+    if (
+        not keys
+        or not count
+        or len(set(keys)) != len(keys)
+        or not all(isinstance(k, str) for k in keys)
+        or not all(set(map(type, column)) <= _FLAT for column in columns)
+    ):
+        return json_text([dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)])
+    quoted = [
+        list(map(_quote, column))
+        if None not in column
+        else [_quote(v) if v is not None else "null" for v in column]
+        for column in columns
+    ]
+    # One join builds the text (at 100,000 notes, 22 million characters: each copy counts).
+    first = chain(
+        (f"[\n  {{\n    {_quote(keys[0])}: ",),
+        repeat(f",\n  {{\n    {_quote(keys[0])}: ", count - 1),
+    )
+    pieces: list = [first, quoted[0]]
+    for key, values in zip(keys[1:], quoted[1:], strict=True):
+        pieces += [repeat(f",\n    {_quote(key)}: ", count), values]
+    pieces.append(repeat("\n  }", count))
+    return "".join(chain(chain.from_iterable(zip(*pieces, strict=True)), ("\n]",)))
 
 
 # json's indenting encoder recurses twice a level (object, list): a `tree --json` of a

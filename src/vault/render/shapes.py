@@ -5,7 +5,7 @@ documents each one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only names in annotations: `--help` imports every command's module
@@ -60,6 +60,26 @@ def summary(rec: NoteSummary | NoteRecord, catalog: Catalog) -> dict:
         "type": rec.type,
         "parent": catalog.parent_id(rec.id),
     }
+
+
+# The keys of `summary`, in order.
+SUMMARY_KEYS = ("id", "title", "date", "date_source", "type", "parent")
+
+
+def summary_columns(rows: Sequence[tuple], catalog: Catalog) -> list[Sequence]:
+    """`summary` of each (id, title, date, type, date_source) of vault.filters.listed, as
+    columns in SUMMARY_KEYS' order (for vault.render.jsonout.objects_output): the catalog's
+    Parents looked up once, no dict made a note."""
+    ids, titles, dates, kinds, sources = zip(*rows, strict=True) if rows else [()] * 5
+    parents = catalog.parents
+    parent = [res.id if (res := parents.get(i)) is not None else None for i in ids]
+    return [ids, titles, dates, list(map(DATE_SOURCES.get, sources)), kinds, parent]
+
+
+def summaries(rows: Sequence[tuple], catalog: Catalog) -> list[dict]:
+    """`summary` of each (id, title, date, type, date_source) of vault.filters.listed."""
+    columns = summary_columns(rows, catalog)
+    return [dict(zip(SUMMARY_KEYS, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def note_dict(note: Note, catalog: Catalog) -> dict:
