@@ -294,7 +294,10 @@ def test_list_json_from_columns_is_what_the_summaries_give(tmp_path):
             for mixed in (False, True):
                 notes = ordered(catalog, select_notes(catalog, flt), sort, mixed)
                 expected = [render.summary(s, catalog) for s in notes]
-                assert render.summaries(listed(catalog, flt, None, None, sort, mixed), catalog) == (
-                    expected
-                ), (given, sort, mixed)
+                columns = render.summary_columns(
+                    listed(catalog, flt, None, None, sort, mixed), catalog
+                )
+                rows = zip(*columns, strict=True)
+                got = [dict(zip(render.SUMMARY_KEYS, row, strict=True)) for row in rows]
+                assert got == expected, (given, sort, mixed)
                 assert expected or given

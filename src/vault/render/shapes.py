@@ -76,12 +76,6 @@ def summary_columns(rows: Sequence[tuple], catalog: Catalog) -> list[Sequence]:
     return [ids, titles, dates, list(map(DATE_SOURCES.get, sources)), kinds, parent]
 
 
-def summaries(rows: Sequence[tuple], catalog: Catalog) -> list[dict]:
-    """`summary` of each (id, title, date, type, date_source) of vault.filters.listed."""
-    columns = summary_columns(rows, catalog)
-    return [dict(zip(SUMMARY_KEYS, row, strict=True)) for row in zip(*columns, strict=True)]
-
-
 def note_dict(note: Note, catalog: Catalog) -> dict:
     """`show`: the note, its resolved parent and children, metadata and body."""
     rec = note.record
