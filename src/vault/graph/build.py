@@ -77,9 +77,23 @@ def build_graph(catalog: Catalog, refs: list[Reference] | None = None) -> nx.Mul
             pairs = edges[ref.source] = set()
         pairs.add((target, ref.kind))
     g = nx.MultiDiGraph()
-    g.add_nodes_from(sorted(nodes.items()))
+    _add_nodes(g, nodes)
     _add_edges(g, [(source, sorted(edges[source])) for source in sorted(edges)])
     return g
+
+
+def _add_nodes(g: nx.MultiDiGraph, nodes: dict[str, dict]) -> None:
+    """The nodes (id -> attributes), in id order, into the dicts networkx keeps: what
+    add_nodes_from does, without a copy of each node's attributes (0.5 s at 100,000 notes)."""
+    import networkx as nx
+
+    succ, pred, attrs = g._succ, g._pred, g._node
+    inner = g.adjlist_inner_dict_factory
+    for node_id in sorted(nodes):
+        succ[node_id] = inner()
+        pred[node_id] = inner()
+        attrs[node_id] = nodes[node_id]
+    nx._clear_cache(g)
 
 
 def _add_edges(g: nx.MultiDiGraph, edges: list[tuple[str, list[tuple[str, str]]]]) -> None:
