@@ -125,6 +125,7 @@ def _node_lines(g: nx.MultiDiGraph, view: View) -> list[str]:
         in_group = group.get(node_id)
         number = None if missing else community.get(node_id)
         rank = pagerank.get(node_id)
+        edges, rank_of_label = degree[node_id], label_rank[node_id]
         try:
             line = (
                 f'{{"id": {quote(node_id)}, '
@@ -136,9 +137,9 @@ def _node_lines(g: nx.MultiDiGraph, view: View) -> list[str]:
                 f'"folder": {quote(folder[node_id])}, '
                 f'"group": {"null" if in_group is None else quote(in_group)}, '
                 f'"community": {"null" if number is None else int.__repr__(number)}, '
-                f'"degree": {int.__repr__(degree[node_id])}, '
+                f'"degree": {int.__repr__(edges)}, '
                 f'"pagerank": {"null" if rank is None else float.__repr__(rank)}, '
-                f'"label_rank": {int.__repr__(label_rank[node_id])}'
+                f'"label_rank": {int.__repr__(rank_of_label)}'
             )
             if snippets is not None and not missing:
                 line = f'{line}, "snippet": {quote(snippets.get(node_id, ""))}}}'
@@ -146,8 +147,11 @@ def _node_lines(g: nx.MultiDiGraph, view: View) -> list[str]:
                 line += "}"
         except TypeError:  # a value of another kind
             line = None
-        if line is None or missing.__class__ is not bool or (rank is not None and rank - rank):
-            line = compact_json(_node(node_id, a, f, snippets))  # NaN, say: as json writes it
+        # int.__repr__ takes a bool (json writes true); float.__repr__ writes NaN as nan.
+        odd = missing.__class__ is not bool
+        odd = odd or bool in (number.__class__, edges.__class__, rank_of_label.__class__)
+        if line is None or odd or (rank is not None and rank - rank != 0):
+            line = compact_json(_node(node_id, a, f, snippets))  # as json writes it
         out.append(line)
     return out
 
