@@ -84,7 +84,10 @@ def build_graph(catalog: Catalog, refs: list[Reference] | None = None) -> nx.Mul
 
 def _add_nodes(g: nx.MultiDiGraph, nodes: dict[str, dict]) -> None:
     """The nodes (id -> attributes), in id order, into the dicts networkx keeps: what
-    add_nodes_from does, without a copy of each node's attributes (0.5 s at 100,000 notes)."""
+    add_nodes_from does (0.5 s at 100,000 notes), each node's attributes copied as it does.
+    The copies matter: made here, one after another, they lie together in memory; kept as
+    made, among a build's short-lived objects, they held 56 MB more of a server's memory at
+    100,000 notes (RssAnon after malloc_trim), pinning what those objects left free."""
     import networkx as nx
 
     succ, pred, attrs = g._succ, g._pred, g._node
@@ -92,7 +95,7 @@ def _add_nodes(g: nx.MultiDiGraph, nodes: dict[str, dict]) -> None:
     for node_id in sorted(nodes):
         succ[node_id] = inner()
         pred[node_id] = inner()
-        attrs[node_id] = nodes[node_id]
+        attrs[node_id] = dict(nodes[node_id])
     nx._clear_cache(g)
 
 
