@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
+from vault.graph.analysis import edge_count
+
 # The writers' and prepare's public names, importable from here as before the split.
 from vault.graph.diagrams import (
     MERMAID_MAX_EDGES,
@@ -133,7 +135,7 @@ def export_graph(
     graph, view = prepare(catalog, request, built)
     fmt = request.fmt
     text = WRITERS[fmt](graph, view)
-    out = Exported.of(text, graph.number_of_nodes(), graph.number_of_edges())
+    out = Exported.of(text, graph.number_of_nodes(), edge_count(graph))
     if fmt == "mermaid":
         out.warnings += mermaid_warnings(text, out.edges)
     return out
