@@ -4,6 +4,7 @@ derived from all of them (the vault's kind, the resolver, the Parent structure).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import compress, repeat
@@ -204,6 +205,19 @@ class Catalog:
         """Every id and digest of the vault, hashed: data derived from every note (the search
         index) is up to date when it was made at this fingerprint (vault.derived.freshness)."""
         return self.records.fingerprint().text
+
+    def state(self) -> bytes | None:
+        """The notes as this catalog read them, and the cache it read them through: every
+        id, digest and file state of its walk, and the cache file's size, time and inode (a
+        cache rebuilt gives another state). Results built from nothing but the catalog are
+        kept on disk under it (vault.derived.kept). None when there is no such state."""
+        if self._cache is None:
+            return None
+        try:
+            st = os.stat(self._cache.path)
+        except OSError:
+            return None
+        return self.records.state() + f"\0{st.st_size} {st.st_mtime_ns} {st.st_ino}".encode()
 
     def fingerprint_with(self, digests: dict[str, str]) -> str:
         """The fingerprint the vault would have with these notes' digests (id -> digest) in

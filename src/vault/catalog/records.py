@@ -6,14 +6,17 @@ records, built one at a time from their rows."""
 from __future__ import annotations
 
 import weakref
+from array import array
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from vault.catalog.cache import Cache
 from vault.catalog.derived import Fingerprint
 from vault.catalog.rows import COLUMNS, JSON_COLUMNS, Stat, decoded, from_row
 from vault.model import NoteRecord
+from vault.walk_ahead import INODES, TIMES
 
 if TYPE_CHECKING:
     from vault.catalog.states import Walk
@@ -198,6 +201,19 @@ class Records(Mapping):
                 digests = list(self.digests().values())
             self._fingerprint = Fingerprint.of(self._ids, digests, joined)
         return self._fingerprint
+
+    def state(self) -> bytes:
+        """Every id, digest and file state of these notes, packed: the same bytes whether
+        the states came as the walk packed them or one by one (vault.derived.kept keys
+        results with them)."""
+        if self._walked is not None:
+            walk = self._walked[0]
+            times, inodes = walk.times.tobytes(), walk.inodes.tobytes()
+        else:
+            states = [self._stats[i][0] for i in self._ids]
+            times = array(TIMES, chain.from_iterable(st[:3] for st in states)).tobytes()
+            inodes = array(INODES, [st[3] for st in states]).tobytes()
+        return b"\0".join((self.fingerprint().text.encode(), times, inodes))
 
     def fingerprint_with(self, digests: Mapping[str, str]) -> Fingerprint:
         """The fingerprint these notes would give with `digests` (id -> another digest) in

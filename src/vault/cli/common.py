@@ -109,12 +109,17 @@ class AppState:
 
         return build_graph(self.catalog())
 
-    def kept(self, key: str, build):
-        """`build()`; when served, what it returned for `key` on this same catalog before (for
-        a result that depends on nothing but the catalog and `key`)."""
-        if self._resident is None:
-            return build()
-        return self._resident.kept(self.catalog(), key, build)
+    def kept(self, key: str, build, codec=None):
+        """`build()`, or what it returned for `key` on this same catalog before (for a result
+        that depends on nothing but the catalog and `key`): kept in memory when served, else
+        on disk in the derived data (vault.derived.kept; `codec` says how it is written
+        there: text by default)."""
+        if self._resident is not None:
+            return self._resident.kept(self.catalog(), key, build)
+        from vault.derived import kept
+
+        folder = self.vault.state_dir / kept.FOLDER
+        return kept.kept(folder, self.catalog().state(), key, build, codec or kept.TEXT)
 
     def cwd_prefix(self) -> str | None:
         """The working directory as an id prefix ("memory/research"), or None outside."""

@@ -74,7 +74,7 @@ def command(
       vault graph --format gexf --color-by community -o graph.gexf
       vault graph --stats
     """
-    from vault.graph.export import COMMUNITIES_CACHE, GraphRequest, export_graph
+    from vault.graph.export import COMMUNITIES_CACHE, GraphRequest, export_graph, kept_codec
     from vault.graph.query import select
     from vault.graph.stats import stats as graph_stats
     from vault.output import STDOUT, check_output, write_output
@@ -124,7 +124,7 @@ def command(
     )
     # The same export of the same catalog again (a server keeps it): the same text.
     export = lambda: export_graph(catalog, request, state.graph())  # noqa: E731
-    result = state.kept(f"graph {request!r}", export)
+    result = state.kept(f"graph {request!r}", export, kept_codec())
     for message in result.warnings:
         render.warn(message)
     if output and output != STDOUT:

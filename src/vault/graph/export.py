@@ -116,6 +116,25 @@ class Exported:
         return "".join(piece.decode("utf-8", "surrogatepass") for piece in self.encoded)
 
 
+def _kept_facts(result: Exported) -> tuple[dict, tuple[bytes, ...]]:
+    facts = {"nodes": result.nodes, "edges": result.edges, "warnings": result.warnings}
+    return facts | {"as_is": result.as_is}, result.encoded
+
+
+def _kept_again(facts: dict, data: bytes) -> Exported:
+    warnings = [str(w) for w in facts["warnings"]]
+    nodes, edges, as_is = int(facts["nodes"]), int(facts["edges"]), facts["as_is"] is True
+    return Exported((data,), nodes, edges, warnings, as_is)
+
+
+def kept_codec():
+    """How an export is kept on disk between commands run alone (vault.derived.kept): its
+    UTF-8 bytes as they are, the counts and warnings beside them."""
+    from vault.derived.kept import Codec
+
+    return Codec("graph export", _kept_facts, _kept_again)
+
+
 def _writes_utf8(stream: TextIO) -> bool:
     """Whether text written to `stream` reaches its bytes as UTF-8, newlines as they are."""
     import codecs
