@@ -422,6 +422,9 @@ def test_stats_report_communities_with_sizes_and_names(tmp_path, run):
 
 
 def test_communities_are_the_same_on_every_run_and_come_from_the_cache(tmp_path, run):
+    import shutil
+
+    from vault.derived import kept
     from vault.graph import analysis
     from vault.graph.export import COMMUNITIES_CACHE
 
@@ -440,6 +443,7 @@ def test_communities_are_the_same_on_every_run_and_come_from_the_cache(tmp_path,
     try:
         assert json.loads(run(root, "graph").stdout) == first
         cache.write_text("{not json", encoding="utf-8")  # damaged: found again
+        shutil.rmtree(cache.parent / kept.FOLDER)  # the export kept whole, dropped too
         with pytest.raises(AssertionError, match="ran again"):
             run(root, "graph")
     finally:

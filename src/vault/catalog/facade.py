@@ -209,15 +209,21 @@ class Catalog:
     def state(self) -> bytes | None:
         """The notes as this catalog read them, and the cache it read them through: every
         id, digest and file state of its walk, and the cache file's size, time and inode (a
-        cache rebuilt gives another state). Results built from nothing but the catalog are
-        kept on disk under it (vault.derived.kept). None when there is no such state."""
+        cache rebuilt gives another state); the vault's settings and kind. Results built
+        from nothing but the catalog are kept on disk under it (vault.derived.kept). None
+        when there is no such state."""
         if self._cache is None:
             return None
         try:
             st = os.stat(self._cache.path)
         except OSError:
             return None
-        return self.records.state() + f"\0{st.st_size} {st.st_mtime_ns} {st.st_ino}".encode()
+        # What else decides a result: the vault's settings, and the tool that wrote it (a
+        # dendron.yml or .obsidian/ changes how links resolve, and no note says so).
+        beside = (
+            f"\0{st.st_size} {st.st_mtime_ns} {st.st_ino}\0{self.vault.config!r}\0{self.kind!r}"
+        )
+        return self.records.state() + beside.encode("utf-8", "surrogatepass")
 
     def fingerprint_with(self, digests: dict[str, str]) -> str:
         """The fingerprint the vault would have with these notes' digests (id -> digest) in
