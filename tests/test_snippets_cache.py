@@ -135,3 +135,46 @@ def test_a_kept_searcher_is_reused_until_the_index_changes(tmp_path, monkeypatch
     assert [h.id for h in search(catalog, "zanzibarian")] == [catalog.vault.note_id(note)]
     assert index._kept.searchers[folder][1] is not first  # the index changed: opened again
     assert first.is_closed
+
+
+def test_a_searcher_sums_each_field_s_length_over_its_segments_once(tmp_path, monkeypatch):
+    """BM25F asks for a field's total length for each term in each segment; a searcher sums
+    it over the segments once, and scores as Whoosh's own does, as segments are added under
+    a kept searcher (reopened with the readers it had)."""
+    import threading
+
+    from whoosh.reading import MultiReader
+
+    from vault.search import merging
+    from vault.search import searchers as index
+
+    make_vault(tmp_path, 30)
+    notes = sorted((tmp_path / "memory").rglob("*.md"))
+    search(load_catalog(open_vault(tmp_path)), "exosome")  # built: one segment
+    monkeypatch.setattr(index, "_kept", threading.local())
+    real = MultiReader.field_length
+    summed = []
+
+    def counted(self, fieldname):
+        summed.append(fieldname)
+        return real(self, fieldname)
+
+    merging.merge_later(lambda vault: None)  # and one more per update: the sum is over them
+    try:
+        for n, note in enumerate(notes[:3]):
+            note.write_text(note.read_text(encoding="utf-8") + f"\nExosome cell {n}.\n", "utf-8")
+            catalog = load_catalog(open_vault(tmp_path))
+            with monkeypatch.context() as whoosh_s:  # Whoosh's own sums, each time
+                whoosh_s.setattr(index, "_summed_once", lambda searcher: searcher)
+                whoosh_s.setattr(index, "_keeping", False)  # (a server test may leave it on)
+                plain = [[(h.id, h.score) for h in search(catalog, q)] for q in QUERIES]
+            with monkeypatch.context() as kept:
+                kept.setattr(index, "_keeping", True)
+                kept.setattr(MultiReader, "field_length", counted)
+                summed.clear()
+                once = [[(h.id, h.score) for h in search(catalog, q)] for q in QUERIES]
+            assert once == plain and any(once)
+            assert summed and len(summed) == len(set(summed))  # once per field
+    finally:
+        merging.merge_later(None)
+    assert len(index._open(next(iter(index._kept.searchers)))._segments()) == 4

@@ -169,6 +169,15 @@ def _level(segment) -> int:
     return len(str(segment.doc_count_all()))
 
 
+def _to_merge(ix, least: int) -> set[str]:
+    """The ids of the smallest size class of `ix`'s small segments that has `least` or
+    more of them (none: an empty set)."""
+    levels: dict[int, set[str]] = {}
+    for segment in small(ix):
+        levels.setdefault(_level(segment), set()).add(segment.segment_id())
+    return next((ids for _, ids in sorted(levels.items()) if len(ids) >= least), set())
+
+
 def merge_small_segments(
     vault: Vault, least: int | None = None, timeout: float | None = None
 ) -> int:
@@ -187,12 +196,15 @@ def merge_small_segments(
         return 0
     timeout = lock_timeout() if timeout is None else timeout
     deadline = time.monotonic() + timeout
+    with _guard:
+        words = bool(_deferred.get(folder))
+    # Looked at first without the locks (readers never take them): a resident process asks
+    # at its start and after every pause in updates, and most times there is nothing to do.
+    if not words and not _to_merge(whoosh_index().open_dir(str(folder), schema=None), least):
+        return 0
     with _writing(vault, timeout):
         ix = whoosh_index().open_dir(str(folder), schema=None)
-        levels: dict[int, set[str]] = {}
-        for segment in small(ix):
-            levels.setdefault(_level(segment), set()).add(segment.segment_id())
-        merged = next((ids for _, ids in sorted(levels.items()) if len(ids) >= least), set())
+        merged = _to_merge(ix, least)
         words = take_deferred(folder)
         if not merged and not words:
             return 0

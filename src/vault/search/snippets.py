@@ -24,6 +24,7 @@ from collections.abc import Iterator
 
 from vault.markdown.clip import SNIPPET_CHARS, Spans, clip_spans
 from vault.markdown.text import text_blocks, without_title_line
+from vault.search.analysis import _PLAIN_TOKEN, has_cjk, normalize
 from vault.search.fieldtypes import analysis
 from vault.search.texts import read_body
 
@@ -121,6 +122,10 @@ class Snippets:
         # begin with their stem, so a block is analysed only when one of these is in it.
         hints = sorted((t for t in terms if len(t) >= 2), key=len, reverse=True)[:_MAX_HINTS]
         self.hint = re.compile("|".join(map(re.escape, hints)), re.IGNORECASE) if hints else None
+        # lang -> {word as written: whether its term is one of `terms`}, for text without
+        # CJK: each word is analysed once per result list, not at each of its occurrences
+        # (re-analysing the words of each hit was a fifth of a served search's CPU).
+        self._matches: dict[str | None, dict[str, bool]] = {}
 
     def of(self, path, style: str | None, lang: str | None, title: str = "") -> tuple[str, Spans]:
         """(snippet, spans of the matched words in it) for a note's file (titled `title`)."""
@@ -140,32 +145,46 @@ class Snippets:
             parts.append(text)
             size = at + len(text)
             if first is None and ana is not None and (self.hint is None or self.hint.search(text)):
-                found = _first(ana, text, terms, 0)
+                found = self._first(ana, text)
                 first = None if found is None else at + found
             if first is not None and size >= first + _AFTER or ana is None and size > SNIPPET_CHARS:
                 break  # enough after the first match; without terms, the opening is enough
         line = " ".join(parts)
         if first is None and ana is not None and self.hint is not None:
-            first = _first(ana, line, terms, 0)  # a stem that is not how the word starts
+            first = self._first(ana, line)  # a stem that is not how the word starts
         if first is None:
             return clip_spans(line[: 2 * SNIPPET_CHARS], ())  # the note's opening
         lo = max(0, first - _BEFORE)
         lo = line.rfind(" ", 0, lo) + 1 if lo else 0  # not in the middle of a word
         window = line[lo : first + _AFTER]
         spans: list[list[int]] = []
-        for term, _, start, end in ana.tokens(window, index=True):
-            if term in terms:
-                if spans and start <= spans[-1][1]:  # overlapping CJK bigrams: one span
-                    spans[-1][1] = max(spans[-1][1], end)
-                else:
-                    spans.append([start, end])
+        for start, end in self._found(ana, window):
+            if spans and start <= spans[-1][1]:  # overlapping CJK bigrams: one span
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([start, end])
         marks = tuple((a, b) for a, b in spans)
         return clip_spans(window, marks, around=marks[0][0] if marks else None)
 
+    def _first(self, ana, text: str) -> int | None:
+        """Where the first matched term in `text` begins."""
+        return next((start for start, _ in self._found(ana, text)), None)
 
-def _first(ana, text: str, terms: set[str], start: int) -> int | None:
-    """Where the first matched term at or after `start` begins."""
-    text = text[start:]
-    return next(
-        (start + s for term, _, s, _ in ana.tokens(text, index=True) if term in terms), None
-    )
+    def _found(self, ana, text: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of each word of `text` whose term (as `ana` indexes it) is one of
+        the terms looked for: what `ana.tokens(text, index=True)` yields for them."""
+        terms = self.terms
+        if has_cjk(text):
+            for term, _, start, end in ana.tokens(text, index=True):
+                if term in terms:
+                    yield start, end
+            return
+        # Analysis.tokens without CJK: each _PLAIN_TOKEN match, normalised, is a word.
+        matches = self._matches.setdefault(ana.lang, {})
+        for m in _PLAIN_TOKEN.finditer(text):
+            raw = m.group()
+            hit = matches.get(raw)
+            if hit is None:
+                hit = matches[raw] = ana.word(normalize(raw)) in terms
+            if hit:
+                yield m.span()

@@ -14,7 +14,8 @@ An update of the search index made while answering (a search right after an edit
 the edited notes as one small segment and does not merge: merging the small segments that
 pile up took seconds on every eighth update. The `_Merger`'s thread merges them instead,
 once updates pause for MERGE_IDLE seconds (or MERGE_PENDING updates came without a pause),
-under the index's locks as any writer; searches see the same notes before and after.
+and once after the server starts (what earlier processes left), under the index's locks as
+any writer; searches see the same notes before and after.
 
 A server that may write nothing (`vault serve --read-only`) leaves an interrupted `vault mv`
 as it is and reports it; the next command run alone finishes or undoes it. In case an event
@@ -54,6 +55,12 @@ KEPT = 4
 # The index's small segments are merged when updates paused this long, or this many came.
 MERGE_IDLE = 1.0
 MERGE_PENDING = 32
+# A server merges its small segments of one size class once this many piled up (a command
+# run alone waits for merging.MAX_SEGMENTS), one class after the other: every search looks
+# each of its terms up in every segment. The 10,000-note bench's index had 29 small ones
+# beside its 4 big ones (left by earlier servers and commands): 21 ms of the server's CPU
+# per MCP search, 14.5 ms once this merged them into 2 (bench/README.md, round 7).
+MERGE_LEAST = 4
 # Seconds the merging thread waits for the index lock (another process's command may hold
 # it for long): SIGTERM must stop the server promptly, the thread's last write included.
 LOCK_WAIT = 3.0
@@ -88,6 +95,8 @@ class Resident:
         if self._merger is not None:  # index updates leave the merging to its thread
             merge_later(self._merger.told)
         self.vault: Vault = open_vault(vault_dir)
+        if self._merger is not None:  # the small segments left by earlier processes, too
+            self._merger.told(self.vault)
         repo = open_repository(self.vault)
         # GitPython keeps long-lived git processes per repository, which two threads must
         # not talk to at once: the calls running side by side use it one at a time.
@@ -394,8 +403,12 @@ class _Merger:
                     # tried again after the next update, and a stopping server must stop.
                     if closed:
                         self.merged += merge_small_segments(vault, 1 << 30, LOCK_WAIT)
-                    else:
-                        self.merged += merge_small_segments(vault, timeout=LOCK_WAIT)
+                    else:  # one size class after the other, the merged one into the next
+                        merged = merge_small_segments(vault, MERGE_LEAST, LOCK_WAIT)
+                        self.merged += merged
+                        while merged and not self._closed:
+                            merged = merge_small_segments(vault, MERGE_LEAST, LOCK_WAIT)
+                            self.merged += merged
                 except Exception as exc:  # the next update's merge tries again
                     self.notify(
                         f"could not write the search vocabulary's deferred counts ({exc}); "
