@@ -88,7 +88,6 @@ def _add_nodes(g: nx.MultiDiGraph, nodes: dict[str, dict]) -> None:
     The copies matter: made here, one after another, they lie together in memory; kept as
     made, among a build's short-lived objects, they held 56 MB more of a server's memory at
     100,000 notes (RssAnon after malloc_trim), pinning what those objects left free."""
-    import networkx as nx
 
     succ, pred, attrs = g._succ, g._pred, g._node
     inner = g.adjlist_inner_dict_factory
@@ -96,7 +95,17 @@ def _add_nodes(g: nx.MultiDiGraph, nodes: dict[str, dict]) -> None:
         succ[node_id] = inner()
         pred[node_id] = inner()
         attrs[node_id] = dict(nodes[node_id])
-    nx._clear_cache(g)
+    _written(g)
+
+
+def _written(g: nx.MultiDiGraph) -> None:
+    """What networkx does after a change to the graph's dicts: drop what it cached of the
+    graph (networkx 3.3 on; 3.2 caches nothing)."""
+    import networkx as nx
+
+    clear = getattr(nx, "_clear_cache", None)
+    if clear is not None:
+        clear(g)
 
 
 def _add_edges(g: nx.MultiDiGraph, edges: list[tuple[str, list[tuple[str, str]]]]) -> None:
@@ -107,7 +116,6 @@ def _add_edges(g: nx.MultiDiGraph, edges: list[tuple[str, list[tuple[str, str]]]
     dicts of their own), and a server keeps it, where 353,640 edges at 100,000 notes held
     ~70 MB of dicts alike. Written directly, not by add_edges_from: its call per edge took
     3.6 s of `vault graph`'s 21 at 100,000 notes."""
-    import networkx as nx
 
     shared: dict[str, dict] = {}
     succ, pred = g._succ, g._pred
@@ -121,4 +129,4 @@ def _add_edges(g: nx.MultiDiGraph, edges: list[tuple[str, list[tuple[str, str]]]
             if keys is None:
                 keys = out[target] = pred[target][source] = g.edge_key_dict_factory()
             keys[kind] = data
-    nx._clear_cache(g)
+    _written(g)
