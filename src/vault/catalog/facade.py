@@ -212,7 +212,8 @@ class Catalog:
         cache rebuilt gives another state); the vault's settings and kind. Results built
         from nothing but the catalog are kept on disk under it (vault.derived.kept). None
         when there is no such state."""
-        if self._cache is None:
+        walked = self.records.state()
+        if walked is None or self._cache is None:
             return None
         try:
             st = os.stat(self._cache.path)
@@ -223,7 +224,7 @@ class Catalog:
         beside = (
             f"\0{st.st_size} {st.st_mtime_ns} {st.st_ino}\0{self.vault.config!r}\0{self.kind!r}"
         )
-        return self.records.state() + beside.encode("utf-8", "surrogatepass")
+        return walked + beside.encode("utf-8", "surrogatepass")
 
     def fingerprint_with(self, digests: dict[str, str]) -> str:
         """The fingerprint the vault would have with these notes' digests (id -> digest) in

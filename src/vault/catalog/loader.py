@@ -94,13 +94,14 @@ def load_catalog(
 
     known = {i: stats[i] for i in ids if i not in fresh}
     known.update((i, (stat, digest)) for i, (stat, digest, _) in fresh.items())
+    digests = [known[i][1] for i in ids]
     if cache is not None:
         # The rows hold this walk once written: keep it whole for the next run to compare.
-        now = Snapshot.of(walk, [known[i][1] for i in ids])
+        now = Snapshot.of(walk, digests)
         if fresh or changes.removed or snapshot is None or snapshot != now:
             cache.write(fresh, changes.removed, now)
     rows = {i: row for i, (_, _, row) in fresh.items()}
-    records = Records(ids, known, rows, cache, _reparser(vault, repo))
+    records = Records(ids, known, rows, cache, _reparser(vault, repo), (walk, digests))
     return Catalog(vault=vault, records=records, changes=changes, skipped=skipped, _cache=cache)
 
 

@@ -6,17 +6,14 @@ records, built one at a time from their rows."""
 from __future__ import annotations
 
 import weakref
-from array import array
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import chain
 from typing import TYPE_CHECKING
 
 from vault.catalog.cache import Cache
 from vault.catalog.derived import Fingerprint
 from vault.catalog.rows import COLUMNS, JSON_COLUMNS, Stat, decoded, from_row
 from vault.model import NoteRecord
-from vault.walk_ahead import INODES, TIMES
 
 if TYPE_CHECKING:
     from vault.catalog.states import Walk
@@ -52,7 +49,8 @@ class Records(Mapping):
     ):
         """`stats` is (file state, digest) of every note; or None, and `walked` gives them
         packed, as the walk found them, with the digests in walk order (built on first
-        use: a warm search needs only the digests). A catalog brought up to date from an
+        use: a warm search needs only the digests). `walked` may come beside `stats` (what
+        `state` packs). A catalog brought up to date from an
         older one (vault.catalog.update) passes what it kept of it: `keys`, the set of
         `ids`; `digests`, id -> digest in `ids`' order; the `fingerprint` of those. None of
         them is ever changed, here or there (other threads read the older catalog)."""
@@ -202,18 +200,16 @@ class Records(Mapping):
             self._fingerprint = Fingerprint.of(self._ids, digests, joined)
         return self._fingerprint
 
-    def state(self) -> bytes:
-        """Every id, digest and file state of these notes, packed: the same bytes whether
-        the states came as the walk packed them or one by one (vault.derived.kept keys
-        results with them)."""
-        if self._walked is not None:
-            walk = self._walked[0]
-            times, inodes = walk.times.tobytes(), walk.inodes.tobytes()
-        else:
-            states = [self._stats[i][0] for i in self._ids]
-            times = array(TIMES, chain.from_iterable(st[:3] for st in states)).tobytes()
-            inodes = array(INODES, [st[3] for st in states]).tobytes()
-        return b"\0".join((self.fingerprint().text.encode(), times, inodes))
+    def state(self) -> bytes | None:
+        """Every id, digest and file state of these notes as their walk found them, packed
+        (vault.derived.kept keys results with them); None for records not made from one
+        walk (a catalog brought up to date in a server, which keeps results in memory)."""
+        if self._walked is None:
+            return None
+        walk = self._walked[0]
+        return b"\0".join(
+            (self.fingerprint().text.encode(), walk.times.tobytes(), walk.inodes.tobytes())
+        )
 
     def fingerprint_with(self, digests: Mapping[str, str]) -> Fingerprint:
         """The fingerprint these notes would give with `digests` (id -> another digest) in

@@ -118,10 +118,12 @@ class Exported:
 
 def _kept_facts(result: Exported) -> tuple[dict, tuple[bytes, ...]]:
     facts = {"nodes": result.nodes, "edges": result.edges, "warnings": result.warnings}
-    return facts | {"as_is": result.as_is}, result.encoded
+    facts["as_is"] = result.as_is
+    return facts, result.encoded
 
 
 def _kept_again(facts: dict, data: bytes) -> Exported:
+    """An export read back: its text in one piece (a command prints it once and exits)."""
     warnings = [str(w) for w in facts["warnings"]]
     nodes, edges, as_is = int(facts["nodes"]), int(facts["edges"]), facts["as_is"] is True
     return Exported((data,), nodes, edges, warnings, as_is)
