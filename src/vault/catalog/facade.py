@@ -33,6 +33,14 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(self.added or self.updated or self.removed)
 
+    def merged(self, later: Changes) -> Changes:
+        """These changes and the `later` ones, as one look would have found both: a note
+        made and then edited counts as made; each id once, sorted."""
+        added = set(self.added) | set(later.added)
+        removed = set(self.removed) | set(later.removed)
+        updated = (set(self.updated) | set(later.updated)) - added
+        return Changes(sorted(added), sorted(updated), sorted(removed))
+
 
 @dataclass(frozen=True)
 class Before:

@@ -164,6 +164,28 @@ def repair_index(
     return report
 
 
+def update_ahead(catalog: Catalog, wait: float) -> IndexReport | None:
+    """Bring the vault's index up to date with `catalog` before anyone asks (a resident
+    process, right after the watcher saw notes change: vault.serve.ahead). Only the common
+    case: an index that exists and reads well, its lock had within `wait` seconds. Anything
+    else (no index yet, damage, a version change, a busy lock, a folder that cannot be
+    written) is left as it is for the next search, which deals with it and says so, as a
+    command run alone would. None when it was left so."""
+    from vault.locks import LockDenied
+
+    folder = index_dir(catalog)
+    if not folder.exists():
+        return None
+    try:
+        return _Work(catalog, folder, None, None, False, repair=False, wait=wait).run(None)
+    except (_LeftAsItIs, IndexBusy, IndexUnwritable, LockDenied):
+        return None
+
+
+class _LeftAsItIs(Exception):
+    """update_ahead found an index to build again, and left it for the next search."""
+
+
 def refresh_if_present(catalog: Catalog, notify: Notify | None = None) -> IndexReport | None:
     """Bring an existing index up to date (only the notes whose files changed are written);
     None when the vault has no index yet, so `vault sync` never builds one."""
@@ -196,12 +218,14 @@ def _cannot_write(exc: BaseException) -> str | None:
 class _Work:
     """One update of one index folder, under the locks (unless the folder is private)."""
 
-    def __init__(self, catalog, folder, progress, notify, private):
+    def __init__(self, catalog, folder, progress, notify, private, *, repair=True, wait=None):
         self.catalog = catalog
         self.folder = folder
         self.progress = progress
         self.notify = notify
         self.private = private
+        self.repair = repair  # False: an index that must be built again is left as it is
+        self.wait = wait  # seconds for the lock; None: lock_timeout()
 
     def run(self, forced: Unusable | None, verify: bool = False) -> IndexReport:
         from vault.locks import LockDenied
@@ -209,7 +233,7 @@ class _Work:
         try:
             if self.private:
                 return self._run(forced, verify, None)
-            timeout = lock_timeout()
+            timeout = lock_timeout() if self.wait is None else self.wait
             deadline = time.monotonic() + timeout
             with _writing(self.catalog.vault, timeout):
                 return self._run(forced, verify, deadline)
@@ -249,6 +273,8 @@ class _Work:
                     if _cannot_write(exc):
                         raise
                     problem = Unusable(f"the index is damaged ({type(exc).__name__})")
+        if not self.repair:
+            raise _LeftAsItIs(problem.reason)
         if self.notify and not problem.expected:
             self.notify(f"{problem.reason}; rebuilding the search index")
         report = self._rebuild()

@@ -40,11 +40,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from vault.catalog import Catalog, keep_current, load_catalog, update_catalog
+from vault.catalog import Catalog, Changes, keep_current, load_catalog, update_catalog
 from vault.errors import OutsideVault
 from vault.model import Reference
 from vault.references import references
 from vault.repository import Repository
+from vault.serve.ahead import Ahead
 from vault.serve.pool import CallLocal
 from vault.vault import Vault, open_vault
 
@@ -120,6 +121,9 @@ class Resident:
             except WatchUnavailable as exc:
                 notify(f"{exc}; every call walks the vault to see what changed")
         self._catalog: Catalog | None = None
+        # What the looks since the last command found (vault.catalog.Changes), not told yet:
+        # the next command tells the problems of all those notes, as one run alone would.
+        self._untold = Changes()
         self._stale = True  # the whole vault is walked on the next call
         self._folders: set[str] = set()  # folders whose notes are read again (no walk)
         self._files: set[str] = set()  # notes read again (written in place)
@@ -134,6 +138,8 @@ class Resident:
         self._built = False
         if may_write:  # this process's writes read the notes through this catalog
             keep_current(self.vault.root, self.current)
+        # Changes read as they come, before the next call asks (vault.serve.ahead).
+        self.ahead = Ahead(self, notify) if self.watcher is not None else None
 
     def refresh(self) -> Catalog:
         """At the start of every call: load the catalog again when anything under the notes
@@ -167,6 +173,24 @@ class Resident:
         with self._lock:
             return self._look()
 
+    def read_ahead(self) -> Catalog | None:
+        """What the watcher saw, read now (vault.serve.ahead), as a call would read it: the
+        fresh catalog; None when an interrupted `vault mv` waits (the next call deals with
+        it first) or the look failed (then the next call walks the vault, and says why)."""
+        with self._lock:
+            if self.watcher is None or self.pending_move():
+                return None
+            try:
+                return self._look()
+            except Exception:
+                self._stale = True
+                raise
+
+    def watched(self) -> int:
+        """The watcher's descriptor (vault.serve.watch.Watcher.fileno), -1 without one."""
+        watcher = self.watcher
+        return watcher.fileno() if watcher is not None else -1
+
     def _look(self) -> Catalog:
         from vault.serve.watch import WatchUnavailable
 
@@ -199,6 +223,8 @@ class Resident:
 
     def _replace(self, fresh: Catalog) -> None:
         old = self._catalog
+        if fresh.changes:
+            self._untold = self._untold.merged(fresh.changes)
         # Same notes, same bytes: keep the old catalog and what was built on it. (The
         # fingerprints, which a catalog brought up to date carries over: comparing every
         # digest was a twentieth of the server's time after an edit at 100,000 notes.)
@@ -210,8 +236,6 @@ class Resident:
             # `_building`, which a graph being built holds for seconds: its readers take
             # each of these once.
             self._refs = self._graph = self._kept = None
-        else:  # what this look found (a touched note) is told by the next command
-            old.changes = fresh.changes
 
     def pending_move(self) -> bool:
         """Whether an interrupted `vault mv` waits to be finished or undone."""
@@ -236,22 +260,22 @@ class Resident:
         return catalog if catalog is not None else self.refresh()
 
     def catalog_for_command(self) -> Catalog:
-        """The fresh catalog, for a command answered for the CLI (vault.cli.serve). Its
-        `changes` (what the last look found against the cache, whose new or changed notes'
-        problems a command tells) are told once, by the first command to ask, as a command
-        run alone tells them once and leaves the cache up to date: that command gets a
-        copy that holds them, and the shared catalog
-        forgets them, for the commands running beside it and after it."""
-        from vault.catalog import Changes
-
+        """The fresh catalog, for a command answered for the CLI (vault.cli.serve). What
+        the looks since the last command found against the cache (whose new or changed
+        notes' problems a command tells) is told once, by the first command to ask, as a
+        command run alone tells it once and leaves the cache up to date: that command gets a
+        copy of the catalog whose `changes` hold all of it (however many looks found it:
+        calls over MCP and the look ahead look too), the commands beside it and after it
+        the catalog as it is."""
         with self._lock:
             catalog = self._mine.catalog = self._refresh()
-            if not catalog.changes:
+            if not self._untold:  # its changes were told (a look's go to _untold at once)
+                catalog.changes = Changes()
                 return catalog
             # A shallow copy: the records and whatever the catalog built already are shared
             # (what either builds from now on is its own; a search builds no resolver).
             telling = copy.copy(catalog)
-            catalog.changes = Changes()
+            telling.changes, self._untold = self._untold, Changes()
             return telling
 
     def changed(self) -> None:
@@ -320,6 +344,8 @@ class Resident:
         give_back()
 
     def close(self) -> None:
+        if self.ahead is not None:  # first: it looks through the watcher
+            self.ahead.close()
         keep_current(self.vault.root, self.current, keep=False)
         with self._lock:  # after the look at the vault in progress, if any
             if self.watcher is not None:

@@ -120,6 +120,11 @@ class Watcher:
             seen.everything = True
         return seen
 
+    def fileno(self) -> int:
+        """The inotify descriptor, readable while events wait (-1 once closed). Another is
+        made when the watches are set up afresh (`drain`), so ask again after each."""
+        return self._fd
+
     def close(self) -> None:
         if self._fd >= 0:
             os.close(self._fd)
