@@ -140,12 +140,21 @@ def list_notes(
     sort="date",
     mixed_dates=False,
 ) -> Output:
-    from vault.filters import ordered, select_notes
+    from vault.filters import listed, ordered, select_notes
+    from vault.render.jsonout import objects_output
 
     flt = _filter(type, under, since, until, changed_since, author, agent, tags)
-    records = select_notes(r.catalog, flt, r.repo, r.cwd_prefix)
-    records = ordered(r.catalog, records, sort, mixed_dates)
-    return Output([render.summary(rec, r.catalog) for rec in records])
+    catalog = r.catalog
+    if sort == "modified":
+        records = ordered(catalog, select_notes(catalog, flt, r.repo, r.cwd_prefix), sort)
+        return Output([render.summary(rec, catalog) for rec in records])
+    # From the catalog's columns, as `vault list --json` (a NoteSummary and the sort keys
+    # made for each note were most of the call); its text is that command's, byte for byte.
+    rows = listed(catalog, flt, r.repo, r.cwd_prefix, sort, mixed_dates)
+    columns = render.summary_columns(rows, catalog)
+    keys = render.SUMMARY_KEYS
+    data = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+    return Output(data, objects_output(keys, columns))
 
 
 @checked("related")
