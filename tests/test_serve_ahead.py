@@ -50,9 +50,18 @@ def index_is_fresh(catalog) -> bool:
         return freshness.is_fresh(catalog, stored)
 
 
+def write(path, text: str) -> None:
+    """As vault and most editors write a note: a hidden temporary file renamed over it, so
+    the watcher sees the note change once, whole (an in-place write is a few events, and a
+    loaded machine may let the look ahead read between them; the next call reads again)."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 def edit(root, note_id: str, text: str) -> None:
     path = root / note_id
-    path.write_text(path.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+    write(path, path.read_text(encoding="utf-8") + f"\n{text}\n")
 
 
 def test_an_edit_is_in_the_catalog_and_the_index_before_the_next_call(resident, git_vault):
@@ -99,7 +108,7 @@ def test_every_change_since_the_last_command_is_told_by_the_next(resident, git_v
 
     def break_it(note_id: str) -> None:
         path = git_vault / note_id
-        path.write_text("---\ntitle: [unclosed\n---\n" + path.read_text(encoding="utf-8"))
+        write(path, "---\ntitle: [unclosed\n---\n" + path.read_text(encoding="utf-8"))
 
     before = resident.ahead.rounds
     break_it(POST)
