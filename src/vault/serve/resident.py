@@ -176,7 +176,8 @@ class Resident:
     def read_ahead(self) -> Catalog | None:
         """What the watcher saw, read now (vault.serve.ahead), as a call would read it: the
         fresh catalog; None when an interrupted `vault mv` waits (the next call deals with
-        it first) or the look failed (then the next call walks the vault, and says why)."""
+        it first). A look that fails raises, and the next call walks the vault (and says
+        what fails, as a command does)."""
         with self._lock:
             if self.watcher is None or self.pending_move():
                 return None
@@ -265,11 +266,11 @@ class Resident:
         notes' problems a command tells) is told once, by the first command to ask, as a
         command run alone tells it once and leaves the cache up to date: that command gets a
         copy of the catalog whose `changes` hold all of it (however many looks found it:
-        calls over MCP and the look ahead look too), the commands beside it and after it
-        the catalog as it is."""
+        calls over MCP and the look ahead look too); the commands after it get the catalog
+        with nothing left to tell."""
         with self._lock:
             catalog = self._mine.catalog = self._refresh()
-            if not self._untold:  # its changes were told (a look's go to _untold at once)
+            if not self._untold:  # every look's changes went to _untold, and were told
                 catalog.changes = Changes()
                 return catalog
             # A shallow copy: the records and whatever the catalog built already are shared
