@@ -60,7 +60,10 @@ class Ahead:
         self._thread.start()
 
     def close(self) -> None:
-        """Stop the thread, after the round under way, if any."""
+        """Stop the thread, after the round under way, if any (once: a second call does
+        nothing)."""
+        if self._closed:
+            return
         self._closed = True
         os.write(self._wake_w, b"x")
         self._thread.join()
