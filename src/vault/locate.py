@@ -10,6 +10,7 @@ here, with its configuration.
 from __future__ import annotations
 
 import os
+import sys
 
 from vault.errors import BareRepository, DerivedDataInVault, VaultNotFound
 
@@ -122,16 +123,15 @@ def _state_name(real: str) -> str:
 
 
 def _sha256():
-    """SHA-256, from CPython's own module where it has one: `import hashlib` loads OpenSSL
-    first (~5 ms, a twelfth of a served `vault search`); the digests are the same."""
+    """SHA-256, from CPython's built-in module where it has one: `import hashlib` loads
+    OpenSSL first (~5 ms, a twelfth of a served `vault search`); the digests are the same.
+    The module's name depends on the version (3.12 renamed it), hence __import__ by name."""
     try:
-        from _sha2 import sha256  # Python 3.12 and later
-    except ImportError:
-        try:
-            from _sha256 import sha256
-        except ImportError:
-            from hashlib import sha256
-    return sha256
+        return __import__("_sha2" if sys.version_info >= (3, 12) else "_sha256").sha256
+    except (ImportError, AttributeError):  # another Python, or one built without it
+        from hashlib import sha256
+
+        return sha256
 
 
 def _refuse_inside(real: str, home: str) -> None:
