@@ -11,17 +11,15 @@ Opening an index unpickles its schema, which finds the classes here by name the 
 
 from __future__ import annotations
 
+import functools
+
 from vault.search.analysis import CJK, Analysis, Analyzed
 
-_analyses: dict[str, Analysis] = {}
 
-
+@functools.cache
 def analysis(lang: str) -> Analysis:
     """The one Analysis of a language in this process (its stem cache is shared)."""
-    found = _analyses.get(lang)
-    if found is None:
-        found = _analyses[lang] = Analysis(lang)
-    return found
+    return Analysis(lang)
 
 
 class LanguageAnalyzer:

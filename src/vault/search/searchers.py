@@ -17,6 +17,7 @@ the update an answer waits for after an edit.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -155,14 +156,6 @@ def _summed_once(searcher):
     totals are written with it, and deletions leave them)."""
     if "field_length" in searcher.__dict__:
         return searcher
-    summed = searcher.field_length
-    totals: dict[str, int] = {}
-
-    def field_length(fieldname: str) -> int:
-        total = totals.get(fieldname)
-        if total is None:
-            total = totals[fieldname] = summed(fieldname)
-        return total
-
-    searcher.field_length = field_length  # subsearchers ask their parent's (this)
+    # Subsearchers ask their parent's (this).
+    searcher.field_length = functools.cache(searcher.field_length)
     return searcher
