@@ -166,6 +166,11 @@ class Analysis:
             cache[raw] = term
         return term
 
+    def term(self, raw: str) -> str | None:
+        """The term of one non-CJK word as found in text shown (a `plain_words` match),
+        normalised on its own: what `tokens` yields for it, or None."""
+        return self.word(normalize(raw))
+
     def whole(self, text: str) -> str:
         """A fuzzy term or a wildcard pattern: the text as one term, normalised and stemmed
         like a word (as Whoosh's analyzers do with tokenize=False), never dropped."""
@@ -221,8 +226,8 @@ class Analysis:
         text shown); query form unless `index` (which adds CJK unigrams)."""
         pos = 0
         if not has_cjk(text):
-            for m in _PLAIN_TOKEN.finditer(text):
-                term = self.word(normalize(m.group()))
+            for m in plain_words(text):
+                term = self.term(m.group())
                 if term is not None:
                     yield term, pos, m.start(), m.end()
                     pos += 1
@@ -230,7 +235,7 @@ class Analysis:
         for m in _regex(_TOKEN).finditer(text):
             run = m.group(1)
             if run is None:
-                term = self.word(normalize(m.group()))
+                term = self.term(m.group())
                 if term is not None:
                     yield term, pos, m.start(), m.end()
                     pos += 1
@@ -245,6 +250,12 @@ class Analysis:
                 else:
                     yield term, at, start, m.end()
             pos += max(1, len(norm) - 1)
+
+
+def plain_words(text: str) -> Iterator[re.Match]:
+    """The words of a text without CJK, as `Analysis.tokens` finds them (each one's term:
+    `Analysis.term`)."""
+    return _PLAIN_TOKEN.finditer(text)
 
 
 def cjk_terms(run: str, pos: int, *, index: bool) -> Iterator[tuple[str, int]]:

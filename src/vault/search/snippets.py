@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from vault.markdown.clip import SNIPPET_CHARS, Spans, clip_spans
 from vault.markdown.text import text_blocks, without_title_line
-from vault.search.analysis import _PLAIN_TOKEN, has_cjk, normalize
+from vault.search.analysis import has_cjk, plain_words
 from vault.search.fieldtypes import analysis
 from vault.search.texts import read_body
 
@@ -179,12 +179,12 @@ class Snippets:
                 if term in terms:
                     yield start, end
             return
-        # Analysis.tokens without CJK: each _PLAIN_TOKEN match, normalised, is a word.
+        # Analysis.tokens without CJK: each of the plain words, its term on its own.
         matches = self._matches.setdefault(ana.lang, {})
-        for m in _PLAIN_TOKEN.finditer(text):
+        for m in plain_words(text):
             raw = m.group()
             hit = matches.get(raw)
             if hit is None:
-                hit = matches[raw] = ana.word(normalize(raw)) in terms
+                hit = matches[raw] = ana.term(raw) in terms
             if hit:
                 yield m.span()
