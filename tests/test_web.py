@@ -106,6 +106,25 @@ def test_home_note_backlink_parent(git_vault, serve, web):  # noqa: F811
     w.clean()
 
 
+def test_related_notes_arriving_late_move_nothing_a_reader_may_click(git_vault, serve, web):  # noqa: F811
+    """The related list comes after the page; when it fills, the write forms above or below it
+    must not jump (a click on "Append to this note" as it arrived used to land elsewhere)."""
+    w = web(serve(git_vault))
+    page = w.page
+    held = []
+    page.route("**/related.json*", lambda route: held.append(route))
+    w.go("/note/" + DEEP)
+    expect(page.locator("#related")).to_have_text("Looking…")
+    summary = page.locator("summary", has_text="Append to this note")
+    before = summary.bounding_box()
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("#related li a").first).to_be_visible()
+    assert page.locator("#related li").count() > 1  # it grew
+    assert summary.bounding_box() == before
+    w.clean()
+
+
 def test_search_as_you_type_and_slash_focuses_it(git_vault, serve, web):  # noqa: F811
     w = web(serve(git_vault))
     page = w.page
