@@ -158,6 +158,8 @@ def _neighbours(
         up, distance = catalog.parent_id(up), distance + 1
     level, below = [note_id], {note_id}
     for distance in range(1, depth + 1):
+        if not level:  # the tree ends here: a deeper --depth finds nothing more
+            break
         nxt = []
         for node in level:
             for child in sorted(catalog.children.get(node, ()), key=order):

@@ -106,9 +106,9 @@ class FileFailed(VaultError, OSError):
     file system, a name the file system refuses. Nothing was left half-written. Also an
     OSError, with the errno and file name of the failure, for code that handles those."""
 
-    def __init__(self, doing: str, path: object, exc: OSError):
+    def __init__(self, doing: str, path: object, exc: OSError, hint: str = ""):
         super().__init__(exc.errno, exc.strerror, str(path))
-        self.message = f"cannot {doing} {path}: {exc.strerror or exc}"
+        self.message = f"cannot {doing} {path}: {exc.strerror or exc}" + (hint and f"; {hint}")
 
     def __str__(self) -> str:
         return self.message

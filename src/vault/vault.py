@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vault.config import NO_CONFIG, VaultConfig, read_config
-from vault.errors import OutsideVault
+from vault.errors import FileFailed, OutsideVault
 from vault.locate import CONFIG_FILE, NOTES_FOLDER, find_root, state_dir_for
 
 # The folder earlier versions kept derived data in, inside the vault; never read now.
@@ -47,8 +47,12 @@ class Vault:
 
     def ensure_state_dir(self) -> Path:
         state = self.state_dir
-        if not state.is_dir():
-            state.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            if not state.is_dir():
+                state.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            hint = "set VAULT_CACHE_DIR to a folder you can write"
+            raise FileFailed("make the folder of derived data", state, exc, hint) from None
         return state
 
     def note_id(self, path: Path) -> str:

@@ -83,6 +83,8 @@ class LazyGroup(click.Group):
             _fail(exc.naming(flag), 1)  # options named as typed: --limit, not limit
         except VaultError as exc:
             _fail(str(exc), 1)
+        except OSError as exc:  # the machine's, not a bug: a full disk, a name refused, ...
+            _fail(_os_error(exc), 1)
         except click.Abort as exc:
             # click turns Ctrl-C into Abort: still an interrupt, exit 130.
             if isinstance(exc.__cause__, KeyboardInterrupt):
@@ -93,6 +95,17 @@ class LazyGroup(click.Group):
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _os_error(exc: OSError) -> str:
+    """An operating system's error no command turned into a message of its own, as one."""
+    try:
+        os.getcwd()
+    except OSError:  # a shell left in a folder since removed: every relative path fails
+        return "the current folder no longer exists; cd to one that does"
+    name = exc.filename
+    where = f"{os.fsdecode(name)}: " if isinstance(name, (str, bytes)) else ""
+    return f"{where}{exc.strerror or exc}"
 
 
 def _fail(message: str, code: int) -> None:

@@ -33,7 +33,7 @@ def command(state: AppState, directory: str | None, as_json: bool) -> None:
       vault init --json
     """
     from vault.config import CONFIG_FILE, BadConfig, config_text, infer_config, write_config
-    from vault.errors import GitError, VaultNotFound
+    from vault.errors import FileFailed, GitError, VaultNotFound
     from vault.git import open_repository
     from vault.vault import open_vault, walk_notes
 
@@ -45,8 +45,11 @@ def command(state: AppState, directory: str | None, as_json: bool) -> None:
         except BadConfig:
             directory = os.getcwd()  # a .vault.toml above: refused below if it is here
     root = Path(directory or state.vault_dir).expanduser()
-    if directory and not root.exists():
-        root.mkdir(parents=True)  # like `git init DIR`: a new vault starts here
+    try:
+        if directory and not root.exists():
+            root.mkdir(parents=True)  # like `git init DIR`: a new vault starts here
+    except OSError as exc:  # a file in the way, a name too long, no permission
+        raise FileFailed("make the vault folder", root, exc) from None
     if (root / CONFIG_FILE).exists():
         raise BadConfig(f"{root / CONFIG_FILE} already exists; edit it by hand")
     vault = open_vault(root, given_as="DIR" if directory else state.given_as)

@@ -207,7 +207,7 @@ def _source(catalog: Catalog, ref: str, cwd: Path) -> tuple[str, bool]:
         raise InvalidInput("give the note (or folder) to move")
     for base in (_cwd_base(vault, cwd), vault.root, vault.notes_dir):
         folder = Path(os.path.abspath(base / raw))
-        if folder.is_dir() and not raw.lower().endswith(".md"):
+        if _is_folder(folder) and not raw.lower().endswith(".md"):
             if folder == vault.notes_dir or folder == vault.root:
                 raise InvalidInput("cannot move the notes folder itself")
             return _inside_notes(vault, folder, ref), True
@@ -217,6 +217,14 @@ def _source(catalog: Catalog, ref: str, cwd: Path) -> tuple[str, bool]:
     except OutsideVault:
         prefix = None
     return catalog.resolver.find(ref, prefix), False
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether `path` is a folder; not when the file system refuses its name (too long)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _target(vault: Vault, new_path: str, cwd: Path, source: str, folder: bool) -> str:

@@ -86,6 +86,10 @@ def _ask(state_dir: str, argv: list[str]) -> int | None:
     path = os.path.join(state_dir, place.SOCKET)
     if not os.path.exists(path):
         return None
+    try:
+        cwd = os.getcwd()
+    except OSError:  # this folder was removed: answered here, which says so
+        return None
     columns, lines = _terminal_size()
     env = dict(os.environ)
     if env.get("VAULT_DIR"):  # as --vault: the server opens it from another folder
@@ -96,7 +100,7 @@ def _ask(state_dir: str, argv: list[str]) -> int | None:
     request = {
         "op": "run",
         "argv": argv,
-        "cwd": os.getcwd(),
+        "cwd": cwd,
         "env": env,
         "tty": [_isatty(sys.stdout), _isatty(sys.stderr)],
     }
