@@ -278,6 +278,32 @@ def test_log_outside_git_and_bad_arguments_are_one_line(vault_copy, run):
     assert "nope" in unknown
 
 
+def test_what_json_can_carry_and_a_command_line_cannot_is_one_line(git_vault):
+    """A NUL byte or a lone surrogate: JSON holds either (\\u0000, \\udcff), argv neither.
+    They reached git's arguments and the file's encoder as tracebacks ("internal error")."""
+
+    async def body(c):
+        return (
+            error_of(await c.call_tool("show", {"ref": DEEP, "at": "HEAD\x00"})),
+            error_of(await c.call_tool("search", {"query": "x", "author": "a\x00b"})),
+            error_of(await c.call_tool("restore", {"ref": DEEP, "at": "\x00"})),
+        )
+
+    async def append(c):
+        shown = await c.call_tool("show", {"ref": DEEP})
+        sha = data_of(shown)[0]["sha256"]
+        args = {"ref": DEEP, "text": "Caf\udce9", "expected_sha256": sha}
+        return error_of(await c.call_tool("append", args))
+
+    before = snapshot(git_vault)
+    at, author, restore_at = session(Client(build_server(str(git_vault))), body)
+    assert at == "at cannot hold a NUL byte" and restore_at == at
+    assert author == "author cannot hold a NUL byte"
+    surrogate = session(Client(build_server(str(git_vault))), append)
+    assert surrogate.startswith("text: character 4 is U+DCE9, a lone surrogate"), surrogate
+    assert snapshot(git_vault) == before
+
+
 # --- tools are described so an agent can use them -----------------------------------------------
 
 

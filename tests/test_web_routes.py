@@ -425,3 +425,10 @@ def test_a_new_supplement_s_tags_follow_the_cli_s_rule(app, git_vault):
 
     record = load_catalog(open_vault(git_vault)).records[note.relative_to(git_vault).as_posix()]
     assert record.tags == ("ok", "b")
+
+
+def test_a_nul_byte_in_an_address_is_refused_not_a_server_error(app):
+    client = app()
+    assert client.get("/file/memory/a%00b.png").status_code == 404
+    res = client.get("/search.json", params={"query": "x", "author": "a\x00b"})
+    assert res.status_code == 400 and res.json() == {"error": "author cannot hold a NUL byte"}

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from vault import values
 from vault.atomic import read_file, write_atomic
 from vault.catalog import Catalog, catalog_now
 from vault.errors import GitError, InvalidInput, NotCommitted, OutsideVault, StaleLock, StaleNote
@@ -133,8 +134,7 @@ def find_section(headings: list[Heading], section: str, note_id: str, total: int
 
 def clean_text(text: str) -> str:
     """The text to add: newlines as \\n, leading and trailing blank lines dropped."""
-    if "\x00" in text:
-        raise InvalidInput("the text to append contains NUL bytes; is it a binary file?")
+    values.body(text, "text")  # no NUL byte, no lone surrogate
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)

@@ -58,6 +58,10 @@ class Option:
     # A day: YYYY-MM-DD, today, yesterday or N days ago (vault.text.user_day), passed on
     # as YYYY-MM-DD.
     day: bool = False
+    # Text written into a note (a title, a tag, a body's text): vault.values refuses what no
+    # note holds there, a NUL byte among it, in its own words. Any other text is refused here
+    # when it holds a NUL byte (JSON can carry one to git or the file system; argv cannot).
+    written: bool = False
     # The name of an option this one means nothing without ("depth" needs "root").
     needs: str | None = None
     # What a choice is called in its error: "unknown problem kind 'x'; use one of: ...".
@@ -277,13 +281,15 @@ PARENT = Option(
     "The note this one supplements.",
     dest="parent_ref",
     metavar="REF",
+    written=True,
 )
-TITLE = Option("title", "The note's title (one line).", required=True)
+TITLE = Option("title", "The note's title (one line).", required=True, written=True)
 NEW_TYPE = Option(
     "type",
     "Default: 'Technical Supplement' under a parent, else 'Note'.",
     dest="note_type",
     metavar="T",
+    written=True,
 )
 DATE = Option(
     "date",
@@ -291,7 +297,9 @@ DATE = Option(
     day=True,
     metavar="DAY",
 )
-TAGS = Option("tags", "Tags (one or several).", multiple=True, flag="--tag", metavar="TAG")
+TAGS = Option(
+    "tags", "Tags (one or several).", multiple=True, flag="--tag", metavar="TAG", written=True
+)
 YAML = Option("yaml", "YAML front matter, not header lines.", bool, False, dest="yaml_fm")
 SECTION = Option(
     "section",
@@ -312,20 +320,22 @@ OLD = Option(
     "old",
     "Text that occurs once in the body.",
     metavar="TEXT",
+    written=True,
 )
-NEW = Option("new", "Its replacement (may be empty).", metavar="TEXT")
+NEW = Option("new", "Its replacement (may be empty).", metavar="TEXT", written=True)
 REPLACE_SECTION = Option(
     "section",
     "Replace this section's body (its heading kept).",
     metavar="HEADING",
 )
-UNSET = Option("unset", "A key to take out.", multiple=True, metavar="KEY")
+UNSET = Option("unset", "A key to take out.", multiple=True, metavar="KEY", written=True)
 TAG_CHANGES = Option(
     "tags",
     "+tag adds it, -tag takes it out.",
     multiple=True,
     flag="--tag",
     metavar="+TAG|-TAG",
+    written=True,
 )
 FORCE = Option(
     "force",
@@ -342,11 +352,13 @@ AGENT = Option(
     "agent",
     "Vault-Agent (else $VAULT_AGENT).",
     metavar="NAME",
+    written=True,
 )
 SOURCE = Option(
     "source",
     "Vault-Source: URL or ref.",
     metavar="URL|REF",
+    written=True,
 )
 # Only the command line takes it: the MCP tools always commit.
 NO_COMMIT = Option("no_commit", "Do not commit the change to git.", bool, False)
@@ -430,6 +442,8 @@ def check_one(option: Option, value: object) -> object:
         if day is None:
             raise BadOption(option.name, lambda n: bad_day(n(option.name), text))
         return day
+    if not option.written and isinstance(value, str) and "\x00" in value:
+        raise BadOption(option.name, lambda n: f"{n(option.name)} cannot hold a NUL byte")
     if option.choices and value not in option.choices:
         listed = ", ".join(option.choices)
         raise BadOption(

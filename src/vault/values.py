@@ -116,17 +116,17 @@ def parent_ref(value: str | None) -> str | None:
     return value
 
 
-def body(value: str) -> str:
-    """A note's body, as given: everything in it stays body, except what no file of text can
-    hold (NUL bytes, lone surrogates)."""
+def body(value: str, field: str = "body") -> str:
+    """A note's body, or text going into it (`field` names it), as given: everything in it
+    stays body, except what no file of text can hold (NUL bytes, lone surrogates)."""
     for i, ch in enumerate(value):
         if ch == "\x00":
             raise InvalidInput(
-                f"body: a note's body cannot hold NUL bytes (the first is character {i + 1})"
+                f"{field}: a note's body cannot hold NUL bytes (the first is character {i + 1})"
             )
         if unicodedata.category(ch) == "Cs":
             raise InvalidInput(
-                f"body: character {i + 1} is U+{ord(ch):04X}, a lone surrogate, which no "
+                f"{field}: character {i + 1} is U+{ord(ch):04X}, a lone surrogate, which no "
                 "UTF-8 file can hold (text that was not valid UTF-8?)"
             )
     return value

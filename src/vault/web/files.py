@@ -27,7 +27,7 @@ def _refused() -> Response:
 
 def attachment(vault: Vault, path: str) -> Response:
     parts = path.split("/")
-    if not path or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+    if not path or "\x00" in path or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
         return _refused()
     notes = os.path.realpath(vault.notes_dir)
     real = os.path.realpath(os.path.join(vault.root, *parts))
