@@ -102,8 +102,9 @@ sock.connect(sys.argv[1])
 try:  # refused: closed before the request is sent, or before an answer comes
     wire.send(sock, {"op": "run", "argv": ["--vault", sys.argv[2], "list"],
                      "cwd": sys.argv[2], "env": {"PATH": "/usr/bin:/bin"}, "tty": [False, False]})
+    taken, _ = wire.receive(sock)  # the server took the request; its answer follows
     answer, _ = wire.receive(sock)
-    print(json.dumps(answer))
+    print(json.dumps([taken, answer]))
 except ConnectionError:
     print("refused")
 """
@@ -120,7 +121,8 @@ def test_the_socket_answers_no_other_user(git_vault, serve):  # noqa: F811
     env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
     ask = [sys.executable, "-c", ASK, str(server.socket), str(git_vault)]
     as_owner = subprocess.run(ask, capture_output=True, text=True, env=env, timeout=60)
-    assert json.loads(as_owner.stdout)["ok"] is True, as_owner.stderr
+    taken, answer = json.loads(as_owner.stdout)
+    assert taken == {"taken": True} and answer["ok"] is True, as_owner.stderr
     nobody = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"]
     power = ["--inh-caps", "+dac_override", "--ambient-caps", "+dac_override"]
     as_other = subprocess.run(

@@ -1,11 +1,11 @@
 """The CLI's fast path: when a server runs for the vault, a read command is answered by it
 (the same command, run in the server's process against its warm catalog) and its bytes
 written back here. Anything unusual (VAULT_NO_SERVER set, no server, a dead one, a command
-that writes, an answer that does not come) returns None, and the command runs here as it
-always did. Only the standard library's light modules and vault.locate are imported (no
-click, pathlib, dataclasses or shutil): the point is to skip the start-up of everything
-else, so the whole process costs little more than Python's own start (tests/test_serve.py
-lists what it may import)."""
+that writes, an answer that does not come, a server stopped or hung) returns None, and the
+command runs here as it always did. Only the standard library's light modules and
+vault.locate are imported (no click, pathlib, dataclasses or shutil): the point is to skip
+the start-up of everything else, so the whole process costs little more than Python's own
+start (tests/test_serve.py lists what it may import)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ READS = frozenset(
     + ("check", "log")
 )
 
+
+# A server that has not taken a command this long is stuck (hung, or its machine far too
+# busy): the command is answered here, with a line saying so. Once taken, a command waits
+# for its answer: the server's own time limit (VAULT_SERVE_TIMEOUT) ends a slow one.
+TAKEN_SECONDS = 5.0
 
 _asked = False  # once per process: `python -m vault` asks before vault.cli.main would
 
@@ -105,11 +110,21 @@ def _ask(state_dir: str, argv: list[str]) -> int | None:
         "tty": [_isatty(sys.stdout), _isatty(sys.stderr)],
     }
     try:
-        with place.connect(path, timeout=None) as sock:
+        with place.connect(path, timeout=TAKEN_SECONDS) as sock:
             wire.send(sock, request)
+            stuck = _stuck(sock, state_dir)
+            if stuck:
+                print(stuck, file=sys.stderr)
+                return None
+            sock.settimeout(None)  # taken: the server's own time limit applies
             answer, blobs = wire.receive(sock)
+            if answer.get("taken"):  # (a server of an earlier version answers at once)
+                answer, blobs = wire.receive(sock)
     except ConnectionRefusedError:
         _forget(state_dir, path)
+        return None
+    except TimeoutError:  # not even connected or sent: its queue is full
+        print(_stuck_line(None), file=sys.stderr)
         return None
     except (OSError, ValueError):
         return None
@@ -127,6 +142,46 @@ def _ask(state_dir: str, argv: list[str]) -> int | None:
         return 0
     _write(sys.stderr, err)
     return int(answer["code"])
+
+
+def _stuck(sock, state_dir: str) -> str:
+    """Why the command is answered here, as a line: the server is stopped (Ctrl-Z, seen at
+    once), or took nothing for TAKEN_SECONDS (hung, or its machine far too busy); or
+    nothing once it has taken the request (its first message is there to read)."""
+    import select
+    import time
+
+    from vault.serve import place
+
+    deadline, pid = time.monotonic() + TAKEN_SECONDS, None
+    while (left := deadline - time.monotonic()) > 0:
+        if select.select([sock], [], [], min(left, 0.1))[0]:
+            return ""
+        if pid is None:
+            pid = (place.read_state(state_dir) or {}).get("pid") or 0
+        if pid and _stopped(pid):
+            return (
+                f"warning: the vault's server (pid {pid}) is stopped; answered without it "
+                f"(`fg` in its terminal, or `kill -CONT {pid}`, wakes it)"
+            )
+    return _stuck_line(pid)
+
+
+def _stuck_line(pid: int | None) -> str:
+    who = f" (pid {pid})" if pid else ""
+    waited = f"took no command for {TAKEN_SECONDS:g} s"
+    return f"warning: the vault's server{who} {waited}; answered without it"
+
+
+def _stopped(pid: int) -> bool:
+    """Whether process `pid` is stopped (Ctrl-Z, SIGSTOP), as /proc says (Linux; elsewhere:
+    not known, and the time limit tells)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2 :][:1] in (b"T", b"t")
 
 
 def _write(stream, data: bytes) -> None:

@@ -1,7 +1,8 @@
 """The server's Unix socket: owner-only (the state folder 0700, the socket 0600, and every
 connection's peer uid checked with SO_PEERCRED), one thread per connection, one request and
-one answer per connection (vault.serve.wire); an answer's "stdout" and "stderr" bytes travel
-as they are."""
+one answer per connection (vault.serve.wire), told first that the request was taken (a client
+whose server took nothing within a few seconds, stopped or hung, answers alone); an answer's
+"stdout" and "stderr" bytes travel as they are."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ class Listener:
                 if _peer_uid(conn) != os.getuid():
                     return  # another user: say nothing
                 request, _ = wire.receive(conn)
+                wire.send(conn, {"taken": True})  # alive: the client waits for the answer
                 answer = dict(self.handle(request))
                 out, err = answer.pop("stdout", b""), answer.pop("stderr", b"")
                 wire.send(conn, answer, (out, err))
