@@ -4,6 +4,7 @@ for it forever."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -22,14 +23,24 @@ def test_a_stopped_server_is_passed_by_at_once_and_serves_again_when_woken(git_v
     os.kill(pid, signal.SIGSTOP)
     try:
         code, out, err = vault(git_vault, "list")
+        status = vault(git_vault, "serve", "--status")
+        as_json = json.loads(vault(git_vault, "serve", "--status", "--json")[1])
     finally:
         os.kill(pid, signal.SIGCONT)
+    assert status == (
+        0,
+        server.first.replace("\n", f" (pid {pid})\n").encode()
+        + f"stopped: it answers nothing until woken (`fg`, or `kill -CONT {pid}`)\n".encode(),
+        b"",
+    )
+    assert as_json["running"] is True and as_json["stopped"] is True
     assert (code, out) == alone[:2]
     assert err.decode() == (
         f"warning: the vault's server (pid {pid}) is stopped; answered without it "
         f"(`fg` in its terminal, or `kill -CONT {pid}`, wakes it)\n"
     )
     assert vault(git_vault, "list") == alone  # woken, it answers again
+    assert json.loads(vault(git_vault, "serve", "--status", "--json")[1])["stopped"] is False
     assert server.log().count("answered vault ") == 1
     assert server.stop() == 0
 

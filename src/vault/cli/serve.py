@@ -38,7 +38,8 @@ def command(state: AppState, host, port, read_only, sync_interval, status, as_js
     pull, push, the same rules and the same lock) runs every SECONDS, never two at once, and
     the answers follow what it pulled. Not with --read-only, which writes nothing.
 
-    --status --json prints {"running", "vault", "url", "pid", "sync"}; "sync" is null, or
+    --status --json prints {"running", "vault", "url", "pid", "stopped", "sync"}; "stopped"
+    is true while the server is suspended (Ctrl-Z); "sync" is null, or
     {"interval", "next_due", "last", "totals"}: "last" is null before the first sync ends,
     else {"at", "seconds", "ok", "error", "committed", "pulled", "pushed", "retries",
     "merged", "conflicts"} as `vault sync --json` has them; "totals" counts, since the server
@@ -85,10 +86,14 @@ def _status(vault_dir: str | None, as_json: bool) -> None:
     if as_json:
         data = {"running": found is not None, "vault": str(vault.root)}
         data.update(url=(found or {}).get("url"), pid=(found or {}).get("pid"))
+        data["stopped"] = (found or {}).get("stopped", False)
         data["sync"] = (found or {}).get("sync")
         render.emit_json(data)
     elif found:
-        click.echo(f"serving {vault.root} at {found.get('url')} (pid {found.get('pid')})")
+        pid = found.get("pid")
+        click.echo(f"serving {vault.root} at {found.get('url')} (pid {pid})")
+        if found.get("stopped"):
+            click.echo(f"stopped: it answers nothing until woken (`fg`, or `kill -CONT {pid}`)")
         if found.get("sync"):
             click.echo(_sync_line(found["sync"]))
     else:

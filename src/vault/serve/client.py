@@ -159,7 +159,7 @@ def _stuck(sock, state_dir: str) -> str:
             return ""
         if pid is None:
             pid = (place.read_state(state_dir) or {}).get("pid") or 0
-        if pid and _stopped(pid):
+        if pid and place.is_stopped(pid):
             return (
                 f"warning: the vault's server (pid {pid}) is stopped; answered without it "
                 f"(`fg` in its terminal, or `kill -CONT {pid}`, wakes it)"
@@ -171,17 +171,6 @@ def _stuck_line(pid: int | None) -> str:
     who = f" (pid {pid})" if pid else ""
     waited = f"took no command for {TAKEN_SECONDS:g} s"
     return f"warning: the vault's server{who} {waited}; answered without it"
-
-
-def _stopped(pid: int) -> bool:
-    """Whether process `pid` is stopped (Ctrl-Z, SIGSTOP), as /proc says (Linux; elsewhere:
-    not known, and the time limit tells)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read()
-    except OSError:
-        return False
-    return stat[stat.rfind(b")") + 2 :][:1] in (b"T", b"t")
 
 
 def _write(stream, data: bytes) -> None:

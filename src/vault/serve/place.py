@@ -26,6 +26,17 @@ def read_state(state_dir: str | os.PathLike) -> dict | None:
         return None
 
 
+def is_stopped(pid: int) -> bool:
+    """Whether process `pid` is stopped (Ctrl-Z, SIGSTOP), as /proc says (Linux; elsewhere
+    not known: False)."""
+    try:
+        with open(f"/proc/{int(pid)}/stat", "rb") as f:
+            stat = f.read()
+    except (OSError, ValueError):
+        return False
+    return stat[stat.rfind(b")") + 2 :][:1] in (b"T", b"t")
+
+
 def is_running(state_dir: str | os.PathLike) -> bool:
     """Whether a server holds the vault's lock: a dead server's lock is released by the
     kernel, so a leftover file says nothing."""

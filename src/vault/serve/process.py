@@ -218,8 +218,9 @@ def _remove(path: Path) -> None:
 
 
 def status(vault_dir: str | None) -> tuple[Vault, dict | None]:
-    """The vault and its running server's state ({"pid", "url", "vault", "sync"}), or None;
-    "sync" is None unless it syncs (vault.serve.syncer.read_status)."""
+    """The vault and its running server's state ({"pid", "url", "vault", "stopped", "sync"}),
+    or None; "stopped": suspended (Ctrl-Z); "sync" is None unless it syncs
+    (vault.serve.syncer.read_status)."""
     from vault.serve.syncer import read_status
 
     vault = open_vault(vault_dir)
@@ -227,4 +228,6 @@ def status(vault_dir: str | None) -> tuple[Vault, dict | None]:
     if not place.is_running(state):
         return vault, None
     found = place.read_state(state) or {"pid": None, "url": None, "vault": str(vault.root)}
-    return vault, {**found, "sync": read_status(state, found.get("pid"))}
+    pid = found.get("pid")
+    stopped = bool(pid) and place.is_stopped(pid)
+    return vault, {**found, "stopped": stopped, "sync": read_status(state, pid)}
