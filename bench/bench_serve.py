@@ -14,6 +14,9 @@ included, as when an agent shells out), median of --runs:
 - `vault search` through the installed console script (pip's wrapper around
   pyproject's [project.scripts] entry), served: the entry that takes the fast path first
   (vault.__main__:main) beside the one that imports the CLI first (vault.cli:main);
+- with --agent-rounds N, an agent's loop over MCP: show a note, append a new word to it with
+  the hash, pause --think seconds (1.1: past the server's merge pause), search for the word;
+  the searches' p50, p90 and max;
 - a load run: --load-clients MCP clients over HTTP, --load-calls mixed calls each (search,
   show, context, and append with a hash guard, retried after a refusal), counting errors,
   lost appends and the server's RSS before and after; the throughput, and the server's CPU
@@ -26,7 +29,8 @@ The server's RSS is sampled every --rss-every calls of the load run (the curve s
 memory stays flat after warm-up). The figures end as a compact table, one line each.
 
 Usage: python bench/bench_serve.py [--vault DIR] [--notes 10000] [--out bench/out] [--runs 15]
-       [--load-clients 32] [--load-calls 500] [--rss-every 1000]
+       [--load-clients 32] [--load-calls 500] [--rss-every 1000] [--agent-rounds N]
+       [--think SECONDS] [--only-load]
 """
 
 from __future__ import annotations
@@ -275,6 +279,38 @@ TARGETS = {
 TABLE: list[tuple[str, str, str]] = []  # (figure, value, load average), printed last
 
 
+async def agent_loop(port: int, token: str, note: str, rounds: int, think: float) -> list[float]:
+    """An agent's loop over MCP (one SDK client over HTTP): show `note`, append a new word
+    to it with the hash, think for `think` seconds, then search for that word, which must
+    find the note first. Returns the searches' times. A think time past the server's merge
+    pause (vault.serve.resident.MERGE_IDLE) lets the small-segment merge run meanwhile."""
+    from mcp import Client
+    from mcp.client.streamable_http import streamable_http_client
+    from mcp.shared._httpx_utils import create_mcp_http_client
+
+    headers = {"Authorization": f"Bearer {token}"}
+    url = f"http://127.0.0.1:{port}/mcp"
+    run = time.strftime("%H%M%S")
+    times = []
+    async with (
+        create_mcp_http_client(headers=headers) as http_client,
+        Client(streamable_http_client(url, http_client=http_client)) as client,
+    ):
+        for n in range(rounds):
+            shown = json.loads((await client.call_tool("show", {"ref": note})).content[0].text)
+            word = f"agentloop{run}x{n}"
+            args = {"ref": note, "text": f"Seen: {word}.", "expected_sha256": shown["sha256"]}
+            result = await client.call_tool("append", args)
+            assert not result.is_error, result.content[0].text
+            await asyncio.sleep(think)
+            start = time.perf_counter()
+            result = await client.call_tool("search", {"query": word})
+            times.append(time.perf_counter() - start)
+            hits = json.loads(result.content[0].text)
+            assert hits and hits[0]["id"] == note, (word, hits)
+    return times
+
+
 def tabled(figure: str, value: str) -> None:
     TABLE.append((figure, value, uptime().removeprefix("load ")))
 
@@ -330,6 +366,8 @@ def main() -> None:
     parser.add_argument("--load-calls", type=int, default=500)
     parser.add_argument("--rss-every", type=int, default=1000, help="load-run calls per sample")
     parser.add_argument("--only-load", action="store_true", help="the load run alone")
+    parser.add_argument("--agent-rounds", type=int, default=0, help="agent loop rounds (0: none)")
+    parser.add_argument("--think", type=float, default=1.1, help="agent loop's pause, seconds")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     name = f"copy-{args.vault.resolve().name}" if args.vault else str(args.notes)
@@ -394,6 +432,15 @@ def main() -> None:
 
         if not args.only_load:
             latencies(args, vault, env, alone, edited, port, token, server.pid, row, rows)
+        if args.agent_rounds:
+            times = sorted(asyncio.run(agent_loop(int(port), token, str(edited.relative_to(root)),
+                                                  args.agent_rounds, args.think)))  # fmt: skip
+            n = len(times)
+            figure = f"agent loop, search after append and {args.think:g} s, p50 / p90 / max"
+            value = f"{times[n // 2] * 1000:.0f} / {times[n * 9 // 10] * 1000:.0f} / "
+            value += f"{times[-1] * 1000:.0f} ms"
+            rows.append(f"{figure} ({n} rounds): {value} | {uptime()}")
+            tabled(figure, value)
         rows.append(f"server RSS after warm-up: {rss_mb(server.pid):.0f} MB")
         tabled("server RSS after warm-up", f"{rss_mb(server.pid):.0f} MB")
         if args.load_calls:
