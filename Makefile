@@ -91,9 +91,10 @@ bench-web: $(VENV)/.installed-test
 
 ## bench-serve: vault serve at 10,000 notes: served search, search after an edit, graph, list, MCP
 ## over HTTP (16 clients), RSS, start-up, and a load run (bench/README.md); BENCH_VAULT=DIR copies
-## that vault; LOAD_CALLS=N calls per client (500)
+## that vault; LOAD_CALLS=N calls per client (500); AGENT_ROUNDS=N adds an agent's loop (N rounds)
 bench-serve: $(VENV)/.installed-test
-	$(PY) bench/bench_serve.py $(if $(BENCH_VAULT),--vault $(BENCH_VAULT)) --load-calls $(or $(LOAD_CALLS),500)
+	$(PY) bench/bench_serve.py $(if $(BENCH_VAULT),--vault $(BENCH_VAULT)) --load-calls $(or $(LOAD_CALLS),500) \
+		$(if $(AGENT_ROUNDS),--agent-rounds $(AGENT_ROUNDS))
 
 ## bench-serve-memory: where a server's memory goes (RssAnon after each of bench-serve's warm-up
 ## rows, built in process) on bench-serve's copy of BENCH_VAULT (/work/bench10k), run first
