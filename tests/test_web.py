@@ -117,6 +117,10 @@ def test_related_notes_arriving_late_move_nothing_a_reader_may_click(git_vault, 
     expect(page.locator("#related")).to_have_text("Looking…")
     summary = page.locator("summary", has_text="Append to this note")
     before = summary.bounding_box()
+    for _ in range(500):  # until the held request has reached this side (events are pumped)
+        if held:
+            break
+        page.wait_for_timeout(20)
     assert len(held) == 1
     held[0].continue_()
     expect(page.locator("#related li a").first).to_be_visible()
