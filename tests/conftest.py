@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -30,6 +31,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+
+# Ctrl-C as a terminal delivers it. A run started in the background (`cmd &` in a script,
+# nohup) inherits SIGINT ignored, and so would every vault process the tests start: the tests
+# of Ctrl-C could not interrupt them. A handler here is reset to the default in each child.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Every test runs git with a fixed identity and no user or system config.
 GIT_ENV = {
