@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -123,10 +124,9 @@ def cpu_seconds(pid: int) -> float:
 WARM_CALLS = 10
 
 
-async def mcp_searches(port: int, token: str, calls: int, ready, go) -> tuple[list[float], float]:
-    """One MCP client over HTTP (the SDK's): connects and makes WARM_CALLS untimed calls
-    (the client's first call also lists the tools), awaits `ready()` then `go()`, then times
-    `calls` searches. Returns their times and the CPU seconds this process used meanwhile."""
+@contextlib.asynccontextmanager
+async def mcp_client(port: int, token: str):
+    """The SDK's MCP client of the server at `port`, over HTTP with its token."""
     from mcp import Client
     from mcp.client.streamable_http import streamable_http_client
     from mcp.shared._httpx_utils import create_mcp_http_client
@@ -137,6 +137,14 @@ async def mcp_searches(port: int, token: str, calls: int, ready, go) -> tuple[li
         create_mcp_http_client(headers=headers) as http_client,
         Client(streamable_http_client(url, http_client=http_client)) as client,
     ):
+        yield client
+
+
+async def mcp_searches(port: int, token: str, calls: int, ready, go) -> tuple[list[float], float]:
+    """One MCP client over HTTP (the SDK's): connects and makes WARM_CALLS untimed calls
+    (the client's first call also lists the tools), awaits `ready()` then `go()`, then times
+    `calls` searches. Returns their times and the CPU seconds this process used meanwhile."""
+    async with mcp_client(port, token) as client:
         for _ in range(WARM_CALLS):
             await client.call_tool("search", {"query": QUERY})
         await ready()
@@ -200,11 +208,6 @@ async def load_run(
     """`clients` MCP clients over HTTP making `calls` calls each, mixed: search, show, context
     and append (with the hash `show` gave; refused when another client appended first, then
     read again and retried). Errors are calls that failed for any other reason."""
-    from mcp import Client
-    from mcp.client.streamable_http import streamable_http_client
-    from mcp.shared._httpx_utils import create_mcp_http_client
-
-    url = f"http://127.0.0.1:{port}/mcp"
     run = time.strftime("%Y%m%dT%H%M%S")
     errors: list[str] = []
     appended: list[tuple[str, str]] = []
@@ -215,11 +218,7 @@ async def load_run(
     async def one(n: int) -> None:
         nonlocal refused, done
         rng = random.Random(n)
-        headers = {"Authorization": f"Bearer {token}"}
-        async with (
-            create_mcp_http_client(headers=headers) as http_client,
-            Client(streamable_http_client(url, http_client=http_client)) as client,
-        ):
+        async with mcp_client(port, token) as client:
             for i in range(calls):
                 kind = rng.choices(("search", "show", "context", "append"), (4, 3, 2, 1))[0]
                 note = rng.choice(notes)
@@ -284,18 +283,9 @@ async def agent_loop(port: int, token: str, note: str, rounds: int, think: float
     to it with the hash, think for `think` seconds, then search for that word, which must
     find the note first. Returns the searches' times. A think time past the server's merge
     pause (vault.serve.resident.MERGE_IDLE) lets the small-segment merge run meanwhile."""
-    from mcp import Client
-    from mcp.client.streamable_http import streamable_http_client
-    from mcp.shared._httpx_utils import create_mcp_http_client
-
-    headers = {"Authorization": f"Bearer {token}"}
-    url = f"http://127.0.0.1:{port}/mcp"
     run = time.strftime("%H%M%S")
     times = []
-    async with (
-        create_mcp_http_client(headers=headers) as http_client,
-        Client(streamable_http_client(url, http_client=http_client)) as client,
-    ):
+    async with mcp_client(port, token) as client:
         for n in range(rounds):
             shown = json.loads((await client.call_tool("show", {"ref": note})).content[0].text)
             word = f"agentloop{run}x{n}"
